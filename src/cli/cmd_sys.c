@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* sys: what kernel, what machine, what dump */
+#include "cli/cli.h"
+
+#include <inttypes.h>
+
+#include "linux/sysinfo.h"
+
+static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+{
+	const struct vms_value *x;
+	if ((x = value_get(v, "release")))
+		strbuf_addf(out, "     RELEASE: %s\n", x->s);
+	if ((x = value_get(v, "version")))
+		strbuf_addf(out, "     VERSION: %s\n", x->s);
+	if ((x = value_get(v, "machine")))
+		strbuf_addf(out, "     MACHINE: %s\n", x->s);
+	if ((x = value_get(v, "nodename")))
+		strbuf_addf(out, "    NODENAME: %s\n", x->s);
+	if ((x = value_get(v, "cpus")))
+		strbuf_addf(out, "        CPUS: %" PRIu64 "\n", x->u);
+	if ((x = value_get(v, "memory_bytes")))
+		strbuf_addf(out, "      MEMORY: %.1f MiB\n", x->u / 1048576.0);
+	if ((x = value_get(v, "page_size")))
+		strbuf_addf(out, "   PAGE SIZE: %" PRIu64 "\n", x->u);
+	if ((x = value_get(v, "uptime_seconds"))) {
+		uint64_t s = x->u;
+		strbuf_addf(out, "      UPTIME: %" PRIu64 " days, %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 "\n",
+			    s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+	}
+	if ((x = value_get(v, "panicked")))
+		strbuf_addf(out, "       PANIC: %s\n", x->b ? "yes" : "no");
+	if ((x = value_get(v, "panic_string")))
+		strbuf_addf(out, "  PANIC TEXT: %s\n", x->s);
+	if ((x = value_get(v, "kaslr_offset")))
+		strbuf_addf(out, "KASLR OFFSET: 0x%" PRIx64 "\n", x->u);
+	const struct vms_value *d = value_get(v, "dump");
+	if (d) {
+		strbuf_addf(out, "    DUMPFILE: %s\n", value_get(d, "path")->s);
+		strbuf_addf(out, "      FORMAT: %s", value_get(d, "format")->s);
+		if ((x = value_get(d, "compression")))
+			strbuf_addf(out, " (%s)", x->s);
+		strbuf_addch(out, '\n');
+		if ((x = value_get(d, "pages_present")))
+			strbuf_addf(out, "  DUMP PAGES: %" PRIu64 " held, %" PRIu64 " excluded\n",
+				    x->u, value_get(d, "pages_excluded")->u);
+		strbuf_addf(out, "     VMLINUX: %s\n", value_get(d, "vmlinux")->s);
+	}
+	const struct vms_value *u = value_get(v, "unavailable");
+	for (size_t i = 0; u && i < u->array.len; i++)
+		strbuf_addf(out, " UNAVAILABLE: %s\n", u->array.items[i]->s);
+}
+
+static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct vms_value *v;
+	struct vms_error *err = linux_sysinfo(ctx->prog, &v);
+	if (err)
+		return err;
+	if (value_get(v, "unavailable"))
+		ctx->partial = true;
+	cli_emit(ctx, v, sys_text);
+	return NULL;
+}
+
+const struct cli_command cli_cmd_sys = {
+	.name = "sys",
+	.usage = "",
+	.summary = "kernel release, machine, memory, uptime, panic state and dump format",
+	.needs_program = true,
+	.run = cmd_sys,
+};

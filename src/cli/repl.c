@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* The interactive loop: the only user of readline. */
+#include "cli/cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "base/cleanup.h"
+
+static struct cli_ctx *repl_ctx;
+static volatile sig_atomic_t at_prompt;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (at_prompt) {
+		// Abandon the line being typed, as a shell does.
+		(void)!write(STDOUT_FILENO, "\n", 1);
+		rl_on_new_line();
+		rl_replace_line("", 0);
+		rl_redisplay();
+		return;
+	}
+	program_cancel_request();
+}
+
+static char *complete_command(const char *text, int state)
+{
+	static size_t i;
+	static size_t len;
+	if (!state) {
+		i = 0;
+		len = strlen(text);
+	}
+	while (cli_commands[i]) {
+		const char *name = cli_commands[i++]->name;
+		if (strncmp(name, text, len) == 0)
+			return strdup(name);
+	}
+	return NULL;
+}
+
+static char *complete_symbol(const char *text, int state)
+{
+	static size_t i, n, len;
+	struct vms_program *prog = repl_ctx->prog;
+	if (!prog)
+		return NULL;
+	if (!state) {
+		n = program_symbol_count(prog);
+		len = strlen(text);
+		// Names are sorted: binary search the first candidate.
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			const char *s = program_symbol_name(prog, mid);
+			if (strncmp(s, text, len) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = lo;
+	}
+	while (i < n) {
+		const char *s = program_symbol_name(prog, i++);
+		if (strncmp(s, text, len) != 0)
+			return NULL;
+		if (i >= 2 && strcmp(s, program_symbol_name(prog, i - 2)) == 0)
+			continue;
+		return strdup(s);
+	}
+	return NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	// First word: a command; after it: symbols (type names after
+	// struct/ptype/whatis complete as symbols too, which covers variables).
+	int i = 0;
+	while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
+		i++;
+	if (i == start)
+		return rl_completion_matches(text, complete_command);
+	return rl_completion_matches(text, complete_symbol);
+}
+
+static char *history_path(void)
+{
+	const char *h = getenv("VMSIFT_HISTORY");
+	if (h)
+		return strdup(h);
+	const char *home = getenv("HOME");
+	if (!home)
+		return NULL;
+	char *p;
+	if (asprintf(&p, "%s/.vmsift_history", home) < 0)
+		return NULL;
+	return p;
+}
+
+int cli_repl(struct cli_ctx *ctx)
+{
+	repl_ctx = ctx;
+	ctx->interactive = true;
+	rl_readline_name = "vmsift";
+	rl_attempted_completion_function = complete;
+	_cleanup_free_ char *hist = history_path();
+	if (hist)
+		read_history(hist);
+	struct sigaction sa = { .sa_handler = on_sigint };
+	sigemptyset(&sa.sa_mask);
+	struct sigaction old;
+	sigaction(SIGINT, &sa, &old);
+	int status = VMS_EXIT_OK;
+	while (!ctx->quit) {
+		at_prompt = 1;
+		char *line = readline("vmsift> ");
+		at_prompt = 0;
+		if (!line) {
+			fputc('\n', stdout);
+			break;
+		}
+		if (*line) {
+			add_history(line);
+			if (hist)
+				append_history(1, hist);
+		}
+		status = cli_run_script(ctx, line);
+		free(line);
+		if (program_cancelled())
+			fprintf(stderr, "interrupted\n");
+		program_cancel_clear();
+	}
+	if (hist)
+		history_truncate_file(hist, 2000);
+	sigaction(SIGINT, &old, NULL);
+	return status == VMS_EXIT_USAGE ? VMS_EXIT_OK : VMS_EXIT_OK;
+}

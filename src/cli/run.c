@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* Running command lines: splitting, pipes and redirections, output, errors. */
+#include "cli/cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+
+const struct cli_command *cli_find_command(const char *name)
+{
+	for (size_t i = 0; cli_commands[i]; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	// A few crash/gdb spellings people type by habit.
+	static const struct { const char *alias, *name; } aliases[] = {
+		{ "exit", "quit" }, { "q", "quit" }, { "?", "help" }, { "h", "help" },
+		{ "print", "p" },
+	};
+	for (size_t i = 0; i < VMS_ARRAY_SIZE(aliases); i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return cli_find_command(aliases[i].name);
+	return NULL;
+}
+
+void cli_emit(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (ctx->json) {
+		value_to_json(v, &sb);
+		strbuf_addch(&sb, '\n');
+	} else if (text) {
+		text(ctx, v, &sb);
+	} else {
+		value_to_text(v, &sb, 0);
+	}
+	fwrite(sb.buf, 1, sb.len, ctx->out);
+	strbuf_release(&sb);
+	value_destroy(v);
+	ctx->records++;
+}
+
+void cli_emit_record(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
+{
+	cli_emit(ctx, v, text);
+}
+
+void cli_emit_text(struct cli_ctx *ctx, const char *s)
+{
+	if (!ctx->json)
+		fputs(s, ctx->out);
+}
+
+struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_default,
+				bool allow_symbol, uint64_t *ret)
+{
+	if (!s || !*s)
+		return vms_error_create(VMS_ERR_INVALID, "missing number");
+	char *end;
+	errno = 0;
+	uint64_t v;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		v = strtoull(s + 2, &end, 16);
+		if (s[2] && !*end && !errno) {
+			*ret = v;
+			return NULL;
+		}
+	} else {
+		bool all_hex = true, any_alpha = false;
+		for (const char *p = s; *p; p++) {
+			if (!isxdigit((unsigned char)*p))
+				all_hex = false;
+			if (isalpha((unsigned char)*p))
+				any_alpha = true;
+		}
+		if (all_hex && (hex_default || any_alpha)) {
+			v = strtoull(s, &end, 16);
+		} else {
+			v = strtoull(s, &end, 10);
+		}
+		if (!*end && !errno && (isdigit((unsigned char)s[0]) || all_hex)) {
+			// A word that is all hex digits but is also a symbol
+			// ("add", "bad") is taken as the symbol only without
+			// hex_default.
+			if (!(any_alpha && !hex_default && allow_symbol && ctx && ctx->prog)) {
+				*ret = v;
+				return NULL;
+			}
+		}
+	}
+	if (allow_symbol && ctx && ctx->prog) {
+		// SYMBOL or SYMBOL+OFFSET
+		char name[256];
+		const char *plus = strchr(s, '+');
+		size_t len = plus ? (size_t)(plus - s) : strlen(s);
+		if (len < sizeof(name)) {
+			memcpy(name, s, len);
+			name[len] = '\0';
+			struct program_symbol sym;
+			struct vms_error *err = program_symbol(ctx->prog, name, &sym);
+			if (!err) {
+				uint64_t off = 0;
+				if (plus) {
+					err = cli_parse_u64(NULL, plus + 1, false, false, &off);
+					if (err)
+						return err;
+				}
+				*ret = sym.address + off;
+				return NULL;
+			}
+			vms_error_destroy(err);
+		}
+		return vms_error_create(VMS_ERR_INVALID, "'%s' is neither a number nor a symbol", s);
+	}
+	return vms_error_create(VMS_ERR_INVALID, "'%s' is not a number", s);
+}
+
+void cli_free_argv(int argc, char **argv)
+{
+	if (!argv)
+		return;
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret)
+{
+	int argc = 0, cap = 8;
+	char **argv = malloc(sizeof(*argv) * (size_t)cap);
+	if (!argv)
+		return &vms_enomem;
+	const char *p = line;
+	*rest_ret = NULL;
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (*p == '|' || *p == '>') {
+			*rest_ret = p;
+			break;
+		}
+		struct strbuf word = STRBUF_INIT;
+		char quote = 0;
+		for (; *p; p++) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				else if (*p == '\\' && quote == '"' && p[1])
+					strbuf_addch(&word, *++p);
+				else
+					strbuf_addch(&word, *p);
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p;
+			} else if (*p == '\\' && p[1]) {
+				strbuf_addch(&word, *++p);
+			} else if (isspace((unsigned char)*p) || *p == '|' || *p == '>') {
+				break;
+			} else {
+				strbuf_addch(&word, *p);
+			}
+		}
+		if (quote) {
+			strbuf_release(&word);
+			cli_free_argv(argc, argv);
+			return vms_error_create(VMS_ERR_INVALID, "unterminated quote");
+		}
+		if (argc + 1 >= cap) {
+			cap *= 2;
+			char **n = realloc(argv, sizeof(*argv) * (size_t)cap);
+			if (!n) {
+				strbuf_release(&word);
+				cli_free_argv(argc, argv);
+				return &vms_enomem;
+			}
+			argv = n;
+		}
+		argv[argc++] = strbuf_detach(&word);
+	}
+	argv[argc] = NULL;
+	*argc_ret = argc;
+	*argv_ret = argv;
+	return NULL;
+}
+
+void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err)
+{
+	if (ctx->json) {
+		struct vms_value *v = value_object();
+		struct vms_value *e = value_set(v, "error", value_object());
+		if (cmd)
+			value_set_str(e, "command", cmd);
+		value_set_str(e, "code", vms_error_code_name(err->code));
+		value_set_str(e, "message", err->message);
+		if (err->has_address)
+			value_set_hex(e, "address", err->address);
+		struct strbuf sb = STRBUF_INIT;
+		value_to_json(v, &sb);
+		fprintf(ctx->out, "%s\n", sb.buf);
+		fflush(ctx->out);
+		strbuf_release(&sb);
+		value_destroy(v);
+	}
+	fflush(stdout);
+	if (cmd)
+		fprintf(stderr, "vmsift: %s: %s\n", cmd, err->message);
+	else
+		fprintf(stderr, "vmsift: %s\n", err->message);
+}
+
+static int exit_for_error(const struct vms_error *err)
+{
+	if (err->code == VMS_ERR_INVALID || err->code == VMS_ERR_LOOKUP)
+		return VMS_EXIT_FAILED;
+	return VMS_EXIT_FAILED;
+}
+
+/* Run one command (argv) with output to ctx->out. */
+static int run_command(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd = cli_find_command(argv[0]);
+	if (!cmd) {
+		struct vms_error e = { .code = VMS_ERR_LOOKUP };
+		char msg[300];
+		snprintf(msg, sizeof(msg), "unknown command '%.200s' (try 'help')", argv[0]);
+		e.message = msg;
+		cli_print_error(ctx, NULL, &e);
+		return VMS_EXIT_USAGE;
+	}
+	if (cmd->needs_program && !ctx->prog) {
+		struct vms_error e = { .code = VMS_ERR_INVALID, .message = (char *)"no dump is open" };
+		cli_print_error(ctx, cmd->name, &e);
+		return VMS_EXIT_FAILED;
+	}
+	// -j anywhere among the options switches this command to JSON.
+	bool saved_json = ctx->json;
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && (strcmp(argv[i], "-j") == 0 || strcmp(argv[i], "--json") == 0)) {
+			ctx->json = true;
+			free(argv[i]);
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	ctx->partial = false;
+	ctx->records = 0;
+	program_cancel_clear();
+	struct vms_error *err = cmd->run(ctx, n, argv);
+	// argv entries past n were freed above; keep argc consistent for caller
+	for (int i = n; i < argc; i++)
+		argv[i] = NULL;
+	int status = VMS_EXIT_OK;
+	if (err) {
+		cli_print_error(ctx, cmd->name, err);
+		status = err->code == VMS_ERR_INVALID ? VMS_EXIT_FAILED : exit_for_error(err);
+		vms_error_destroy(err);
+	} else if (ctx->partial) {
+		status = VMS_EXIT_PARTIAL;
+	}
+	ctx->json = saved_json;
+	fflush(ctx->out);
+	return status;
+}
+
+int cli_run_line(struct cli_ctx *ctx, const char *line)
+{
+	int argc;
+	char **argv;
+	const char *rest;
+	struct vms_error *err = cli_split(line, &argc, &argv, &rest);
+	if (err) {
+		cli_print_error(ctx, NULL, err);
+		vms_error_destroy(err);
+		return VMS_EXIT_USAGE;
+	}
+	if (argc == 0) {
+		cli_free_argv(argc, argv);
+		if (rest) {
+			fprintf(stderr, "vmsift: missing command before '%c'\n", *rest);
+			return VMS_EXIT_USAGE;
+		}
+		return VMS_EXIT_OK;
+	}
+	FILE *saved = ctx->out;
+	FILE *redirect = NULL;
+	bool is_pipe = false;
+	if (rest) {
+		const char *target = rest + 1;
+		const char *mode = "w";
+		if (*rest == '>' && rest[1] == '>') {
+			target++;
+			mode = "a";
+		}
+		while (isspace((unsigned char)*target))
+			target++;
+		if (!*target) {
+			fprintf(stderr, "vmsift: missing %s after '%c'\n",
+				*rest == '|' ? "command" : "file name", *rest);
+			cli_free_argv(argc, argv);
+			return VMS_EXIT_USAGE;
+		}
+		fflush(stdout);
+		if (*rest == '|') {
+			redirect = popen(target, "w");
+			is_pipe = true;
+		} else {
+			// trailing spaces are not part of the name
+			char name[4096];
+			snprintf(name, sizeof(name), "%s", target);
+			for (size_t l = strlen(name); l && isspace((unsigned char)name[l - 1]); l--)
+				name[l - 1] = '\0';
+			redirect = fopen(name, mode);
+		}
+		if (!redirect) {
+			fprintf(stderr, "vmsift: cannot %s '%s': %s\n",
+				is_pipe ? "run" : "open", target, strerror(errno));
+			cli_free_argv(argc, argv);
+			return VMS_EXIT_FAILED;
+		}
+		ctx->out = redirect;
+	}
+	// A closed pipe reader must not kill us.
+	void (*old_pipe)(int) = is_pipe ? signal(SIGPIPE, SIG_IGN) : NULL;
+	int status = run_command(ctx, argc, argv);
+	if (redirect) {
+		if (is_pipe) {
+			pclose(redirect);
+			signal(SIGPIPE, old_pipe);
+		} else {
+			fclose(redirect);
+		}
+		ctx->out = saved;
+	}
+	cli_free_argv(argc, argv);
+	return status;
+}
+
+static int worse(int a, int b)
+{
+	// usage > nodump > failed > partial > ok, for the process status
+	static const int rank[] = { [VMS_EXIT_OK] = 0, [VMS_EXIT_PARTIAL] = 1,
+				    [VMS_EXIT_FAILED] = 2, [VMS_EXIT_NODUMP] = 3,
+				    [VMS_EXIT_USAGE] = 4 };
+	return rank[b] > rank[a] ? b : a;
+}
+
+/* Split @text at ';' and newlines outside quotes and run each piece. */
+int cli_run_script(struct cli_ctx *ctx, const char *text)
+{
+	int status = VMS_EXIT_OK;
+	struct strbuf cmd = STRBUF_INIT;
+	char quote = 0;
+	bool comment = false;
+	for (const char *p = text;; p++) {
+		char c = *p;
+		if (comment && c != '\n' && c)
+			continue;
+		comment = false;
+		if (!c || (!quote && (c == ';' || c == '\n'))) {
+			status = worse(status, cli_run_line(ctx, cmd.buf));
+			strbuf_reset(&cmd);
+			if (!c || ctx->quit)
+				break;
+			continue;
+		}
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '#' && (cmd.len == 0 || isspace((unsigned char)cmd.buf[cmd.len - 1]))) {
+			comment = true;
+			continue;
+		}
+		strbuf_addch(&cmd, c);
+	}
+	strbuf_release(&cmd);
+	return status;
+}
+
+int cli_run_stream(struct cli_ctx *ctx, FILE *in)
+{
+	int status = VMS_EXIT_OK;
+	char *line = NULL;
+	size_t cap = 0;
+	while (!ctx->quit && getline(&line, &cap, in) >= 0)
+		status = worse(status, cli_run_script(ctx, line));
+	free(line);
+	return status;
+}

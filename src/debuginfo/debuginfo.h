@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * debuginfo: names and types of a kernel image, from its ELF symbol table and
+ * DWARF.  This module is the only user of libdw/libelf in vmsift.
+ *
+ * Ownership: a struct vms_debuginfo owns everything reached from it.  Names,
+ * symbols, types, members and enumerators returned by the functions below are
+ * borrowed and stay valid until debuginfo_destroy(); functions that return
+ * malloc'd memory say so.  Addresses are the unrelocated link-time addresses
+ * of the file (callers apply KASLR offsets).
+ *
+ * Speed: name lookups go through an index of the DWARF (type names by kind,
+ * global variables, enumerators -> DIE offsets) built on first use by a
+ * parallel scan of the top-level DIEs and persisted in a cache directory
+ * ($VMSIFT_CACHE/index/, else ${XDG_CACHE_HOME:-~/.cache}/vmsift/index/),
+ * keyed by build-id and validated by build-id, file size and mtime.  Types are
+ * built lazily, one DIE at a time; struct and union members are parsed when
+ * first asked for.
+ *
+ * Threads: a struct vms_debuginfo and its types must be used by one thread at
+ * a time (lookups fill caches).
+ */
+#ifndef VMS_DEBUGINFO_DEBUGINFO_H
+#define VMS_DEBUGINFO_DEBUGINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+struct vms_debuginfo;
+
+/*
+ * Open the ELF file @vmlinux and check that it has DWARF and a symbol table.
+ * The DWARF is not scanned yet.  On success *@ret is a new handle the caller
+ * frees with debuginfo_destroy().  Errors: VMS_ERR_OS (cannot open),
+ * VMS_ERR_FORMAT ("... is not an ELF file", "... has no DWARF debug info",
+ * "... has no symbol table").
+ */
+struct vms_error *debuginfo_open(const char *vmlinux, struct vms_debuginfo **ret);
+
+/* Free @di and everything borrowed from it.  NULL is a no-op. */
+void debuginfo_destroy(struct vms_debuginfo *di);
+
+/* The path given to debuginfo_open() (borrowed). */
+const char *debuginfo_path(const struct vms_debuginfo *di);
+
+/*
+ * The GNU build-id of the file (from .note.gnu.build-id or a PT_NOTE), with
+ * its length in *@len.  Returns NULL and sets *@len to 0 if there is none.
+ */
+const uint8_t *debuginfo_build_id(const struct vms_debuginfo *di, size_t *len);
+
+/*
+ * Copy @len bytes at unrelocated virtual address @addr from the file's
+ * allocated sections into @buf (e.g. linux_banner in .rodata).  The range may
+ * span adjacent sections.  Errors: VMS_ERR_FAULT if some byte is in no
+ * section, VMS_ERR_NODATA if it is in a section without file contents
+ * (.bss); the error carries the first address that could not be read.
+ */
+struct vms_error *debuginfo_read_static(struct vms_debuginfo *di, uint64_t addr,
+					void *buf, size_t len);
+
+/*
+ * Find the vmlinux with debug info for kernel release @osrelease (uname -r).
+ * Tries, in order: /usr/lib/debug/boot/vmlinux-R,
+ * /usr/lib/debug/lib/modules/R/vmlinux, /usr/lib/debug/.build-id/xx/rest.debug
+ * (only when @build_id is given), /boot/vmlinux-R, /lib/modules/R/build/vmlinux.
+ * The environment variable VMSIFT_SYSROOT, if set, prefixes every path.  When
+ * @build_id (of @id_len bytes) is non-NULL, a candidate is taken only if its
+ * build-id matches.  On success *@path_ret is a malloc'd path the caller
+ * frees.  Errors: VMS_ERR_INVALID (no release and no build-id),
+ * VMS_ERR_LOOKUP (nothing found; a candidate with a different build-id is
+ * named in the message).
+ */
+struct vms_error *debuginfo_locate(const char *osrelease, const uint8_t *build_id,
+				   size_t id_len, char **path_ret);
+
+/* ---- symbols: ELF .symtab, unrelocated addresses ---- */
+
+struct vms_symbol {
+	const char *name; // borrowed from the file
+	uint64_t address;
+	uint64_t size;
+	char kind; // nm-style: 'T','t','D','d','B','b','R','r','A','W','w','V','v','U',...
+};
+
+/*
+ * Look up symbol @name exactly; if several have that name, a global (or
+ * weak) one is preferred over a local one.  The symbol table is loaded on
+ * the first symbol call.  Errors: VMS_ERR_LOOKUP ("no symbol 'x'").
+ */
+struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
+				   struct vms_symbol *ret);
+
+/*
+ * The symbol containing @addr, or failing that the nearest symbol below it
+ * (callers compare against address + size to tell the two apart).
+ * Undefined symbols are ignored.  Errors: VMS_ERR_LOOKUP if no symbol lies at
+ * or below @addr.
+ */
+struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
+				      struct vms_symbol *ret);
+
+/* Number of named symbols (0 if the table cannot be loaded). */
+size_t debuginfo_symbol_count(struct vms_debuginfo *di);
+
+/*
+ * The @i-th symbol in name order (for completion), or NULL if @i is out of
+ * range.  Borrowed.
+ */
+const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, size_t i);
+
+/* ---- types ---- */
+
+enum vms_type_kind {
+	VMS_TYPE_VOID,
+	VMS_TYPE_INT,
+	VMS_TYPE_BOOL,
+	VMS_TYPE_FLOAT,
+	VMS_TYPE_POINTER,
+	VMS_TYPE_STRUCT,
+	VMS_TYPE_UNION,
+	VMS_TYPE_ENUM,
+	VMS_TYPE_TYPEDEF,
+	VMS_TYPE_ARRAY,
+	VMS_TYPE_FUNCTION,
+};
+
+struct vms_type;
+
+struct vms_type_member {
+	const char *name; // NULL if anonymous
+	struct vms_type *type;
+	uint64_t bit_offset; // from the start of the containing struct/union
+	uint64_t bit_size;   // 0 unless a bitfield
+};
+
+struct vms_type_enumerator {
+	const char *name;
+	int64_t value; // an unsigned enum's values are stored as their bits
+};
+
+/*
+ * Find a type by its C spelling: "struct page", "union x", "enum pageflags",
+ * a typedef name ("pgd_t"), a bare tag ("page": typedef, then struct, union,
+ * enum), a base type in any word order ("unsigned long", "long unsigned
+ * int", "char", "_Bool"), "void", followed by any number of "*" and then
+ * "[N]" / "[]" suffixes ("struct page *", "char [16]", "int *[4]").
+ * cv-qualifiers in @name are ignored.  A complete definition is preferred to
+ * a declaration.  On success *@ret is borrowed.  Errors: VMS_ERR_LOOKUP
+ * ("no type 'struct nosuch'"), VMS_ERR_INVALID (unparsable name),
+ * VMS_ERR_FORMAT (bad DWARF).
+ */
+struct vms_error *debuginfo_find_type(struct vms_debuginfo *di, const char *name,
+				      struct vms_type **ret);
+
+/*
+ * Find global variable @name: its type from DWARF and its unrelocated address
+ * from DW_AT_location (DW_OP_addr) or, for declarations and optimized-out
+ * locations, from the symbol table.  Definitions with external linkage are
+ * preferred over file-static ones of the same name.  Either output may be
+ * NULL.  Errors: VMS_ERR_LOOKUP (no such variable, or no address for it).
+ */
+struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *name,
+					  struct vms_type **type_ret, uint64_t *addr_ret);
+
+/*
+ * Find enumeration constant @name (e.g. "PG_locked", "NR_PAGEFLAGS"): the enum
+ * type that declares it and its value.  Either output may be NULL.  Errors:
+ * VMS_ERR_LOOKUP.
+ */
+struct vms_error *debuginfo_find_enumerator(struct vms_debuginfo *di, const char *name,
+					    struct vms_type **enum_ret, int64_t *value_ret);
+
+/* The void type of @di (never NULL, borrowed). */
+struct vms_type *debuginfo_void_type(struct vms_debuginfo *di);
+
+/*
+ * A pointer type to @target (the same object for the same target every time).
+ * Errors: VMS_ERR_NOMEM.
+ */
+struct vms_error *debuginfo_pointer_type(struct vms_debuginfo *di, struct vms_type *target,
+					 struct vms_type **ret);
+
+/* ---- type accessors: pure queries on borrowed types ---- */
+
+/* The kind of @t (cv-qualifiers are not represented). */
+enum vms_type_kind vms_type_kind(const struct vms_type *t);
+
+/* struct/union/enum tag, typedef name or base type name; NULL if anonymous
+ * or for pointers, arrays and functions. */
+const char *vms_type_tag(const struct vms_type *t);
+
+/* sizeof @t in bytes: typedefs resolved, declarations resolved to their
+ * definition by name; 0 for void, functions and incomplete types. */
+uint64_t vms_type_size(const struct vms_type *t);
+
+/* Whether an integer, enum (via its compatible type) or float type is signed;
+ * typedefs resolved.  false for everything else. */
+bool vms_type_is_signed(const struct vms_type *t);
+
+/* false for void, incomplete struct/union/enum (a declaration without a
+ * definition anywhere) and arrays without a length; typedefs resolved. */
+bool vms_type_is_complete(const struct vms_type *t);
+
+/* pointer -> pointee, typedef -> aliased type, array -> element type,
+ * enum -> compatible integer type, function -> return type; NULL otherwise. */
+struct vms_type *vms_type_target(const struct vms_type *t);
+
+/* Number of elements of array @t (0 if it has none or is not an array). */
+uint64_t vms_type_array_length(const struct vms_type *t);
+/* false for flexible/unknown-length arrays (and non-arrays). */
+bool vms_type_array_has_length(const struct vms_type *t);
+
+/* @t with all typedefs stripped (NULL stays NULL). */
+struct vms_type *vms_type_strip(struct vms_type *t);
+
+/* Members of a struct or union (0/NULL for other kinds and out-of-range @i).
+ * Parsed from DWARF on first use; a declaration exposes its definition's
+ * members.  Bitfield offsets are normalized to DW_AT_data_bit_offset
+ * semantics (bit offset from the start of the struct, little-endian order). */
+size_t vms_type_member_count(const struct vms_type *t);
+const struct vms_type_member *vms_type_member(const struct vms_type *t, size_t i);
+
+/* Enumerators of an enum, in declaration order (0/NULL otherwise). */
+size_t vms_type_enumerator_count(const struct vms_type *t);
+const struct vms_type_enumerator *vms_type_enumerator(const struct vms_type *t, size_t i);
+
+/* Parameters of a function type (0/NULL otherwise) and whether it is
+ * variadic. */
+size_t vms_type_param_count(const struct vms_type *t);
+struct vms_type *vms_type_param(const struct vms_type *t, size_t i);
+bool vms_type_is_variadic(const struct vms_type *t);
+
+/*
+ * Resolve the member designator @path ("flags", "lru.next", "a.b[2].c")
+ * within struct/union @t: descends typedefs and anonymous structs/unions,
+ * and "[N]" indexes arrays.  Outputs (each may be NULL): the member's type,
+ * its bit offset from the start of @t, and its bit size (0 unless a
+ * bitfield).  Errors: VMS_ERR_LOOKUP naming the member and the type
+ * ("struct page has no member 'nosuch'"), VMS_ERR_INVALID (bad syntax,
+ * indexing a non-array).
+ */
+struct vms_error *vms_type_member_find(struct vms_type *t, const char *path,
+				       struct vms_type **type_ret, uint64_t *bit_offset_ret,
+				       uint64_t *bit_size_ret);
+
+/*
+ * The C spelling of @t as a malloc'd string the caller frees, e.g.
+ * "struct page *", "char [16]", "int (*)(void)"; anonymous tags are spelled
+ * "struct <anonymous>".  Returns NULL only if out of memory.
+ */
+char *vms_type_name(const struct vms_type *t);
+
+/*
+ * A C declaration of @ident with type @t as a malloc'd string, e.g.
+ * "struct page *next", "char comm[16]", "int (*fn)(void)".  @ident NULL or ""
+ * gives vms_type_name().  Returns NULL only if out of memory.
+ */
+char *vms_type_declaration(const struct vms_type *t, const char *ident);
+
+#endif

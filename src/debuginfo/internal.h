@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Private declarations shared by the files of src/debuginfo/.  Nothing
+ * outside this directory includes this header.
+ */
+#ifndef VMS_DEBUGINFO_INTERNAL_H
+#define VMS_DEBUGINFO_INTERNAL_H
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/hashmap.h"
+#include "debuginfo/debuginfo.h"
+
+/* Kinds of names in the DWARF index; each has its own sorted table. */
+enum di_index_kind {
+	DI_IDX_TYPEDEF,
+	DI_IDX_STRUCT,
+	DI_IDX_UNION,
+	DI_IDX_ENUM,
+	DI_IDX_BASE,
+	DI_IDX_VARIABLE,
+	DI_IDX_ENUMERATOR,
+	DI_IDX_NR_KINDS,
+};
+
+/* Index entry flags; a higher value of (flags & DI_PRIO_MASK) wins. */
+#define DI_FLAG_COMPLETE 1u // type: a definition, not a declaration
+#define DI_FLAG_EXTERNAL 1u // variable: DW_AT_external
+#define DI_FLAG_LOCATION 2u // variable: has DW_AT_location
+#define DI_PRIO_MASK 3u
+
+struct di_index_entry {
+	uint32_t name_off; // into the string table
+	uint32_t flags;
+	uint64_t die_off; // enumerators: offset of the enumeration_type DIE
+};
+
+/* A loaded index: one buffer in the on-disk format (see dwarf_index.c). */
+struct di_index {
+	void *buf;
+	size_t size;
+	const char *strtab;
+	size_t strtab_size;
+	const struct di_index_entry *tables[DI_IDX_NR_KINDS];
+	size_t counts[DI_IDX_NR_KINDS];
+	bool from_cache; // loaded from the cache file rather than scanned
+};
+
+struct di_section {
+	uint64_t addr, size, offset;
+	bool nobits;
+};
+
+struct di_block {
+	struct di_block *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+struct vms_debuginfo {
+	char *path;
+	int fd;
+	Elf *elf;
+	Dwarf *dwarf;
+	uint64_t file_size;
+	int64_t mtime_sec, mtime_nsec;
+	bool big_endian;
+	uint8_t addr_size;
+	uint8_t build_id[64];
+	size_t build_id_len;
+	const unsigned char *raw; // elf_rawfile()
+	size_t raw_size;
+	struct di_section *sections; // allocated, sorted by address
+	size_t nsections;
+
+	// symbols, loaded on first use
+	bool syms_loaded;
+	struct vms_error *syms_err;
+	struct vms_symbol *syms; // sorted by name
+	uint32_t *syms_by_addr;  // indexes into syms, sorted by address
+	size_t nsyms;
+
+	// DWARF name index, loaded on first use
+	bool index_loaded;
+	struct di_index index;
+
+	// types
+	struct vms_u64map types;    // DIE offset -> struct vms_type *
+	struct vms_u64map pointers; // target pointer -> pointer type
+	struct vms_type *void_type;
+	struct di_block *blocks; // arena for types and their arrays
+};
+
+struct vms_type {
+	enum vms_type_kind kind;
+	bool is_signed;
+	bool complete;
+	bool has_length;
+	bool variadic;
+	bool prototyped;
+	bool members_loaded;
+	const char *tag;
+	uint64_t size;
+	uint64_t length;
+	struct vms_type *target;
+	struct vms_debuginfo *di;
+	uint64_t die_off; // struct/union: DIE to read members from
+	struct vms_error *members_err;
+	struct vms_type_member *members;
+	size_t nmembers;
+	struct vms_type_enumerator *enumerators;
+	size_t nenumerators;
+	struct vms_type **params;
+	size_t nparams;
+};
+
+/* Zeroed memory from @di's arena, freed by debuginfo_destroy(); NULL if out
+ * of memory. */
+void *di_alloc(struct vms_debuginfo *di, size_t size);
+
+/* Load the DWARF name index (from the cache, else by scanning) if not loaded
+ * yet. */
+struct vms_error *di_index_ensure(struct vms_debuginfo *di);
+/* The best entry named @name of @kind, or NULL.  The index must be loaded. */
+const struct di_index_entry *di_index_find(const struct di_index *index,
+					   enum di_index_kind kind, const char *name);
+/* Free the index's memory. */
+void di_index_deinit(struct di_index *index);
+
+/* Directory of the on-disk index cache as a malloc'd string, or NULL. */
+char *di_cache_dir(void);
+
+/* Read the value of enumerator DIE @die, sign-extending per @is_signed.
+ * Returns false if it has no usable DW_AT_const_value. */
+bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret);
+/* Whether the enumeration type DIE @die has a signed underlying type. */
+bool di_enum_die_signed(Dwarf_Die *die);
+
+/* Create an error from the current libdw error, prefixed by @what. */
+struct vms_error *di_dwarf_error(const char *what);
+
+/* Free what types hold outside the arena (lazily recorded errors). */
+void di_types_deinit(struct vms_debuginfo *di);
+
+/* Read build-id of an open Elf; returns the length (0 if none). */
+size_t di_elf_build_id(Elf *elf, uint8_t *buf, size_t bufsize);
+
+#endif

@@ -1,0 +1,1055 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The dump layer: the only user of libkdumpfile and libaddrxlat.
+ *
+ * Two backends sit behind struct vms_dump:
+ *   - KDF: libkdumpfile opens the file (ELF, kdump-compressed, kcore, ...);
+ *     each handle owns a kdump_ctx_t, clones come from kdump_clone() and
+ *     share its page cache.
+ *   - KDC: our own kdump-compressed reader (kdumpc.c) over a flattened file,
+ *     which libkdumpfile 0.5.1 cannot open, with a libaddrxlat system fed by
+ *     callbacks that read through that reader and answer symbols from
+ *     VMCOREINFO.
+ * Virtual reads go the same way on both: translate page by page with
+ * libaddrxlat (cached per handle), coalesce physically contiguous runs and
+ * read those physically.
+ */
+#include "dump/dump.h"
+
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libkdumpfile/kdumpfile.h>
+
+#include "dump/kdumpc.h"
+
+#define TCACHE_SIZE 4096
+#define MAX_BITMAP_PFNS (UINT64_C(1) << 32) // 16 TiB of 4 KiB pages
+#define X86_64_START_KERNEL_MAP UINT64_C(0xffffffff80000000)
+
+enum backend { BK_KDF, BK_KDC };
+
+struct kv {
+	const char *key;
+	const char *val;
+};
+
+struct elf_load {
+	uint64_t paddr, vaddr, offset, filesz, memsz;
+};
+
+/* Everything shared by a handle and its clones; immutable after open except
+ * the lazily built page map (under map_lock). */
+struct dump_shared {
+	unsigned long refcount;
+	char *path;
+	int fd;
+	uint64_t fsize;
+	enum backend bk;
+	const char *format;
+	char *format_owned;
+	const char *compression;
+	char arch[32];
+	uint32_t page_size;
+	uint32_t page_shift;
+	bool live;
+	bool truncated;
+	char *vmcoreinfo;
+	char *vmcoreinfo_parsed; // copy cut into the kv strings
+	struct kv *kv;
+	size_t nkv;
+	struct kdc *kdc; // kdump-compressed metadata (both backends), or NULL
+	struct elf_load *loads;
+	size_t nloads;
+	addrxlat_sys_t *sys; // KDC backend's translation system (NULL if none)
+
+	pthread_mutex_t map_lock;
+	bool map_built;
+	const uint8_t *held; // 1 bit per PFN below max_pfn
+	uint8_t *held_owned;
+	struct dump_stats stats;
+};
+
+struct tcache_entry {
+	uint64_t vpn_plus1; // 0 = empty
+	uint64_t ppn;
+};
+
+struct vms_dump {
+	struct dump_shared *sh;
+	kdump_ctx_t *kctx;        // KDF
+	struct kdc_reader rd;     // KDC
+	addrxlat_ctx_t *xctx;
+	addrxlat_sys_t *xsys;
+	struct tcache_entry *tcache;
+};
+
+/* ---- small helpers ---- */
+
+static int64_t read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (int64_t)done;
+}
+
+static struct vms_error *kdf_error(kdump_ctx_t *ctx, kdump_status st, const char *path)
+{
+	const char *msg = kdump_get_err(ctx);
+	enum vms_error_code code = VMS_ERR_OTHER;
+	switch (st) {
+	case KDUMP_ERR_NODATA: code = VMS_ERR_NODATA; break;
+	case KDUMP_ERR_CORRUPT:
+	case KDUMP_ERR_EOF: code = VMS_ERR_FORMAT; break;
+	case KDUMP_ERR_NOTIMPL: code = VMS_ERR_UNSUPPORTED; break;
+	case KDUMP_ERR_ADDRXLAT: code = VMS_ERR_FAULT; break;
+	case KDUMP_ERR_INVALID: code = VMS_ERR_INVALID; break;
+	default: break;
+	}
+	struct vms_error *err = vms_error_create(code, "%s", msg ? msg : kdump_strerror(st));
+	return vms_error_wrap(err, "%s", path);
+}
+
+/* ---- VMCOREINFO ---- */
+
+static struct vms_error *parse_vmcoreinfo(struct dump_shared *sh)
+{
+	if (!sh->vmcoreinfo)
+		return NULL;
+	sh->vmcoreinfo_parsed = strdup(sh->vmcoreinfo);
+	if (!sh->vmcoreinfo_parsed)
+		return &vms_enomem;
+	size_t lines = 1;
+	for (const char *p = sh->vmcoreinfo; *p; p++)
+		lines += *p == '\n';
+	sh->kv = calloc(lines, sizeof(*sh->kv));
+	if (!sh->kv)
+		return &vms_enomem;
+	char *save = NULL;
+	for (char *line = strtok_r(sh->vmcoreinfo_parsed, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		sh->kv[sh->nkv++] = (struct kv){line, eq + 1};
+	}
+	return NULL;
+}
+
+static const char *vmcoreinfo_get(const struct dump_shared *sh, const char *key)
+{
+	// Later lines win, as in libkdumpfile.
+	for (size_t i = sh->nkv; i-- > 0;)
+		if (strcmp(sh->kv[i].key, key) == 0)
+			return sh->kv[i].val;
+	return NULL;
+}
+
+static bool parse_number(const char *key, const char *s, uint64_t *ret)
+{
+	bool hex = strncmp(key, "SYMBOL(", 7) == 0 || strcmp(key, "KERNELOFFSET") == 0;
+	char *end;
+	errno = 0;
+	uint64_t v;
+	if (hex)
+		v = strtoull(s, &end, 16);
+	else if (*s == '-')
+		v = (uint64_t)strtoll(s, &end, 10);
+	else
+		v = strtoull(s, &end, 10);
+	if (errno || end == s || (*end && !isspace((unsigned char)*end)))
+		return false;
+	*ret = v;
+	return true;
+}
+
+static bool vmcoreinfo_num(const struct dump_shared *sh, const char *key, uint64_t *ret)
+{
+	const char *s = vmcoreinfo_get(sh, key);
+	return s && parse_number(key, s, ret);
+}
+
+/* ---- shared state ---- */
+
+static void shared_put(struct dump_shared *sh)
+{
+	if (!sh || __atomic_sub_fetch(&sh->refcount, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (sh->sys)
+		addrxlat_sys_decref(sh->sys);
+	kdc_destroy(sh->kdc);
+	free(sh->loads);
+	free(sh->kv);
+	free(sh->vmcoreinfo_parsed);
+	free(sh->vmcoreinfo);
+	free(sh->format_owned);
+	free(sh->held_owned);
+	if (sh->fd >= 0)
+		close(sh->fd);
+	pthread_mutex_destroy(&sh->map_lock);
+	free(sh->path);
+	free(sh);
+}
+
+void dump_destroy(struct vms_dump *d)
+{
+	if (!d)
+		return;
+	if (d->xctx)
+		addrxlat_ctx_decref(d->xctx);
+	if (d->xsys)
+		addrxlat_sys_decref(d->xsys);
+	if (d->kctx)
+		kdump_free(d->kctx);
+	kdc_reader_deinit(&d->rd);
+	free(d->tcache);
+	shared_put(d->sh);
+	free(d);
+}
+
+static struct vms_dump *dump_alloc(struct dump_shared *sh)
+{
+	struct vms_dump *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->tcache = calloc(TCACHE_SIZE, sizeof(*d->tcache));
+	if (!d->tcache) {
+		free(d);
+		return NULL;
+	}
+	__atomic_add_fetch(&sh->refcount, 1, __ATOMIC_RELAXED);
+	d->sh = sh;
+	return d;
+}
+
+/* ---- ELF sniffing: validation, PT_LOAD coverage ---- */
+
+static struct vms_error *elf_scan(struct dump_shared *sh, const uint8_t *head, size_t headlen)
+{
+	if (headlen < sizeof(Elf64_Ehdr) || head[EI_CLASS] != ELFCLASS64) {
+		if (headlen >= EI_NIDENT && head[EI_CLASS] == ELFCLASS32)
+			return NULL; // let libkdumpfile handle 32-bit dumps
+		return vms_error_create(VMS_ERR_FORMAT, "%s: truncated: ELF header is cut off",
+					sh->path);
+	}
+	if (head[EI_DATA] != ELFDATA2LSB)
+		return NULL; // big-endian targets: no coverage stats
+	Elf64_Ehdr eh;
+	memcpy(&eh, head, sizeof(eh));
+	if (eh.e_machine == EM_X86_64)
+		snprintf(sh->arch, sizeof(sh->arch), "x86_64");
+	else if (eh.e_machine == EM_AARCH64)
+		snprintf(sh->arch, sizeof(sh->arch), "aarch64");
+	if (eh.e_phnum == 0 || eh.e_phentsize < sizeof(Elf64_Phdr) || eh.e_phnum == PN_XNUM)
+		return vms_error_create(VMS_ERR_FORMAT, "%s: not a kernel dump (ELF file without program headers)",
+					sh->path);
+	size_t len = (size_t)eh.e_phnum * eh.e_phentsize;
+	uint8_t *ph = malloc(len);
+	if (!ph)
+		return &vms_enomem;
+	int64_t n = read_at(sh->fd, ph, len, eh.e_phoff);
+	if (n < 0) {
+		free(ph);
+		return vms_error_errno((int)-n, "%s: reading program headers", sh->path);
+	}
+	if ((size_t)n < len) {
+		free(ph);
+		return vms_error_create(VMS_ERR_FORMAT,
+					"%s: truncated: program headers at offset %" PRIu64 " end beyond the end of the file",
+					sh->path, (uint64_t)eh.e_phoff);
+	}
+	sh->loads = calloc(eh.e_phnum, sizeof(*sh->loads));
+	if (!sh->loads) {
+		free(ph);
+		return &vms_enomem;
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr p;
+		memcpy(&p, ph + (size_t)i * eh.e_phentsize, sizeof(p));
+		if (p.p_type != PT_LOAD)
+			continue;
+		if (!sh->live && p.p_offset + p.p_filesz > sh->fsize)
+			sh->truncated = true;
+		sh->loads[sh->nloads++] = (struct elf_load){p.p_paddr, p.p_vaddr, p.p_offset,
+							    p.p_filesz, p.p_memsz};
+	}
+	free(ph);
+	if (sh->nloads == 0 && !sh->live)
+		return vms_error_create(VMS_ERR_FORMAT, "%s: not a kernel dump (ELF file without PT_LOAD)",
+					sh->path);
+	return NULL;
+}
+
+/* ---- address translation ---- */
+
+static addrxlat_status xlat_err(struct vms_dump *d, addrxlat_status st, const char *msg,
+				const char *arg)
+{
+	return addrxlat_ctx_err(d->xctx, st, "%s%s", msg, arg);
+}
+
+static void cb_put_page(const addrxlat_buffer_t *buf)
+{
+	free(buf->priv);
+}
+
+static addrxlat_status cb_get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
+{
+	struct vms_dump *d = cb->priv;
+	if (buf->addr.as != ADDRXLAT_KPHYSADDR && buf->addr.as != ADDRXLAT_MACHPHYSADDR)
+		return xlat_err(d, ADDRXLAT_ERR_NOTIMPL, "cannot read address space ",
+				addrxlat_addrspace_name(buf->addr.as));
+	uint64_t ps = d->sh->page_size;
+	uint64_t base = buf->addr.addr & ~(ps - 1);
+	void *page = malloc(ps);
+	if (!page)
+		return xlat_err(d, ADDRXLAT_ERR_NOMEM, "out of memory", "");
+	struct vms_error *err = kdc_read(&d->rd, base, page, ps);
+	if (err) {
+		free(page);
+		addrxlat_status st = xlat_err(d, ADDRXLAT_ERR_NODATA, "", err->message);
+		vms_error_destroy(err);
+		return st;
+	}
+	buf->addr.addr = base;
+	buf->ptr = page;
+	buf->size = ps;
+	buf->byte_order = ADDRXLAT_LITTLE_ENDIAN;
+	buf->put_page = cb_put_page;
+	buf->priv = page;
+	return ADDRXLAT_OK;
+}
+
+static unsigned long cb_read_caps(const addrxlat_cb_t *cb)
+{
+	return ADDRXLAT_CAPS(ADDRXLAT_KPHYSADDR) | ADDRXLAT_CAPS(ADDRXLAT_MACHPHYSADDR);
+}
+
+static addrxlat_status cb_lookup(const addrxlat_cb_t *cb, const char *kind, const char *a,
+				 const char *b, addrxlat_addr_t *val)
+{
+	struct vms_dump *d = cb->priv;
+	char key[256];
+	snprintf(key, sizeof(key), "%s(%s%s%s)", kind, a, b ? "." : "", b ? b : "");
+	uint64_t v;
+	if (!vmcoreinfo_num(d->sh, key, &v))
+		return xlat_err(d, ADDRXLAT_ERR_NODATA, "no VMCOREINFO ", key);
+	*val = v;
+	return ADDRXLAT_OK;
+}
+
+static addrxlat_status cb_reg_value(const addrxlat_cb_t *cb, const char *name,
+				    addrxlat_addr_t *val)
+{
+	return xlat_err(cb->priv, ADDRXLAT_ERR_NODATA, "no register values in the dump: ", name);
+}
+
+static addrxlat_status cb_sym_value(const addrxlat_cb_t *cb, const char *name,
+				    addrxlat_addr_t *val)
+{
+	return cb_lookup(cb, "SYMBOL", name, NULL, val);
+}
+
+static addrxlat_status cb_sym_sizeof(const addrxlat_cb_t *cb, const char *name,
+				     addrxlat_addr_t *val)
+{
+	return cb_lookup(cb, "SIZE", name, NULL, val);
+}
+
+static addrxlat_status cb_sym_offsetof(const addrxlat_cb_t *cb, const char *obj,
+				       const char *elem, addrxlat_addr_t *val)
+{
+	return cb_lookup(cb, "OFFSET", obj, elem, val);
+}
+
+static addrxlat_status cb_num_value(const addrxlat_cb_t *cb, const char *name,
+				    addrxlat_addr_t *val)
+{
+	return cb_lookup(cb, "NUMBER", name, NULL, val);
+}
+
+/* Give a KDC handle its own libaddrxlat context with our callbacks. */
+static struct vms_error *kdc_xlat_ctx(struct vms_dump *d)
+{
+	d->xctx = addrxlat_ctx_new();
+	if (!d->xctx)
+		return &vms_enomem;
+	addrxlat_cb_t *cb = addrxlat_ctx_add_cb(d->xctx);
+	if (!cb)
+		return &vms_enomem;
+	cb->priv = d;
+	cb->get_page = cb_get_page;
+	cb->read_caps = cb_read_caps;
+	cb->reg_value = cb_reg_value;
+	cb->sym_value = cb_sym_value;
+	cb->sym_sizeof = cb_sym_sizeof;
+	cb->sym_offsetof = cb_sym_offsetof;
+	cb->num_value = cb_num_value;
+	return NULL;
+}
+
+static unsigned long linux_version_code(const char *rel)
+{
+	unsigned a = 0, b = 0, c = 0;
+	if (!rel || sscanf(rel, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return ADDRXLAT_VER_LINUX(a, b, c > 255 ? 255 : c);
+}
+
+/* Build the KDC backend's translation system from VMCOREINFO.  Without
+ * VMCOREINFO or a known architecture, virtual reads are unsupported. */
+static struct vms_error *kdc_xlat_sys(struct vms_dump *d)
+{
+	struct dump_shared *sh = d->sh;
+	if (!sh->arch[0] || !sh->vmcoreinfo)
+		return NULL;
+	addrxlat_opt_t opts[8];
+	unsigned n = 0;
+	addrxlat_opt_arch(&opts[n++], sh->arch);
+	addrxlat_opt_os_type(&opts[n++], "linux");
+	addrxlat_opt_page_shift(&opts[n++], sh->page_shift);
+	unsigned long ver = linux_version_code(vmcoreinfo_get(sh, "OSRELEASE"));
+	if (ver)
+		addrxlat_opt_version_code(&opts[n++], ver);
+	uint64_t phys_base = 0, root;
+	bool have_pb = vmcoreinfo_num(sh, "NUMBER(phys_base)", &phys_base);
+	if (have_pb)
+		addrxlat_opt_phys_base(&opts[n++], phys_base);
+	if (strcmp(sh->arch, "x86_64") == 0 && have_pb &&
+	    (vmcoreinfo_num(sh, "SYMBOL(init_top_pgt)", &root) ||
+	     vmcoreinfo_num(sh, "SYMBOL(swapper_pg_dir)", &root)) &&
+	    root >= X86_64_START_KERNEL_MAP) {
+		addrxlat_fulladdr_t fa = {root - X86_64_START_KERNEL_MAP + phys_base,
+					  ADDRXLAT_KPHYSADDR};
+		addrxlat_opt_rootpgt(&opts[n++], &fa);
+	}
+	addrxlat_sys_t *sys = addrxlat_sys_new();
+	if (!sys)
+		return &vms_enomem;
+	addrxlat_status st = addrxlat_sys_os_init(sys, d->xctx, n, opts);
+	if (st != ADDRXLAT_OK) {
+		// Physical reads still work; virtual ones will report this.
+		addrxlat_sys_decref(sys);
+		addrxlat_ctx_clear_err(d->xctx);
+		return NULL;
+	}
+	sh->sys = sys;
+	addrxlat_sys_incref(sys);
+	d->xsys = sys;
+	return NULL;
+}
+
+static struct vms_error *translate(struct vms_dump *d, uint64_t vaddr, uint64_t *paddr)
+{
+	uint32_t shift = d->sh->page_shift;
+	uint64_t vpn = vaddr >> shift;
+	struct tcache_entry *e = &d->tcache[vpn % TCACHE_SIZE];
+	if (e->vpn_plus1 == vpn + 1) {
+		*paddr = e->ppn << shift | (vaddr & ((UINT64_C(1) << shift) - 1));
+		return NULL;
+	}
+	if (!d->xsys || !d->xctx)
+		return vms_error_addr(VMS_ERR_UNSUPPORTED, vaddr,
+				      "no virtual address translation for this dump (architecture or VMCOREINFO unknown)");
+	addrxlat_fulladdr_t fa = {vaddr & ~((UINT64_C(1) << shift) - 1), ADDRXLAT_KVADDR};
+	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->xctx, d->xsys);
+	if (st != ADDRXLAT_OK) {
+		const char *msg = addrxlat_ctx_get_err(d->xctx);
+		struct vms_error *err = vms_error_addr(
+			st == ADDRXLAT_ERR_NODATA ? VMS_ERR_NODATA
+			: st == ADDRXLAT_ERR_NOMEM ? VMS_ERR_NOMEM
+						   : VMS_ERR_FAULT,
+			vaddr, "cannot translate virtual address 0x%" PRIx64 ": %s", vaddr,
+			msg ? msg : addrxlat_strerror(st));
+		addrxlat_ctx_clear_err(d->xctx);
+		return err;
+	}
+	e->vpn_plus1 = vpn + 1;
+	e->ppn = fa.addr >> shift;
+	*paddr = fa.addr | (vaddr & ((UINT64_C(1) << shift) - 1));
+	return NULL;
+}
+
+struct vms_error *dump_vtop(struct vms_dump *d, uint64_t kvaddr, uint64_t *paddr_ret)
+{
+	return translate(d, kvaddr, paddr_ret);
+}
+
+/* ---- opening ---- */
+
+static void kdf_set_arch_and_os(struct vms_dump *d)
+{
+	struct dump_shared *sh = d->sh;
+	const char *name;
+	if (kdump_get_string_attr(d->kctx, KDUMP_ATTR_ARCH_NAME, &name) == KDUMP_OK && name &&
+	    *name) {
+		snprintf(sh->arch, sizeof(sh->arch), "%s", name);
+	} else if (sh->arch[0]) {
+		// QEMU's kdump header leaves the utsname empty but machine.
+		kdump_set_string_attr(d->kctx, KDUMP_ATTR_ARCH_NAME, sh->arch);
+	}
+	kdump_set_string_attr(d->kctx, KDUMP_ATTR_OSTYPE, "linux");
+	kdump_clear_err(d->kctx);
+}
+
+/* QEMU writes a wrong sub_header.phys_base: force VMCOREINFO's value. */
+static void kdf_force_phys_base(struct vms_dump *d)
+{
+	uint64_t pb;
+	if (vmcoreinfo_num(d->sh, "NUMBER(phys_base)", &pb)) {
+		kdump_status st = kdump_set_address_attr(d->kctx, "addrxlat.force.phys_base", pb);
+		if (getenv("VMS_DUMP_DEBUG"))
+			fprintf(stderr, "force phys_base: %s\n", st ? kdump_get_err(d->kctx) : "ok");
+	}
+	kdump_clear_err(d->kctx);
+}
+
+static struct vms_error *kdf_open(struct vms_dump *d, bool known_format)
+{
+	struct dump_shared *sh = d->sh;
+	d->kctx = kdump_new();
+	if (!d->kctx)
+		return &vms_enomem;
+	kdump_status st = kdump_open_fd(d->kctx, sh->fd);
+	if (st != KDUMP_OK) {
+		if (!known_format)
+			return vms_error_create(VMS_ERR_FORMAT,
+						"%s: not a kernel dump (no ELF or kdump signature)",
+						sh->path);
+		return kdf_error(d->kctx, st, sh->path);
+	}
+	kdf_set_arch_and_os(d);
+	char *raw = NULL;
+	if (kdump_vmcoreinfo_raw(d->kctx, &raw) == KDUMP_OK && raw && *raw) {
+		free(sh->vmcoreinfo);
+		sh->vmcoreinfo = raw;
+	} else {
+		free(raw);
+	}
+	kdump_clear_err(d->kctx);
+	struct vms_error *err = parse_vmcoreinfo(sh);
+	if (err)
+		return err;
+	if (!sh->arch[0] && vmcoreinfo_get(sh, "SYMBOL(init_top_pgt)")) {
+		snprintf(sh->arch, sizeof(sh->arch), "x86_64");
+		kdf_set_arch_and_os(d);
+	} else {
+		kdf_force_phys_base(d);
+	}
+	if (!sh->format) {
+		const char *fmt;
+		if (kdump_get_string_attr(d->kctx, KDUMP_ATTR_FILE_FORMAT, &fmt) == KDUMP_OK && fmt) {
+			sh->format_owned = strdup(fmt);
+			sh->format = sh->format_owned ? sh->format_owned : "unknown";
+		} else {
+			sh->format = "unknown";
+		}
+	}
+	kdump_num_t ps;
+	if (kdump_get_number_attr(d->kctx, KDUMP_ATTR_PAGE_SIZE, &ps) == KDUMP_OK && ps)
+		sh->page_size = (uint32_t)ps;
+	kdump_clear_err(d->kctx);
+	// The translation context and system of this handle.
+	st = kdump_get_addrxlat(d->kctx, &d->xctx, &d->xsys);
+	if (st != KDUMP_OK) {
+		d->xctx = NULL;
+		d->xsys = NULL;
+		kdump_clear_err(d->kctx);
+	}
+	return NULL;
+}
+
+static const char *compression_name(const struct kdc *k)
+{
+	unsigned c = k->codecs_seen;
+	if (!c)
+		return k->raw_seen ? "none" : NULL;
+	if (c & (c - 1))
+		return "mixed";
+	return kdc_codec_name(c);
+}
+
+struct vms_error *dump_open(const char *path, struct vms_dump **ret)
+{
+	struct dump_shared *sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return &vms_enomem;
+	sh->fd = -1;
+	pthread_mutex_init(&sh->map_lock, NULL);
+	sh->path = strdup(path);
+	struct vms_dump *d = NULL;
+	struct vms_error *err = NULL;
+	if (!sh->path) {
+		err = &vms_enomem;
+		goto fail;
+	}
+	d = dump_alloc(sh);
+	if (!d) {
+		err = &vms_enomem;
+		goto fail;
+	}
+	sh->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (sh->fd < 0) {
+		err = vms_error_errno(errno, "%s", path);
+		goto fail;
+	}
+	struct stat st;
+	if (fstat(sh->fd, &st) < 0) {
+		err = vms_error_errno(errno, "%s", path);
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = vms_error_create(VMS_ERR_FORMAT, "%s: is a directory, not a kernel dump", path);
+		goto fail;
+	}
+	sh->fsize = (uint64_t)st.st_size;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char real[4096];
+	sh->live = strcmp(base, "kcore") == 0 && realpath(path, real) &&
+		   strcmp(real, "/proc/kcore") == 0;
+	sh->page_size = 4096;
+
+	uint8_t head[4096];
+	int64_t n = read_at(sh->fd, head, sizeof(head), 0);
+	if (n < 0) {
+		err = vms_error_errno((int)-n, "%s", path);
+		goto fail;
+	}
+	if (n == 0) {
+		err = vms_error_create(VMS_ERR_FORMAT, "%s: not a kernel dump (empty file)", path);
+		goto fail;
+	}
+	bool flattened = false, known = true;
+	if (n >= 4 && memcmp(head, ELFMAG, SELFMAG) == 0) {
+		sh->format = sh->live ? "kcore" : "elf";
+		sh->compression = "none";
+		err = elf_scan(sh, head, (size_t)n);
+		if (err)
+			goto fail;
+	} else if (n >= 8 && (memcmp(head, "KDUMP   ", 8) == 0 || memcmp(head, "DISKDUMP", 8) == 0)) {
+		sh->format = memcmp(head, "KDUMP", 5) == 0 ? "kdump-compressed" : "diskdump";
+		err = kdc_open(sh->fd, sh->fsize, false, path, &sh->kdc);
+		if (err)
+			goto fail;
+	} else if (n >= 16 && memcmp(head, "makedumpfile", 13) == 0) {
+		sh->format = "flattened kdump";
+		flattened = true;
+		err = kdc_open(sh->fd, sh->fsize, true, path, &sh->kdc);
+		if (err)
+			goto fail;
+	} else {
+		known = false;
+	}
+	if (sh->kdc) {
+		sh->compression = compression_name(sh->kdc);
+		sh->truncated = sh->kdc->truncated;
+		if (sh->kdc->machine[0] && strcmp(sh->kdc->machine, "x86_64") == 0)
+			snprintf(sh->arch, sizeof(sh->arch), "x86_64");
+		if (sh->kdc->vmcoreinfo) {
+			sh->vmcoreinfo = strdup(sh->kdc->vmcoreinfo);
+			if (!sh->vmcoreinfo) {
+				err = &vms_enomem;
+				goto fail;
+			}
+		}
+	}
+	if (flattened) {
+		sh->bk = BK_KDC;
+		sh->page_size = sh->kdc->block_size;
+		err = parse_vmcoreinfo(sh);
+		if (err)
+			goto fail;
+		if (!sh->arch[0] && vmcoreinfo_get(sh, "SYMBOL(init_top_pgt)"))
+			snprintf(sh->arch, sizeof(sh->arch), "x86_64");
+		err = kdc_reader_init(&d->rd, sh->kdc);
+		if (!err)
+			err = kdc_xlat_ctx(d);
+		if (err)
+			goto fail;
+		sh->page_shift = (uint32_t)__builtin_ctz(sh->page_size);
+		err = kdc_xlat_sys(d);
+		if (err)
+			goto fail;
+	} else {
+		sh->bk = BK_KDF;
+		err = kdf_open(d, known);
+		if (err)
+			goto fail;
+		if (!sh->page_size || (sh->page_size & (sh->page_size - 1))) {
+			err = vms_error_create(VMS_ERR_FORMAT, "%s: bad page size %u", path,
+					       sh->page_size);
+			goto fail;
+		}
+		sh->page_shift = (uint32_t)__builtin_ctz(sh->page_size);
+	}
+	*ret = d;
+	return NULL;
+fail:
+	if (d)
+		dump_destroy(d);
+	else
+		shared_put(sh);
+	return err;
+}
+
+struct vms_error *dump_clone(struct vms_dump *d, struct vms_dump **ret)
+{
+	struct vms_dump *c = dump_alloc(d->sh);
+	if (!c)
+		return &vms_enomem;
+	struct vms_error *err = NULL;
+	if (d->sh->bk == BK_KDF) {
+		c->kctx = kdump_clone(d->kctx, 0);
+		if (!c->kctx) {
+			err = vms_error_create(VMS_ERR_NOMEM, "%s: cannot clone the dump context",
+					       d->sh->path);
+			goto fail;
+		}
+		if (kdump_get_addrxlat(c->kctx, &c->xctx, &c->xsys) != KDUMP_OK) {
+			c->xctx = NULL;
+			c->xsys = NULL;
+		}
+	} else {
+		err = kdc_reader_init(&c->rd, d->sh->kdc);
+		if (!err)
+			err = kdc_xlat_ctx(c);
+		if (err)
+			goto fail;
+		if (d->sh->sys) {
+			c->xsys = d->sh->sys;
+			addrxlat_sys_incref(c->xsys);
+		}
+	}
+	*ret = c;
+	return NULL;
+fail:
+	dump_destroy(c);
+	return err;
+}
+
+/* ---- properties ---- */
+
+const char *dump_path(const struct vms_dump *d) { return d->sh->path; }
+const char *dump_format(const struct vms_dump *d) { return d->sh->format; }
+const char *dump_compression(const struct vms_dump *d) { return d->sh->compression; }
+const char *dump_arch(const struct vms_dump *d) { return d->sh->arch[0] ? d->sh->arch : NULL; }
+uint32_t dump_page_size(const struct vms_dump *d) { return d->sh->page_size; }
+bool dump_is_live(const struct vms_dump *d) { return d->sh->live; }
+const char *dump_vmcoreinfo(const struct vms_dump *d) { return d->sh->vmcoreinfo; }
+
+const char *dump_vmcoreinfo_value(const struct vms_dump *d, const char *key)
+{
+	return vmcoreinfo_get(d->sh, key);
+}
+
+struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *key,
+					 uint64_t *ret)
+{
+	const char *s = vmcoreinfo_get(d->sh, key);
+	if (!s)
+		return vms_error_create(VMS_ERR_LOOKUP, "no %s in VMCOREINFO", key);
+	if (!parse_number(key, s, ret))
+		return vms_error_create(VMS_ERR_FORMAT, "VMCOREINFO %s=%s is not a number", key, s);
+	return NULL;
+}
+
+/* ---- reads ---- */
+
+static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len)
+{
+	if (d->sh->bk == BK_KDC)
+		return kdc_read(&d->rd, addr, buf, len);
+	size_t got = len;
+	kdump_status st = kdump_read(d->kctx, KDUMP_KPHYSADDR, addr, buf, &got);
+	if (st == KDUMP_OK)
+		return NULL;
+	uint64_t bad = addr + (got < len ? got : 0);
+	const char *msg = kdump_get_err(d->kctx);
+	struct vms_error *err;
+	if (st == KDUMP_ERR_NODATA || st == KDUMP_ERR_EOF || d->sh->truncated)
+		err = vms_error_addr(VMS_ERR_NODATA, bad,
+				     "physical address 0x%" PRIx64 " is not in the dump%s: %s", bad,
+				     d->sh->truncated ? " (truncated file)" : "",
+				     msg ? msg : kdump_strerror(st));
+	else
+		err = vms_error_addr(st == KDUMP_ERR_CORRUPT ? VMS_ERR_CORRUPT : VMS_ERR_OTHER, bad,
+				     "reading physical address 0x%" PRIx64 ": %s", bad,
+				     msg ? msg : kdump_strerror(st));
+	kdump_clear_err(d->kctx);
+	return err;
+}
+
+/* Read a physical run that backs virtual @vaddr; report virtual addresses. */
+static struct vms_error *read_run(struct vms_dump *d, uint64_t vaddr, uint64_t paddr, void *buf,
+				  size_t len)
+{
+	struct vms_error *err = read_phys(d, paddr, buf, len);
+	if (err && err->has_address && err->address >= paddr && err->address - paddr < len) {
+		uint64_t va = vaddr + (err->address - paddr);
+		err->address = va;
+		err = vms_error_wrap(err, "reading virtual address 0x%" PRIx64, va);
+	}
+	return err;
+}
+
+struct vms_error *dump_read(struct vms_dump *d, enum dump_space s, uint64_t addr, void *buf,
+			    size_t len)
+{
+	if (len == 0)
+		return NULL;
+	if (addr + len - 1 < addr)
+		return vms_error_addr(VMS_ERR_INVALID, addr,
+				      "read of %zu bytes at 0x%" PRIx64 " wraps around", len, addr);
+	if (s == DUMP_PHYS)
+		return read_phys(d, addr, buf, len);
+	if (s != DUMP_KVIRT)
+		return vms_error_create(VMS_ERR_INVALID, "bad address space %d", (int)s);
+	uint64_t ps = d->sh->page_size;
+	uint8_t *p = buf;
+	uint64_t run_v = addr, run_p = 0;
+	size_t run_len = 0;
+	while (len) {
+		size_t n = (size_t)(ps - (addr & (ps - 1)) < len ? ps - (addr & (ps - 1)) : len);
+		uint64_t pa;
+		struct vms_error *err = translate(d, addr, &pa);
+		if (err) {
+			// Read what precedes, so that an earlier missing page wins.
+			if (run_len) {
+				struct vms_error *e2 = read_run(d, run_v, run_p, p - run_len, run_len);
+				if (e2) {
+					vms_error_destroy(err);
+					return e2;
+				}
+			}
+			return err;
+		}
+		if (run_len && pa == run_p + run_len) {
+			run_len += n;
+		} else {
+			if (run_len) {
+				err = read_run(d, run_v, run_p, p - run_len, run_len);
+				if (err)
+					return err;
+			}
+			run_v = addr;
+			run_p = pa;
+			run_len = n;
+		}
+		p += n;
+		addr += n;
+		len -= n;
+	}
+	return read_run(d, run_v, run_p, p - run_len, run_len);
+}
+
+/* ---- page map ---- */
+
+static void bit_set_range(uint8_t *map, uint64_t first, uint64_t end)
+{
+	for (uint64_t i = first; i < end;) {
+		if ((i & 7) == 0 && end - i >= 8) {
+			uint64_t bytes = (end - i) / 8;
+			memset(map + i / 8, 0xff, bytes);
+			i += bytes * 8;
+		} else {
+			map[i / 8] |= (uint8_t)(1u << (i & 7));
+			i++;
+		}
+	}
+}
+
+static uint64_t bit_count(const uint8_t *map, uint64_t nbits)
+{
+	uint64_t c = 0, i = 0;
+	for (; i + 64 <= nbits; i += 64) {
+		uint64_t w;
+		memcpy(&w, map + i / 8, 8);
+		c += (uint64_t)__builtin_popcountll(w);
+	}
+	for (; i < nbits; i++)
+		c += map[i / 8] >> (i & 7) & 1;
+	return c;
+}
+
+static struct vms_error *build_map_elf(struct dump_shared *sh)
+{
+	uint64_t ps = sh->page_size, max_pfn = 0;
+	for (size_t i = 0; i < sh->nloads; i++) {
+		const struct elf_load *l = &sh->loads[i];
+		if (l->paddr == UINT64_MAX || l->paddr + l->memsz < l->paddr)
+			continue;
+		uint64_t end = (l->paddr + l->memsz + ps - 1) / ps;
+		if (end < MAX_BITMAP_PFNS && end > max_pfn)
+			max_pfn = end;
+	}
+	size_t bytes = (size_t)((max_pfn + 7) / 8) + 8;
+	uint8_t *held = calloc(1, bytes), *ram = calloc(1, bytes);
+	if (!held || !ram) {
+		free(held);
+		free(ram);
+		return &vms_enomem;
+	}
+	for (size_t i = 0; i < sh->nloads; i++) {
+		const struct elf_load *l = &sh->loads[i];
+		if (l->paddr == UINT64_MAX || (l->paddr + l->memsz + ps - 1) / ps > max_pfn)
+			continue;
+		uint64_t filesz = l->filesz;
+		if (!sh->live && l->offset + filesz > sh->fsize)
+			filesz = l->offset < sh->fsize ? sh->fsize - l->offset : 0;
+		bit_set_range(ram, l->paddr / ps, (l->paddr + l->memsz + ps - 1) / ps);
+		bit_set_range(held, l->paddr / ps, (l->paddr + filesz + ps - 1) / ps);
+	}
+	sh->stats.max_pfn = max_pfn;
+	sh->stats.pages_present = bit_count(held, max_pfn);
+	uint64_t nram = 0;
+	for (uint64_t i = 0; i < bytes; i++)
+		ram[i] |= held[i];
+	nram = bit_count(ram, max_pfn);
+	sh->stats.pages_excluded = nram - sh->stats.pages_present;
+	sh->stats.exact = !sh->live;
+	free(ram);
+	sh->held = sh->held_owned = held;
+	return NULL;
+}
+
+static struct vms_error *build_map_kdc(struct dump_shared *sh)
+{
+	const struct kdc *k = sh->kdc;
+	sh->stats.max_pfn = k->max_mapnr;
+	sh->stats.pages_present = k->ndesc;
+	uint64_t excl = 0;
+	for (uint64_t b = 0; b < (k->max_mapnr + 7) / 8; b++)
+		excl += (uint64_t)__builtin_popcount(k->bitmap1[b] & ~k->bitmap2[b] &
+						     (b == k->max_mapnr / 8 ? (1u << (k->max_mapnr & 7)) - 1 : 0xffu));
+	sh->stats.pages_excluded = excl;
+	sh->stats.exact = true;
+	sh->held = k->bitmap2;
+	return NULL;
+}
+
+static struct vms_error *build_map_kdf(struct vms_dump *d)
+{
+	struct dump_shared *sh = d->sh;
+	kdump_num_t max_pfn;
+	kdump_attr_t attr = {.type = KDUMP_BITMAP};
+	if (kdump_get_number_attr(d->kctx, "max_pfn", &max_pfn) != KDUMP_OK ||
+	    kdump_get_typed_attr(d->kctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK) {
+		kdump_clear_err(d->kctx);
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "%s: the dump has no page map", sh->path);
+	}
+	if (max_pfn > MAX_BITMAP_PFNS)
+		max_pfn = MAX_BITMAP_PFNS;
+	uint8_t *held = calloc(1, (size_t)((max_pfn + 7) / 8) + 8);
+	if (!held)
+		return &vms_enomem;
+	if (max_pfn && kdump_bmp_get_bits(attr.val.bitmap, 0, max_pfn - 1, held) != KDUMP_OK) {
+		free(held);
+		return vms_error_create(VMS_ERR_OTHER, "%s: reading the page map: %s", sh->path,
+					kdump_bmp_get_err(attr.val.bitmap));
+	}
+	sh->stats.max_pfn = max_pfn;
+	sh->stats.pages_present = bit_count(held, max_pfn);
+	sh->stats.pages_excluded = 0;
+	sh->stats.exact = false;
+	sh->held = sh->held_owned = held;
+	return NULL;
+}
+
+static struct vms_error *ensure_map(struct vms_dump *d)
+{
+	struct dump_shared *sh = d->sh;
+	if (__atomic_load_n(&sh->map_built, __ATOMIC_ACQUIRE))
+		return NULL;
+	pthread_mutex_lock(&sh->map_lock);
+	struct vms_error *err = NULL;
+	if (!sh->map_built) {
+		if (sh->kdc)
+			err = build_map_kdc(sh);
+		else if (sh->nloads)
+			err = build_map_elf(sh);
+		else
+			err = build_map_kdf(d);
+		sh->stats.truncated = sh->truncated;
+		if (!err)
+			__atomic_store_n(&sh->map_built, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&sh->map_lock);
+	return err;
+}
+
+struct vms_error *dump_stats(struct vms_dump *d, struct dump_stats *ret)
+{
+	struct vms_error *err = ensure_map(d);
+	if (err)
+		return err;
+	*ret = d->sh->stats;
+	return NULL;
+}
+
+struct vms_error *dump_page_held(struct vms_dump *d, uint64_t pfn, bool *ret)
+{
+	struct vms_error *err = ensure_map(d);
+	if (err)
+		return err;
+	const struct dump_shared *sh = d->sh;
+	*ret = pfn < sh->stats.max_pfn && (sh->held[pfn / 8] >> (pfn & 7) & 1);
+	return NULL;
+}
+
+size_t dump_phys_ranges(struct vms_dump *d, uint64_t (*ranges)[2], size_t max)
+{
+	struct vms_error *err = ensure_map(d);
+	if (err) {
+		vms_error_destroy(err);
+		return 0;
+	}
+	const struct dump_shared *sh = d->sh;
+	uint64_t n = sh->stats.max_pfn, ps = sh->page_size;
+	size_t count = 0;
+	uint64_t pfn = 0;
+	while (pfn < n) {
+		// Skip clear bits, a byte at a time where possible.
+		while (pfn < n && !(sh->held[pfn / 8] >> (pfn & 7) & 1)) {
+			if ((pfn & 7) == 0 && sh->held[pfn / 8] == 0)
+				pfn += 8;
+			else
+				pfn++;
+		}
+		if (pfn >= n)
+			break;
+		uint64_t start = pfn;
+		while (pfn < n && (sh->held[pfn / 8] >> (pfn & 7) & 1)) {
+			if ((pfn & 7) == 0 && sh->held[pfn / 8] == 0xff && pfn + 8 <= n)
+				pfn += 8;
+			else
+				pfn++;
+		}
+		if (count < max) {
+			ranges[count][0] = start * ps;
+			ranges[count][1] = pfn * ps;
+		}
+		count++;
+	}
+	return count;
+}

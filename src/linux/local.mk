@@ -1,0 +1,5 @@
+# linux: kernel knowledge, expressed only through program/
+src_libvmsift_a_SOURCES += \
+	src/linux/kernel.c src/linux/kernel.h \
+	src/linux/page.c src/linux/page.h \
+	src/linux/sysinfo.c src/linux/sysinfo.h

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* What `sys` shows: the kernel's identity and state at dump time. */
+#ifndef VMS_LINUX_SYSINFO_H
+#define VMS_LINUX_SYSINFO_H
+
+#include "base/value.h"
+#include "program/program.h"
+
+/* Collect release, version, machine, node name, page size, memory, CPUs,
+ * uptime, panic state and dump facts into an object.  Fields that cannot be
+ * read are left out and named in an "unavailable" array; never fails for
+ * that reason alone. */
+struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret);
+
+#endif

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * vmsift: post-mortem analysis of Linux kernel memory.
+ * Option parsing, opening the program, and choosing the front end:
+ * REPL, -e commands, -f script, or commands on standard input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "program/program.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: vmsift [OPTIONS] VMCORE [VMLINUX]\n"
+		"\n"
+		"Open a kernel crash dump (or /proc/kcore) with the kernel's debug info and\n"
+		"answer questions about its memory.\n"
+		"\n"
+		"  -e, --execute CMDS  run CMDS (separated by ';') and exit\n"
+		"  -f, --file FILE     run the commands in FILE ('-' for standard input)\n"
+		"  -j, --json          JSON output: one document per command, NDJSON for streams\n"
+		"      --force         use a vmlinux even if it does not match the dump\n"
+		"  -q, --quiet         no banner\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Without -e or -f, commands are read from standard input when it is not a\n"
+		"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
+		"release and build-id when not given.  Exit status: 0 ok, 1 a command failed,\n"
+		"2 bad usage, 3 the dump or vmlinux could not be opened, 4 partial answers.\n");
+}
+
+static char *read_file(const char *path)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!fp)
+		return NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (fp != stdin)
+		fclose(fp);
+	return strbuf_detach(&sb);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "execute", required_argument, NULL, 'e' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct strbuf script = STRBUF_INIT;
+	bool have_script = false, json = false, quiet = false;
+	struct vms_program_options opts = { 0 };
+	int c;
+	opterr = 0;  // we say what is wrong ourselves, in one line
+	while ((c = getopt_long(argc, argv, "+:e:f:jqVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			strbuf_addstr(&script, optarg);
+			strbuf_addch(&script, '\n');
+			have_script = true;
+			break;
+		case 'f': {
+			char *text = read_file(optarg);
+			if (!text) {
+				fprintf(stderr, "vmsift: cannot read '%s': %s\n", optarg, strerror(errno));
+				return VMS_EXIT_USAGE;
+			}
+			strbuf_addstr(&script, text);
+			strbuf_addch(&script, '\n');
+			free(text);
+			have_script = true;
+			break;
+		}
+		case 'j':
+			json = true;
+			break;
+		case 'F':
+			opts.force = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'V':
+			printf("vmsift %s\n", PACKAGE_VERSION);
+			return VMS_EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return VMS_EXIT_OK;
+		case ':':
+			fprintf(stderr, "vmsift: option '%s' needs an argument (try 'vmsift --help')\n",
+				argv[optind - 1]);
+			return VMS_EXIT_USAGE;
+		default:
+			fprintf(stderr, "vmsift: unknown option '%s' (try 'vmsift --help')\n",
+				argv[optind - 1]);
+			return VMS_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "vmsift: no dump named (usage: vmsift [OPTIONS] VMCORE [VMLINUX]; try 'vmsift --help')\n");
+		return VMS_EXIT_USAGE;
+	}
+	if (argc - optind > 2) {
+		fprintf(stderr, "vmsift: too many arguments: '%s' (usage: vmsift [OPTIONS] VMCORE [VMLINUX])\n",
+			argv[optind + 2]);
+		return VMS_EXIT_USAGE;
+	}
+	const char *dump_path = argv[optind];
+	opts.vmlinux = optind + 1 < argc ? argv[optind + 1] : NULL;
+
+	struct vms_program *prog;
+	struct vms_error *err = program_open(dump_path, &opts, &prog);
+	if (err) {
+		fprintf(stderr, "vmsift: %s\n", err->message);
+		vms_error_destroy(err);
+		strbuf_release(&script);
+		return VMS_EXIT_NODUMP;
+	}
+	for (size_t i = 0; i < program_warning_count(prog); i++)
+		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
+	if (program_vmlinux_was_located(prog) && !quiet)
+		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
+
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
+	int status;
+	if (have_script) {
+		status = cli_run_script(&ctx, script.buf);
+	} else if (!isatty(STDIN_FILENO)) {
+		status = cli_run_stream(&ctx, stdin);
+	} else {
+		if (!quiet)
+			fprintf(stderr, "vmsift %s: %s, linux %s (%s); type 'help'\n", PACKAGE_VERSION,
+				dump_path, program_osrelease(prog) ? program_osrelease(prog) : "?",
+				program_dump_format(prog));
+		status = cli_repl(&ctx);
+	}
+	strbuf_release(&script);
+	program_destroy(prog);
+	return status;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The program: one open kernel image.  It owns the dump reader and the debug
+ * info, knows the KASLR offset, and gives the layers above typed, relocated
+ * access to kernel memory.  Nothing above this layer includes dump/ or
+ * debuginfo/ headers except through the declarations re-exported here
+ * (struct vms_type and its accessors).
+ */
+#ifndef VMS_PROGRAM_H
+#define VMS_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "debuginfo/debuginfo.h"  // the type model (struct vms_type) only
+
+struct vms_program;
+
+struct vms_program_options {
+	const char *vmlinux;  // NULL: locate it from the dump's OSRELEASE/build-id
+	bool force;           // accept a vmlinux that does not match the dump
+};
+
+/* Open @dump_path (a vmcore or /proc/kcore) with its debug info.  Fails with
+ * VMS_ERR_MISMATCH when the vmlinux does not match the dump (unless
+ * opts->force), VMS_ERR_LOOKUP when no vmlinux can be found.  On success the
+ * caller owns *ret (program_destroy). */
+struct vms_error *program_open(const char *dump_path,
+			       const struct vms_program_options *opts,
+			       struct vms_program **ret);
+void program_destroy(struct vms_program *prog);
+
+/* Open another handle on the same dump for use by one more thread.  The
+ * clone shares the debug info and kernel facts of @prog (which must outlive
+ * it) but has its own dump reader.  Destroy with program_destroy(). */
+struct vms_error *program_clone(struct vms_program *prog, struct vms_program **ret);
+
+/* Facts about the image. */
+const char *program_vmlinux_path(const struct vms_program *prog);
+bool program_vmlinux_was_located(const struct vms_program *prog);
+const char *program_dump_path(const struct vms_program *prog);
+const char *program_osrelease(const struct vms_program *prog);
+uint64_t program_kaslr_offset(const struct vms_program *prog);
+uint32_t program_page_size(const struct vms_program *prog);
+unsigned program_page_shift(const struct vms_program *prog);
+const char *program_arch(const struct vms_program *prog);
+const char *program_dump_format(const struct vms_program *prog);
+const char *program_dump_compression(const struct vms_program *prog);
+bool program_is_live(const struct vms_program *prog);
+/* Warnings collected while opening (e.g. "vmlinux mismatch ignored"). */
+size_t program_warning_count(const struct vms_program *prog);
+const char *program_warning(const struct vms_program *prog, size_t i);
+/* A VMCOREINFO value, or NULL; borrowed. */
+const char *program_vmcoreinfo(const struct vms_program *prog, const char *key);
+/* Whole VMCOREINFO text or NULL. */
+const char *program_vmcoreinfo_text(const struct vms_program *prog);
+
+struct program_dump_stats {
+	uint64_t max_pfn;
+	uint64_t pages_present;
+	uint64_t pages_excluded;
+	bool exact;
+};
+struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret);
+/* Is the page at @pfn held by the dump? */
+struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret);
+
+/* Memory.  Kernel virtual reads translate through the kernel page tables.
+ * A page the dump does not hold fails with VMS_ERR_NODATA naming the
+ * address; an untranslatable address with VMS_ERR_FAULT. */
+struct vms_error *program_read(struct vms_program *prog, uint64_t addr, void *buf, size_t len);
+struct vms_error *program_read_phys(struct vms_program *prog, uint64_t paddr, void *buf, size_t len);
+struct vms_error *program_read_u8(struct vms_program *prog, uint64_t addr, uint8_t *ret);
+struct vms_error *program_read_u16(struct vms_program *prog, uint64_t addr, uint16_t *ret);
+struct vms_error *program_read_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret);
+struct vms_error *program_read_u64(struct vms_program *prog, uint64_t addr, uint64_t *ret);
+/* Read a NUL-terminated string of at most @max bytes; *ret is malloc'd. */
+struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, size_t max, char **ret);
+struct vms_error *program_vtop(struct vms_program *prog, uint64_t vaddr, uint64_t *paddr_ret);
+
+/* Symbols, relocated by the KASLR offset. */
+struct program_symbol {
+	const char *name;  // borrowed from the debug info
+	uint64_t address;
+	uint64_t size;
+	char kind;
+};
+struct vms_error *program_symbol(struct vms_program *prog, const char *name, struct program_symbol *ret);
+/* Symbol containing @addr (or nearest preceding); *offset_ret = addr - start. */
+struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
+				    struct program_symbol *ret, uint64_t *offset_ret);
+size_t program_symbol_count(struct vms_program *prog);
+const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
+
+/* Types and variables from DWARF. */
+struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
+/* A global variable: its type and relocated address. */
+struct vms_error *program_variable(struct vms_program *prog, const char *name,
+				   struct vms_type **type_ret, uint64_t *addr_ret);
+struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret);
+struct vms_type *program_void_type(struct vms_program *prog);
+struct vms_error *program_pointer_type(struct vms_program *prog, struct vms_type *target, struct vms_type **ret);
+/* Byte offset of @member (a path like "lru.next") in type @type_name. */
+struct vms_error *program_member_offset(struct vms_program *prog, const char *type_name,
+					const char *member, uint64_t *ret);
+/* Does @type_name have @member?  False also when the type is unknown. */
+bool program_has_member(struct vms_program *prog, const char *type_name, const char *member);
+/* Size of @type_name in bytes. */
+struct vms_error *program_type_size(struct vms_program *prog, const char *type_name, uint64_t *ret);
+
+/* A slot for the kernel-knowledge layer to keep what it probed once per
+ * program (layouts, offsets).  @destroy is called by program_destroy(). */
+void *program_linux_data(const struct vms_program *prog);
+void program_set_linux_data(struct vms_program *prog, void *data, void (*destroy)(void *));
+
+/* Cancellation: set asynchronously (SIGINT); long walks poll it and fail
+ * with VMS_ERR_CANCELLED. */
+void program_cancel_request(void);
+void program_cancel_clear(void);
+bool program_cancelled(void);
+/* Returns a VMS_ERR_CANCELLED error when cancellation was requested. */
+struct vms_error *program_check_cancel(void);
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Bad input never crashes or hangs vmsift: each case gives one clear error
+# line on stderr and the documented exit status.
+set -u
+: "${VMSIFT:=$(cd "$(dirname "$0")/.." && pwd)/src/vmsift}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 failed=0
+
+# expect STATUS DESCRIPTION -- ARGS...
+expect() {
+	want=$1 what=$2
+	shift 3
+	timeout 30 "$VMSIFT" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ "$got" -ne "$want" ]; then
+		echo "FAIL: $what: exit $got, want $want"; sed 's/^/  stderr: /' "$tmp/err"
+		failed=$((failed + 1))
+	elif [ "$want" -ne 0 ] && { [ "$lines" -ne 1 ] || ! grep -q '^vmsift: ' "$tmp/err"; }; then
+		echo "FAIL: $what: want one 'vmsift: ...' line on stderr, got:"; sed 's/^/  stderr: /' "$tmp/err"
+		failed=$((failed + 1))
+	else
+		echo "ok: $what: $(head -n 1 "$tmp/err")"
+		pass=$((pass + 1))
+	fi
+}
+
+: >"$tmp/empty"
+head -c 65536 /dev/urandom >"$tmp/random"
+printf '\177ELF\002\001\001' >"$tmp/elfstub"
+printf 'KDUMP   \001\000\000\000' >"$tmp/kdumpstub"
+head -c 4096 /dev/zero >"$tmp/zeros"
+
+expect 2 "no arguments" --
+expect 2 "unknown option" -- --no-such-option x
+expect 2 "too many arguments" -- a b c
+expect 3 "missing file" -- "$tmp/does-not-exist" /bin/true
+expect 3 "empty file" -- "$tmp/empty" /bin/true
+expect 3 "random bytes" -- "$tmp/random" /bin/true
+expect 3 "truncated ELF header" -- "$tmp/elfstub" /bin/true
+expect 3 "truncated kdump header" -- "$tmp/kdumpstub" /bin/true
+expect 3 "all zeros" -- "$tmp/zeros" /bin/true
+expect 3 "directory" -- "$tmp" /bin/true
+expect 2 "unreadable script" -- -f "$tmp/nope" "$tmp/empty"
+expect 0 "version" -- --version
+
+echo "$pass passed, $failed failed"
+[ "$failed" -eq 0 ]

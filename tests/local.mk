@@ -1,0 +1,7 @@
+# tests: each layer keeps its own fragment
+include tests/base.mk
+include tests/dump.mk
+include tests/debuginfo.mk
+include tests/program.mk
+include tests/cli.mk
+include tests/realdump.mk

@@ -1,0 +1,1 @@
+# realdump tests

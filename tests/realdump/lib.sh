@@ -1,0 +1,50 @@
+# Shared helpers for the real-dump test tier (sourced by tests/realdump/*.sh).
+#
+# need_fixture [KERNEL]  build or reuse the fixture of kernel line KERNEL
+#                        (default 6.1) with testdata/mkvmcore and set
+#                        FIXTURE to its directory; exits 77 (skip) with a
+#                        reason when it cannot be made here.
+# fixture_kernels        the kernel lines to test: VMSIFT_KERNELS
+#                        (space-separated, "all" = 6.1 5.10 6.12), default 6.1.
+# dumps_of DIR           the dump files of a fixture (from its info.env).
+# vmsift ARGS...         run the built binary.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${VMSIFT:=$top_builddir/src/vmsift}"
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+fixture_kernels() {
+	case "${VMSIFT_KERNELS:-6.1}" in
+	all) echo "6.1 5.10 6.12" ;;
+	*) echo "${VMSIFT_KERNELS:-6.1}" ;;
+	esac
+}
+
+need_fixture() {
+	local kernel=${1:-6.1} out rc
+	# Tests run in parallel: one builds a fixture, the others wait for it.
+	local cache=${VMSIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsift}
+	mkdir -p "$cache"
+	out=$(flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		skip "no $kernel fixture: $(tail -n 1 "${TMPDIR:-/tmp}/mkvmcore.$$.log")"
+	elif [ $rc -ne 0 ]; then
+		tail -n 20 "${TMPDIR:-/tmp}/mkvmcore.$$.log"
+		rm -f "${TMPDIR:-/tmp}/mkvmcore.$$.log"
+		fail "mkvmcore --kernel $kernel failed (status $rc)"
+	fi
+	rm -f "${TMPDIR:-/tmp}/mkvmcore.$$.log"
+	FIXTURE=$(printf '%s\n' "$out" | tail -n 1)
+	[ -f "$FIXTURE/COMPLETE" ] || fail "fixture $FIXTURE is incomplete"
+	export FIXTURE
+}
+
+dumps_of() {
+	( . "$1/info.env" && echo "$DUMPS" )
+}
+
+vmsift() { "$VMSIFT" "$@"; }

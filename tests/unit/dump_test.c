@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Unit tests of the dump layer on synthetic dumps written by
+ * tests/tools/dumpgen.c: ELF, kdump-compressed (raw, zlib, lzo, snappy,
+ * zstd) and flattened, plus truncated, empty, random and corrupted files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dump/dump.h"
+#include "dumpgen.h"
+
+static char tmpdir[] = "/tmp/vmsift-dump-test.XXXXXX";
+
+struct variant {
+	const char *name;
+	enum dg_format fmt;
+	unsigned codec;
+	const char *format;
+	const char *compression;
+};
+
+static const struct variant variants[] = {
+	{"elf", DG_ELF, 0, "elf", "none"},
+	{"kdump-raw", DG_KDUMP, 0, "kdump-compressed", "none"},
+	{"kdump-zlib", DG_KDUMP, 1, "kdump-compressed", "zlib"},
+	{"kdump-lzo", DG_KDUMP, 2, "kdump-compressed", "lzo"},
+	{"kdump-snappy", DG_KDUMP, 4, "kdump-compressed", "snappy"},
+	{"kdump-zstd", DG_KDUMP, 0x20, "kdump-compressed", "zstd"},
+	{"flat-raw", DG_FLAT, 0, "flattened kdump", "none"},
+	{"flat-zlib", DG_FLAT, 1, "flattened kdump", "zlib"},
+	{"flat-lzo", DG_FLAT, 2, "flattened kdump", "lzo"},
+	{"flat-snappy", DG_FLAT, 4, "flattened kdump", "snappy"},
+	{"flat-zstd", DG_FLAT, 0x20, "flattened kdump", "zstd"},
+};
+
+static char *variant_path(const struct variant *v)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, v->name);
+	return path;
+}
+
+static int setup_all(void **state)
+{
+	if (!mkdtemp(tmpdir))
+		return -1;
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		if (dg_write(variant_path(&variants[i]), variants[i].fmt, variants[i].codec))
+			return -1;
+	return 0;
+}
+
+static int teardown_all(void **state)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct vms_dump *open_ok(const char *path)
+{
+	struct vms_dump *d = NULL;
+	struct vms_error *err = dump_open(path, &d);
+	if (err)
+		fail_msg("%s: %s", path, err->message);
+	return d;
+}
+
+static void expect_error(struct vms_error *err, enum vms_error_code code, bool has_addr,
+			 uint64_t addr)
+{
+	assert_non_null(err);
+	if (err->code != code)
+		fail_msg("expected %s, got %s: %s", vms_error_code_name(code),
+			 vms_error_code_name(err->code), err->message);
+	if (has_addr) {
+		assert_true(err->has_address);
+		assert_int_equal(err->address, addr);
+	}
+	vms_error_destroy(err);
+}
+
+static void check_variant(const struct variant *v)
+{
+	const uint8_t *img = dg_image();
+	struct vms_dump *d = open_ok(variant_path(v));
+	assert_string_equal(dump_format(d), v->format);
+	assert_non_null(dump_compression(d));
+	assert_string_equal(dump_compression(d), v->compression);
+	assert_string_equal(dump_arch(d), "x86_64");
+	assert_int_equal(dump_page_size(d), 4096);
+	assert_false(dump_is_live(d));
+	assert_non_null(dump_vmcoreinfo(d));
+	assert_string_equal(dump_vmcoreinfo_value(d, "OSRELEASE"), "6.1.0-test-amd64");
+	assert_string_equal(dump_vmcoreinfo_value(d, "SYMBOL(init_top_pgt)"), "ffffffff80010000");
+	assert_null(dump_vmcoreinfo_value(d, "SYMBOL(nonexistent)"));
+	assert_null(dump_vmcoreinfo_value(d, "OSREL"));
+	uint64_t num;
+	assert_null(dump_vmcoreinfo_number(d, "KERNELOFFSET", &num));
+	assert_int_equal(num, 0);
+	assert_null(dump_vmcoreinfo_number(d, "SYMBOL(init_top_pgt)", &num));
+	assert_int_equal(num, 0xffffffff80010000);
+	expect_error(dump_vmcoreinfo_number(d, "NUMBER(nope)", &num), VMS_ERR_LOOKUP, false, 0);
+
+	// Physical reads: a whole segment, an unaligned range across pages.
+	uint8_t *buf = malloc(DG_HOLE);
+	assert_null(dump_read(d, DUMP_PHYS, 0, buf, DG_HOLE));
+	assert_memory_equal(buf, img, DG_HOLE);
+	assert_null(dump_read(d, DUMP_PHYS, DG_SEG1 + 4000, buf, 10000));
+	assert_memory_equal(buf, img + DG_SEG1 + 4000, 10000);
+	assert_null(dump_read(d, DUMP_PHYS, 0x5003, buf, 5));
+	assert_memory_equal(buf, img + 0x5003, 5);
+
+	// NODATA: hole, excluded page, beyond the dump; the first missing address.
+	expect_error(dump_read(d, DUMP_PHYS, DG_HOLE + 8, buf, 8), VMS_ERR_NODATA, true, DG_HOLE + 8);
+	expect_error(dump_read(d, DUMP_PHYS, DG_HOLE - 100, buf, 200), VMS_ERR_NODATA, true, DG_HOLE);
+	expect_error(dump_read(d, DUMP_PHYS, DG_EXCL - 16, buf, 64), VMS_ERR_NODATA, true, DG_EXCL);
+	expect_error(dump_read(d, DUMP_PHYS, 0x40000000, buf, 8), VMS_ERR_NODATA, true, 0x40000000);
+	expect_error(dump_read(d, DUMP_PHYS, UINT64_MAX - 3, buf, 8), VMS_ERR_INVALID, false, 0);
+
+	// Virtual reads through the page tables: kernel text, direct map, 2 MiB page.
+	assert_null(dump_read(d, DUMP_KVIRT, DG_KTEXT + 0x3000, buf, 3 * 4096 + 7));
+	assert_memory_equal(buf, img + 0x3000, 3 * 4096 + 7);
+	assert_null(dump_read(d, DUMP_KVIRT, DG_DIRECT + 0x1234, buf, 0x50000));
+	assert_memory_equal(buf, img + 0x1234, 0x50000);
+	assert_null(dump_read(d, DUMP_KVIRT, DG_VMEMMAP + 0x100, buf, 0x7ff00));
+	assert_memory_equal(buf, img + DG_SEG1 + 0x100, 0x7ff00);
+	uint64_t pa;
+	assert_null(dump_vtop(d, DG_VMEMMAP + 0x1008, &pa));
+	assert_int_equal(pa, DG_SEG1 + 0x1008);
+	assert_null(dump_vtop(d, DG_KTEXT + 0x10000, &pa));
+	assert_int_equal(pa, 0x10000);
+	// Excluded page behind a valid mapping: NODATA at the virtual address.
+	expect_error(dump_read(d, DUMP_KVIRT, DG_VMEMMAP + 0x7fff0, buf, 32), VMS_ERR_NODATA, true,
+		     DG_VMEMMAP + 0x80000);
+	// Unmapped: FAULT at the first unmapped virtual address.
+	expect_error(dump_read(d, DUMP_KVIRT, 0xffffc90000000000, buf, 8), VMS_ERR_FAULT, true,
+		     0xffffc90000000000);
+	expect_error(dump_read(d, DUMP_KVIRT, DG_KTEXT + 0x100000 - 8, buf, 16), VMS_ERR_FAULT, true,
+		     DG_KTEXT + 0x100000);
+	expect_error(dump_vtop(d, 0xffffc90000000000, &pa), VMS_ERR_FAULT, true, 0xffffc90000000000);
+
+	// Page accounting.
+	struct dump_stats st;
+	assert_null(dump_stats(d, &st));
+	assert_true(st.exact);
+	assert_false(st.truncated);
+	assert_int_equal(st.pages_present, (DG_HOLE + DG_EXCL - DG_SEG1) / 4096);
+	assert_int_equal(st.pages_excluded, (DG_SEG1_END - DG_EXCL) / 4096);
+	assert_true(st.max_pfn >= DG_SEG1_END / 4096);
+	bool held;
+	assert_null(dump_page_held(d, 3, &held));
+	assert_true(held);
+	assert_null(dump_page_held(d, DG_HOLE / 4096, &held));
+	assert_false(held);
+	assert_null(dump_page_held(d, DG_EXCL / 4096, &held));
+	assert_false(held);
+	assert_null(dump_page_held(d, UINT64_C(1) << 40, &held));
+	assert_false(held);
+	uint64_t r[4][2];
+	assert_int_equal(dump_phys_ranges(d, r, 1), 2);
+	assert_int_equal(dump_phys_ranges(d, r, 4), 2);
+	assert_int_equal(r[0][0], 0);
+	assert_int_equal(r[0][1], DG_HOLE);
+	assert_int_equal(r[1][0], DG_SEG1);
+	assert_int_equal(r[1][1], DG_EXCL);
+
+	// A clone reads independently and outlives the original.
+	struct vms_dump *c;
+	assert_null(dump_clone(d, &c));
+	dump_destroy(d);
+	assert_null(dump_read(c, DUMP_KVIRT, DG_KTEXT + 0x20000, buf, 4096));
+	assert_memory_equal(buf, img + 0x20000, 4096);
+	assert_string_equal(dump_vmcoreinfo_value(c, "PAGESIZE"), "4096");
+	dump_destroy(c);
+	free(buf);
+}
+
+static void test_variants(void **state)
+{
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		check_variant(&variants[i]);
+}
+
+static char *write_file(const char *name, const void *data, size_t len)
+{
+	static char path[256];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	if (len)
+		assert_int_equal(fwrite(data, len, 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static void *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	void *p = malloc(*len);
+	assert_int_equal(fread(p, *len, 1, f), 1);
+	fclose(f);
+	return p;
+}
+
+static void expect_open_fails(const char *path, enum vms_error_code code, const char *substr)
+{
+	struct vms_dump *d = NULL;
+	struct vms_error *err = dump_open(path, &d);
+	if (!err)
+		fail_msg("%s: opened unexpectedly", path);
+	assert_null(d);
+	if (err->code != code || !strstr(err->message, substr))
+		fail_msg("%s: got %s: %s", path, vms_error_code_name(err->code), err->message);
+	assert_non_null(strstr(err->message, path));
+	assert_null(strchr(err->message, '\n'));
+	vms_error_destroy(err);
+}
+
+static void test_bad_files(void **state)
+{
+	expect_open_fails(write_file("empty", "", 0), VMS_ERR_FORMAT, "not a kernel dump");
+	uint8_t junk[65536];
+	srand(42);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)rand();
+	expect_open_fails(write_file("random", junk, sizeof(junk)), VMS_ERR_FORMAT,
+			  "not a kernel dump (no ELF or kdump signature)");
+	expect_open_fails(write_file("short", "\177ELF", 4), VMS_ERR_FORMAT, "truncated");
+	struct vms_dump *d;
+	struct vms_error *err = dump_open("/nonexistent/vmcore", &d);
+	assert_non_null(err);
+	assert_int_equal(err->code, VMS_ERR_OS);
+	vms_error_destroy(err);
+}
+
+/* Cut each kind of dump at many lengths: open fails cleanly or reads fail
+ * cleanly with NODATA; never a crash, never wrong data. */
+static void test_truncated(void **state)
+{
+	const uint8_t *img = dg_image();
+	const struct variant *vs[] = {&variants[0], &variants[2], &variants[7], &variants[10]};
+	uint8_t *buf = malloc(DG_MEM_SIZE);
+	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+		size_t len;
+		uint8_t *data = slurp(variant_path(vs[i]), &len);
+		size_t cuts[] = {1, 10, 100, 500, 4096, 5000, 12000, 20000, 24000, len / 3, len / 2,
+				 len - 5000, len - 1};
+		for (size_t j = 0; j < sizeof(cuts) / sizeof(cuts[0]); j++) {
+			char *path = write_file("cut", data, cuts[j]);
+			struct vms_dump *d = NULL;
+			struct vms_error *err = dump_open(path, &d);
+			if (err) {
+				assert_true(err->code == VMS_ERR_FORMAT);
+				vms_error_destroy(err);
+				continue;
+			}
+			struct dump_stats st;
+			err = dump_stats(d, &st);
+			if (!err)
+				assert_true(st.truncated);
+			vms_error_destroy(err);
+			// Every page reads correctly or fails with NODATA.
+			for (uint64_t a = 0; a < DG_SEG1_END; a += 4096) {
+				err = dump_read(d, DUMP_PHYS, a, buf, 4096);
+				if (err) {
+					if (err->code != VMS_ERR_NODATA)
+						fail_msg("%s cut at %zu: 0x%lx: %s", vs[i]->name, cuts[j],
+							 (unsigned long)a, err->message);
+					vms_error_destroy(err);
+				} else {
+					assert_memory_equal(buf, img + a, 4096);
+				}
+			}
+			dump_destroy(d);
+		}
+		free(data);
+	}
+	free(buf);
+}
+
+/* Flip bytes all over each dump: no crash, errors are values. */
+static void test_corrupt(void **state)
+{
+	uint8_t *buf = malloc(65536);
+	srand(7);
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		size_t len;
+		uint8_t *data = slurp(variant_path(&variants[i]), &len);
+		for (int iter = 0; iter < 12; iter++) {
+			uint8_t *copy = malloc(len);
+			memcpy(copy, data, len);
+			for (int k = 0; k < 40; k++) {
+				// Mostly metadata (first 24 KiB), some page data.
+				size_t at = k % 4 ? (size_t)rand() % (len < 24576 ? len : 24576)
+						  : (size_t)rand() % len;
+				copy[at] = (uint8_t)rand();
+			}
+			char *path = write_file("corrupt", copy, len);
+			struct vms_dump *d = NULL;
+			struct vms_error *err = dump_open(path, &d);
+			if (!err) {
+				struct dump_stats st;
+				vms_error_destroy(dump_stats(d, &st));
+				uint64_t r[8][2];
+				dump_phys_ranges(d, r, 8);
+				for (uint64_t a = 0; a < DG_MEM_SIZE; a += 65536)
+					vms_error_destroy(dump_read(d, DUMP_PHYS, a, buf, 65536));
+				vms_error_destroy(dump_read(d, DUMP_KVIRT, DG_DIRECT, buf, 65536));
+				vms_error_destroy(dump_read(d, DUMP_KVIRT, DG_VMEMMAP, buf, 65536));
+				dump_destroy(d);
+			} else {
+				assert_non_null(err->message);
+				vms_error_destroy(err);
+			}
+			free(copy);
+		}
+		free(data);
+	}
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_corrupt),
+	};
+	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
