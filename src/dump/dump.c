@@ -530,6 +530,10 @@ static struct vms_error *kdf_open(struct vms_dump *d, bool known_format)
 	d->kctx = kdump_new();
 	if (!d->kctx)
 		return &vms_enomem;
+	// mmap(2) of a file that ends early raises SIGBUS: read(2) such files,
+	// and kdump-compressed ones, whose page offsets we cannot all check.
+	if (sh->truncated || sh->kdc || !known_format)
+		kdump_set_number_attr(d->kctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
 	kdump_status st = kdump_open_fd(d->kctx, sh->fd);
 	if (st != KDUMP_OK) {
 		if (!known_format)
@@ -776,10 +780,18 @@ struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *k
 
 /* ---- reads ---- */
 
+static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len);
+
 static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len)
 {
 	if (d->sh->bk == BK_KDC)
 		return kdc_read(&d->rd, addr, buf, len);
+	if (d->sh->truncated && d->sh->nloads) {
+		// libkdumpfile may return zeros for data cut off an ELF file.
+		struct vms_error *err = check_held(d, addr, len);
+		if (err)
+			return err;
+	}
 	size_t got = len;
 	kdump_status st = kdump_read(d->kctx, KDUMP_KPHYSADDR, addr, buf, &got);
 	if (st == KDUMP_OK)
@@ -798,6 +810,25 @@ static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf,
 				     msg ? msg : kdump_strerror(st));
 	kdump_clear_err(d->kctx);
 	return err;
+}
+
+/* NODATA at the first page in [addr, addr + len) that the file lacks. */
+static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len)
+{
+	uint64_t ps = d->sh->page_size;
+	for (uint64_t pfn = addr / ps; pfn <= (addr + len - 1) / ps; pfn++) {
+		bool held;
+		struct vms_error *err = dump_page_held(d, pfn, &held);
+		if (err)
+			return err;
+		if (!held) {
+			uint64_t bad = pfn * ps > addr ? pfn * ps : addr;
+			return vms_error_addr(VMS_ERR_NODATA, bad,
+					      "physical address 0x%" PRIx64 " is not in the dump (truncated file)",
+					      bad);
+		}
+	}
+	return NULL;
 }
 
 /* Read a physical run that backs virtual @vaddr; report virtual addresses. */
@@ -914,11 +945,11 @@ static struct vms_error *build_map_elf(struct dump_shared *sh)
 		const struct elf_load *l = &sh->loads[i];
 		if (l->paddr == UINT64_MAX || (l->paddr + l->memsz + ps - 1) / ps > max_pfn)
 			continue;
-		uint64_t filesz = l->filesz;
-		if (!sh->live && l->offset + filesz > sh->fsize)
-			filesz = l->offset < sh->fsize ? sh->fsize - l->offset : 0;
+		uint64_t held_end = (l->paddr + l->filesz + ps - 1) / ps;
+		if (!sh->live && l->offset + l->filesz > sh->fsize) // cut: whole pages only
+			held_end = (l->paddr + (l->offset < sh->fsize ? sh->fsize - l->offset : 0)) / ps;
 		bit_set_range(ram, l->paddr / ps, (l->paddr + l->memsz + ps - 1) / ps);
-		bit_set_range(held, l->paddr / ps, (l->paddr + filesz + ps - 1) / ps);
+		bit_set_range(held, l->paddr / ps, held_end);
 	}
 	sh->stats.max_pfn = max_pfn;
 	sh->stats.pages_present = bit_count(held, max_pfn);
