@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # dump tests.  The synthetic dump writer (tests/tools/dumpgen.c) compresses
-# with zlib, lzo2, snappy and zstd; their -dev packages are test-only needs.
-DUMP_TEST_CODEC_LIBS = -lz -llzo2 -lsnappy -lzstd
+# with zlib, lzo2, snappy and zstd (in $(CODEC_LIBS), part of $(VMS_LIBS)).
+DUMP_TEST_CODEC_LIBS =
 
 check_PROGRAMS += tests/tools/dumpcat
 tests_tools_dumpcat_SOURCES = tests/tools/dumpcat.c tests/tools/dumpgen.c tests/tools/dumpgen.h

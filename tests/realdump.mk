@@ -1,1 +1,4 @@
-# realdump tests
+# the real-dump tier: vmsift against what real Debian kernels said about
+# themselves (fixtures made by testdata/mkvmcore; skipped without QEMU/network)
+TESTS += tests/realdump/foundation.sh
+EXTRA_DIST += tests/realdump/lib.sh tests/realdump/foundation.sh tests/realdump/foundation.py

@@ -856,7 +856,8 @@ struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *
 		err = debuginfo_symbol(di, name, &sym);
 		if (err) {
 			vms_error_destroy(err);
-			return vms_error_create(VMS_ERR_LOOKUP, "variable '%s' has no address",
+			return vms_error_create(VMS_ERR_LOOKUP,
+						"variable '%s' has no address (optimized out)",
 						name);
 		}
 		addr = sym.address;
@@ -1073,6 +1074,9 @@ struct vms_error *vms_type_member_find(struct vms_type *t, const char *path,
 			continue;
 		}
 		if (*p == '.') {
+			if (expect_name)
+				return vms_error_create(VMS_ERR_INVALID,
+							"bad member designator '%s'", path);
 			p++;
 			expect_name = true;
 			continue;

@@ -84,8 +84,16 @@ struct tcache_entry {
 	uint64_t ppn;
 };
 
+#define HUGE_CACHE 8
+
+struct huge_entry {
+	uint64_t vbase, pbase, size; // size 0 = empty
+};
+
 struct vms_dump {
 	struct dump_shared *sh;
+	struct huge_entry huge[HUGE_CACHE];
+	unsigned huge_next;
 	kdump_ctx_t *kctx;        // KDF
 	struct kdc_reader rd;     // KDC
 	addrxlat_ctx_t *xctx;
@@ -459,6 +467,56 @@ static struct vms_error *kdc_xlat_sys(struct vms_dump *d)
 	return NULL;
 }
 
+/*
+ * Walk the page tables step by step to learn the size of the mapping: a 2 MiB
+ * or 1 GiB page (vmemmap, direct map, kernel text) is cached whole, which
+ * spares a walk per 4 KiB page in big reads.  Returns false if the address
+ * is not translated by a page table walk here (the caller falls back to
+ * addrxlat_fulladdr_conv(), which also reports errors).
+ */
+static bool walk_huge(struct vms_dump *d, uint64_t vaddr, uint64_t *paddr)
+{
+	addrxlat_map_t *map = addrxlat_sys_get_map(d->xsys, ADDRXLAT_SYS_MAP_KV_PHYS);
+	if (!map)
+		return false;
+	addrxlat_sys_meth_t mi = addrxlat_map_search(map, vaddr);
+	if (mi == ADDRXLAT_SYS_METH_NONE)
+		return false;
+	const addrxlat_meth_t *meth = addrxlat_sys_get_meth(d->xsys, mi);
+	if (!meth || meth->kind != ADDRXLAT_PGT)
+		return false;
+	const addrxlat_paging_form_t *pf = &meth->param.pgt.pf;
+	addrxlat_step_t st = {.ctx = d->xctx, .sys = d->xsys, .meth = meth};
+	if (addrxlat_launch(&st, vaddr) != ADDRXLAT_OK)
+		goto fail;
+	unsigned prev = st.remain;
+	while (st.remain > 1) {
+		prev = st.remain;
+		if (addrxlat_step(&st) != ADDRXLAT_OK)
+			goto fail;
+	}
+	// Levels skipped on the last step are covered by one big page.
+	unsigned bits = pf->fieldsz[0];
+	for (unsigned l = 1; l + 1 < prev && l < pf->nfields; l++)
+		bits += pf->fieldsz[l];
+	if (addrxlat_step(&st) != ADDRXLAT_OK)
+		goto fail;
+	if (st.base.as != ADDRXLAT_KPHYSADDR && st.base.as != ADDRXLAT_MACHPHYSADDR)
+		return false;
+	uint64_t size = UINT64_C(1) << bits;
+	if (size > d->sh->page_size && bits < 40) {
+		struct huge_entry *h = &d->huge[d->huge_next++ % HUGE_CACHE];
+		h->vbase = vaddr & ~(size - 1);
+		h->pbase = st.base.addr - (vaddr - h->vbase);
+		h->size = size;
+	}
+	*paddr = st.base.addr;
+	return true;
+fail:
+	addrxlat_ctx_clear_err(d->xctx);
+	return false;
+}
+
 static struct vms_error *translate(struct vms_dump *d, uint64_t vaddr, uint64_t *paddr)
 {
 	uint32_t shift = d->sh->page_shift;
@@ -471,6 +529,15 @@ static struct vms_error *translate(struct vms_dump *d, uint64_t vaddr, uint64_t 
 	if (!d->xsys || !d->xctx)
 		return vms_error_addr(VMS_ERR_UNSUPPORTED, vaddr,
 				      "no virtual address translation for this dump (architecture or VMCOREINFO unknown)");
+	for (unsigned i = 0; i < HUGE_CACHE; i++) {
+		const struct huge_entry *h = &d->huge[i];
+		if (h->size && vaddr - h->vbase < h->size) {
+			*paddr = h->pbase + (vaddr - h->vbase);
+			return NULL;
+		}
+	}
+	if (walk_huge(d, vaddr, paddr))
+		return NULL;
 	addrxlat_fulladdr_t fa = {vaddr & ~((UINT64_C(1) << shift) - 1), ADDRXLAT_KVADDR};
 	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->xctx, d->xsys);
 	if (st != ADDRXLAT_OK) {
@@ -678,7 +745,10 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 			}
 		}
 	}
-	if (flattened) {
+	// libkdumpfile 0.5.1 overflows a heap buffer on some corrupt page
+	// descriptors: read kdump-compressed files with our own checked reader
+	// (VMSIFT_DUMP_LIBKDUMPFILE=1 selects libkdumpfile, for comparison).
+	if (flattened || (sh->kdc && !getenv("VMSIFT_DUMP_LIBKDUMPFILE"))) {
 		sh->bk = BK_KDC;
 		sh->page_size = sh->kdc->block_size;
 		err = parse_vmcoreinfo(sh);

@@ -9,12 +9,15 @@
  */
 #include "dump/kdumpc.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <lzo/lzo1x.h>
+#include <snappy-c.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #define FLAT_SIGNATURE "makedumpfile"
 #define FLAT_HEADER_SIZE 4096
@@ -227,11 +230,15 @@ int64_t kdc_pread(const struct kdc *k, void *buf, size_t len, uint64_t off)
 	for (size_t i = lo; done < len; i++) {
 		uint64_t cur = off + done;
 		if (i >= k->nsegs) {
+			if (k->truncated)
+				break;
 			memset((char *)buf + done, 0, len - done);
 			done = len;
 			break;
 		}
 		const struct kdc_seg *s = &k->segs[i];
+		if (s->off > cur && k->truncated)
+			break; // data missing from a cut file is not zeros
 		if (s->off > cur) { // gap: zeros, as in a reassembled sparse file
 			size_t gap = (size_t)(s->off - cur < len - done ? s->off - cur : len - done);
 			memset((char *)buf + done, 0, gap);
@@ -441,23 +448,8 @@ static uint64_t pfn_rank(const struct kdc *k, uint64_t pfn)
 }
 
 /* ---- codecs ----
- * zlib, lzo2, snappy and zstd are dependencies of libkdumpfile itself, so
- * they are always loaded in our process.  Until configure checks for them
- * (HAVE_LIBZ etc.), look the functions up at run time instead of linking.
+ * The four codecs makedumpfile and QEMU write; configure requires them all.
  */
-typedef int zlib_uncompress_fn(uint8_t *dst, unsigned long *dlen, const uint8_t *src,
-			       unsigned long slen);
-typedef int lzo_decompress_fn(const uint8_t *src, unsigned long slen, uint8_t *dst,
-			      unsigned long *dlen, void *wrk);
-typedef int snappy_uncompress_fn(const char *src, size_t slen, char *dst, size_t *dlen);
-typedef size_t zstd_decompress_fn(void *dst, size_t cap, const void *src, size_t slen);
-typedef unsigned zstd_iserror_fn(size_t code);
-
-static void *codec_sym(const char *name)
-{
-	return dlsym(RTLD_DEFAULT, name);
-}
-
 const char *kdc_codec_name(unsigned flags)
 {
 	switch (flags) {
@@ -474,33 +466,21 @@ static int decompress(unsigned codec, const uint8_t *src, size_t slen, uint8_t *
 {
 	switch (codec) {
 	case KDC_ZLIB: {
-		zlib_uncompress_fn *fn = (zlib_uncompress_fn *)codec_sym("uncompress");
-		if (!fn)
-			return -1;
-		unsigned long n = dlen;
-		return fn(dst, &n, src, slen) == 0 && n == dlen ? 0 : -2;
+		uLongf n = dlen;
+		return uncompress(dst, &n, src, slen) == Z_OK && n == dlen ? 0 : -2;
 	}
 	case KDC_LZO: {
-		lzo_decompress_fn *fn = (lzo_decompress_fn *)codec_sym("lzo1x_decompress_safe");
-		if (!fn)
-			return -1;
-		unsigned long n = dlen;
-		return fn(src, slen, dst, &n, NULL) == 0 && n == dlen ? 0 : -2;
+		lzo_uint n = dlen;
+		return lzo1x_decompress_safe(src, slen, dst, &n, NULL) == LZO_E_OK && n == dlen ? 0 : -2;
 	}
 	case KDC_SNAPPY: {
-		snappy_uncompress_fn *fn = (snappy_uncompress_fn *)codec_sym("snappy_uncompress");
-		if (!fn)
-			return -1;
 		size_t n = dlen;
-		return fn((const char *)src, slen, (char *)dst, &n) == 0 && n == dlen ? 0 : -2;
+		return snappy_uncompress((const char *)src, slen, (char *)dst, &n) == SNAPPY_OK &&
+			       n == dlen ? 0 : -2;
 	}
 	case KDC_ZSTD: {
-		zstd_decompress_fn *fn = (zstd_decompress_fn *)codec_sym("ZSTD_decompress");
-		zstd_iserror_fn *iserr = (zstd_iserror_fn *)codec_sym("ZSTD_isError");
-		if (!fn || !iserr)
-			return -1;
-		size_t n = fn(dst, dlen, src, slen);
-		return !iserr(n) && n == dlen ? 0 : -2;
+		size_t n = ZSTD_decompress(dst, dlen, src, slen);
+		return !ZSTD_isError(n) && n == dlen ? 0 : -2;
 	}
 	default:
 		return -2;
@@ -587,9 +567,10 @@ static struct vms_error *read_page(struct kdc_reader *r, uint64_t pfn, uint8_t *
 			return vms_error_create(VMS_ERR_UNSUPPORTED, "%s decompression is not available",
 						kdc_codec_name(codec));
 		if (rc)
-			return vms_error_addr(VMS_ERR_CORRUPT, paddr,
-					      "cannot decompress (%s) page at physical address 0x%" PRIx64,
-					      kdc_codec_name(codec), paddr);
+			return vms_error_addr(k->truncated ? VMS_ERR_NODATA : VMS_ERR_CORRUPT, paddr,
+					      "cannot decompress (%s) page at physical address 0x%" PRIx64 "%s",
+					      kdc_codec_name(codec), paddr,
+					      k->truncated ? " (truncated dump)" : "");
 	}
 	return NULL;
 }

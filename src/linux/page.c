@@ -131,6 +131,268 @@ static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_pag
 	return vms_error_create(VMS_ERR_UNSUPPORTED, "cannot find the struct page array (no vmemmap_base or mem_map)");
 }
 
+static int64_t enumerator_or(struct vms_program *prog, const char *name, int64_t dflt)
+{
+	int64_t v;
+	struct vms_error *err = program_enumerator(prog, name, &v);
+	if (err) {
+		vms_error_destroy(err);
+		return dflt;
+	}
+	return v;
+}
+
+static int64_t offset_or(struct vms_program *prog, const char *type, const char *m, int64_t dflt)
+{
+	uint64_t off;
+	if (!program_has_member(prog, type, m))
+		return dflt;
+	struct vms_error *err = program_member_offset(prog, type, m, &off);
+	if (err) {
+		vms_error_destroy(err);
+		return dflt;
+	}
+	return (int64_t)off;
+}
+
+static bool vmcoreinfo_number(struct vms_program *prog, const char *key, int64_t *ret)
+{
+	const char *v = program_vmcoreinfo(prog, key);
+	if (!v)
+		return false;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (end == v)
+		return false;
+	*ret = n;
+	return true;
+}
+
+static bool read_var_u64(struct vms_program *prog, const char *name, uint64_t *ret)
+{
+	struct vms_type *t;
+	uint64_t addr;
+	struct vms_error *err = program_variable(prog, name, &t, &addr);
+	if (!err)
+		err = program_read_u64(prog, addr, ret);
+	if (err) {
+		vms_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+static unsigned ilog2_u64(uint64_t v)
+{
+	unsigned r = 0;
+	while (v > 1) {
+		v >>= 1;
+		r++;
+	}
+	return r;
+}
+
+/* Everything the full decoder needs beyond the basic offsets. */
+static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
+			 struct linux_kernel *k)
+{
+	static const char *const pg_names[LINUX_PG_NR] = {
+		[LINUX_PG_LOCKED] = "PG_locked", [LINUX_PG_ERROR] = "PG_error",
+		[LINUX_PG_REFERENCED] = "PG_referenced", [LINUX_PG_UPTODATE] = "PG_uptodate",
+		[LINUX_PG_DIRTY] = "PG_dirty", [LINUX_PG_LRU] = "PG_lru",
+		[LINUX_PG_ACTIVE] = "PG_active", [LINUX_PG_WORKINGSET] = "PG_workingset",
+		[LINUX_PG_SLAB] = "PG_slab", [LINUX_PG_OWNER_PRIV_1] = "PG_owner_priv_1",
+		[LINUX_PG_ARCH_1] = "PG_arch_1", [LINUX_PG_RESERVED] = "PG_reserved",
+		[LINUX_PG_PRIVATE] = "PG_private", [LINUX_PG_PRIVATE_2] = "PG_private_2",
+		[LINUX_PG_WRITEBACK] = "PG_writeback", [LINUX_PG_HEAD] = "PG_head",
+		[LINUX_PG_MAPPEDTODISK] = "PG_mappedtodisk", [LINUX_PG_OWNER_2] = "PG_owner_2",
+		[LINUX_PG_RECLAIM] = "PG_reclaim", [LINUX_PG_SWAPBACKED] = "PG_swapbacked",
+		[LINUX_PG_UNEVICTABLE] = "PG_unevictable", [LINUX_PG_MLOCKED] = "PG_mlocked",
+		[LINUX_PG_UNCACHED] = "PG_uncached", [LINUX_PG_HWPOISON] = "PG_hwpoison",
+		[LINUX_PG_YOUNG] = "PG_young", [LINUX_PG_IDLE] = "PG_idle",
+		[LINUX_PG_ARCH_2] = "PG_arch_2", [LINUX_PG_ARCH_3] = "PG_arch_3",
+		[LINUX_PG_DOUBLE_MAP] = "PG_double_map",
+		[LINUX_PG_LARGE_RMAPPABLE] = "PG_large_rmappable",
+		[LINUX_PG_ANON_EXCLUSIVE] = "PG_anon_exclusive",
+		[LINUX_PG_SWAPCACHE] = "PG_swapcache",
+	};
+	for (int i = 0; i < LINUX_PG_NR; i++) {
+		int64_t v = enumerator_or(prog, pg_names[i], -1);
+		l->pg[i] = v >= 0 && v < 64 ? (int)v : -1;
+	}
+	// 6.12 has PG_owner_2 where older kernels had PG_mappedtodisk; the
+	// KPF bit 34 copies whichever exists (fs/proc/page.c).
+	if (l->pg[LINUX_PG_MAPPEDTODISK] < 0)
+		l->pg[LINUX_PG_MAPPEDTODISK] = l->pg[LINUX_PG_OWNER_2];
+
+	// Compound metadata lives in the first tail page.  Kernels with
+	// struct folio name it there (5.16+); older ones in struct page's
+	// "second tail page" union, at page[1].
+	bool folio = program_has_member(prog, "struct folio", "flags");
+	l->off_cmp_order = l->off_flags_1 = l->off_cmp_nr = l->off_cmp_mapcount = -1;
+	l->off_large_mapcount = l->off_nr_pages_mapped = l->off_cmp_dtor = -1;
+	if (folio) {
+		l->off_cmp_order = offset_or(prog, "struct folio", "_folio_order", -1);
+		// 6.6+: the order is the low byte of _flags_1 (folio_order()).
+		l->off_flags_1 = offset_or(prog, "struct folio", "_flags_1", -1);
+		l->off_cmp_nr = offset_or(prog, "struct folio", "_folio_nr_pages", -1);
+		l->off_cmp_mapcount = offset_or(prog, "struct folio", "_entire_mapcount", -1);
+		if (l->off_cmp_mapcount < 0) // 6.1: _total_mapcount == compound_mapcount
+			l->off_cmp_mapcount = offset_or(prog, "struct folio", "_total_mapcount", -1);
+		l->off_large_mapcount = offset_or(prog, "struct folio", "_large_mapcount", -1);
+		l->off_nr_pages_mapped = offset_or(prog, "struct folio", "_nr_pages_mapped", -1);
+		l->off_cmp_dtor = offset_or(prog, "struct folio", "_folio_dtor", -1);
+	}
+	int64_t ps = (int64_t)l->page_size;
+	int64_t o;
+	if (l->off_cmp_order < 0 && l->off_flags_1 < 0 &&
+	    (o = offset_or(prog, "struct page", "compound_order", -1)) >= 0)
+		l->off_cmp_order = ps + o;
+	if (l->off_cmp_nr < 0 && (o = offset_or(prog, "struct page", "compound_nr", -1)) >= 0)
+		l->off_cmp_nr = ps + o;
+	if (l->off_cmp_mapcount < 0 && (o = offset_or(prog, "struct page", "compound_mapcount", -1)) >= 0)
+		l->off_cmp_mapcount = ps + o;
+	if (l->off_cmp_dtor < 0 && (o = offset_or(prog, "struct page", "compound_dtor", -1)) >= 0)
+		l->off_cmp_dtor = ps + o;
+	l->hugetlb_dtor = enumerator_or(prog, "HUGETLB_PAGE_DTOR", -1);
+
+	// Page types.  6.11 put one type in the top byte of page_type with
+	// values from enum pagetype (commit 4ffca5a96678 "mm: support only one
+	// page_type per page"); before, each type cleared one bit below
+	// PAGE_TYPE_BASE (0xf0000000).
+	memset(l->pt_value, 0, sizeof(l->pt_value));
+	if (enumerator_or(prog, "PGTY_buddy", -1) >= 0) {
+		static const char *const pgty[LINUX_PT_NR] = {
+			[LINUX_PT_BUDDY] = "PGTY_buddy", [LINUX_PT_OFFLINE] = "PGTY_offline",
+			[LINUX_PT_TABLE] = "PGTY_table", [LINUX_PT_GUARD] = "PGTY_guard",
+			[LINUX_PT_SLAB] = "PGTY_slab", [LINUX_PT_HUGETLB] = "PGTY_hugetlb",
+			[LINUX_PT_ZSMALLOC] = "PGTY_zsmalloc", [LINUX_PT_UNACCEPTED] = "PGTY_unaccepted",
+			[LINUX_PT_KMEMCG] = "PGTY_kmemcg",
+		};
+		l->pt_encoding = LINUX_PT_TOP_BYTE;
+		for (int i = 0; i < LINUX_PT_NR; i++) {
+			int64_t v = enumerator_or(prog, pgty[i], -1);
+			l->pt_value[i] = v > 0 && v < 256 ? (uint32_t)v : 0;
+		}
+	} else {
+		int64_t v;
+		l->pt_encoding = LINUX_PT_INVERTED;
+		l->pt_value[LINUX_PT_BUDDY] = vmcoreinfo_number(prog, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", &v)
+					      ? (uint32_t)~v : 0x80;
+		l->pt_value[LINUX_PT_OFFLINE] = vmcoreinfo_number(prog, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)", &v)
+						? (uint32_t)~v : 0x100;
+		// The Kmemcg type went away in 5.11 (commit 18b2db3b0385 "mm:
+		// Convert page kmemcg type to a page memcg flag"), together with
+		// page->mem_cgroup becoming memcg_data, and PG_table/PG_guard
+		// moved down one bit.
+		if (l->has_memcg) {
+			l->pt_value[LINUX_PT_TABLE] = 0x200;
+			l->pt_value[LINUX_PT_GUARD] = 0x400;
+		} else {
+			l->pt_value[LINUX_PT_KMEMCG] = 0x200;
+			l->pt_value[LINUX_PT_TABLE] = 0x400;
+			l->pt_value[LINUX_PT_GUARD] = 0x800;
+		}
+		// 6.9/6.10 exported these when hugetlb and slab became types.
+		if (vmcoreinfo_number(prog, "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)", &v))
+			l->pt_value[LINUX_PT_HUGETLB] = (uint32_t)~v;
+		if (vmcoreinfo_number(prog, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)", &v))
+			l->pt_value[LINUX_PT_SLAB] = (uint32_t)~v;
+	}
+
+	// Fields packed at the top of page->flags (include/linux/
+	// page-flags-layout.h): [SECTION][NODE][ZONE]... from bit 63 down.
+	// ZONES_SHIFT follows MAX_NR_ZONES; NODES_SHIFT is log2(MAX_NUMNODES),
+	// the length of node_data[]; the section number is only there without
+	// SPARSEMEM_VMEMMAP.
+	int64_t nz = enumerator_or(prog, "__MAX_NR_ZONES", 0);
+	l->nr_zones = nz > 0 && nz <= 8 ? (unsigned)nz : 0;
+	l->zones_width = l->nr_zones < 2 ? 0 : l->nr_zones <= 2 ? 1 : l->nr_zones <= 4 ? 2 : 3;
+	uint64_t numnodes = 0;
+	int64_t v;
+	if (vmcoreinfo_number(prog, "LENGTH(node_data)", &v) && v > 0) {
+		numnodes = (uint64_t)v;
+	} else {
+		struct vms_type *t;
+		uint64_t addr;
+		struct vms_error *err = program_variable(prog, "node_data", &t, &addr);
+		if (!err && vms_type_kind(vms_type_strip(t)) == VMS_TYPE_ARRAY)
+			numnodes = vms_type_array_length(vms_type_strip(t));
+		vms_error_destroy(err);
+	}
+	l->nodes_width = numnodes > 1 ? ilog2_u64(numnodes) : 0;
+	l->sections_width = 0;
+	if (l->model != LINUX_MEMMAP_VMEMMAP) {
+		int64_t phys, sect;
+		if (vmcoreinfo_number(prog, "NUMBER(MAX_PHYSMEM_BITS)", &phys) &&
+		    vmcoreinfo_number(prog, "NUMBER(SECTION_SIZE_BITS)", &sect) && phys > sect)
+			l->sections_width = (unsigned)(phys - sect);
+	}
+	l->sections_pgshift = 64 - l->sections_width;
+	l->nodes_pgshift = l->sections_pgshift - l->nodes_width;
+	l->zones_pgshift = l->nodes_pgshift - l->zones_width;
+	for (unsigned z = 0; z < l->nr_zones && z < 8; z++)
+		l->zone_name[z] = NULL;
+	struct vms_type *zt;
+	struct vms_error *err = program_find_type(prog, "enum zone_type", &zt);
+	if (!err) {
+		for (size_t i = 0; i < vms_type_enumerator_count(zt); i++) {
+			const struct vms_type_enumerator *e = vms_type_enumerator(zt, i);
+			if (e->value >= 0 && e->value < 8 && (unsigned)e->value < l->nr_zones &&
+			    strncmp(e->name, "ZONE_", 5) == 0)
+				l->zone_name[e->value] = e->name + 5;
+		}
+	}
+	vms_error_destroy(err);
+	// Prefer the kernel's own spelling (mm/page_alloc.c zone_names[]).
+	struct program_symbol zsym;
+	err = program_symbol(prog, "zone_names", &zsym);
+	if (!err) {
+		for (unsigned z = 0; z < l->nr_zones; z++) {
+			uint64_t p = 0;
+			char *s = NULL;
+			struct vms_error *e = program_read_u64(prog, zsym.address + 8 * z, &p);
+			if (!e && p)
+				e = program_read_string(prog, p, 16, &s);
+			if (!e && s)
+				l->zone_name[z] = linux_kernel_intern(k, s);
+			free(s);
+			vms_error_destroy(e);
+		}
+	}
+	vms_error_destroy(err);
+
+	l->has_zero_pfn = read_var_u64(prog, "zero_pfn", &l->zero_pfn);
+	l->huge_zero_page = 0;
+	if (!read_var_u64(prog, "huge_zero_page", &l->huge_zero_page))
+		read_var_u64(prog, "huge_zero_folio", &l->huge_zero_page);
+	l->max_order = vmcoreinfo_number(prog, "LENGTH(zone.free_area)", &v) && v > 0 && v < 64
+			       ? (unsigned)v : 11;
+	l->mapping_flags_mask = 3; // PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE
+
+	// stable_page_flags() was rewritten on folios in 6.10 (commit
+	// dee3d0bef2b0 "proc: rewrite stable_page_flags()"): flags of a tail
+	// come from its folio and THP means "large and large_rmappable".  The
+	// PG_large_rmappable flag it tests is the probe (it exists since 6.6;
+	// 6.6-6.9 are not supported kernels).
+	l->kpf_from_folio = l->pg[LINUX_PG_LARGE_RMAPPABLE] >= 0;
+	// /proc/kpagecount uses folio_precise_page_mapcount() since the large
+	// mapcount went in (6.11, commit 05c5323b2a34 "mm: track mapcount of
+	// large folios in single value").
+	l->mapcount_precise = l->off_large_mapcount >= 0;
+	// page_is_idle() reads the folio once folios exist (5.19 page_idle.h).
+	l->idle_from_folio = folio;
+	l->has_memcg_ptr = !l->has_memcg && program_has_member(prog, "struct page", "mem_cgroup");
+	if (l->has_memcg_ptr)
+		l->off_memcg_ptr = (uint64_t)offset_or(prog, "struct page", "mem_cgroup", 0);
+
+	l->off_as_host = offset_or(prog, "struct address_space", "host", -1);
+	l->off_inode_dentry = offset_or(prog, "struct inode", "i_dentry", -1);
+	l->off_inode_ino = offset_or(prog, "struct inode", "i_ino", -1);
+	l->off_dentry_alias = offset_or(prog, "struct dentry", "d_u.d_alias", -1);
+	l->off_dentry_name = offset_or(prog, "struct dentry", "d_name.name", -1);
+}
+
 static struct vms_error *probe_layout(struct vms_program *prog, struct linux_page_layout *l,
 				      struct linux_kernel *k)
 {
@@ -157,7 +419,11 @@ static struct vms_error *probe_layout(struct vms_program *prog, struct linux_pag
 		err = program_read_u64(prog, sym.address, &l->max_pfn);
 	vms_error_destroy(err);
 	probe_flag_names(prog, l, k);
-	return probe_memmap(prog, l);
+	err = probe_memmap(prog, l);
+	if (err)
+		return err;
+	probe_decode(prog, l, k);
+	return NULL;
 }
 
 struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux_page_layout **ret)

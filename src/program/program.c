@@ -72,7 +72,9 @@ static char *hex_string(const uint8_t *bytes, size_t len)
  * Does the vmlinux belong to the dump?  The strongest evidence is the
  * build-id (VMCOREINFO carries BUILD-ID since Linux 5.9, commit 0935288c6e00
  * "kdump: append kernel build-id string to VMCOREINFO").  Without it, compare
- * linux_banner in the dump with the one in the file, then OSRELEASE.
+ * linux_banner in the dump with the one in the file, then the release string.
+ * With no evidence either way the file is refused too: a wrong vmlinux gives
+ * answers that look right and are not.
  */
 static struct vms_error *program_check_match(struct vms_program *prog)
 {
@@ -81,12 +83,13 @@ static struct vms_error *program_check_match(struct vms_program *prog)
 	const uint8_t *file_id = debuginfo_build_id(prog->di, &id_len);
 	if (dump_id && file_id) {
 		_cleanup_free_ char *hex = hex_string(file_id, id_len);
-		if (hex && strncasecmp(dump_id, hex, strlen(dump_id)) != 0)
+		if (!hex)
+			return &vms_enomem;
+		if (strncasecmp(dump_id, hex, strlen(dump_id)) != 0)
 			return vms_error_create(VMS_ERR_MISMATCH,
 						"%s does not match the dump: build-id %s, dump has %s",
 						prog->vmlinux_path, hex, dump_id);
-		if (hex)
-			return NULL;
+		return NULL;
 	}
 
 	struct vms_symbol sym;
@@ -113,9 +116,8 @@ static struct vms_error *program_check_match(struct vms_program *prog)
 			}
 			return NULL;
 		}
-	} else {
-		vms_error_destroy(err);
 	}
+	vms_error_destroy(err);
 	// Last resort: the release string in the file's init_uts_ns.
 	if (prog->osrelease) {
 		err = debuginfo_symbol(prog->di, "init_uts_ns", &sym);
@@ -130,12 +132,15 @@ static struct vms_error *program_check_match(struct vms_program *prog)
 					return vms_error_create(VMS_ERR_MISMATCH,
 								"%s does not match the dump: release %s not found in it",
 								prog->vmlinux_path, prog->osrelease);
+				return NULL;
 			}
 			vms_error_destroy(e);
 		}
 		vms_error_destroy(err);
 	}
-	return NULL;
+	return vms_error_create(VMS_ERR_MISMATCH,
+				"cannot tell whether %s matches the dump (no build-id, banner or release to compare); use --force to accept it",
+				prog->vmlinux_path);
 }
 
 struct vms_error *program_open(const char *dump_path,

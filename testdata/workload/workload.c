@@ -114,16 +114,18 @@ static struct region regions[NREGIONS] = {
 			  "after fork gen2a writes page 3"},
 	[SHMEM] = {"shmem", SLOT(4), 8, ALL,
 		   "MAP_SHARED|MAP_ANONYMOUS; gen0 writes pages 0-5 before fork; "
-		   "gen2a writes page 6 after fork, gen1b then reads it; page 7 "
-		   "untouched"},
+		   "after fork gen1a reads 0-5, gen2a 0-3, gen2b 0-1; gen2a writes "
+		   "page 6, gen1b then reads it; page 7 untouched"},
 	[FILE_PRIVATE] = {"file_private", SLOT(5), 8, ALL,
 			  "MAP_PRIVATE of the tmpfs file, file pages 0-7; gen0 "
-			  "reads pages 0-5 before fork; gen1a writes page 1 and "
-			  "gen0 writes page 2 (COW to anon); gen2b reads page 6"},
+			  "reads pages 0-5 before fork; after fork gen1a reads 0-5, "
+			  "gen2a 0-3, gen1b 4-5; gen1a writes page 1 and gen0 writes "
+			  "page 2 (COW to anon); gen2b reads page 6"},
 	[FILE_SHARED] = {"file_shared", SLOT(6), 8, ALL,
-			 "MAP_SHARED of the tmpfs file, file pages 4-11 (4,5 also "
+			 "MAP_SHARED of the tmpfs file, file pages 4-11 (4-7 also "
 			 "mapped by file_private); gen0 writes page 0 and reads "
-			 "1-7 before fork; gen2b writes page 3"},
+			 "1-7 before fork; after fork gen1b reads 0-7, gen2b 0-3, "
+			 "gen2a 6-7; gen2b writes page 3"},
 	[THP] = {"thp", SLOT(7), 512, ALL,
 		 "2 MiB aligned, MADV_HUGEPAGE, all subpages written by gen0 "
 		 "before fork: one PMD-mapped THP shared by 5 processes"},
@@ -365,6 +367,7 @@ struct step {
 	unsigned long page;
 	int child; // FORK
 	void (*fn)(void);
+	unsigned long count; // READ: pages from page on (0 means 1)
 };
 
 static void do_thp_dontneed(void)
@@ -413,10 +416,11 @@ static void do_ksm(void)
 	r->created = 1;
 }
 
-#define W(ro, re, pg) {WRITE, ro, re, pg, 0, NULL}
-#define RD(ro, re, pg) {READ, ro, re, pg, 0, NULL}
-#define F(parent, ch) {FORK, parent, 0, 0, ch, NULL}
-#define C(ro, f) {CALL, ro, 0, 0, 0, f}
+#define W(ro, re, pg) {WRITE, ro, re, pg, 0, NULL, 0}
+#define RD(ro, re, pg) {READ, ro, re, pg, 0, NULL, 1}
+#define RDN(ro, re, pg, n) {READ, ro, re, pg, 0, NULL, n}
+#define F(parent, ch) {FORK, parent, 0, 0, ch, NULL, 0}
+#define C(ro, f) {CALL, ro, 0, 0, 0, f, 0}
 
 static const struct step steps[] = {
 	F(GEN0, GEN1A),
@@ -430,6 +434,17 @@ static const struct step steps[] = {
 	W(GEN1B, ANON_FORK, 10),
 	F(GEN1A, GEN2A),
 	F(GEN1B, GEN2B),
+	// Shared and file mappings without an anon_vma are not copied at
+	// fork: the children fault in the pages they read.
+	RDN(GEN1A, SHMEM, 0, 6),
+	RDN(GEN2A, SHMEM, 0, 4),
+	RDN(GEN2B, SHMEM, 0, 2),
+	RDN(GEN1A, FILE_PRIVATE, 0, 6),
+	RDN(GEN2A, FILE_PRIVATE, 0, 4),
+	RDN(GEN1B, FILE_PRIVATE, 4, 2),
+	RDN(GEN1B, FILE_SHARED, 0, 8),
+	RDN(GEN2B, FILE_SHARED, 0, 4),
+	RDN(GEN2A, FILE_SHARED, 6, 2),
 	// COW breaks after all forks, in varying orders.
 	W(GEN2B, ANON_FORK, 1),
 	W(GEN2A, ANON_FORK, 3),
@@ -529,7 +544,8 @@ static void run_steps(void)
 			write_page(st->region, st->page, role_name[me]);
 			break;
 		case READ:
-			read_page(st->region, st->page);
+			for (unsigned long i = 0; i < st->count; i++)
+				read_page(st->region, st->page + i);
 			break;
 		case CALL:
 			st->fn();

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,56 @@ static void test_variants(void **state)
 {
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
 		check_variant(&variants[i]);
+	// Plain kdump-compressed files through libkdumpfile give the same answers.
+	setenv("VMSIFT_DUMP_LIBKDUMPFILE", "1", 1);
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		if (variants[i].fmt == DG_KDUMP)
+			check_variant(&variants[i]);
+	unsetenv("VMSIFT_DUMP_LIBKDUMPFILE");
+}
+
+struct thread_arg {
+	struct vms_dump *d;
+	int ok;
+};
+
+static void *reader_thread(void *p)
+{
+	struct thread_arg *a = p;
+	const uint8_t *img = dg_image();
+	uint8_t buf[8192];
+	a->ok = 1;
+	for (int i = 0; i < 2000; i++) {
+		uint64_t off = (uint64_t)(i * 7919) % (DG_HOLE - sizeof(buf));
+		struct vms_error *err = dump_read(a->d, DUMP_KVIRT, DG_DIRECT + off, buf, sizeof(buf));
+		if (err || memcmp(buf, img + off, sizeof(buf))) {
+			vms_error_destroy(err);
+			a->ok = 0;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* One clone per thread, reading concurrently. */
+static void test_threads(void **state)
+{
+	const struct variant *vs[] = {&variants[0], &variants[2], &variants[7]};
+	for (size_t i = 0; i < 3; i++) {
+		struct vms_dump *d = open_ok(variant_path(vs[i]));
+		struct thread_arg args[3];
+		pthread_t th[3];
+		for (int t = 0; t < 3; t++) {
+			assert_null(dump_clone(d, &args[t].d));
+			assert_int_equal(pthread_create(&th[t], NULL, reader_thread, &args[t]), 0);
+		}
+		for (int t = 0; t < 3; t++) {
+			pthread_join(th[t], NULL);
+			assert_true(args[t].ok);
+			dump_destroy(args[t].d);
+		}
+		dump_destroy(d);
+	}
 }
 
 static char *write_file(const char *name, const void *data, size_t len)
@@ -338,6 +389,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Start-up benchmark: time from a new process to the answer of `page PFN`,
+# with the debug-info index warm and cold, against crash reaching its prompt
+# on the same dump in the same run.  Targets: <= 0.2 s warm, <= 2 s cold.
+#
+# usage: bench/startup.sh [DUMP VMLINUX]   (default: the 6.1 sample fixture)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+VMSIFT=${VMSIFT:-$top/src/vmsift}
+if [ $# -ge 2 ]; then
+	dump=$1 vmlinux=$2
+else
+	fx=$("$top/testdata/mkvmcore" --quiet | tail -n 1)
+	dump=$fx/vmcore.elf vmlinux=$fx/vmlinux
+fi
+runs=${RUNS:-5}
+pfn=${PFN:-0x1000}
+
+now() { date +%s.%N; }
+# median of the wall times of $runs runs of "$@"
+median() {
+	local t=() s e
+	for _ in $(seq "$runs"); do
+		s=$(now); "$@" >/dev/null 2>&1 || true; e=$(now)
+		t+=("$(echo "$e - $s" | bc -l)")
+	done
+	printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+}
+
+cold_cache=$(mktemp -d)
+trap 'rm -rf "$cold_cache"' EXIT
+cold() { rm -rf "$cold_cache"/*; VMSIFT_CACHE=$cold_cache "$VMSIFT" -q -e "page $pfn" "$dump" "$vmlinux"; }
+warm() { "$VMSIFT" -q -e "page $pfn" "$dump" "$vmlinux"; }
+crash_prompt() { echo quit | crash -s "$vmlinux" "$dump"; }
+
+warm >/dev/null 2>&1 || true  # build the index once
+t_warm=$(median warm)
+t_cold=$(median cold)
+echo "vmsift page $pfn, warm index: ${t_warm} s (target <= 0.2)"
+echo "vmsift page $pfn, cold index: ${t_cold} s (target <= 2)"
+if command -v crash >/dev/null; then
+	runs=$(( runs < 3 ? runs : 3 ))
+	t_crash=$(median crash_prompt)
+	echo "crash to its prompt:         ${t_crash} s"
+	echo "ratio crash/vmsift warm: $(echo "$t_crash / $t_warm" | bc -l | xargs printf '%.1f')x, cold: $(echo "$t_crash / $t_cold" | bc -l | xargs printf '%.1f')x"
+else
+	echo "crash not installed: no ratio"
+fi

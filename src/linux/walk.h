@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * What every walker of kernel data structures shares: the "stop" sentinel a
+ * callback returns to end a walk early, the bounds that keep a walk over
+ * corrupt memory finite, and the layouts of the generic containers
+ * (list_head, hlist, rb_node, maple tree, xarray), probed once from the debug
+ * info.
+ *
+ * Walkers are bounded: every list, tree and array walk has a length or depth
+ * limit and reports a cycle or a bad pointer as VMS_ERR_CORRUPT naming the
+ * address where it noticed it.  A read failure (VMS_ERR_NODATA for a page the
+ * dump does not hold, VMS_ERR_FAULT) is passed up wrapped with what was being
+ * walked, so the caller can count it and go on with the next object.
+ */
+#ifndef VMS_LINUX_WALK_H
+#define VMS_LINUX_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "program/program.h"
+
+/* Returned by a walk callback to end the walk early; the walker then returns
+ * NULL.  Never freed (vms_error_destroy() must not be called on it, and
+ * walkers never pass it up). */
+extern struct vms_error linux_walk_stop;
+
+/* Where a walker reads kernel memory (kernel virtual addresses).  The
+ * program reads through program_read(); unit tests read in-memory images. */
+struct linux_mem {
+	struct vms_error *(*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	void *arg;
+};
+
+/* A reader of @prog's kernel virtual memory. */
+struct linux_mem linux_mem_program(struct vms_program *prog);
+
+static inline struct vms_error *linux_mem_read(const struct linux_mem *m, uint64_t addr, void *buf,
+					       size_t len)
+{
+	return m->read(m->arg, addr, buf, len);
+}
+
+static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_t addr, uint64_t *ret)
+{
+	return m->read(m->arg, addr, ret, 8);
+}
+
+/* Default bound of list and tree walks (entries). */
+#define LINUX_WALK_MAX_DEFAULT (1u << 24)
+
+struct linux_walk_layout {
+	// struct list_head / hlist_head / hlist_node
+	uint64_t list_next, list_prev;
+	uint64_t hlist_first, hnode_next, hnode_pprev;
+	// struct rb_node, rb_root, rb_root_cached
+	uint64_t rb_parent_color, rb_right, rb_left;
+	uint64_t rb_root_node;     // rb_root.rb_node
+	uint64_t rbc_root;         // rb_root_cached.rb_root
+	// maple tree (6.1+): maple_tree.ma_root/ma_flags, node arrays
+	bool has_maple;
+	uint64_t mt_root, mt_flags;
+	uint64_t mr64_pivot, mr64_slot, mr64_meta;  // maple_node.mr64.*
+	uint64_t ma64_pivot, ma64_slot, ma64_meta;  // maple_node.ma64.*
+	unsigned mr64_slots, ma64_slots;            // slot counts (16 and 10 on 64-bit)
+	// xarray: xarray.xa_head, xa_node.shift/count/slots
+	bool has_xarray;
+	uint64_t xa_head, xn_shift, xn_slots;
+	unsigned xa_chunk;                          // XA_CHUNK_SIZE (slots per node)
+};
+
+/* Probe the container layout of @prog into the caller's *@ret (callers keep
+ * it in their own context; the walkers only read it).  Maple tree and xarray
+ * parts are optional (has_maple, has_xarray).  Fails with VMS_ERR_LOOKUP
+ * when list_head or rb_node is not described by the debug info. */
+struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret);
+
+/* Byte offset of @member in @type, with the type and member named in the
+ * error.  A helper for the probes of the walkers. */
+struct vms_error *linux_offset(struct vms_program *prog, const char *type, const char *member,
+			       uint64_t *ret);
+/* As linux_offset(), trying each "type" name in a NULL-terminated list
+ * (renamed types, e.g. stable_node → ksm_stable_node). */
+struct vms_error *linux_offset_any(struct vms_program *prog, const char *const *types,
+				   const char *member, uint64_t *ret);
+
+#endif
