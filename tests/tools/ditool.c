@@ -185,9 +185,20 @@ int main(int argc, char **argv)
 		free(q);
 		printf("  [%.3f s]\n", now() - t);
 	}
+	// anonymous memory in use (the file mappings of the vmlinux are not)
+	long rss_anon = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "RssAnon: %ld", &rss_anon) == 1)
+				break;
+		fclose(f);
+	}
 	debuginfo_destroy(di);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("total: %.3f s, max RSS %ld MB\n", now() - t0, ru.ru_maxrss / 1024);
+	printf("total: %.3f s, max RSS %ld MB, anonymous RSS at exit %ld MB\n", now() - t0,
+	       ru.ru_maxrss / 1024, rss_anon / 1024);
 	return rc;
 }

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/maple.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+// include/linux/maple_tree.h
+#define MAPLE_NODE_MASK 255ULL
+#define MAPLE_NODE_TYPE_SHIFT 3
+#define MAPLE_NODE_TYPE_MASK 0x0f
+#define MAPLE_NODE_SIZE 256
+enum { maple_dense, maple_leaf_64, maple_range_64, maple_arange_64 };
+
+static bool xa_is_node(uint64_t e)
+{
+	return (e & 3) == 2 && e > 4096;
+}
+
+static bool xa_is_internal_small(uint64_t e)
+{
+	return (e & 3) == 2 && e <= 4096;
+}
+
+struct mwalk {
+	const struct linux_mem *mem;
+	const struct linux_walk_layout *l;
+	uint64_t tree, max, nodes, entries;
+	linux_maple_fn *fn;
+	void *arg;
+};
+
+static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, uint64_t entry)
+{
+	if (!entry || xa_is_internal_small(entry))
+		return NULL;
+	if (++w->entries > w->max)
+		return vms_error_create(VMS_ERR_CORRUPT, "maple tree at 0x%" PRIx64
+				        ": more than %" PRIu64 " entries", w->tree, w->max);
+	return w->fn(w->arg, first, last, entry);
+}
+
+static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, uint64_t max,
+			       unsigned depth)
+{
+	const struct linux_walk_layout *l = w->l;
+	uint64_t node = enode & ~MAPLE_NODE_MASK;
+	unsigned type = (enode >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK;
+	if (depth > LINUX_MAPLE_MAX_HEIGHT)
+		return vms_error_addr(VMS_ERR_CORRUPT, node,
+				      "maple tree at 0x%" PRIx64 ": deeper than %d at node 0x%" PRIx64,
+				      w->tree, LINUX_MAPLE_MAX_HEIGHT, node);
+	if (type > maple_arange_64 || !node)
+		return vms_error_addr(VMS_ERR_CORRUPT, node,
+				      "maple tree at 0x%" PRIx64 ": bad node pointer 0x%" PRIx64,
+				      w->tree, enode);
+	if (++w->nodes > w->max)
+		return vms_error_addr(VMS_ERR_CORRUPT, node,
+				      "maple tree at 0x%" PRIx64 ": more than %" PRIu64 " nodes",
+				      w->tree, w->max);
+	uint8_t buf[MAPLE_NODE_SIZE];
+	struct vms_error *err = linux_mem_read(w->mem, node, buf, sizeof(buf));
+	if (err)
+		return vms_error_wrap(err, "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64, w->tree, node);
+
+	if (type == maple_dense) {
+		uint64_t slots[(MAPLE_NODE_SIZE - 8) / 8];
+		memcpy(slots, buf + 8, sizeof(slots));
+		for (unsigned i = 0; i < sizeof(slots) / 8 && min + i <= max; i++) {
+			err = emit(w, min + i, min + i, slots[i]);
+			if (err)
+				return err;
+		}
+		return NULL;
+	}
+	bool arange = type == maple_arange_64;
+	unsigned nslots = arange ? l->ma64_slots : l->mr64_slots;
+	unsigned npivots = nslots - 1;
+	uint64_t poff = arange ? l->ma64_pivot : l->mr64_pivot;
+	uint64_t soff = arange ? l->ma64_slot : l->mr64_slot;
+	uint64_t moff = arange ? l->ma64_meta : l->mr64_meta;
+	if (poff + 8 * npivots > sizeof(buf) || soff + 8 * nslots > sizeof(buf) || moff >= sizeof(buf))
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "unexpected maple node layout");
+	uint64_t pivots[64], slots[64];
+	memcpy(pivots, buf + poff, 8 * npivots);
+	memcpy(slots, buf + soff, 8 * nslots);
+	uint8_t meta_end = buf[moff];
+
+	// ma_data_end()
+	unsigned end;
+	if (arange || !pivots[npivots - 1])
+		end = meta_end;
+	else if (pivots[npivots - 1] == max)
+		end = npivots - 1;
+	else
+		end = npivots;
+	if (end >= nslots)
+		return vms_error_addr(VMS_ERR_CORRUPT, node,
+				      "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64 " data end %u",
+				      w->tree, node, end);
+	bool leaf = type < maple_range_64;
+	uint64_t first = min;
+	for (unsigned i = 0; i <= end; i++) {
+		// mas_logical_pivot(): a missing or zero pivot past slot 0 means
+		// the node's own maximum.
+		uint64_t last = i < npivots ? pivots[i] : max;
+		if (i < npivots && !last && i)
+			last = max;
+		if (last < first || last > max)
+			return vms_error_addr(VMS_ERR_CORRUPT, node,
+					      "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64 " slot %u"
+					      " pivot 0x%" PRIx64 " outside [0x%" PRIx64 ", 0x%" PRIx64 "]",
+					      w->tree, node, i, last, first, max);
+		if (leaf) {
+			err = emit(w, first, last, slots[i]);
+		} else if (slots[i]) {
+			if ((slots[i] & MAPLE_NODE_MASK) >> MAPLE_NODE_TYPE_SHIFT > maple_arange_64 ||
+			    !(slots[i] & 4))
+				return vms_error_addr(VMS_ERR_CORRUPT, node,
+						      "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64
+						      " slot %u holds 0x%" PRIx64 ", not a node",
+						      w->tree, node, i, slots[i]);
+			err = visit(w, slots[i], first, last, depth + 1);
+		}
+		if (err)
+			return err;
+		if (last == max)
+			break;
+		first = last + 1;
+	}
+	return NULL;
+}
+
+struct vms_error *linux_maple_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
+				       uint64_t tree, uint64_t max, linux_maple_fn *fn, void *arg)
+{
+	if (!l->has_maple)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "this kernel has no maple tree");
+	struct mwalk w = {.mem = mem, .l = l, .tree = tree, .max = max ? max : LINUX_WALK_MAX_DEFAULT,
+			  .fn = fn, .arg = arg};
+	uint64_t root;
+	struct vms_error *err = linux_mem_u64(mem, tree + l->mt_root, &root);
+	if (err)
+		return vms_error_wrap(err, "maple tree at 0x%" PRIx64, tree);
+	if (!root)
+		return NULL;
+	if (!xa_is_node(root))
+		err = emit(&w, 0, 0, root);
+	else
+		err = visit(&w, root & ~2ULL, 0, UINT64_MAX, 1);
+	return err == &linux_walk_stop ? NULL : err;
+}

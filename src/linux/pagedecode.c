@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/pagedecode.h"
+
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "linux/kpf.h"
+
+// Largest compound page we accept a head pointer for: a 16 GiB gigantic page
+// of 4 KiB pages (order 22); anything farther away is corruption.
+#define MAX_COMPOUND_PAGES (UINT64_C(1) << 22)
+
+static inline uint64_t rd64(const uint8_t *b, uint64_t off)
+{
+	uint64_t v;
+	memcpy(&v, b + off, 8);
+	return v;
+}
+
+static inline int32_t rd32(const uint8_t *b, uint64_t off)
+{
+	int32_t v;
+	memcpy(&v, b + off, 4);
+	return v;
+}
+
+static inline bool flag(const struct linux_page_layout *l, uint64_t flags, enum linux_pg pg)
+{
+	return l->pg[pg] >= 0 && ((flags >> l->pg[pg]) & 1);
+}
+
+/* The page type of a page_type word, LINUX_PT_NR if none. */
+static unsigned page_type_of(const struct linux_page_layout *l, uint32_t pt)
+{
+	if (l->pt_encoding == LINUX_PT_TOP_BYTE) {
+		uint32_t byte = pt >> 24;
+		for (unsigned t = 0; t < LINUX_PT_NR; t++)
+			if (l->pt_value[t] && l->pt_value[t] == byte)
+				return t;
+		return LINUX_PT_NR;
+	}
+	// PageType(page, flag): (page_type & (PAGE_TYPE_BASE | flag)) == PAGE_TYPE_BASE
+	if ((pt & 0xf0000000u) != 0xf0000000u)
+		return LINUX_PT_NR;
+	for (unsigned t = 0; t < LINUX_PT_NR; t++)
+		if (l->pt_value[t] && !(pt & l->pt_value[t]))
+			return t;
+	return LINUX_PT_NR;
+}
+
+/* page_has_type(): the _mapcount word holds a type, not a count. */
+static bool has_type(const struct linux_page_layout *l, int32_t raw)
+{
+	if (l->pt_encoding == LINUX_PT_TOP_BYTE)
+		// page_type_has_type(): page_type < PGTY_mapcount_underflow << 24
+		return raw < (int32_t)0xff000000u;
+	return raw < -128; // PAGE_MAPCOUNT_RESERVE
+}
+
+static bool is_buddy(const struct linux_page_layout *l, const uint8_t *b)
+{
+	return page_type_of(l, (uint32_t)rd32(b, l->off_mapcount)) == LINUX_PT_BUDDY;
+}
+
+/* is_free_buddy_page() for a page whose count is 0: is it inside a free
+ * block whose head is PageBuddy with a large enough order? */
+static bool in_free_block(const struct linux_page_layout *l, struct linux_page_source *src,
+			  uint64_t pfn, bool *partial)
+{
+	for (unsigned order = 0; order < l->max_order; order++) {
+		uint64_t hp = pfn & ~((UINT64_C(1) << order) - 1);
+		const uint8_t *b = src->get(src->arg, hp);
+		if (!b) {
+			*partial = true;
+			continue;
+		}
+		if (is_buddy(l, b) && rd64(b, l->off_private) >= order)
+			return true;
+	}
+	return false;
+}
+
+/* 5.10/6.1 page_mapped()/folio_mapped() of a compound page: entire map
+ * count, then (not hugetlb) any subpage's _mapcount. */
+static bool compound_mapped(const struct linux_page_layout *l, struct linux_page_source *src,
+			    const struct linux_page_info *pi, bool *partial)
+{
+	if (pi->entire_mapcount > 0)
+		return true;
+	if (pi->bits & LINUX_PAGE_HUGETLB)
+		return false;
+	if (src->memo_valid && src->memo_head_pfn == pi->head_pfn)
+		return src->memo_mapped;
+	bool mapped = false;
+	uint64_t nr = UINT64_C(1) << pi->order;
+	for (uint64_t i = 0; i < nr && !mapped; i++) {
+		const uint8_t *b = src->get(src->arg, pi->head_pfn + i);
+		if (!b) {
+			*partial = true;
+			continue;
+		}
+		if (rd32(b, l->off_mapcount) >= 0)
+			mapped = true;
+	}
+	src->memo_valid = true;
+	src->memo_head_pfn = pi->head_pfn;
+	src->memo_mapped = mapped;
+	return mapped;
+}
+
+static unsigned use_of(const struct linux_page_layout *l, const struct linux_page_info *pi)
+{
+	if (pi->bits & LINUX_PAGE_FREE)
+		return LINUX_USE_BUDDY;
+	switch (pi->head_type != LINUX_PT_NR ? pi->head_type : pi->type) {
+	case LINUX_PT_SLAB: return LINUX_USE_SLAB;
+	case LINUX_PT_TABLE: return LINUX_USE_PGTABLE;
+	case LINUX_PT_OFFLINE: return LINUX_USE_OFFLINE;
+	case LINUX_PT_GUARD: return LINUX_USE_GUARD;
+	case LINUX_PT_UNACCEPTED: return LINUX_USE_UNACCEPTED;
+	case LINUX_PT_ZSMALLOC: return LINUX_USE_ZSMALLOC;
+	case LINUX_PT_HUGETLB: return LINUX_USE_HUGETLB;
+	default: break;
+	}
+	if (flag(l, pi->head_flags, LINUX_PG_SLAB))
+		return LINUX_USE_SLAB;
+	if (pi->bits & LINUX_PAGE_HUGETLB)
+		return LINUX_USE_HUGETLB;
+	switch (pi->mapping_kind) {
+	case LINUX_MAPPING_KSM: return LINUX_USE_KSM;
+	case LINUX_MAPPING_ANON: return pi->bits & LINUX_PAGE_THP ? LINUX_USE_THP : LINUX_USE_ANON;
+	case LINUX_MAPPING_FILE: return pi->bits & LINUX_PAGE_THP ? LINUX_USE_THP : LINUX_USE_FILE;
+	case LINUX_MAPPING_MOVABLE: return LINUX_USE_MOVABLE;
+	default: break;
+	}
+	if (flag(l, pi->flags, LINUX_PG_RESERVED))
+		return LINUX_USE_RESERVED;
+	return LINUX_USE_OTHER;
+}
+
+void linux_page_decode(const struct linux_page_layout *l, struct linux_page_source *src,
+		       const uint8_t *b, uint64_t pfn, uint64_t page_addr,
+		       struct linux_page_info *pi)
+{
+	bool partial = false;
+	memset(pi, 0, sizeof(*pi));
+	pi->pfn = pfn;
+	pi->page = page_addr;
+	pi->flags = rd64(b, l->off_flags);
+	pi->index = rd64(b, l->off_index);
+	pi->private_ = rd64(b, l->off_private);
+	pi->mapcount_raw = rd32(b, l->off_mapcount);
+	pi->refcount = rd32(b, l->off_refcount);
+	pi->type = (uint8_t)page_type_of(l, (uint32_t)pi->mapcount_raw);
+	pi->large_mapcount = -1;
+	if (l->zones_width)
+		pi->zone = (uint8_t)((pi->flags >> l->zones_pgshift) & ((1u << l->zones_width) - 1));
+	if (l->nodes_width)
+		pi->node = (uint16_t)((pi->flags >> l->nodes_pgshift) & ((1u << l->nodes_width) - 1));
+
+	// The folio: a tail's compound_head points at its head with bit 0 set
+	// (PageTail()).  The head's PFN follows from the distance between the
+	// two struct pages, which are contiguous within a compound page.
+	const uint8_t *hb = b;
+	pi->head_pfn = pfn;
+	pi->head_page = page_addr;
+	uint64_t ch = rd64(b, l->off_compound_head);
+	if (ch & 1) {
+		uint64_t head = ch - 1;
+		uint64_t dist = page_addr - head;
+		pi->bits |= LINUX_PAGE_TAIL;
+		if (head < page_addr && dist % l->page_size == 0 &&
+		    dist / l->page_size < MAX_COMPOUND_PAGES && dist / l->page_size <= pfn) {
+			pi->head_pfn = pfn - dist / l->page_size;
+			pi->head_page = head;
+			hb = src->get(src->arg, pi->head_pfn);
+			if (!hb) {
+				hb = b;
+				partial = true;
+			}
+		} else {
+			pi->bits |= LINUX_PAGE_BADHEAD;
+		}
+	}
+	pi->head_flags = rd64(hb, l->off_flags);
+	pi->head_type = (uint8_t)page_type_of(l, (uint32_t)rd32(hb, l->off_mapcount));
+	pi->mapping = rd64(hb, l->off_mapping);
+	pi->page_count = rd32(hb, l->off_refcount);
+	if (l->has_memcg)
+		pi->memcg = rd64(hb, l->off_memcg);
+	else if (l->has_memcg_ptr)
+		pi->memcg = rd64(hb, l->off_memcg_ptr);
+	if (flag(l, pi->flags, LINUX_PG_HEAD))
+		pi->bits |= LINUX_PAGE_HEAD;
+
+	// Large folio / compound page metadata from the first tail page.
+	bool large = flag(l, pi->head_flags, LINUX_PG_HEAD) && !(pi->bits & LINUX_PAGE_BADHEAD);
+	if (large) {
+		const uint8_t *sb = src->get(src->arg, pi->head_pfn + 1);
+		if (!sb) {
+			partial = true;
+		} else {
+			uint64_t ps = l->page_size;
+			pi->second_flags = rd64(sb, l->off_flags);
+			if (l->off_flags_1 >= 0)
+				pi->order = (uint8_t)(rd64(sb, (uint64_t)l->off_flags_1 - ps) & 0xff);
+			else if (l->off_cmp_order >= 0)
+				pi->order = sb[l->off_cmp_order - ps];
+			if (l->off_cmp_mapcount >= 0)
+				pi->entire_mapcount = rd32(sb, (uint64_t)l->off_cmp_mapcount - ps) + 1;
+			if (l->off_large_mapcount >= 0)
+				pi->large_mapcount = rd32(sb, (uint64_t)l->off_large_mapcount - ps) + 1;
+			if (l->off_cmp_dtor >= 0 && l->hugetlb_dtor >= 0 &&
+			    sb[l->off_cmp_dtor - ps] == (uint8_t)l->hugetlb_dtor)
+				pi->bits |= LINUX_PAGE_HUGETLB;
+			if (flag(l, pi->second_flags, LINUX_PG_DOUBLE_MAP))
+				pi->bits |= LINUX_PAGE_DOUBLEMAP;
+		}
+	}
+	if (pi->head_type == LINUX_PT_HUGETLB)
+		pi->bits |= LINUX_PAGE_HUGETLB;
+
+	// What the mapping word points at (PAGE_MAPPING_ANON = 1, MOVABLE = 2,
+	// KSM = both: include/linux/page-flags.h).
+	if (pi->mapping) {
+		switch (pi->mapping & l->mapping_flags_mask) {
+		case 1: pi->mapping_kind = LINUX_MAPPING_ANON; break;
+		case 3: pi->mapping_kind = LINUX_MAPPING_KSM; break;
+		case 2: pi->mapping_kind = LINUX_MAPPING_MOVABLE; break;
+		default: pi->mapping_kind = LINUX_MAPPING_FILE; break;
+		}
+	}
+	bool anon = pi->mapping & 1;
+	bool slab = l->pt_value[LINUX_PT_SLAB] ? pi->head_type == LINUX_PT_SLAB
+					       : flag(l, pi->head_flags, LINUX_PG_SLAB);
+
+	// THP: 6.10+ "large and large_rmappable"; before, a compound page on
+	// the LRU or anonymous (stable_page_flags()).
+	if (large && !(pi->bits & LINUX_PAGE_HUGETLB)) {
+		if (l->kpf_from_folio ? flag(l, pi->second_flags, LINUX_PG_LARGE_RMAPPABLE)
+				      : (flag(l, pi->head_flags, LINUX_PG_LRU) || anon))
+			pi->bits |= LINUX_PAGE_THP;
+	}
+	if ((l->has_zero_pfn && pi->head_pfn == l->zero_pfn) ||
+	    (l->huge_zero_page && pi->head_page == l->huge_zero_page))
+		pi->bits |= LINUX_PAGE_ZERO;
+
+	// Free pages: PageBuddy on a block's head, count 0 inside the block.
+	if (pi->type == LINUX_PT_BUDDY) {
+		pi->bits |= LINUX_PAGE_FREE;
+		pi->order = (uint8_t)(pi->private_ < 64 ? pi->private_ : 63);
+	} else if (pi->page_count == 0 && in_free_block(l, src, pfn, &partial)) {
+		pi->bits |= LINUX_PAGE_FREE;
+	}
+
+	// Map counts, as page_mapped() and /proc/kpagecount see them.
+	int32_t own = pi->mapcount_raw + 1;
+	if (l->mapcount_precise) {
+		// 6.11+: folio_mapped() is folio_mapcount() >= 1;
+		// kpagecount is folio_precise_page_mapcount().
+		int32_t small = has_type(l, pi->mapcount_raw) ? 0 : own;
+		bool mapped;
+		if (large)
+			mapped = pi->large_mapcount >= 1;
+		else
+			mapped = (has_type(l, rd32(hb, l->off_mapcount)) ? 0 : rd32(hb, l->off_mapcount) + 1) >= 1;
+		if (mapped)
+			pi->bits |= LINUX_PAGE_MAPPED;
+		pi->mapcount = small + (large ? pi->entire_mapcount : 0);
+	} else {
+		bool compound = large || (pi->bits & LINUX_PAGE_TAIL);
+		if (!compound) {
+			if (pi->mapcount_raw >= 0)
+				pi->bits |= LINUX_PAGE_MAPPED;
+		} else if (compound_mapped(l, src, pi, &partial)) {
+			pi->bits |= LINUX_PAGE_MAPPED;
+		}
+		// kpagecount_read(): 0 for slab and typed pages, else
+		// page_mapcount() with __page_mapcount() for compound pages.
+		if (slab || has_type(l, pi->mapcount_raw)) {
+			pi->mapcount = 0;
+		} else {
+			pi->mapcount = own;
+			if (compound && (anon || (pi->bits & LINUX_PAGE_HUGETLB))) {
+				pi->mapcount += pi->entire_mapcount;
+				if (pi->bits & LINUX_PAGE_DOUBLEMAP)
+					pi->mapcount--;
+			}
+		}
+	}
+	if (partial)
+		pi->bits |= LINUX_PAGE_PARTIAL;
+	pi->use = (uint8_t)use_of(l, pi);
+	pi->kpf = linux_page_kpf(l, pi);
+}
+
+const char *linux_page_type_name(unsigned type)
+{
+	static const char *const names[LINUX_PT_NR] = {
+		[LINUX_PT_BUDDY] = "buddy", [LINUX_PT_OFFLINE] = "offline",
+		[LINUX_PT_TABLE] = "pgtable", [LINUX_PT_GUARD] = "guard",
+		[LINUX_PT_SLAB] = "slab", [LINUX_PT_HUGETLB] = "hugetlb",
+		[LINUX_PT_ZSMALLOC] = "zsmalloc", [LINUX_PT_UNACCEPTED] = "unaccepted",
+		[LINUX_PT_KMEMCG] = "kmemcg",
+	};
+	return type < LINUX_PT_NR ? names[type] : NULL;
+}
+
+const char *linux_mapping_kind_name(unsigned kind)
+{
+	static const char *const names[LINUX_MAPPING_NR] = {
+		"none", "anon", "ksm", "movable", "file",
+	};
+	return kind < LINUX_MAPPING_NR ? names[kind] : "?";
+}
+
+const char *linux_page_use_name(unsigned use)
+{
+	static const char *const names[LINUX_USE_NR] = {
+		[LINUX_USE_BUDDY] = "free", [LINUX_USE_SLAB] = "slab",
+		[LINUX_USE_PGTABLE] = "pgtable", [LINUX_USE_OFFLINE] = "offline",
+		[LINUX_USE_GUARD] = "guard", [LINUX_USE_UNACCEPTED] = "unaccepted",
+		[LINUX_USE_ZSMALLOC] = "zsmalloc", [LINUX_USE_HUGETLB] = "hugetlb",
+		[LINUX_USE_THP] = "thp", [LINUX_USE_ANON] = "anon", [LINUX_USE_FILE] = "file",
+		[LINUX_USE_KSM] = "ksm", [LINUX_USE_MOVABLE] = "movable",
+		[LINUX_USE_RESERVED] = "reserved", [LINUX_USE_OTHER] = "kernel",
+	};
+	return use < LINUX_USE_NR ? names[use] : "?";
+}
+
+const char *linux_page_flag_name(const struct linux_page_layout *l,
+				 const struct linux_page_info *pi, unsigned bit)
+{
+	if (bit >= LINUX_MAX_PAGEFLAGS)
+		return NULL;
+	int b = (int)bit;
+	bool anon = pi && (pi->mapping & 1);
+	if (pi && b == l->pg[LINUX_PG_OWNER_PRIV_1] && flag(l, pi->head_flags, LINUX_PG_SWAPBACKED))
+		return "swapcache";
+	if (pi && anon && b == l->pg[LINUX_PG_ANON_EXCLUSIVE] && l->pg[LINUX_PG_ANON_EXCLUSIVE] >= 0)
+		return "anon_exclusive";
+	if (pi && (pi->bits & LINUX_PAGE_FREE) && b == l->pg[LINUX_PG_UPTODATE])
+		return "reported";
+	return l->flag_name[bit];
+}
+
+int linux_page_flag_bit(const struct linux_page_layout *l, const char *name)
+{
+	if (strncmp(name, "PG_", 3) == 0)
+		name += 3;
+	for (unsigned b = 0; b < LINUX_MAX_PAGEFLAGS; b++) {
+		if (l->flag_name[b] && strcmp(l->flag_name[b], name) == 0)
+			return (int)b;
+		if (l->flag_enum[b] && strcmp(l->flag_enum[b] + 3, name) == 0)
+			return (int)b;
+	}
+	// Aliases by meaning: any enumerator of enum pageflags.
+	static const struct { const char *name; enum linux_pg pg; } aliases[] = {
+		{ "swapcache", LINUX_PG_SWAPCACHE }, { "anon_exclusive", LINUX_PG_ANON_EXCLUSIVE },
+		{ "mappedtodisk", LINUX_PG_MAPPEDTODISK }, { "double_map", LINUX_PG_DOUBLE_MAP },
+		{ "large_rmappable", LINUX_PG_LARGE_RMAPPABLE }, { "owner_2", LINUX_PG_OWNER_2 },
+	};
+	for (size_t i = 0; i < VMS_ARRAY_SIZE(aliases); i++)
+		if (strcmp(aliases[i].name, name) == 0)
+			return l->pg[aliases[i].pg];
+	return -1;
+}
+
+const char *linux_zone_name(const struct linux_page_layout *l, unsigned zone)
+{
+	return zone < l->nr_zones && zone < 8 ? l->zone_name[zone] : NULL;
+}

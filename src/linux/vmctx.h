@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * The context of the process-memory walkers (tasks, mm, VMAs, page tables,
+ * anon_vma, KSM, rmap): every offset they need, probed once from the debug
+ * info, the task table read once, and a cache of page-table pages.
+ *
+ * One struct linux_vm per program and thread; create it with
+ * linux_vm_create() and free it with linux_vm_destroy().  It borrows the
+ * program, which must outlive it.  The task table is a snapshot taken at
+ * creation (a dump does not change).
+ */
+#ifndef VMS_LINUX_VMCTX_H
+#define VMS_LINUX_VMCTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/hashmap.h"
+#include "linux/walk.h"
+
+struct linux_vm_layout {
+	// task_struct
+	uint64_t t_tasks, t_pid, t_tgid, t_comm, t_state, t_exit_state, t_flags, t_mm,
+		t_active_mm, t_real_parent, t_group_leader, t_signal, t_thread_node;
+	unsigned t_state_size;
+	bool has_task_rss;
+	uint64_t t_rss;              // task_struct.rss_stat.count (5.10, 6.1)
+	uint64_t sig_thread_head;    // signal_struct.thread_head
+	// mm_struct
+	bool mm_maple;               // mm_mt (6.1+) or mmap/mm_rb (5.10)
+	uint64_t mm_mt, mm_mmap, mm_rb, mm_pgd, mm_map_count, mm_rss, mm_total_vm,
+		mm_start_brk, mm_brk, mm_start_stack, mm_owner;
+	bool has_mm_owner;
+	bool rss_percpu;             // rss_stat is percpu_counter[] (6.2+)
+	uint64_t rss_stride;         // bytes per counter
+	uint64_t pcc_count, pcc_counters;  // percpu_counter.count / .counters
+	// vm_area_struct
+	uint64_t v_start, v_end, v_next, v_rb, v_mm, v_flags, v_pgoff, v_file, v_anon_vma, v_ops,
+		v_private, v_shared_rb, v_shared_last, v_avc_list, v_size;
+	bool has_vm_next;
+	// anon_vma, anon_vma_chain
+	uint64_t av_root, av_parent, av_refcount, av_rb_root, av_degree, av_children, av_active;
+	bool av_cached;              // rb_root is rb_root_cached
+	bool has_degree, has_children;
+	uint64_t avc_vma, avc_anon_vma, avc_rb, avc_last, avc_same_vma;
+	// file, address_space, inode, dentry, mount
+	uint64_t f_mapping, f_inode, f_dentry, f_vfsmnt, as_i_mmap, as_host, i_ino, d_name, d_parent,
+		qstr_name, mnt_mnt, mnt_parent, mnt_mountpoint, vfsmnt_root;
+	bool has_paths;
+	// KSM (mm/ksm.c, types renamed with a ksm_ prefix in v6.3)
+	bool has_ksm;
+	uint64_t sn_hlist, sn_kpfn, sn_hlist_len, sn_hlist_dup, ri_anon_vma, ri_mm, ri_address,
+		ri_hlist;
+	// special mappings ([vdso], [vvar])
+	uint64_t special_vmops, legacy_special_vmops, vsm_name;
+	// per-CPU data
+	uint64_t per_cpu_offset;     // address of __per_cpu_offset[]
+	unsigned nr_cpu_ids;
+	// page tables
+	bool l5;
+	uint64_t page_offset_base;
+};
+
+struct linux_task;
+
+struct linux_vm {
+	struct vms_program *prog;
+	struct linux_mem mem;
+	struct linux_walk_layout walk;
+	struct linux_vm_layout l;
+	unsigned page_shift;
+	// task table (see task.h), read on first use
+	bool tasks_read;
+	struct linux_task *tasks;
+	size_t nr_tasks;
+	struct vms_error *tasks_err;  // what stopped the task walk, if anything
+	struct vms_u64map mm_owners;  // mm -> struct linux_mm_owners *
+	struct vms_u64map pgd_phys;   // mm -> physical pgd + 1
+	// page-table page cache (pgtable.c)
+	struct linux_pt_cache *ptc;
+};
+
+/* Probe the layout of @prog and create a context.  Fails with
+ * VMS_ERR_LOOKUP (wrapped with the member that was missing) when the debug
+ * info lacks something every supported kernel has. */
+struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **ret);
+void linux_vm_destroy(struct linux_vm *vm);
+
+/* Read a little-endian unsigned integer of @size bytes (1, 2, 4, 8). */
+struct vms_error *linux_vm_read_uint(struct linux_vm *vm, uint64_t addr, unsigned size, uint64_t *ret);
+
+#endif
