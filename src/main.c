@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "plugin/plugin.h"
 #include "program/program.h"
 
 static void usage(FILE *fp)
@@ -26,6 +27,7 @@ static void usage(FILE *fp)
 		"  -f, --file FILE     run the commands in FILE ('-' for standard input)\n"
 		"  -j, --json          JSON output: one document per command, NDJSON for streams\n"
 		"      --force         use a vmlinux even if it does not match the dump\n"
+		"      --plugin PATH   load a plugin (repeatable)\n"
 		"  -q, --quiet         no banner\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "plugin", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -93,6 +96,15 @@ int main(int argc, char **argv)
 		case 'F':
 			opts.force = true;
 			break;
+		case 'P': {
+			struct vms_error *perr = plugin_load(optarg);
+			if (perr) {
+				fprintf(stderr, "vmsift: %s\n", perr->message);
+				vms_error_destroy(perr);
+				return VMS_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'q':
 			quiet = true;
 			break;

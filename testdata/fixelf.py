@@ -75,11 +75,9 @@ def info(path):
     print("PHNUM=%d" % lay["phnum"])
     print("PT_LOAD=%d" % len(loads))
     print("VMCOREINFO=%d" % (vi is not None))
-    rel = ""
-    for line in (vi or "").splitlines():
-        if line.startswith("OSRELEASE="):
-            rel = line.split("=", 1)[1]
-    print("OSRELEASE='%s'" % rel.replace("'", ""))
+    fields = dict(line.split("=", 1) for line in (vi or "").splitlines() if "=" in line)
+    print("OSRELEASE='%s'" % fields.get("OSRELEASE", "").replace("'", ""))
+    print("KERNELOFFSET='%s'" % fields.get("KERNELOFFSET", "").replace("'", ""))
 
 
 def fix(src, dst):

@@ -8,3 +8,6 @@ tests_unit_cli_test_LDADD = src/libvmsift.a $(VMS_LIBS) $(CMOCKA_LIBS)
 endif
 TESTS += tests/badinput.sh
 EXTRA_DIST += tests/badinput.sh
+TESTS += tests/plugin.sh
+EXTRA_DIST += tests/plugin.sh
+tests/plugin.log: plugins/peek.so tests/tools/dumpcat $(DI_FIXTURES)

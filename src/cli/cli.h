@@ -47,6 +47,7 @@ struct cli_ctx {
 	bool quit;                 // set by `quit`
 	bool interactive;          // running in the REPL
 	unsigned records;          // records emitted by the current command
+	const struct cli_command *command;  // the command being run
 };
 
 /* All commands, NULL-terminated, sorted by name. */

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "plugin/plugin.h"
+
 static void help_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
 {
 	const struct vms_value *cmds = value_get(v, "commands");
@@ -48,6 +50,8 @@ static struct vms_error *cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	struct vms_value *arr = value_set(v, "commands", value_array());
 	for (size_t i = 0; cli_commands[i]; i++)
 		value_push(arr, describe(cli_commands[i]));
+	for (size_t i = 0; i < plugin_command_count(); i++)
+		value_push(arr, describe(plugin_command(i)));
 	cli_emit(ctx, v, help_text);
 	return NULL;
 }

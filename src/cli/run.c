@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "plugin/plugin.h"
 
 const struct cli_command *cli_find_command(const char *name)
 {
@@ -24,7 +25,7 @@ const struct cli_command *cli_find_command(const char *name)
 	for (size_t i = 0; i < VMS_ARRAY_SIZE(aliases); i++)
 		if (strcmp(aliases[i].alias, name) == 0)
 			return cli_find_command(aliases[i].name);
-	return NULL;
+	return plugin_find_command(name);
 }
 
 void cli_emit(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
@@ -251,6 +252,7 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	argv[n] = NULL;
 	ctx->partial = false;
 	ctx->records = 0;
+	ctx->command = cmd;
 	program_cancel_clear();
 	struct vms_error *err = cmd->run(ctx, n, argv);
 	// argv entries past n were freed above; keep argc consistent for caller

@@ -182,8 +182,10 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 			pi->bits |= LINUX_PAGE_BADHEAD;
 		}
 	}
+	// hb is only valid until the next src->get(): take what we need now.
+	int32_t head_mapcount_raw = rd32(hb, l->off_mapcount);
 	pi->head_flags = rd64(hb, l->off_flags);
-	pi->head_type = (uint8_t)page_type_of(l, (uint32_t)rd32(hb, l->off_mapcount));
+	pi->head_type = (uint8_t)page_type_of(l, (uint32_t)head_mapcount_raw);
 	pi->mapping = rd64(hb, l->off_mapping);
 	pi->page_count = rd32(hb, l->off_refcount);
 	if (l->has_memcg)
@@ -263,7 +265,7 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 		if (large)
 			mapped = pi->large_mapcount >= 1;
 		else
-			mapped = (has_type(l, rd32(hb, l->off_mapcount)) ? 0 : rd32(hb, l->off_mapcount) + 1) >= 1;
+			mapped = !has_type(l, head_mapcount_raw) && head_mapcount_raw + 1 >= 1;
 		if (mapped)
 			pi->bits |= LINUX_PAGE_MAPPED;
 		pi->mapcount = small + (large ? pi->entire_mapcount : 0);

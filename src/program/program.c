@@ -139,7 +139,7 @@ static struct vms_error *program_check_match(struct vms_program *prog)
 		vms_error_destroy(err);
 	}
 	return vms_error_create(VMS_ERR_MISMATCH,
-				"cannot tell whether %s matches the dump (no build-id, banner or release to compare); use --force to accept it",
+				"cannot tell whether %s matches the dump (no build-id, banner or release to compare)",
 				prog->vmlinux_path);
 }
 
@@ -206,9 +206,14 @@ struct vms_error *program_open(const char *dump_path,
 
 	err = program_check_match(prog);
 	if (err) {
-		if (!(opts && opts->force))
+		if (!(opts && opts->force)) {
+			struct vms_error *hint = vms_error_create(err->code, "%s; --force uses it anyway",
+								  err->message);
+			vms_error_destroy(err);
+			err = hint;
 			goto fail;
-		program_warn(prog, "%s (ignored with --force)", err->message);
+		}
+		program_warn(prog, "%s; used anyway (--force)", err->message);
 		vms_error_destroy(err);
 		err = NULL;
 	}

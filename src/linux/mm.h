@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * An mm_struct and its VMAs: the maple tree mm->mm_mt (v6.1+) or the
+ * mm->mmap list (older kernels, checked against map_count); VMA fields;
+ * RSS counters; the /proc/PID/maps view of a VMA.
+ */
+#ifndef VMS_LINUX_MM_H
+#define VMS_LINUX_MM_H
+
+#include "linux/vmctx.h"
+
+// include/linux/mm.h
+#define LINUX_VM_READ 0x1ULL
+#define LINUX_VM_WRITE 0x2ULL
+#define LINUX_VM_EXEC 0x4ULL
+#define LINUX_VM_SHARED 0x8ULL
+#define LINUX_VM_MAYSHARE 0x80ULL
+#define LINUX_VM_HUGETLB 0x400000ULL
+
+struct linux_vma {
+	uint64_t addr;
+	uint64_t start, end, flags, pgoff;
+	uint64_t mm, file, anon_vma, ops, private_data;
+};
+
+/* Read the vm_area_struct at @addr. */
+struct vms_error *linux_vma_read(struct linux_vm *vm, uint64_t addr, struct linux_vma *ret);
+
+/* Called for each VMA of an mm in address order; return as linux_list_fn. */
+typedef struct vms_error *linux_vma_fn(void *arg, const struct linux_vma *vma);
+
+/* Call @fn for each VMA of @mm, in address order.  Errors: a corrupt tree
+ * or list, a VMA whose range does not match its place in the tree, a
+ * failed read (wrapped with "mm 0x..."). */
+struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_vma_fn *fn, void *arg);
+
+/* The VMA of @mm containing @addr; VMS_ERR_FAULT if none. */
+struct vms_error *linux_mm_find_vma(struct linux_vm *vm, uint64_t mm, uint64_t addr,
+				    struct linux_vma *ret);
+
+enum { LINUX_MM_FILEPAGES, LINUX_MM_ANONPAGES, LINUX_MM_SWAPENTS, LINUX_MM_SHMEMPAGES, LINUX_NR_MM_COUNTERS };
+
+struct linux_mm_info {
+	uint64_t pgd;
+	int64_t rss[LINUX_NR_MM_COUNTERS];  // pages, summed like get_mm_counter()
+	uint64_t total_vm;
+	int32_t map_count;
+	uint64_t start_brk, brk, start_stack;
+};
+
+/* Read the summary of @mm.  RSS counters are summed over the per-CPU parts
+ * (v6.2+, percpu_counter) or taken from the mm plus the per-task caches of
+ * its threads (SPLIT_RSS_COUNTING, before v6.2), like the kernel's own
+ * get_mm_counter() plus what sync_mm_rss() would add. */
+struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_mm_info *ret);
+
+/* Text of the name column of /proc/PID/maps for @vma ("/path", "[heap]",
+ * "[stack]", "[vdso]", "" ...) and the inode number (0 for anonymous);
+ * *name_ret is malloc'd. */
+struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vma,
+				 const struct linux_mm_info *mi, char **name_ret, uint64_t *ino_ret);
+
+/* The "rwxp" permission string of @flags into @buf (5 bytes). */
+void linux_vma_perms(uint64_t flags, char buf[5]);
+
+#endif

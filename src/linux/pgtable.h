@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * x86-64 user page tables, read through physical memory: 4- or 5-level
+ * (pgtable_l5_enabled), huge PMD and PUD leaves, PROT_NONE entries (whose
+ * PFN bits the kernel inverts, L1TF), swap entries.  Page-table pages are
+ * cached per context.
+ */
+#ifndef VMS_LINUX_PGTABLE_H
+#define VMS_LINUX_PGTABLE_H
+
+#include "linux/vmctx.h"
+
+enum linux_pt_level { LINUX_PT_NONE = 0, LINUX_PT_PTE = 1, LINUX_PT_PMD = 2, LINUX_PT_PUD = 3 };
+
+struct linux_pt_entry {
+	enum linux_pt_level level;  // level of the leaf; NONE if no table maps it
+	uint64_t entry;             // raw leaf entry (0 if none)
+	uint64_t entry_paddr;       // physical address of the entry
+	bool present;               // _PAGE_PRESENT or _PAGE_PROTNONE
+	uint64_t paddr;             // physical address mapped at the *page's* address
+	uint64_t pfn;               // paddr >> PAGE_SHIFT when present
+	uint64_t size;              // bytes mapped by the leaf (4 KiB, 2 MiB, 1 GiB)
+};
+
+/* Physical address of @mm's top-level table (mm->pgd translated). */
+struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *ret);
+
+/*
+ * Translate user address @vaddr in @mm.  A missing level gives level NONE
+ * and present false (not an error).  Errors: VMS_ERR_NODATA naming the
+ * page-table page the dump does not hold (e.g. filtered), read errors.
+ */
+struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
+				       struct linux_pt_entry *ret);
+
+/* Called for each present leaf in the range; @vaddr is the leaf's start
+ * (aligned to its size). */
+typedef struct vms_error *linux_pt_fn(void *arg, uint64_t vaddr, const struct linux_pt_entry *e);
+
+/* Call @fn for each present leaf of @mm's page tables in [@start, @end). */
+struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint64_t start, uint64_t end,
+					 linux_pt_fn *fn, void *arg);
+
+/* Drop the page-table page cache (e.g. between commands). */
+void linux_pt_cache_clear(struct linux_vm *vm);
+void linux_pt_cache_destroy(struct linux_vm *vm);
+
+#endif

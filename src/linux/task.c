@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/task.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux/list.h"
+
+struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret)
+{
+	const struct linux_vm_layout *l = &vm->l;
+	struct linux_task t = {.addr = addr};
+	struct vms_error *err;
+	uint32_t u32;
+	uint64_t v;
+#define RD(field, off)                                                          \
+	do {                                                                    \
+		if ((err = linux_mem_read(&vm->mem, addr + (off), &field, sizeof(field)))) \
+			return vms_error_wrap(err, "task_struct 0x%" PRIx64, addr); \
+	} while (0)
+	RD(t.pid, l->t_pid);
+	RD(t.tgid, l->t_tgid);
+	RD(t.comm, l->t_comm);
+	t.comm[LINUX_TASK_COMM_LEN] = '\0';
+	if ((err = linux_vm_read_uint(vm, addr + l->t_state, l->t_state_size, &v)))
+		return vms_error_wrap(err, "task_struct 0x%" PRIx64, addr);
+	t.state = v;
+	RD(u32, l->t_exit_state);
+	t.exit_state = u32;
+	RD(t.flags, l->t_flags);
+	RD(t.mm, l->t_mm);
+	RD(t.active_mm, l->t_active_mm);
+	RD(t.real_parent, l->t_real_parent);
+	RD(t.group_leader, l->t_group_leader);
+#undef RD
+	t.leader = t.pid == t.tgid;
+	t.kthread = t.flags & LINUX_PF_KTHREAD;
+	t.exiting = (t.flags & LINUX_PF_EXITING) || t.exit_state;
+	t.ppid = -1;
+	*ret = t;
+	return NULL;
+}
+
+struct collect {
+	struct linux_vm *vm;
+	struct linux_task *tasks;
+	size_t nr, cap;
+};
+
+static struct vms_error *add_task(struct collect *c, uint64_t addr)
+{
+	if (c->nr == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		struct linux_task *n = realloc(c->tasks, cap * sizeof(*n));
+		if (!n)
+			return &vms_enomem;
+		c->tasks = n;
+		c->cap = cap;
+	}
+	struct vms_error *err = linux_task_read(c->vm, addr, &c->tasks[c->nr]);
+	if (!err)
+		c->nr++;
+	return err;
+}
+
+static struct vms_error *thread_cb(void *arg, uint64_t node)
+{
+	struct collect *c = arg;
+	uint64_t addr = node - c->vm->l.t_thread_node;
+	if (addr == c->tasks[c->nr - 1].addr)
+		return NULL;  // the leader, already added
+	for (size_t i = c->nr; i-- > 0 && c->tasks[i].tgid == c->tasks[c->nr - 1].tgid;)
+		if (c->tasks[i].addr == addr)
+			return NULL;
+	return add_task(c, addr);
+}
+
+static struct vms_error *leader_cb(void *arg, uint64_t node)
+{
+	struct collect *c = arg;
+	struct linux_vm *vm = c->vm;
+	uint64_t addr = node - vm->l.t_tasks;
+	struct vms_error *err = add_task(c, addr);
+	if (err)
+		return err;
+	size_t leader = c->nr - 1;
+	uint64_t signal;
+	err = linux_mem_u64(&vm->mem, addr + vm->l.t_signal, &signal);
+	if (!err && signal)
+		err = linux_list_for_each(&vm->mem, &vm->walk, signal + vm->l.sig_thread_head, 1u << 20,
+					  thread_cb, c);
+	if (err)
+		err = vms_error_wrap(err, "threads of pid %d", c->tasks[leader].pid);
+	return err;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	uint64_t x = ((const struct linux_task *)a)->addr, y = ((const struct linux_task *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+static const struct linux_task *by_addr(const struct linux_task *sorted, size_t n, uint64_t addr)
+{
+	struct linux_task key = {.addr = addr};
+	return bsearch(&key, sorted, n, sizeof(key), cmp_addr);
+}
+
+static void read_tasks(struct linux_vm *vm)
+{
+	struct collect c = {.vm = vm};
+	uint64_t init_task;
+	struct vms_type *t;
+	struct vms_error *err = program_variable(vm->prog, "init_task", &t, &init_task);
+	if (!err)
+		err = leader_cb(&c, init_task + vm->l.t_tasks);
+	if (!err)
+		err = linux_list_for_each(&vm->mem, &vm->walk, init_task + vm->l.t_tasks, 1u << 22,
+					  leader_cb, &c);
+	if (err)
+		vm->tasks_err = vms_error_wrap(err, "reading the task list");
+	// Parent pids: look the parent up by address.
+	struct linux_task *sorted = malloc((c.nr ? c.nr : 1) * sizeof(*sorted));
+	if (sorted) {
+		memcpy(sorted, c.tasks, c.nr * sizeof(*sorted));
+		qsort(sorted, c.nr, sizeof(*sorted), cmp_addr);
+		for (size_t i = 0; i < c.nr; i++) {
+			const struct linux_task *p = by_addr(sorted, c.nr, c.tasks[i].real_parent);
+			c.tasks[i].ppid = p ? p->tgid : (c.tasks[i].pid ? -1 : 0);
+		}
+		free(sorted);
+	}
+	vm->tasks = c.tasks;
+	vm->nr_tasks = c.nr;
+	vm->tasks_read = true;
+}
+
+struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struct linux_task **ret, size_t *nr_ret)
+{
+	if (!vm->tasks_read)
+		read_tasks(vm);
+	if (!vm->nr_tasks && vm->tasks_err)
+		return vms_error_create(vm->tasks_err->code, "%s", vm->tasks_err->message);
+	*ret = vm->tasks;
+	*nr_ret = vm->nr_tasks;
+	return NULL;
+}
+
+const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm)
+{
+	if (!vm->tasks_read)
+		read_tasks(vm);
+	return vm->tasks_err;
+}
+
+struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret)
+{
+	const struct linux_task *tasks;
+	size_t n;
+	struct vms_error *err = linux_vm_tasks(vm, &tasks, &n);
+	if (err)
+		return err;
+	const struct linux_task *any = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (tasks[i].pid != pid)
+			continue;
+		if (tasks[i].leader) {
+			*ret = &tasks[i];
+			return NULL;
+		}
+		if (!any)
+			any = &tasks[i];
+	}
+	if (!any)
+		return vms_error_create(VMS_ERR_LOOKUP, "no task with pid %" PRId32, pid);
+	*ret = any;
+	return NULL;
+}
+
+const char *linux_task_state_name(const struct linux_task *t)
+{
+	// include/linux/sched.h: TASK_RUNNING 0, INTERRUPTIBLE 1,
+	// UNINTERRUPTIBLE 2, __TASK_STOPPED 4, __TASK_TRACED 8; exit_state
+	// EXIT_DEAD 0x10, EXIT_ZOMBIE 0x20; TASK_PARKED 0x40, TASK_DEAD 0x80,
+	// TASK_IDLE = UNINTERRUPTIBLE | NOLOAD (0x400 since v4.14).
+	if (t->exit_state & 0x20)
+		return "ZO";
+	if (t->exit_state & 0x10)
+		return "DE";
+	uint64_t s = t->state;
+	if (s == 0)
+		return "RU";
+	if ((s & 0x402) == 0x402)
+		return "ID";
+	if (s & 1)
+		return "IN";
+	if (s & 2)
+		return "UN";
+	if (s & 4)
+		return "ST";
+	if (s & 8)
+		return "TR";
+	if (s & 0x40)
+		return "PA";
+	if (s & 0x80)
+		return "DE";
+	return "??";
+}
+
+static const struct linux_task *leader_of(struct linux_vm *vm, const struct linux_task *t)
+{
+	if (t->leader)
+		return t;
+	for (size_t i = 0; i < vm->nr_tasks; i++)
+		if (vm->tasks[i].pid == t->tgid)
+			return &vm->tasks[i];
+	return t;
+}
+
+static void build_owners(struct linux_vm *vm)
+{
+	for (size_t i = 0; i < vm->nr_tasks; i++) {
+		const struct linux_task *t = &vm->tasks[i];
+		uint64_t mm = t->mm;
+		// An exiting task has dropped ->mm (exit_mm()) but still runs on
+		// ->active_mm until it is switched away from.
+		if (!mm && !t->kthread && t->exiting)
+			mm = t->active_mm;
+		if (!mm)
+			continue;
+		struct linux_mm_owners *o = vms_u64map_get(&vm->mm_owners, mm);
+		if (!o) {
+			o = calloc(1, sizeof(*o));
+			if (!o || !vms_u64map_set(&vm->mm_owners, mm, o)) {
+				free(o);
+				continue;
+			}
+		}
+		const struct linux_task *p = leader_of(vm, t);
+		bool dup = false;
+		for (size_t j = 0; j < o->nr; j++)
+			dup |= o->procs[j]->tgid == p->tgid;
+		if (dup)
+			continue;
+		const struct linux_task **n = realloc(o->procs, (o->nr + 1) * sizeof(*n));
+		if (!n)
+			continue;
+		o->procs = n;
+		o->procs[o->nr++] = p;
+	}
+}
+
+const struct linux_mm_owners *linux_mm_owners(struct linux_vm *vm, uint64_t mm)
+{
+	static const struct linux_mm_owners none;
+	if (!vm->tasks_read) {
+		read_tasks(vm);
+		build_owners(vm);
+	} else if (!vm->mm_owners.count) {
+		build_owners(vm);
+	}
+	const struct linux_mm_owners *o = vms_u64map_get(&vm->mm_owners, mm);
+	return o ? o : &none;
+}

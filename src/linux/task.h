@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Tasks: the init_task.tasks list of thread-group leaders and each group's
+ * threads (signal->thread_head), read once into a table; which processes
+ * own an mm.
+ */
+#ifndef VMS_LINUX_TASK_H
+#define VMS_LINUX_TASK_H
+
+#include "linux/vmctx.h"
+
+#define LINUX_TASK_COMM_LEN 16
+#define LINUX_PF_EXITING 0x00000004u
+#define LINUX_PF_KTHREAD 0x00200000u
+
+struct linux_task {
+	uint64_t addr;
+	int32_t pid, tgid, ppid;
+	char comm[LINUX_TASK_COMM_LEN + 1];
+	uint64_t state;        // __state (5.14+) or state
+	uint32_t exit_state;   // EXIT_ZOMBIE 0x20, EXIT_DEAD 0x10
+	uint32_t flags;        // PF_*
+	uint64_t mm, active_mm, real_parent, group_leader;
+	bool leader;           // pid == tgid
+	bool exiting;          // PF_EXITING or exit_state set
+	bool kthread;
+};
+
+/* Read one task_struct. */
+struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret);
+
+/*
+ * The task table: every thread of every process, leaders first within each
+ * group, in init_task.tasks order (pid 0, the idle task of CPU 0, first).
+ * Read on first call.  A walk that fails half-way keeps what it read; the
+ * failure is returned by linux_vm_tasks_error() (borrowed), so callers can
+ * say the answer is partial.  *ret is borrowed from @vm.
+ */
+struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struct linux_task **ret, size_t *nr_ret);
+const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm);
+
+/* The thread-group leader (process) with pid @pid, or any thread with that
+ * pid.  VMS_ERR_LOOKUP if none. */
+struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret);
+
+/* The name of a task state: "RU", "IN", "UN", "ZO", "DE", "ST", "TR", "ID"... as crash. */
+const char *linux_task_state_name(const struct linux_task *t);
+
+/* The processes that use @mm: thread-group leaders (one per tgid) whose
+ * threads have ->mm == @mm, or, for an exiting task whose ->mm is already
+ * gone, ->active_mm == @mm.  Empty when no task uses it (an orphaned mm). */
+struct linux_mm_owners {
+	size_t nr;
+	const struct linux_task **procs;  // leaders (or the first thread seen)
+};
+const struct linux_mm_owners *linux_mm_owners(struct linux_vm *vm, uint64_t mm);
+
+#endif
