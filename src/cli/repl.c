@@ -78,17 +78,97 @@ static char *complete_symbol(const char *text, int state)
 	return NULL;
 }
 
+/* Type names: gathered once per completion into a list. */
+struct name_list {
+	char **names;
+	size_t len, cap;
+	const char *prefix_word;  // "struct ", "union ", "enum " or ""
+};
+
+static struct name_list type_names;
+
+static bool collect_name(const char *name, unsigned kind, void *arg)
+{
+	struct name_list *l = arg;
+	if (l->len >= 5000)
+		return false;
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **n = realloc(l->names, cap * sizeof(*n));
+		if (!n)
+			return false;
+		l->names = n;
+		l->cap = cap;
+	}
+	l->names[l->len] = strdup(name);
+	if (l->names[l->len])
+		l->len++;
+	return true;
+}
+
+static char *complete_type(const char *text, int state)
+{
+	static size_t i;
+	if (!state)
+		i = 0;
+	while (i < type_names.len) {
+		char *n = type_names.names[i++];
+		if (i >= 2 && strcmp(n, type_names.names[i - 2]) == 0)
+			continue;
+		return strdup(n);
+	}
+	return NULL;
+}
+
+static void gather_types(const char *text, unsigned kinds)
+{
+	for (size_t i = 0; i < type_names.len; i++)
+		free(type_names.names[i]);
+	type_names.len = 0;
+	if (!repl_ctx->prog)
+		return;
+	struct vms_error *err = program_names_with_prefix(repl_ctx->prog, text, kinds,
+							  collect_name, &type_names);
+	vms_error_destroy(err);
+}
+
 static char **complete(const char *text, int start, int end)
 {
 	(void)end;
 	rl_attempted_completion_over = 1;
-	// First word: a command; after it: symbols (type names after
-	// struct/ptype/whatis complete as symbols too, which covers variables).
+	// The first word is a command.  After struct/union/enum come tags of
+	// that kind; the arguments of ptype, whatis and struct are type and
+	// variable names; everything else completes to symbols.
 	int i = 0;
 	while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
 		i++;
 	if (i == start)
 		return rl_completion_matches(text, complete_command);
+	char cmd[32] = "", prev[32] = "";
+	sscanf(rl_line_buffer + i, "%31s", cmd);
+	int p = start;
+	while (p > 0 && (rl_line_buffer[p - 1] == ' ' || rl_line_buffer[p - 1] == '\t'))
+		p--;
+	int q = p;
+	while (q > 0 && rl_line_buffer[q - 1] != ' ' && rl_line_buffer[q - 1] != '\t')
+		q--;
+	if (p - q < (int)sizeof(prev))
+		snprintf(prev, sizeof(prev), "%.*s", p - q, rl_line_buffer + q);
+	unsigned kinds = 0;
+	if (strcmp(prev, "struct") == 0 && q > i)
+		kinds = DEBUGINFO_NAME_STRUCT;
+	else if (strcmp(prev, "union") == 0)
+		kinds = DEBUGINFO_NAME_UNION;
+	else if (strcmp(prev, "enum") == 0)
+		kinds = DEBUGINFO_NAME_ENUM;
+	else if (strcmp(cmd, "ptype") == 0 || strcmp(cmd, "whatis") == 0 ||
+		 (strcmp(cmd, "struct") == 0 && q == start && q <= i + 7))
+		kinds = DEBUGINFO_NAME_TYPEDEF | DEBUGINFO_NAME_STRUCT | DEBUGINFO_NAME_UNION |
+			DEBUGINFO_NAME_BASE | DEBUGINFO_NAME_VARIABLE;
+	if (kinds) {
+		gather_types(text, kinds);
+		return rl_completion_matches(text, complete_type);
+	}
 	return rl_completion_matches(text, complete_symbol);
 }
 

@@ -261,4 +261,23 @@ char *vms_type_name(const struct vms_type *t);
  */
 char *vms_type_declaration(const struct vms_type *t, const char *ident);
 
+/* Kinds of indexed names, for debuginfo_names_with_prefix(). */
+enum {
+	DEBUGINFO_NAME_TYPEDEF = 1u << 0,
+	DEBUGINFO_NAME_STRUCT = 1u << 1,
+	DEBUGINFO_NAME_UNION = 1u << 2,
+	DEBUGINFO_NAME_ENUM = 1u << 3,
+	DEBUGINFO_NAME_BASE = 1u << 4,
+	DEBUGINFO_NAME_VARIABLE = 1u << 5,
+};
+
+/* Call @fn(name, kind, arg) for every indexed name that starts with @prefix
+ * and is of one of the @kinds (a mask of DEBUGINFO_NAME_*), in name order
+ * within each kind, until @fn returns false.  Struct/union/enum names are
+ * bare tags.  Loads the name index if needed (its only failure). */
+struct vms_error *debuginfo_names_with_prefix(struct vms_debuginfo *di, const char *prefix,
+					      unsigned kinds,
+					      bool (*fn)(const char *name, unsigned kind, void *arg),
+					      void *arg);
+
 #endif

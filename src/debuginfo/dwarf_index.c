@@ -650,3 +650,44 @@ void di_index_deinit(struct di_index *index)
 	free(index->buf);
 	memset(index, 0, sizeof(*index));
 }
+
+struct vms_error *debuginfo_names_with_prefix(struct vms_debuginfo *di, const char *prefix,
+					      unsigned kinds,
+					      bool (*fn)(const char *name, unsigned kind, void *arg),
+					      void *arg)
+{
+	static const struct {
+		enum di_index_kind idx;
+		unsigned kind;
+	} map[] = {
+		{ DI_IDX_TYPEDEF, DEBUGINFO_NAME_TYPEDEF }, { DI_IDX_STRUCT, DEBUGINFO_NAME_STRUCT },
+		{ DI_IDX_UNION, DEBUGINFO_NAME_UNION },     { DI_IDX_ENUM, DEBUGINFO_NAME_ENUM },
+		{ DI_IDX_BASE, DEBUGINFO_NAME_BASE },       { DI_IDX_VARIABLE, DEBUGINFO_NAME_VARIABLE },
+	};
+	struct vms_error *err = di_index_ensure(di);
+	if (err)
+		return err;
+	const struct di_index *index = &di->index;
+	size_t plen = strlen(prefix);
+	for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++) {
+		if (!(kinds & map[m].kind))
+			continue;
+		const struct di_index_entry *t = index->tables[map[m].idx];
+		size_t lo = 0, hi = index->counts[map[m].idx];
+		while (lo < hi) {  // first name >= prefix
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(index->strtab + t[mid].name_off, prefix) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < index->counts[map[m].idx]; i++) {
+			const char *name = index->strtab + t[i].name_off;
+			if (strncmp(name, prefix, plen) != 0)
+				break;
+			if (!fn(name, map[m].kind, arg))
+				return NULL;
+		}
+	}
+	return NULL;
+}

@@ -299,8 +299,8 @@ struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vm
 			err = linux_mem_u64(&vm->mem, inode + l->i_ino, &ino);
 		if (!err)
 			err = file_path(vm, vma->file, &sb);
-	} else if (vma->ops && (vma->ops == l->special_vmops || vma->ops == l->legacy_special_vmops) &&
-		   vma->private_data && vma->ops == l->special_vmops) {
+	} else if (vma->ops && vma->ops == l->special_vmops && vma->private_data) {
+		// special_mapping_name(): [vdso], [vvar]
 		uint64_t name;
 		char buf[64];
 		if (!(err = linux_mem_u64(&vm->mem, vma->private_data + l->vsm_name, &name))) {
@@ -319,7 +319,7 @@ struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vm
 		strbuf_release(&sb);
 		return err;
 	}
-	*name_ret = strbuf_detach(&sb, NULL);
+	*name_ret = strbuf_detach(&sb);
 	*ino_ret = ino;
 	return NULL;
 }

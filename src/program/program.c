@@ -486,3 +486,11 @@ void program_set_linux_data(struct vms_program *prog, void *data, void (*destroy
 	prog->linux_data = data;
 	prog->linux_data_destroy = destroy;
 }
+
+struct vms_error *program_names_with_prefix(struct vms_program *prog, const char *prefix,
+					    unsigned kinds,
+					    bool (*fn)(const char *name, unsigned kind, void *arg),
+					    void *arg)
+{
+	return debuginfo_names_with_prefix(prog->di, prefix, kinds, fn, arg);
+}

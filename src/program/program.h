@@ -110,6 +110,13 @@ bool program_has_member(struct vms_program *prog, const char *type_name, const c
 /* Size of @type_name in bytes. */
 struct vms_error *program_type_size(struct vms_program *prog, const char *type_name, uint64_t *ret);
 
+/* Type and variable names starting with @prefix (see
+ * debuginfo_names_with_prefix for @kinds and @fn). */
+struct vms_error *program_names_with_prefix(struct vms_program *prog, const char *prefix,
+					    unsigned kinds,
+					    bool (*fn)(const char *name, unsigned kind, void *arg),
+					    void *arg);
+
 /* A slot for the kernel-knowledge layer to keep what it probed once per
  * program (layouts, offsets).  @destroy is called by program_destroy(). */
 void *program_linux_data(const struct vms_program *prog);

@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/memmap.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+
+const char *linux_memmap_unknown_name(unsigned why)
+{
+	static const char *const names[LINUX_UNKNOWN_NR] = {
+		[LINUX_UNKNOWN_HOLE] = "hole", [LINUX_UNKNOWN_EXCLUDED] = "excluded",
+		[LINUX_UNKNOWN_UNMAPPED] = "unmapped", [LINUX_UNKNOWN_ERROR] = "error",
+	};
+	return why < LINUX_UNKNOWN_NR ? names[why] : "?";
+}
+
+static bool vmci(struct vms_program *prog, const char *key, uint64_t *ret)
+{
+	const char *v = program_vmcoreinfo(prog, key);
+	if (!v)
+		return false;
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (end == v)
+		return false;
+	*ret = n;
+	return true;
+}
+
+static int64_t enumerator_or(struct vms_program *prog, const char *name, int64_t dflt)
+{
+	int64_t v;
+	struct vms_error *err = program_enumerator(prog, name, &v);
+	if (err) {
+		vms_error_destroy(err);
+		return dflt;
+	}
+	return v;
+}
+
+static struct vms_error *add_range(struct linux_memmap *m, size_t *cap, uint64_t start,
+				   uint64_t end, uint64_t base, bool online)
+{
+	if (m->nr_ranges) {
+		struct linux_memmap_range *last = &m->ranges[m->nr_ranges - 1];
+		if (last->end_pfn == start && last->map_base == base && last->online == online) {
+			last->end_pfn = end;
+			return NULL;
+		}
+	}
+	if (m->nr_ranges == *cap) {
+		size_t n = *cap ? *cap * 2 : 64;
+		struct linux_memmap_range *r = realloc(m->ranges, n * sizeof(*r));
+		if (!r)
+			return &vms_enomem;
+		m->ranges = r;
+		*cap = n;
+	}
+	m->ranges[m->nr_ranges++] = (struct linux_memmap_range){ start, end, base, online };
+	return NULL;
+}
+
+/*
+ * SPARSEMEM: mem_section is either `struct mem_section **` (SPARSEMEM_EXTREME,
+ * roots allocated at boot) or a static [NR_SECTION_ROOTS][SECTIONS_PER_ROOT]
+ * array.  section_mem_map holds the encoded memory map (mem_map - section's
+ * first pfn, so base + pfn * sizeof(struct page) is the struct page for
+ * both VMEMMAP and classic sparse) with flags in its low bits
+ * (include/linux/mmzone.h).  ms->usage->subsection_map says which 2 MiB
+ * subsections are valid (5.3+, commit f1eca35a0dc7 "mm/sparsemem: introduce
+ * struct mem_section_usage").
+ */
+static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_memmap *m)
+{
+	const struct linux_page_layout *l = m->layout;
+	struct vms_type *t;
+	uint64_t addr;
+	struct vms_error *err = program_variable(prog, "mem_section", &t, &addr);
+	if (err)
+		return err;
+	uint64_t ms_size, off_map, off_usage = 0, off_subsec = 0;
+	if ((err = program_type_size(prog, "struct mem_section", &ms_size)) ||
+	    (err = program_member_offset(prog, "struct mem_section", "section_mem_map", &off_map)))
+		return err;
+	bool has_usage = program_has_member(prog, "struct mem_section", "usage");
+	if (has_usage &&
+	    ((err = program_member_offset(prog, "struct mem_section", "usage", &off_usage)) ||
+	     (err = program_member_offset(prog, "struct mem_section_usage", "subsection_map", &off_subsec))))
+		return err;
+	uint64_t section_bits = 27, physmem_bits = 46;
+	vmci(prog, "NUMBER(SECTION_SIZE_BITS)", &section_bits);
+	vmci(prog, "NUMBER(MAX_PHYSMEM_BITS)", &physmem_bits);
+	unsigned page_shift = program_page_shift(prog);
+	if (section_bits <= page_shift || section_bits >= 48 || physmem_bits > 64 || physmem_bits <= section_bits)
+		return vms_error_create(VMS_ERR_FORMAT, "implausible SECTION_SIZE_BITS %" PRIu64
+					" / MAX_PHYSMEM_BITS %" PRIu64, section_bits, physmem_bits);
+	m->section_pages = UINT64_C(1) << (section_bits - page_shift);
+	uint64_t nr_mem_sections = UINT64_C(1) << (physmem_bits - section_bits);
+	// Subsections are 2 MiB (SUBSECTION_SHIFT 21).
+	uint64_t subsec_pages = page_shift < 21 ? UINT64_C(1) << (21 - page_shift) : 1;
+	if (subsec_pages > m->section_pages)
+		subsec_pages = m->section_pages;
+	uint64_t nr_subsec = m->section_pages / subsec_pages;
+	// SECTION_MAP_LAST_BIT: an enumerator since 5.18 (commit ed7802dd48f7
+	// "mm: memory_hotplug: enumerate all supported section flags"), before
+	// that the define (1UL<<4).
+	int64_t last_bit = enumerator_or(prog, "SECTION_MAP_LAST_BIT", 4);
+	uint64_t map_mask = ~((UINT64_C(1) << last_bit) - 1);
+	int64_t online_bit = enumerator_or(prog, "SECTION_IS_ONLINE_BIT", 2);
+	int64_t has_map_bit = enumerator_or(prog, "SECTION_HAS_MEM_MAP_BIT", 1);
+
+	bool extreme = vms_type_kind(vms_type_strip(t)) == VMS_TYPE_POINTER;
+	uint64_t per_root, nr_roots, roots_addr;
+	if (extreme) {
+		per_root = program_page_size(prog) / ms_size;
+		if (!vmci(prog, "LENGTH(mem_section)", &nr_roots))
+			nr_roots = (nr_mem_sections + per_root - 1) / per_root;
+		err = program_read_u64(prog, addr, &roots_addr);
+		if (err)
+			return vms_error_wrap(err, "reading mem_section");
+	} else {
+		struct vms_type *outer = vms_type_strip(t);
+		nr_roots = vms_type_array_length(outer);
+		struct vms_type *inner = vms_type_strip(vms_type_target(outer));
+		per_root = vms_type_kind(inner) == VMS_TYPE_ARRAY ? vms_type_array_length(inner) : 1;
+		roots_addr = addr;
+	}
+	if (!nr_roots || !per_root || nr_roots > (UINT64_C(1) << 24) || per_root > 4096)
+		return vms_error_create(VMS_ERR_FORMAT, "implausible mem_section geometry (%" PRIu64
+					" roots of %" PRIu64 ")", nr_roots, per_root);
+	_cleanup_free_ uint64_t *roots = NULL;
+	if (extreme) {
+		roots = malloc(nr_roots * 8);
+		if (!roots)
+			return &vms_enomem;
+		err = program_read(prog, roots_addr, roots, nr_roots * 8);
+		if (err)
+			return vms_error_wrap(err, "reading the mem_section root array");
+	}
+	_cleanup_free_ uint8_t *buf = malloc(per_root * ms_size);
+	if (!buf)
+		return &vms_enomem;
+	size_t cap = 0;
+	for (uint64_t r = 0; r < nr_roots; r++) {
+		uint64_t root = extreme ? roots[r] : roots_addr + r * per_root * ms_size;
+		if (!root)
+			continue;
+		err = program_read(prog, root, buf, per_root * ms_size);
+		if (err)
+			return vms_error_wrap(err, "reading mem_section root %" PRIu64, r);
+		for (uint64_t i = 0; i < per_root; i++) {
+			const uint8_t *ms = buf + i * ms_size;
+			uint64_t smm, usage = 0;
+			memcpy(&smm, ms + off_map, 8);
+			if (!(smm & (UINT64_C(1) << has_map_bit)))
+				continue;
+			uint64_t nr = r * per_root + i;
+			uint64_t start = nr * m->section_pages;
+			uint64_t base = smm & map_mask;
+			bool online = smm & (UINT64_C(1) << online_bit);
+			m->nr_sections++;
+			uint64_t subsec = ~UINT64_C(0);
+			if (has_usage) {
+				memcpy(&usage, ms + off_usage, 8);
+				subsec = 0;
+				if (usage && nr_subsec <= 64) {
+					struct vms_error *e = program_read_u64(prog, usage + off_subsec, &subsec);
+					if (e) { // unreadable usage: assume the whole section
+						vms_error_destroy(e);
+						subsec = ~UINT64_C(0);
+					}
+				}
+			}
+			for (uint64_t s = 0; s < nr_subsec; s++) {
+				if (!(subsec >> (s & 63) & 1))
+					continue;
+				err = add_range(m, &cap, start + s * subsec_pages,
+						start + (s + 1) * subsec_pages, base, online);
+				if (err)
+					return err;
+			}
+		}
+	}
+	m->model = l->model == LINUX_MEMMAP_VMEMMAP ? "sparsemem-vmemmap" : "sparsemem";
+	return NULL;
+}
+
+struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_memmap **ret)
+{
+	const struct linux_page_layout *l;
+	struct vms_error *err = linux_page_layout(prog, &l);
+	if (err)
+		return err;
+	struct linux_memmap *m = calloc(1, sizeof(*m));
+	if (!m)
+		return &vms_enomem;
+	m->layout = l;
+	m->max_pfn = l->max_pfn;
+	struct program_symbol sym;
+	err = program_symbol(prog, "mem_section", &sym);
+	if (!err) {
+		err = probe_sparse(prog, m);
+	} else if (l->model == LINUX_MEMMAP_FLAT && l->max_pfn) {
+		// FLATMEM: one mem_map from PFN 0 (ARCH_PFN_OFFSET 0 on the
+		// architectures we read).
+		vms_error_destroy(err);
+		err = NULL;
+		size_t cap = 0;
+		m->model = "flatmem";
+		m->section_pages = 32768;
+		err = add_range(m, &cap, 0, l->max_pfn, l->mem_map, true);
+	} else {
+		err = vms_error_wrap(err, "no SPARSEMEM mem_section and no FLATMEM mem_map");
+	}
+	if (err) {
+		linux_memmap_destroy(m);
+		return vms_error_wrap(err, "probing the memory map");
+	}
+	m->end_pfn = m->max_pfn;
+	if (m->nr_ranges && m->ranges[m->nr_ranges - 1].end_pfn > m->end_pfn)
+		m->end_pfn = m->ranges[m->nr_ranges - 1].end_pfn;
+	*ret = m;
+	return NULL;
+}
+
+void linux_memmap_destroy(struct linux_memmap *m)
+{
+	if (!m)
+		return;
+	free(m->ranges);
+	free(m);
+}
+
+const struct linux_memmap_range *linux_memmap_find(const struct linux_memmap *m, uint64_t pfn)
+{
+	size_t lo = 0, hi = m->nr_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct linux_memmap_range *r = &m->ranges[mid];
+		if (pfn < r->start_pfn)
+			hi = mid;
+		else if (pfn >= r->end_pfn)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+static unsigned reason_of(const struct vms_error *err)
+{
+	switch (err->code) {
+	case VMS_ERR_NODATA: return LINUX_UNKNOWN_EXCLUDED;
+	case VMS_ERR_FAULT: return LINUX_UNKNOWN_UNMAPPED;
+	default: return LINUX_UNKNOWN_ERROR;
+	}
+}
+
+/* ---- a page source reading through a program, with a small cache ---- */
+
+#define SRC_CACHE 64
+
+struct read_source {
+	struct vms_program *prog;
+	const struct linux_memmap *m;
+	// the current chunk
+	uint64_t chunk_start, chunk_n;
+	const uint8_t *chunk;
+	const uint8_t *chunk_ok;  // 0xff = readable, else reason
+	// direct-mapped cache of single struct pages outside the chunk
+	uint64_t tag[SRC_CACHE];
+	bool valid[SRC_CACHE], ok[SRC_CACHE];
+	uint8_t data[SRC_CACHE][256];
+};
+
+static const uint8_t *read_source_get(void *arg, uint64_t pfn)
+{
+	struct read_source *rs = arg;
+	if (pfn - rs->chunk_start < rs->chunk_n)
+		return rs->chunk_ok[pfn - rs->chunk_start] == 0xff
+			       ? rs->chunk + (pfn - rs->chunk_start) * rs->m->layout->page_size
+			       : NULL;
+	unsigned slot = (unsigned)(pfn % SRC_CACHE);
+	if (rs->valid[slot] && rs->tag[slot] == pfn)
+		return rs->ok[slot] ? rs->data[slot] : NULL;
+	rs->valid[slot] = true;
+	rs->tag[slot] = pfn;
+	rs->ok[slot] = false;
+	const struct linux_memmap_range *r = linux_memmap_find(rs->m, pfn);
+	if (!r)
+		return NULL;
+	uint64_t size = rs->m->layout->page_size;
+	struct vms_error *err = program_read(rs->prog, r->map_base + pfn * size, rs->data[slot], size);
+	if (err) {
+		vms_error_destroy(err);
+		return NULL;
+	}
+	rs->ok[slot] = true;
+	return rs->data[slot];
+}
+
+struct vms_error *linux_memmap_decode_one(struct vms_program *prog, const struct linux_memmap *m,
+					  uint64_t pfn, struct linux_page_info *ret)
+{
+	const struct linux_memmap_range *r = linux_memmap_find(m, pfn);
+	if (!r)
+		return vms_error_create(VMS_ERR_INVALID, "pfn 0x%" PRIx64 " has no struct page (a hole in the memory map)",
+					pfn);
+	uint64_t size = m->layout->page_size;
+	uint8_t bytes[256];
+	uint64_t addr = r->map_base + pfn * size;
+	struct vms_error *err = program_read(prog, addr, bytes, size);
+	if (err)
+		return vms_error_wrap(err, "reading struct page of pfn 0x%" PRIx64, pfn);
+	struct read_source *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return &vms_enomem;
+	rs->prog = prog;
+	rs->m = m;
+	rs->chunk_start = UINT64_MAX;
+	struct linux_page_source src = { .get = read_source_get, .arg = rs };
+	linux_page_decode(m->layout, &src, bytes, pfn, addr, ret);
+	free(rs);
+	return NULL;
+}
+
+/* ---- the parallel walk ---- */
+
+struct chunk {
+	uint64_t start, n;       // PFNs
+	uint64_t map_base;       // 0 for a hole
+};
+
+struct walk_shared {
+	struct vms_program *prog;
+	const struct linux_memmap *m;
+	struct linux_memmap_walk *w;
+	struct chunk *chunks;
+	size_t nr_chunks;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t next;             // next chunk to take
+	size_t delivered;        // chunks delivered so far
+	size_t window;           // how far ahead of delivery workers may go
+	bool stop;
+	void **results;
+	bool *done;
+	// per-chunk counts, folded in on delivery so a stop stays consistent
+	uint64_t (*counts)[LINUX_UNKNOWN_NR + 2];
+};
+
+struct worker {
+	struct walk_shared *sh;
+	struct vms_program *prog;   // the clone
+	void *wstate;
+	struct vms_error *err;
+	pthread_t thread;
+};
+
+/* Read a chunk of struct pages; on failure fall back to the pieces between
+ * kernel page boundaries and mark each struct page with why it failed. */
+static void read_chunk(struct vms_program *prog, uint64_t addr, uint64_t bytes, uint64_t size,
+		       uint8_t *buf, uint8_t *ok, uint64_t n)
+{
+	struct vms_error *err = program_read(prog, addr, buf, bytes);
+	if (!err) {
+		memset(ok, 0xff, n);
+		return;
+	}
+	vms_error_destroy(err);
+	memset(ok, 0xff, n);
+	uint64_t ps = program_page_size(prog);
+	for (uint64_t off = 0; off < bytes;) {
+		uint64_t piece = ps - ((addr + off) & (ps - 1));
+		if (piece > bytes - off)
+			piece = bytes - off;
+		err = program_read(prog, addr + off, buf + off, piece);
+		if (err) {
+			uint8_t why = (uint8_t)reason_of(err);
+			vms_error_destroy(err);
+			for (uint64_t i = off / size; i < n && i * size < off + piece; i++)
+				if (ok[i] == 0xff)
+					ok[i] = why;
+		}
+		off += piece;
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct walk_shared *sh = wk->sh;
+	struct linux_memmap_walk *w = sh->w;
+	const struct linux_page_layout *l = sh->m->layout;
+	uint64_t size = l->page_size;
+	uint8_t *buf = NULL, *ok = NULL;
+	uint64_t cap = 0;
+	struct read_source *rs = calloc(1, sizeof(*rs));
+	if (!rs) {
+		wk->err = &vms_enomem;
+		goto out;
+	}
+	rs->prog = wk->prog;
+	rs->m = sh->m;
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
+		while (!sh->stop && sh->next < sh->nr_chunks && sh->next >= sh->delivered + sh->window)
+			pthread_cond_wait(&sh->cond, &sh->lock);
+		if (sh->stop || sh->next >= sh->nr_chunks) {
+			pthread_mutex_unlock(&sh->lock);
+			break;
+		}
+		size_t ci = sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+
+		const struct chunk *c = &sh->chunks[ci];
+		uint64_t *cnt = sh->counts[ci];
+		if (c->map_base || c->n) {
+			if (c->n > cap) {
+				free(buf);
+				free(ok);
+				buf = malloc(c->n * size);
+				ok = malloc(c->n);
+				cap = c->n;
+				if (!buf || !ok) {
+					wk->err = &vms_enomem;
+					cap = 0;
+					pthread_mutex_lock(&sh->lock);
+					sh->stop = true;
+					pthread_cond_broadcast(&sh->cond);
+					pthread_mutex_unlock(&sh->lock);
+					break;
+				}
+			}
+			read_chunk(wk->prog, c->map_base + c->start * size, c->n * size, size, buf, ok, c->n);
+			rs->chunk = buf;
+			rs->chunk_ok = ok;
+			rs->chunk_start = c->start;
+			rs->chunk_n = c->n;
+			memset(rs->valid, 0, sizeof(rs->valid));
+			struct linux_page_source src = { .get = read_source_get, .arg = rs };
+			for (uint64_t i = 0; i < c->n; i++) {
+				if (ok[i] != 0xff) {
+					cnt[ok[i]]++;
+					continue;
+				}
+				struct linux_page_info pi;
+				uint64_t pfn = c->start + i;
+				linux_page_decode(l, &src, buf + i * size, pfn, c->map_base + pfn * size, &pi);
+				cnt[LINUX_UNKNOWN_NR]++;
+				if (pi.bits & LINUX_PAGE_PARTIAL)
+					cnt[LINUX_UNKNOWN_NR + 1]++;
+				if (w->page)
+					w->page(wk->wstate, &pi);
+			}
+		}
+		void *res = w->chunk_done ? w->chunk_done(wk->wstate) : NULL;
+		pthread_mutex_lock(&sh->lock);
+		sh->results[ci] = res;
+		sh->done[ci] = true;
+		pthread_cond_broadcast(&sh->cond);
+		pthread_mutex_unlock(&sh->lock);
+	}
+out:
+	free(rs);
+	free(buf);
+	free(ok);
+	return NULL;
+}
+
+unsigned linux_memmap_walk_threads(const struct linux_memmap_walk *w)
+{
+	if (w->nthreads)
+		return w->nthreads;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Split [start, end) into chunks: pieces of ranges (at most a section, not
+ * crossing a range) and holes (counted, not read). */
+static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
+				     struct chunk **ret, size_t *nr_ret)
+{
+	size_t n = 0, cap = 0;
+	struct chunk *cs = NULL;
+	uint64_t pfn = start;
+	uint64_t sp = m->section_pages ? m->section_pages : 32768;
+	while (pfn < end) {
+		const struct linux_memmap_range *r = linux_memmap_find(m, pfn);
+		struct chunk c;
+		if (r) {
+			uint64_t stop = (pfn / sp + 1) * sp;
+			if (stop > r->end_pfn)
+				stop = r->end_pfn;
+			if (stop > end)
+				stop = end;
+			c = (struct chunk){ pfn, stop - pfn, r->map_base };
+		} else {
+			// a hole up to the next range
+			uint64_t stop = end;
+			for (size_t i = 0; i < m->nr_ranges; i++)
+				if (m->ranges[i].start_pfn > pfn) {
+					if (m->ranges[i].start_pfn < stop)
+						stop = m->ranges[i].start_pfn;
+					break;
+				}
+			c = (struct chunk){ pfn, stop - pfn, 0 };
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct chunk *nc = realloc(cs, cap * sizeof(*nc));
+			if (!nc) {
+				free(cs);
+				return &vms_enomem;
+			}
+			cs = nc;
+		}
+		cs[n++] = c;
+		pfn += c.n;
+	}
+	*ret = cs;
+	*nr_ret = n;
+	return NULL;
+}
+
+struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux_memmap *m,
+				    struct linux_memmap_walk *w)
+{
+	uint64_t start = w->start_pfn, end = w->end_pfn ? w->end_pfn : m->end_pfn;
+	memset(w->unknown, 0, sizeof(w->unknown));
+	w->pages_decoded = w->pages_partial = w->pfns_covered = 0;
+	w->stopped = false;
+	if (end <= start)
+		return NULL;
+	struct walk_shared sh = { .prog = prog, .m = m, .w = w };
+	struct vms_error *err = make_chunks(m, start, end, &sh.chunks, &sh.nr_chunks);
+	if (err)
+		return err;
+	// A chunk is a hole when its map_base is 0 and it is not in a range.
+	for (size_t i = 0; i < sh.nr_chunks; i++)
+		if (!linux_memmap_find(m, sh.chunks[i].start))
+			sh.chunks[i].map_base = 0;
+	unsigned nthreads = linux_memmap_walk_threads(w);
+	sh.window = 4 * nthreads;
+	sh.results = calloc(sh.nr_chunks, sizeof(*sh.results));
+	sh.done = calloc(sh.nr_chunks, sizeof(*sh.done));
+	sh.counts = calloc(sh.nr_chunks, sizeof(*sh.counts));
+	struct worker *wk = calloc(nthreads, sizeof(*wk));
+	if (!sh.results || !sh.done || !sh.counts || !wk) {
+		err = &vms_enomem;
+		goto out_free;
+	}
+	// Holes are counted here; workers skip them.
+	for (size_t i = 0; i < sh.nr_chunks; i++) {
+		if (!linux_memmap_find(m, sh.chunks[i].start)) {
+			sh.counts[i][LINUX_UNKNOWN_HOLE] = sh.chunks[i].n;
+			sh.chunks[i].n = 0;
+		}
+	}
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_cond_init(&sh.cond, NULL);
+	unsigned started = 0;
+	for (unsigned i = 0; i < nthreads; i++) {
+		wk[i].sh = &sh;
+		wk[i].wstate = w->wstate ? w->wstate[i] : NULL;
+		err = program_clone(prog, &wk[i].prog);
+		if (err) {
+			err = vms_error_wrap(err, "opening the dump for worker %u", i);
+			break;
+		}
+		if (pthread_create(&wk[i].thread, NULL, worker_main, &wk[i]) != 0) {
+			program_destroy(wk[i].prog);
+			wk[i].prog = NULL;
+			err = vms_error_create(VMS_ERR_OS, "cannot start worker thread %u", i);
+			break;
+		}
+		started++;
+	}
+	if (!started && !err)
+		err = vms_error_create(VMS_ERR_OTHER, "no worker thread");
+	if (err) {
+		pthread_mutex_lock(&sh.lock);
+		sh.stop = true;
+		pthread_cond_broadcast(&sh.cond);
+		pthread_mutex_unlock(&sh.lock);
+	}
+
+	double t0 = now_s(), last_draw = 0;
+	bool tty = w->progress && isatty(2);
+	bool drew = false;
+	uint64_t total = end - start;
+	for (size_t i = 0; i < sh.nr_chunks && !err; i++) {
+		pthread_mutex_lock(&sh.lock);
+		while (!sh.done[i] && !sh.stop)
+			pthread_cond_wait(&sh.cond, &sh.lock);
+		bool ready = sh.done[i];
+		pthread_mutex_unlock(&sh.lock);
+		if (!ready)
+			break;
+		for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
+			w->unknown[r] += sh.counts[i][r];
+		w->pages_decoded += sh.counts[i][LINUX_UNKNOWN_NR];
+		w->pages_partial += sh.counts[i][LINUX_UNKNOWN_NR + 1];
+		w->pfns_covered = sh.chunks[i].start + (sh.chunks[i].n ? sh.chunks[i].n : sh.counts[i][LINUX_UNKNOWN_HOLE]) - start;
+		if (w->deliver)
+			w->deliver(w->arg, sh.results[i]);
+		sh.results[i] = NULL;
+		bool stop = (w->stop && w->stop(w->arg));
+		struct vms_error *cerr = program_check_cancel();
+		if (cerr)
+			err = cerr;
+		pthread_mutex_lock(&sh.lock);
+		sh.delivered = i + 1;
+		if (stop || cerr)
+			sh.stop = true;
+		pthread_cond_broadcast(&sh.cond);
+		pthread_mutex_unlock(&sh.lock);
+		if (stop) {
+			w->stopped = true;
+			break;
+		}
+		if (tty) {
+			double t = now_s();
+			if (t - t0 > 1.0 && t - last_draw > 0.1) {
+				fprintf(stderr, "\rscanning mem_map: %3.0f%%", 100.0 * (double)w->pfns_covered / (double)total);
+				last_draw = t;
+				drew = true;
+			}
+		}
+	}
+	if (drew)
+		fprintf(stderr, "\r%*s\r", 30, "");
+	pthread_mutex_lock(&sh.lock);
+	sh.stop = true;
+	pthread_cond_broadcast(&sh.cond);
+	pthread_mutex_unlock(&sh.lock);
+	for (unsigned i = 0; i < nthreads; i++) {
+		if (!wk[i].prog)
+			continue;
+		if (i < started)
+			pthread_join(wk[i].thread, NULL);
+		if (!err && wk[i].err)
+			err = wk[i].err;
+		else if (wk[i].err)
+			vms_error_destroy(wk[i].err);
+		program_destroy(wk[i].prog);
+	}
+	// Results of chunks never delivered (stop, error) go to deliver(NULL
+	// arg)?  No: the caller's chunk results are freed by delivering them
+	// only when not stopped; hand them over anyway so nothing leaks.
+	for (size_t i = 0; i < sh.nr_chunks; i++)
+		if (sh.results[i] && w->deliver) {
+			bool was_stopped = w->stopped;
+			w->stopped = true;
+			w->deliver(w->arg, sh.results[i]);
+			w->stopped = was_stopped;
+		}
+	pthread_mutex_destroy(&sh.lock);
+	pthread_cond_destroy(&sh.cond);
+out_free:
+	free(wk);
+	free(sh.results);
+	free(sh.done);
+	free(sh.counts);
+	free(sh.chunks);
+	return err;
+}
