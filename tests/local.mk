@@ -5,3 +5,5 @@ include tests/debuginfo.mk
 include tests/program.mk
 include tests/cli.mk
 include tests/realdump.mk
+include tests/rmap.mk
+include tests/memmap.mk

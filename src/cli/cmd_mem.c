@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "linux/pgtable.h"
+#include "linux/task.h"
 
 #define RD_MAX_BYTES (1u << 20)
 
@@ -110,10 +112,53 @@ static void vtop_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		    value_get(v, "virtual")->u, value_get(v, "physical")->u, value_get(v, "pfn")->u);
 }
 
+/* vtop -u PID VADDR: a user address through the task's own page tables. */
+static struct vms_error *vtop_user(struct cli_ctx *ctx, const char *pid_arg, const char *addr_arg)
+{
+	uint64_t pid, vaddr;
+	struct vms_error *err = cli_parse_u64(ctx, pid_arg, false, false, &pid);
+	if (!err)
+		err = cli_parse_u64(ctx, addr_arg, true, false, &vaddr);
+	if (err)
+		return err;
+	struct linux_vm *vm;
+	if ((err = linux_vm_create(ctx->prog, &vm)))
+		return err;
+	const struct linux_task *t;
+	struct linux_pt_entry e;
+	if (!(err = linux_find_task(vm, (int32_t)pid, &t))) {
+		if (!t->mm)
+			err = vms_error_create(VMS_ERR_INVALID, "pid %" PRIu64 " has no user address space", pid);
+		else
+			err = linux_pgtable_lookup(vm, t->mm, vaddr, &e);
+	}
+	if (!err && !e.present)
+		err = vms_error_addr(VMS_ERR_FAULT, vaddr, "0x%" PRIx64 " is not mapped in pid %" PRIu64
+				     "%s", vaddr, pid, e.entry ? " (swapped or migrating: non-present entry)" : "");
+	if (err) {
+		linux_vm_destroy(vm);
+		return err;
+	}
+	struct vms_value *v = value_object();
+	value_set_hex(v, "virtual", vaddr);
+	value_set_hex(v, "physical", e.paddr | (vaddr & 0xfff));
+	value_set_hex(v, "pfn", e.pfn);
+	value_set_int(v, "pid", t->pid);
+	value_set_hex(v, "mm", t->mm);
+	value_set_str(v, "level", e.level == LINUX_PT_PTE ? "pte" : e.level == LINUX_PT_PMD ? "pmd" : "pud");
+	value_set_hex(v, "entry", e.entry);
+	value_set_hex(v, "entry_physical", e.entry_paddr);
+	linux_vm_destroy(vm);
+	cli_emit(ctx, v, vtop_text);
+	return NULL;
+}
+
 static struct vms_error *cmd_vtop(struct cli_ctx *ctx, int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "-u") == 0)
+		return vtop_user(ctx, argv[2], argv[3]);
 	if (argc != 2)
-		return vms_error_create(VMS_ERR_INVALID, "usage: vtop VADDR");
+		return vms_error_create(VMS_ERR_INVALID, "usage: vtop VADDR | -u PID VADDR");
 	uint64_t vaddr, paddr;
 	struct vms_error *err = cli_parse_u64(ctx, argv[1], true, true, &vaddr);
 	if (err)
@@ -141,7 +186,7 @@ const struct cli_command cli_cmd_rd = {
 
 const struct cli_command cli_cmd_vtop = {
 	.name = "vtop",
-	.usage = "VADDR",
+	.usage = "VADDR | -u PID VADDR",
 	.summary = "translate a kernel virtual address to physical through the page tables",
 	.needs_program = true,
 	.run = cmd_vtop,

@@ -3,33 +3,77 @@
 #include "cli/cli.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "linux/page.h"
+#include "linux/memmap.h"
+#include "linux/pagedecode.h"
 
-static void page_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+static void line_hex(struct strbuf *out, const struct vms_value *v, const char *label, const char *key)
 {
-	strbuf_addf(out, "PFN:       0x%" PRIx64 "  (physical 0x%" PRIx64 ")\n",
-		    value_get(v, "pfn")->u, value_get(v, "physical")->u);
-	strbuf_addf(out, "PAGE:      0x%" PRIx64 "\n", value_get(v, "page")->u);
-	strbuf_addf(out, "FLAGS:     0x%" PRIx64, value_get(v, "flags")->u);
-	const struct vms_value *names = value_get(v, "flag_names");
+	const struct vms_value *x = value_get(v, key);
+	if (x)
+		strbuf_addf(out, "%-13s0x%" PRIx64 "\n", label, x->u);
+}
+
+static void names_line(struct strbuf *out, const struct vms_value *names)
+{
 	for (size_t i = 0; names && i < names->array.len; i++)
 		strbuf_addf(out, "%s%s", i ? "," : "  ", names->array.items[i]->s);
 	strbuf_addch(out, '\n');
-	strbuf_addf(out, "REFCOUNT:  %" PRId64 "\n", value_get(v, "refcount")->i);
-	strbuf_addf(out, "MAPCOUNT:  %" PRId64 "  (raw _mapcount %" PRId64 ")\n",
+}
+
+static void page_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+{
+	(void)ctx;
+	strbuf_addf(out, "PFN:         0x%" PRIx64 "  (physical 0x%" PRIx64 ")\n",
+		    value_get(v, "pfn")->u, value_get(v, "physical")->u);
+	line_hex(out, v, "PAGE:", "page");
+	strbuf_addf(out, "FLAGS:       0x%" PRIx64, value_get(v, "flags")->u);
+	names_line(out, value_get(v, "flag_names"));
+	strbuf_addf(out, "KPF:         0x%" PRIx64, value_get(v, "kpf")->u);
+	names_line(out, value_get(v, "kpf_names"));
+	const struct vms_value *z = value_get(v, "zone");
+	if (z->kind == VMS_VALUE_STRING)
+		strbuf_addf(out, "ZONE:        %s  NODE: %" PRIu64 "\n", z->s, value_get(v, "node")->u);
+	else
+		strbuf_addf(out, "ZONE:        %" PRIu64 "  NODE: %" PRIu64 "\n", z->u, value_get(v, "node")->u);
+	const struct vms_value *pt = value_get(v, "page_type");
+	strbuf_addf(out, "USE:         %s%s%s\n", value_get(v, "use")->s,
+		    pt->kind == VMS_VALUE_STRING ? "  page_type " : "",
+		    pt->kind == VMS_VALUE_STRING ? pt->s : "");
+	bool head = value_get(v, "head")->b, tail = value_get(v, "tail")->b;
+	if (head || tail || value_get(v, "free")->b)
+		strbuf_addf(out, "COMPOUND:    %s order %" PRIu64 "%s%s\n",
+			    head ? "head" : tail ? "tail" : "free block", value_get(v, "order")->u,
+			    value_get(v, "thp")->b ? "  thp" : "",
+			    value_get(v, "hugetlb")->b ? "  hugetlb" : "");
+	line_hex(out, v, "HEAD:", "head_page");
+	line_hex(out, v, "HEAD PFN:", "head_pfn");
+	strbuf_addf(out, "REFCOUNT:    %" PRId64 "  (page_count %" PRId64 ")\n",
+		    value_get(v, "refcount")->i, value_get(v, "page_count")->i);
+	strbuf_addf(out, "MAPCOUNT:    %" PRId64 "  (raw _mapcount %" PRId64,
 		    value_get(v, "mapcount")->i, value_get(v, "mapcount_raw")->i);
-	strbuf_addf(out, "MAPPING:   0x%" PRIx64 "\n", value_get(v, "mapping")->u);
-	strbuf_addf(out, "INDEX:     0x%" PRIx64 "\n", value_get(v, "index")->u);
-	strbuf_addf(out, "PRIVATE:   0x%" PRIx64 "\n", value_get(v, "private")->u);
-	const struct vms_value *h = value_get(v, "head_page");
-	if (h)
-		strbuf_addf(out, "HEAD:      0x%" PRIx64 " (pfn 0x%" PRIx64 ")\n", h->u,
-			    value_get(v, "head_pfn")->u);
-	const struct vms_value *m = value_get(v, "memcg_data");
-	if (m)
-		strbuf_addf(out, "MEMCG:     0x%" PRIx64 "\n", m->u);
+	const struct vms_value *x;
+	if ((x = value_get(v, "entire_mapcount")))
+		strbuf_addf(out, ", entire %" PRId64, x->i);
+	if ((x = value_get(v, "large_mapcount")))
+		strbuf_addf(out, ", large %" PRId64, x->i);
+	if ((x = value_get(v, "double_map")) && x->b)
+		strbuf_addstr(out, ", double_map");
+	strbuf_addstr(out, ")\n");
+	strbuf_addf(out, "MAPPING:     0x%" PRIx64 "  %s", value_get(v, "mapping")->u,
+		    value_get(v, "mapping_kind")->s);
+	if ((x = value_get(v, "file_name")))
+		strbuf_addf(out, "  \"%s\"", x->s);
+	if ((x = value_get(v, "inode")))
+		strbuf_addf(out, "  inode 0x%" PRIx64 " ino %" PRIu64, x->u, value_get(v, "ino")->u);
+	strbuf_addch(out, '\n');
+	line_hex(out, v, "INDEX:", "index");
+	line_hex(out, v, "PRIVATE:", "private");
+	line_hex(out, v, "MEMCG:", "memcg");
+	if ((x = value_get(v, "partial")) && x->b)
+		strbuf_addstr(out, "NOTE:        a struct page this one depends on was unreadable\n");
 }
 
 static struct vms_error *cmd_page(struct cli_ctx *ctx, int argc, char **argv)
@@ -66,41 +110,33 @@ static struct vms_error *cmd_page(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		return vms_error_create(VMS_ERR_INVALID, "usage: page PFN | -a ADDR | -p PADDR");
 	}
-have_pfn:
-	if (l->max_pfn && pfn >= l->max_pfn)
-		return vms_error_create(VMS_ERR_INVALID, "pfn 0x%" PRIx64 " is beyond max_pfn 0x%" PRIx64,
-					pfn, l->max_pfn);
-	struct linux_page_raw r;
-	err = linux_page_read(ctx->prog, pfn, &r);
+have_pfn:;
+	struct linux_memmap *m;
+	err = linux_memmap_create(ctx->prog, &m);
 	if (err)
 		return err;
-	struct vms_value *v = value_object();
-	value_set_hex(v, "pfn", pfn);
+	struct linux_page_info pi;
+	err = linux_memmap_decode_one(ctx->prog, m, pfn, &pi);
+	linux_memmap_destroy(m);
+	if (err)
+		return err;
+	struct vms_value *v = linux_page_info_value(l, &pi);
 	value_set_hex(v, "physical", pfn << program_page_shift(ctx->prog));
-	value_set_hex(v, "page", r.page);
-	value_set_hex(v, "flags", r.flags);
-	struct vms_value *names = value_set(v, "flag_names", value_array());
-	unsigned nflags = l->nr_pageflags ? l->nr_pageflags : LINUX_MAX_PAGEFLAGS;
-	for (unsigned b = 0; b < nflags; b++)
-		if ((r.flags >> b) & 1)
-			value_push(names, l->flag_name[b] ? value_string(l->flag_name[b])
-							  : value_stringf("bit%u", b));
-	value_set_int(v, "refcount", r.refcount);
-	value_set_int(v, "mapcount", (int64_t)r.mapcount_raw + 1);
-	value_set_int(v, "mapcount_raw", r.mapcount_raw);
-	value_set_hex(v, "mapping", r.mapping);
-	value_set_hex(v, "index", r.index);
-	value_set_hex(v, "private", r.private_);
-	if (r.is_tail) {
-		uint64_t hpfn;
-		value_set_hex(v, "head_page", r.head);
-		err = linux_page_to_pfn(ctx->prog, r.head, &hpfn);
-		if (!err)
-			value_set_hex(v, "head_pfn", hpfn);
-		vms_error_destroy(err);
+	if (pi.mapping_kind == LINUX_MAPPING_FILE) {
+		uint64_t inode, ino;
+		char *name;
+		struct vms_error *e = linux_mapping_file(ctx->prog, l, pi.mapping, &inode, &ino, &name);
+		if (!e) {
+			value_set_hex(v, "inode", inode);
+			value_set_uint(v, "ino", ino);
+			if (name)
+				value_set_str(v, "file_name", name);
+			free(name);
+		}
+		vms_error_destroy(e);
 	}
-	if (l->has_memcg)
-		value_set_hex(v, "memcg_data", r.memcg_data);
+	if (pi.bits & LINUX_PAGE_PARTIAL)
+		ctx->partial = true;
 	cli_emit(ctx, v, page_text);
 	return NULL;
 }
@@ -110,8 +146,13 @@ const struct cli_command cli_cmd_page = {
 	.usage = "PFN | -a ADDR | -p PADDR",
 	.summary = "decode the struct page of a page frame",
 	.help = "PFN is decimal or 0x hex.  -a takes a kernel virtual address (or the address\n"
-		"of a struct page itself), -p a physical address.  Flag names come from the\n"
-		"kernel's own pageflag_names[] and enum pageflags.",
+		"of a struct page itself), -p a physical address.  Shows the flags by name\n"
+		"(from the kernel's own pageflag_names[] and enum pageflags, aliases by\n"
+		"meaning), the /proc/kpageflags word the kernel would report (KPF), zone and\n"
+		"node from page->flags, the page type, compound page / folio (head, order,\n"
+		"THP, hugetlb), _refcount, the map count as /proc/kpagecount computes it\n"
+		"(with the raw fields), the mapping (anon_vma, KSM stable node, movable,\n"
+		"or file with its inode and name), index, private and memcg.",
 	.needs_program = true,
 	.run = cmd_page,
 };

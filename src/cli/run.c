@@ -160,6 +160,8 @@ struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, c
 				quote = *p;
 			} else if (*p == '\\' && p[1]) {
 				strbuf_addch(&word, *++p);
+			} else if (*p == '>' && word.len && word.buf[word.len - 1] == '-') {
+				strbuf_addch(&word, *p);  // "->" in an expression (p, eval)
 			} else if (isspace((unsigned char)*p) || *p == '|' || *p == '>') {
 				break;
 			} else {

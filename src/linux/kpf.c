@@ -100,7 +100,11 @@ static uint64_t kpf_folio(const struct linux_page_layout *l, const struct linux_
 		u |= UINT64_C(1) << KPF_MMAP;
 	if (pi->mapping & 1) {
 		u |= UINT64_C(1) << KPF_ANON;
-		if ((pi->mapping & 3) == 3)
+		// "if (mapping & PAGE_MAPPING_KSM)" with PAGE_MAPPING_KSM = ANON |
+		// MOVABLE is true for every anonymous folio: the kernel reports
+		// KPF_KSM on all anon pages here, and so do we (the page's real
+		// KSM-ness is mapping_kind).
+		if (pi->mapping & 3)
 			u |= UINT64_C(1) << KPF_KSM;
 	}
 	if (!(pi->bits & LINUX_PAGE_TAIL))

@@ -71,6 +71,17 @@ struct vms_error *linux_list_for_each(const struct linux_mem *mem, const struct 
 	return walk(mem, head, first, l->list_next, true, max, fn, arg);
 }
 
+struct vms_error *linux_list_for_each_reverse(const struct linux_mem *mem,
+					      const struct linux_walk_layout *l, uint64_t head,
+					      uint64_t max, linux_list_fn *fn, void *arg)
+{
+	uint64_t last;
+	struct vms_error *err = linux_mem_u64(mem, head + l->list_prev, &last);
+	if (err)
+		return vms_error_wrap(err, "list at 0x%" PRIx64, head);
+	return walk(mem, head, last, l->list_prev, true, max, fn, arg);
+}
+
 static struct vms_error *count_one(void *arg, uint64_t node)
 {
 	(void)node;

@@ -3,3 +3,6 @@ src_libvmsift_a_SOURCES += \
 	src/linux/kernel.c src/linux/kernel.h \
 	src/linux/page.c src/linux/page.h \
 	src/linux/sysinfo.c src/linux/sysinfo.h
+include src/linux/memmap.mk
+include src/linux/rmap.mk
+include src/linux/report.mk

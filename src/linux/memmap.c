@@ -330,11 +330,45 @@ struct vms_error *linux_memmap_decode_one(struct vms_program *prog, const struct
 	return NULL;
 }
 
+struct vms_error *linux_mapping_file(struct vms_program *prog, const struct linux_page_layout *l,
+				     uint64_t mapping, uint64_t *inode_ret, uint64_t *ino_ret,
+				     char **name_ret)
+{
+	if (l->off_as_host < 0 || l->off_inode_dentry < 0 || l->off_dentry_alias < 0 ||
+	    l->off_dentry_name < 0 || l->off_inode_ino < 0)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "no address_space/inode/dentry layout");
+	uint64_t inode, ino, first;
+	struct vms_error *err = program_read_u64(prog, mapping + (uint64_t)l->off_as_host, &inode);
+	if (!err && !inode)
+		err = vms_error_addr(VMS_ERR_CORRUPT, mapping, "address_space 0x%" PRIx64 " has no host", mapping);
+	if (!err)
+		err = program_read_u64(prog, inode + (uint64_t)l->off_inode_ino, &ino);
+	if (!err)
+		err = program_read_u64(prog, inode + (uint64_t)l->off_inode_dentry, &first);
+	if (err)
+		return vms_error_wrap(err, "reading the host inode of address_space 0x%" PRIx64, mapping);
+	char *name = NULL;
+	if (first) {
+		// i_dentry is an hlist of dentries linked through d_u.d_alias
+		uint64_t dentry = first - (uint64_t)l->off_dentry_alias, p;
+		err = program_read_u64(prog, dentry + (uint64_t)l->off_dentry_name, &p);
+		if (!err)
+			err = program_read_string(prog, p, 256, &name);
+		if (err)
+			return vms_error_wrap(err, "reading the dentry of inode 0x%" PRIx64, inode);
+	}
+	*inode_ret = inode;
+	*ino_ret = ino;
+	*name_ret = name;
+	return NULL;
+}
+
 /* ---- the parallel walk ---- */
 
 struct chunk {
 	uint64_t start, n;       // PFNs
-	uint64_t map_base;       // 0 for a hole
+	uint64_t map_base;
+	bool hole;               // no struct pages: counted, not read
 };
 
 struct walk_shared {
@@ -421,7 +455,7 @@ static void *worker_main(void *arg)
 
 		const struct chunk *c = &sh->chunks[ci];
 		uint64_t *cnt = sh->counts[ci];
-		if (c->map_base || c->n) {
+		if (!c->hole) {
 			if (c->n > cap) {
 				free(buf);
 				free(ok);
@@ -507,7 +541,7 @@ static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t star
 				stop = r->end_pfn;
 			if (stop > end)
 				stop = end;
-			c = (struct chunk){ pfn, stop - pfn, r->map_base };
+			c = (struct chunk){ pfn, stop - pfn, r->map_base, false };
 		} else {
 			// a hole up to the next range
 			uint64_t stop = end;
@@ -517,7 +551,7 @@ static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t star
 						stop = m->ranges[i].start_pfn;
 					break;
 				}
-			c = (struct chunk){ pfn, stop - pfn, 0 };
+			c = (struct chunk){ pfn, stop - pfn, 0, true };
 		}
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
@@ -549,10 +583,6 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 	struct vms_error *err = make_chunks(m, start, end, &sh.chunks, &sh.nr_chunks);
 	if (err)
 		return err;
-	// A chunk is a hole when its map_base is 0 and it is not in a range.
-	for (size_t i = 0; i < sh.nr_chunks; i++)
-		if (!linux_memmap_find(m, sh.chunks[i].start))
-			sh.chunks[i].map_base = 0;
 	unsigned nthreads = linux_memmap_walk_threads(w);
 	sh.window = 4 * nthreads;
 	sh.results = calloc(sh.nr_chunks, sizeof(*sh.results));
@@ -564,12 +594,9 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 		goto out_free;
 	}
 	// Holes are counted here; workers skip them.
-	for (size_t i = 0; i < sh.nr_chunks; i++) {
-		if (!linux_memmap_find(m, sh.chunks[i].start)) {
+	for (size_t i = 0; i < sh.nr_chunks; i++)
+		if (sh.chunks[i].hole)
 			sh.counts[i][LINUX_UNKNOWN_HOLE] = sh.chunks[i].n;
-			sh.chunks[i].n = 0;
-		}
-	}
 	pthread_mutex_init(&sh.lock, NULL);
 	pthread_cond_init(&sh.cond, NULL);
 	unsigned started = 0;
@@ -614,7 +641,7 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 			w->unknown[r] += sh.counts[i][r];
 		w->pages_decoded += sh.counts[i][LINUX_UNKNOWN_NR];
 		w->pages_partial += sh.counts[i][LINUX_UNKNOWN_NR + 1];
-		w->pfns_covered = sh.chunks[i].start + (sh.chunks[i].n ? sh.chunks[i].n : sh.counts[i][LINUX_UNKNOWN_HOLE]) - start;
+		w->pfns_covered = sh.chunks[i].start + sh.chunks[i].n - start;
 		if (w->deliver)
 			w->deliver(w->arg, sh.results[i]);
 		sh.results[i] = NULL;
@@ -658,9 +685,8 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 			vms_error_destroy(wk[i].err);
 		program_destroy(wk[i].prog);
 	}
-	// Results of chunks never delivered (stop, error) go to deliver(NULL
-	// arg)?  No: the caller's chunk results are freed by delivering them
-	// only when not stopped; hand them over anyway so nothing leaks.
+	// Results of chunks never delivered in order (stop, error) are handed
+	// over with w->stopped set, for the caller to free without output.
 	for (size_t i = 0; i < sh.nr_chunks; i++)
 		if (sh.results[i] && w->deliver) {
 			bool was_stopped = w->stopped;

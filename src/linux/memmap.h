@@ -66,6 +66,13 @@ const struct linux_memmap_range *linux_memmap_find(const struct linux_memmap *m,
 struct vms_error *linux_memmap_decode_one(struct vms_program *prog, const struct linux_memmap *m,
 					  uint64_t pfn, struct linux_page_info *ret);
 
+/* For a file page's address_space @mapping: the host inode, its number and
+ * the name of one of its dentries (*name_ret malloc'd, NULL when the inode
+ * has no dentry).  Fails when the chain cannot be read. */
+struct vms_error *linux_mapping_file(struct vms_program *prog, const struct linux_page_layout *l,
+				     uint64_t mapping, uint64_t *inode_ret, uint64_t *ino_ret,
+				     char **name_ret);
+
 struct linux_memmap_walk {
 	uint64_t start_pfn, end_pfn;   // end 0: the whole map (m->end_pfn)
 	unsigned nthreads;             // 0: one per online CPU
@@ -75,7 +82,8 @@ struct linux_memmap_walk {
 	void (*page)(void *wstate, const struct linux_page_info *pi);
 	/* Called on a worker when a chunk is finished; the returned result
 	 * (may be NULL) is handed to deliver() on the calling thread, in PFN
-	 * order. */
+	 * order.  After a stop or an error, results not delivered in order are
+	 * still handed to deliver() with w->stopped set, to be freed. */
 	void *(*chunk_done)(void *wstate);
 	void (*deliver)(void *arg, void *result);
 	void *arg;

@@ -250,6 +250,7 @@ static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct st
 	uint64_t mnt = vfsmnt - l->mnt_mnt;
 	char *parts[256];
 	size_t n = 0;
+	bool deleted = false;
 	for (unsigned guard = 0; guard < 4096 && n < 256; guard++) {
 		uint64_t root = 0, parent = 0;
 		if (l->has_paths && (err = linux_mem_u64(&vm->mem, vfsmnt + l->vfsmnt_root, &root)))
@@ -268,11 +269,26 @@ static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct st
 		}
 		if ((err = linux_mem_u64(&vm->mem, dentry + l->d_parent, &parent)))
 			break;
+		char name[256];
+		if (parent == dentry && dentry != root && n == 0) {
+			// A pseudo file (shmem_file_setup(): "dev/zero",
+			// "anon_hugepage"): simple_dname() shows "/NAME (deleted)".
+			if (!(err = dentry_name(vm, dentry, name, sizeof(name)))) {
+				parts[n++] = strdup(name);
+				deleted = true;
+			}
+			break;
+		}
 		if (parent == dentry)
 			break;
-		char name[256];
 		if ((err = dentry_name(vm, dentry, name, sizeof(name))))
 			break;
+		if (n == 0) {
+			// d_unlinked(): an unhashed dentry of a removed file.
+			uint64_t pprev = 1;
+			if (!linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev) && !pprev)
+				deleted = true;
+		}
 		parts[n++] = strdup(name);
 		dentry = parent;
 	}
@@ -283,6 +299,8 @@ static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct st
 	}
 	if (!n && !err)
 		strbuf_addch(out, '/');
+	if (deleted)
+		strbuf_addstr(out, " (deleted)");
 	return err;
 }
 

@@ -233,7 +233,9 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	l->off_large_mapcount = l->off_nr_pages_mapped = l->off_cmp_dtor = -1;
 	if (folio) {
 		l->off_cmp_order = offset_or(prog, "struct folio", "_folio_order", -1);
-		// 6.6+: the order is the low byte of _flags_1 (folio_order()).
+		// Without _folio_order (6.6+, commit ebc1baf5c9b4 "mm: free up a
+		// word in the first tail page") the order is the low byte of
+		// _flags_1 (folio_order()).
 		l->off_flags_1 = offset_or(prog, "struct folio", "_flags_1", -1);
 		l->off_cmp_nr = offset_or(prog, "struct folio", "_folio_nr_pages", -1);
 		l->off_cmp_mapcount = offset_or(prog, "struct folio", "_entire_mapcount", -1);
@@ -245,8 +247,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	}
 	int64_t ps = (int64_t)l->page_size;
 	int64_t o;
-	if (l->off_cmp_order < 0 && l->off_flags_1 < 0 &&
-	    (o = offset_or(prog, "struct page", "compound_order", -1)) >= 0)
+	if (l->off_cmp_order < 0 && (o = offset_or(prog, "struct page", "compound_order", -1)) >= 0)
 		l->off_cmp_order = ps + o;
 	if (l->off_cmp_nr < 0 && (o = offset_or(prog, "struct page", "compound_nr", -1)) >= 0)
 		l->off_cmp_nr = ps + o;

@@ -46,6 +46,7 @@ struct collect {
 	struct linux_vm *vm;
 	struct linux_task *tasks;
 	size_t nr, cap;
+	bool reverse;
 };
 
 static struct vms_error *add_task(struct collect *c, uint64_t addr)
@@ -81,6 +82,10 @@ static struct vms_error *leader_cb(void *arg, uint64_t node)
 	struct collect *c = arg;
 	struct linux_vm *vm = c->vm;
 	uint64_t addr = node - vm->l.t_tasks;
+	if (c->reverse)
+		for (size_t i = 0; i < c->nr; i++)
+			if (c->tasks[i].addr == addr)
+				return &linux_walk_stop;  // met the forward part
 	struct vms_error *err = add_task(c, addr);
 	if (err)
 		return err;
@@ -110,7 +115,7 @@ static const struct linux_task *by_addr(const struct linux_task *sorted, size_t 
 static void read_tasks(struct linux_vm *vm)
 {
 	struct collect c = {.vm = vm};
-	uint64_t init_task;
+	uint64_t init_task = 0;
 	struct vms_type *t;
 	struct vms_error *err = program_variable(vm->prog, "init_task", &t, &init_task);
 	if (!err)
@@ -118,6 +123,20 @@ static void read_tasks(struct linux_vm *vm)
 	if (!err)
 		err = linux_list_for_each(&vm->mem, &vm->walk, init_task + vm->l.t_tasks, 1u << 22,
 					  leader_cb, &c);
+	if (err && init_task) {
+		// The forward chain is broken (a task_struct the dump does not
+		// hold): recover the rest of the list from its tail, backwards,
+		// until a task already read.
+		size_t forward = c.nr;
+		c.reverse = true;
+		struct vms_error *e2 = linux_list_for_each_reverse(&vm->mem, &vm->walk,
+								   init_task + vm->l.t_tasks, 1u << 22,
+								   leader_cb, &c);
+		if (e2 && e2 != &linux_walk_stop)
+			vms_error_destroy(e2);
+		if (c.nr > forward)
+			err = vms_error_wrap(err, "%zu tasks recovered walking backwards", c.nr - forward);
+	}
 	if (err)
 		vm->tasks_err = vms_error_wrap(err, "reading the task list");
 	// Parent pids: look the parent up by address.
@@ -156,8 +175,8 @@ const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm)
 
 struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret)
 {
-	const struct linux_task *tasks;
-	size_t n;
+	const struct linux_task *tasks = NULL;
+	size_t n = 0;
 	struct vms_error *err = linux_vm_tasks(vm, &tasks, &n);
 	if (err)
 		return err;

@@ -148,6 +148,7 @@ static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout 
 	OFF(i_ino, "struct inode", "i_ino");
 	OFF(d_name, "struct dentry", "d_name");
 	OFF(d_parent, "struct dentry", "d_parent");
+	OFF(d_hash_pprev, "struct dentry", "d_hash.pprev");
 	OFF(qstr_name, "struct qstr", "name");
 	l->has_paths = has(prog, "struct mount", "mnt_mountpoint");
 	if (l->has_paths) {
@@ -175,17 +176,15 @@ static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout 
 			return err;
 	}
 
-	struct program_symbol sym;
-	if (!(err = program_symbol(prog, "special_mapping_vmops", &sym)))
-		l->special_vmops = sym.address;
-	vms_error_destroy(err);
-	if (!(err = program_symbol(prog, "legacy_special_mapping_vmops", &sym)))
-		l->legacy_special_vmops = sym.address;
+	// special_mapping_vmops is a static variable: its DWARF location is
+	// enough (no symbol table load, which costs tens of ms).
+	struct vms_type *t;
+	if ((err = program_variable(prog, "special_mapping_vmops", &t, &l->special_vmops)))
+		l->special_vmops = 0;
 	vms_error_destroy(err);
 	if (has(prog, "struct vm_special_mapping", "name"))
 		OFF(vsm_name, "struct vm_special_mapping", "name");
 
-	struct vms_type *t;
 	if ((err = program_variable(prog, "__per_cpu_offset", &t, &l->per_cpu_offset))) {
 		vms_error_destroy(err);
 		l->per_cpu_offset = 0;

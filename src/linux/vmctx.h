@@ -44,7 +44,7 @@ struct linux_vm_layout {
 	bool has_degree, has_children;
 	uint64_t avc_vma, avc_anon_vma, avc_rb, avc_last, avc_same_vma;
 	// file, address_space, inode, dentry, mount
-	uint64_t f_mapping, f_inode, f_dentry, f_vfsmnt, as_i_mmap, as_host, i_ino, d_name, d_parent,
+	uint64_t f_mapping, f_inode, f_dentry, f_vfsmnt, as_i_mmap, as_host, i_ino, d_name, d_parent, d_hash_pprev,
 		qstr_name, mnt_mnt, mnt_parent, mnt_mountpoint, vfsmnt_root;
 	bool has_paths;
 	// KSM (mm/ksm.c, types renamed with a ksm_ prefix in v6.3)
@@ -52,7 +52,7 @@ struct linux_vm_layout {
 	uint64_t sn_hlist, sn_kpfn, sn_hlist_len, sn_hlist_dup, ri_anon_vma, ri_mm, ri_address,
 		ri_hlist;
 	// special mappings ([vdso], [vvar])
-	uint64_t special_vmops, legacy_special_vmops, vsm_name;
+	uint64_t special_vmops, vsm_name;
 	// per-CPU data
 	uint64_t per_cpu_offset;     // address of __per_cpu_offset[]
 	unsigned nr_cpu_ids;

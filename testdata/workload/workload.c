@@ -1147,7 +1147,13 @@ int main(int argc, char **argv)
 	    ctl->pid[0], ctl->pid[1], ctl->pid[2], ctl->pid[3], ctl->pid[4]);
 	gt_write("guest.env", rowbuf, rowlen);
 
-	// The snapshot of every PFN, into the buffers touched at start.
+	// The snapshot of every PFN, into the buffers touched at start.  The
+	// children forked since then share those pages copy-on-write: write
+	// them once more now, so the snapshot's own writes allocate no page
+	// (a page allocated mid-snapshot would show free in the snapshot and
+	// anonymous in the dump).
+	memset(kpf_snap, 0, npfn * sizeof(kpf_snap[0]));
+	memset(kpc_snap, 0, npfn * sizeof(kpc_snap[0]));
 	size_t n1 = read_page_array("/proc/kpageflags", kpf_snap);
 	size_t n2 = read_page_array("/proc/kpagecount", kpc_snap);
 	if (n1 != npfn || n2 != npfn)

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/* rmap: who maps this page, by the kernel's own reverse map */
+#include "cli/cli.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "linux/page.h"
+#include "linux/rmap.h"
+#include "linux/task.h"
+
+static const char *level_name(enum linux_pt_level l)
+{
+	switch (l) {
+	case LINUX_PT_PTE:
+		return "pte";
+	case LINUX_PT_PMD:
+		return "pmd";
+	case LINUX_PT_PUD:
+		return "pud";
+	default:
+		return "none";
+	}
+}
+
+/* One row per (process, mapping); an mm without a task gives one row
+ * with pid -1. */
+static void add_mappings(struct linux_vm *vm, const struct linux_rmap_result *r, struct vms_value *arr,
+			 bool brief)
+{
+	for (size_t i = 0; i < r->nr_hits; i++) {
+		const struct linux_rmap_hit *h = &r->hits[i];
+		if (brief && !h->confirmed)
+			continue;
+		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
+		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
+			struct vms_value *m = value_push(arr, value_object());
+			value_set_int(m, "pid", o->nr ? o->procs[j]->tgid : -1);
+			if (brief) {
+				value_set_hex(m, "vaddr", h->vaddr);
+				continue;
+			}
+			value_set_str(m, "comm", o->nr ? o->procs[j]->comm : "");
+			if (o->nr && o->procs[j]->exiting)
+				value_set_bool(m, "exiting", true);
+			value_set_hex(m, "mm", h->mm);
+			value_set_hex(m, "vma", h->vma.addr);
+			value_set_hex(m, "vm_start", h->vma.start);
+			value_set_hex(m, "vm_end", h->vma.end);
+			value_set_hex(m, "vm_flags", h->vma.flags);
+			value_set_hex(m, "vaddr", h->vaddr);
+			value_set_hex(m, "via", h->via);
+			value_set_str(m, "map", level_name(h->pt.level));
+			value_set_hex(m, "entry", h->pt.entry);
+			value_set_bool(m, "confirmed", h->confirmed);
+			if (h->error)
+				value_set_str(m, "error", h->error);
+			else if (!h->confirmed)
+				value_set_str(m, "why", !h->pt.present ? "not present in the page table"
+									 : "the page table maps another page");
+		}
+	}
+}
+
+static const char *kind_name(int kind)
+{
+	return linux_mapping_kind_name((unsigned)kind);
+}
+
+static struct vms_value *result_value(struct linux_vm *vm, const struct linux_rmap_result *r)
+{
+	struct vms_value *v = value_object();
+	const struct linux_page_info *pi = &r->page;
+	value_set_hex(v, "pfn", r->pfn);
+	value_set_hex(v, "page", pi->page);
+	value_set_str(v, "kind", kind_name(r->kind));
+	value_set_hex(v, "mapping", pi->mapping);
+	if (pi->head_pfn != pi->pfn || (pi->bits & LINUX_PAGE_HEAD)) {
+		value_set_hex(v, "head_pfn", pi->head_pfn);
+		value_set_uint(v, "order", pi->order);
+	}
+	if (pi->bits & LINUX_PAGE_THP)
+		value_set_bool(v, "thp", true);
+	if (pi->bits & LINUX_PAGE_HUGETLB)
+		value_set_bool(v, "hugetlb", true);
+	if (r->anon_vma) {
+		value_set_hex(v, "anon_vma", r->anon_vma);
+		value_set_hex(v, "anon_vma_root", r->anon_vma_root);
+	}
+	if (r->address_space)
+		value_set_hex(v, "address_space", r->address_space);
+	if (r->stable_node)
+		value_set_hex(v, "stable_node", r->stable_node);
+	if (r->kind != LINUX_MAPPING_KSM && (r->anon_vma || r->address_space)) {
+		value_set_hex(v, "index", r->head_index);
+		value_set_hex(v, "pgoff", r->pgoff);
+	}
+	add_mappings(vm, r, value_set(v, "mappings", value_array()), false);
+	value_set_uint(v, "candidates", r->candidates);
+	value_set_uint(v, "confirmed", r->confirmed);
+	value_set_int(v, "mapcount", pi->mapcount);
+	if (r->note)
+		value_set_str(v, "note", r->note);
+	if (r->nr_errors) {
+		struct vms_value *e = value_set(v, "errors", value_array());
+		for (size_t i = 0; i < r->nr_errors; i++)
+			value_push(e, value_string(r->errors[i]));
+	}
+	if ((int64_t)r->confirmed != pi->mapcount)
+		value_set_str(v, "warning",
+			      r->nr_errors ? "confirmed mappings differ from the mapcount (walk incomplete)"
+					   : "confirmed mappings differ from the page's mapcount");
+	return v;
+}
+
+static void rmap_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+{
+	(void)ctx;
+	strbuf_addf(out, "PFN: 0x%" PRIx64 "  PAGE: %" PRIx64 "  %s", value_get(v, "pfn")->u,
+		    value_get(v, "page")->u, value_get(v, "kind")->s);
+	const struct vms_value *x;
+	if ((x = value_get(v, "anon_vma")))
+		strbuf_addf(out, "  ANON_VMA: %" PRIx64 " (root %" PRIx64 ")", x->u,
+			    value_get(v, "anon_vma_root")->u);
+	if ((x = value_get(v, "address_space")))
+		strbuf_addf(out, "  MAPPING: %" PRIx64, x->u);
+	if ((x = value_get(v, "stable_node")))
+		strbuf_addf(out, "  STABLE_NODE: %" PRIx64, x->u);
+	if ((x = value_get(v, "pgoff")))
+		strbuf_addf(out, "  PGOFF: 0x%" PRIx64, x->u);
+	strbuf_addch(out, '\n');
+	if ((x = value_get(v, "head_pfn")))
+		strbuf_addf(out, "FOLIO: head pfn 0x%" PRIx64 ", order %" PRIu64 "%s%s\n", x->u,
+			    value_get(v, "order")->u, value_get(v, "thp") ? ", THP" : "",
+			    value_get(v, "hugetlb") ? ", hugetlb" : "");
+	const struct vms_value *maps = value_get(v, "mappings");
+	if (maps->array.len)
+		strbuf_addf(out, "%7s %-16s %16s %25s %8s %16s %4s %16s %s\n", "PID", "COMM", "MM",
+			    "VMA RANGE", "FLAGS", "VADDR", "MAP", "ENTRY", "CONFIRMED");
+	for (size_t i = 0; i < maps->array.len; i++) {
+		const struct vms_value *m = maps->array.items[i];
+		char range[64];
+		snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, value_get(m, "vm_start")->u,
+			 value_get(m, "vm_end")->u);
+		const struct vms_value *err = value_get(m, "error");
+		strbuf_addf(out, "%7" PRId64 " %-16s %16" PRIx64 " %25s %8" PRIx64 " %16" PRIx64 " %4s %16" PRIx64
+			    " %s\n",
+			    value_get(m, "pid")->i, value_get(m, "comm")->s, value_get(m, "mm")->u, range,
+			    value_get(m, "vm_flags")->u, value_get(m, "vaddr")->u, value_get(m, "map")->s,
+			    value_get(m, "entry")->u,
+			    err ? err->s : value_get(m, "confirmed")->b ? "yes" : "no");
+	}
+	strbuf_addf(out, "candidates: %" PRIu64 "  confirmed: %" PRIu64 "  mapcount: %" PRId64 "\n",
+		    value_get(v, "candidates")->u, value_get(v, "confirmed")->u, value_get(v, "mapcount")->i);
+	if ((x = value_get(v, "note")))
+		strbuf_addf(out, "note: %s\n", x->s);
+	if ((x = value_get(v, "errors")))
+		for (size_t i = 0; i < x->array.len; i++)
+			strbuf_addf(out, "error: %s\n", x->array.items[i]->s);
+	if ((x = value_get(v, "warning")))
+		strbuf_addf(out, "WARNING: %s\n", x->s);
+}
+
+/* ---- --all ---- */
+
+struct all_ctx {
+	struct cli_ctx *ctx;
+	struct linux_rmap *rm;
+	uint64_t shared_by[65];  // pages mapped by N processes (64: 64 or more)
+	uint64_t pages, confirmed_pages, mismatches, with_errors, mappings;
+	bool summary_only;
+};
+
+static void all_row_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+{
+	(void)ctx;
+	strbuf_addf(out, "%" PRIx64 " %s mapcount=%" PRId64 " confirmed=%" PRIu64, value_get(v, "pfn")->u,
+		    value_get(v, "kind")->s, value_get(v, "mapcount")->i, value_get(v, "confirmed")->u);
+	const struct vms_value *m = value_get(v, "mappings");
+	for (size_t i = 0; i < m->array.len; i++)
+		strbuf_addf(out, " %" PRId64 ":%" PRIx64, value_get(m->array.items[i], "pid")->i,
+			    value_get(m->array.items[i], "vaddr")->u);
+	const struct vms_value *e = value_get(v, "error");
+	if (e)
+		strbuf_addf(out, " error: %s", e->s);
+	strbuf_addch(out, '\n');
+}
+
+static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
+{
+	struct all_ctx *a = arg;
+	a->pages++;
+	if (r->confirmed)
+		a->confirmed_pages++;
+	if ((int64_t)r->confirmed != r->page.mapcount)
+		a->mismatches++;
+	if (r->nr_errors)
+		a->with_errors++;
+	a->mappings += r->confirmed;
+	// processes mapping the page
+	size_t procs = 0;
+	struct linux_vm *vm = a->rm->vm;
+	for (size_t i = 0; i < r->nr_hits; i++)
+		if (r->hits[i].confirmed) {
+			size_t n = linux_mm_owners(vm, r->hits[i].mm)->nr;
+			procs += n ? n : 1;
+		}
+	a->shared_by[procs < 64 ? procs : 64]++;
+	if (a->summary_only)
+		return NULL;
+	struct vms_value *v = value_object();
+	value_set_hex(v, "pfn", r->pfn);
+	value_set_str(v, "kind", kind_name(r->kind));
+	value_set_int(v, "mapcount", r->page.mapcount);
+	value_set_uint(v, "candidates", r->candidates);
+	value_set_uint(v, "confirmed", r->confirmed);
+	add_mappings(vm, r, value_set(v, "mappings", value_array()), true);
+	if (r->nr_errors)
+		value_set_str(v, "error", r->errors[0]);
+	cli_emit_record(a->ctx, v, all_row_text);
+	return NULL;
+}
+
+static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+{
+	(void)ctx;
+	const struct vms_value *s = value_get(v, "summary");
+	strbuf_addf(out, "pages: %" PRIu64 "  confirmed mappings: %" PRIu64
+		    "  pages whose confirmed count differs from mapcount: %" PRIu64
+		    "  pages with walk errors: %" PRIu64 "\n",
+		    value_get(s, "pages")->u, value_get(s, "mappings")->u, value_get(s, "mismatches")->u,
+		    value_get(s, "with_errors")->u);
+	strbuf_addf(out, "time: %.3f s  (%.0f pages/s)\n", value_get(s, "seconds")->d,
+		    value_get(s, "pages_per_second")->d);
+	const struct vms_value *sb = value_get(s, "shared_by");
+	strbuf_addstr(out, "processes  pages\n");
+	for (size_t i = 0; i < sb->object.len; i++)
+		strbuf_addf(out, "%9s  %" PRIu64 "\n", sb->object.pairs[i].key, sb->object.pairs[i].value->u);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds, bool summary_only)
+{
+	struct all_ctx a = {.ctx = ctx, .rm = rm, .summary_only = summary_only};
+	uint64_t n;
+	double t0 = now();
+	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, &n);
+	double dt = now() - t0;
+	if (err)
+		return err;
+	struct vms_value *v = value_object();
+	struct vms_value *s = value_set(v, "summary", value_object());
+	value_set_uint(s, "pages", a.pages);
+	value_set_uint(s, "pages_confirmed", a.confirmed_pages);
+	value_set_uint(s, "mappings", a.mappings);
+	value_set_uint(s, "mismatches", a.mismatches);
+	value_set_uint(s, "with_errors", a.with_errors);
+	value_set(s, "seconds", value_double(dt));
+	value_set(s, "pages_per_second", value_double(dt > 0 ? a.pages / dt : 0));
+	struct vms_value *sb = value_set(s, "shared_by", value_object());
+	for (int i = 0; i <= 64; i++)
+		if (a.shared_by[i]) {
+			char key[16];
+			snprintf(key, sizeof(key), i == 64 ? "%d+" : "%d", i);
+			value_set_uint(sb, key, a.shared_by[i]);
+		}
+	if (a.mismatches)
+		ctx->partial = ctx->partial;  // disagreements are data, not failures
+	cli_emit_record(ctx, v, summary_text);
+	return NULL;
+}
+
+static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct vms_error *err;
+	bool all = false, summary_only = false;
+	unsigned kinds = 0;
+	const char *pfn_arg = NULL, *addr_arg = NULL, *paddr_arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--all") == 0)
+			all = true;
+		else if (strcmp(argv[i], "--anon") == 0)
+			kinds |= LINUX_RMAP_ANON;
+		else if (strcmp(argv[i], "--file") == 0)
+			kinds |= LINUX_RMAP_FILE;
+		else if (strcmp(argv[i], "--ksm") == 0)
+			kinds |= LINUX_RMAP_KSM;
+		else if (strcmp(argv[i], "--summary") == 0)
+			summary_only = true;
+		else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
+			addr_arg = argv[++i];
+		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+			paddr_arg = argv[++i];
+		else if (argv[i][0] != '-' && !pfn_arg)
+			pfn_arg = argv[i];
+		else
+			return vms_error_create(VMS_ERR_INVALID, "usage: rmap PFN | -a ADDR | -p PADDR | "
+								 "--all [--anon|--file|--ksm] [--summary]");
+	}
+	if (all == !!(pfn_arg || addr_arg || paddr_arg) || (pfn_arg && (addr_arg || paddr_arg)))
+		return vms_error_create(VMS_ERR_INVALID, "usage: rmap PFN | -a ADDR | -p PADDR | "
+							 "--all [--anon|--file|--ksm] [--summary]");
+	struct linux_rmap *rm;
+	if ((err = linux_rmap_create(ctx->prog, &rm)))
+		return err;
+	if (all) {
+		err = rmap_all(ctx, rm, kinds ? kinds : LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM,
+			       summary_only);
+		linux_rmap_destroy(rm);
+		return err;
+	}
+	uint64_t pfn = 0;
+	if (pfn_arg) {
+		err = cli_parse_u64(ctx, pfn_arg, false, false, &pfn);
+	} else if (paddr_arg) {
+		err = cli_parse_u64(ctx, paddr_arg, true, false, &pfn);
+		pfn >>= program_page_shift(ctx->prog);
+	} else {
+		// A struct page address names its own page; any other kernel
+		// address is translated.
+		uint64_t addr, paddr;
+		err = cli_parse_u64(ctx, addr_arg, true, true, &addr);
+		if (!err && (err = linux_page_to_pfn(ctx->prog, addr, &pfn)) == NULL &&
+		    pfn >= rm->memmap->end_pfn)
+			err = vms_error_create(VMS_ERR_INVALID, "not a struct page");
+		if (err) {
+			vms_error_destroy(err);
+			err = program_vtop(ctx->prog, addr, &paddr);
+			if (!err)
+				pfn = paddr >> program_page_shift(ctx->prog);
+		}
+	}
+	struct linux_rmap_result r;
+	if (!err)
+		err = linux_rmap_pfn(rm, pfn, &r);
+	if (err) {
+		linux_rmap_destroy(rm);
+		return err;
+	}
+	struct vms_value *v = result_value(rm->vm, &r);
+	if (r.nr_errors)
+		ctx->partial = true;
+	linux_rmap_result_deinit(&r);
+	linux_rmap_destroy(rm);
+	cli_emit(ctx, v, rmap_text);
+	return NULL;
+}
+
+const struct cli_command cli_cmd_rmap = {
+	.name = "rmap",
+	.usage = "PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm] [--summary]",
+	.summary = "reverse-map a page: every task, VMA and address that maps it",
+	.help = "Follows the kernel's reverse map (anon_vma interval tree, i_mmap, KSM stable\n"
+		"node) from the page, computes each candidate address like vma_address() and\n"
+		"confirms it in the mm's page tables (PTE or huge PMD).  Prints the candidate\n"
+		"count, the confirmed count and the page's mapcount, and warns when they differ.\n"
+		"-a takes a struct page address or a kernel virtual address, -p a physical one.\n"
+		"--all reverse-maps every mapped page (NDJSON rows pfn -> [(pid, vaddr)] with -j)\n"
+		"and ends with a summary of pages shared by N processes; --summary prints only it.",
+	.needs_program = true,
+	.run = cmd_rmap,
+};

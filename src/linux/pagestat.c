@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/pagestat.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A tiny open-addressing counter table: KPF word -> pages. */
+struct counter {
+	uint64_t *keys, *vals;
+	bool *used;
+	size_t mask, count;
+	bool oom;
+};
+
+static bool counter_grow(struct counter *c)
+{
+	size_t cap = c->mask ? 2 * (c->mask + 1) : 256;
+	uint64_t *k = calloc(cap, 8), *v = calloc(cap, 8);
+	bool *u = calloc(cap, 1);
+	if (!k || !v || !u) {
+		free(k);
+		free(v);
+		free(u);
+		c->oom = true;
+		return false;
+	}
+	for (size_t i = 0; c->mask && i <= c->mask; i++) {
+		if (!c->used[i])
+			continue;
+		size_t j = (size_t)(c->keys[i] * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+		while (u[j])
+			j = (j + 1) & (cap - 1);
+		u[j] = true;
+		k[j] = c->keys[i];
+		v[j] = c->vals[i];
+	}
+	free(c->keys);
+	free(c->vals);
+	free(c->used);
+	c->keys = k;
+	c->vals = v;
+	c->used = u;
+	c->mask = cap - 1;
+	return true;
+}
+
+static void counter_add(struct counter *c, uint64_t key, uint64_t n)
+{
+	if ((c->count + 1) * 2 > (c->mask ? c->mask + 1 : 0) && !counter_grow(c))
+		return;
+	size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & c->mask;
+	while (c->used[j] && c->keys[j] != key)
+		j = (j + 1) & c->mask;
+	if (!c->used[j]) {
+		c->used[j] = true;
+		c->keys[j] = key;
+		c->count++;
+	}
+	c->vals[j] += n;
+}
+
+static void counter_free(struct counter *c)
+{
+	free(c->keys);
+	free(c->vals);
+	free(c->used);
+}
+
+struct worker_state {
+	struct linux_pagestat st;
+	struct counter combos;
+};
+
+static void on_page(void *arg, const struct linux_page_info *pi)
+{
+	struct worker_state *ws = arg;
+	counter_add(&ws->combos, pi->kpf, 1);
+	ws->st.by_use[pi->use]++;
+	ws->st.by_zone[pi->zone & 7]++;
+	ws->st.by_node[pi->node < LINUX_PAGESTAT_MAX_NODES ? pi->node : LINUX_PAGESTAT_MAX_NODES - 1]++;
+	ws->st.by_mapping[pi->mapping_kind]++;
+	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
+	if (!(pi->bits & LINUX_PAGE_TAIL) && !free_tail)
+		ws->st.blocks_by_order[pi->order & 63]++;
+}
+
+static int by_pages_desc(const void *a, const void *b)
+{
+	const struct linux_pagestat_combo *x = a, *y = b;
+	if (x->pages != y->pages)
+		return x->pages < y->pages ? 1 : -1;
+	return x->kpf < y->kpf ? -1 : x->kpf > y->kpf;
+}
+
+struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
+				 uint64_t start_pfn, uint64_t end_pfn, unsigned nthreads,
+				 bool progress, struct linux_pagestat **ret)
+{
+	struct linux_memmap_walk w = {
+		.start_pfn = start_pfn, .end_pfn = end_pfn, .nthreads = nthreads,
+		.page = on_page, .progress = progress,
+	};
+	unsigned n = linux_memmap_walk_threads(&w);
+	w.nthreads = n;
+	struct worker_state *ws = calloc(n, sizeof(*ws));
+	void **states = calloc(n, sizeof(*states));
+	struct linux_pagestat *st = calloc(1, sizeof(*st));
+	if (!ws || !states || !st) {
+		free(ws);
+		free(states);
+		free(st);
+		return &vms_enomem;
+	}
+	for (unsigned i = 0; i < n; i++)
+		states[i] = &ws[i];
+	w.wstate = states;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct vms_error *err = linux_memmap_walk(prog, m, &w);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	struct counter all = { 0 };
+	for (unsigned i = 0; i < n && !err; i++) {
+		for (unsigned u = 0; u < LINUX_USE_NR; u++)
+			st->by_use[u] += ws[i].st.by_use[u];
+		for (unsigned z = 0; z < 8; z++)
+			st->by_zone[z] += ws[i].st.by_zone[z];
+		for (unsigned d = 0; d < LINUX_PAGESTAT_MAX_NODES; d++)
+			st->by_node[d] += ws[i].st.by_node[d];
+		for (unsigned k = 0; k < LINUX_MAPPING_NR; k++)
+			st->by_mapping[k] += ws[i].st.by_mapping[k];
+		for (unsigned o = 0; o < 64; o++)
+			st->blocks_by_order[o] += ws[i].st.blocks_by_order[o];
+		if (ws[i].combos.oom)
+			err = &vms_enomem;
+		for (size_t j = 0; ws[i].combos.mask && j <= ws[i].combos.mask; j++)
+			if (ws[i].combos.used[j])
+				counter_add(&all, ws[i].combos.keys[j], ws[i].combos.vals[j]);
+	}
+	for (unsigned i = 0; i < n; i++)
+		counter_free(&ws[i].combos);
+	free(ws);
+	free(states);
+	if (!err && all.oom)
+		err = &vms_enomem;
+	if (!err) {
+		st->combos = calloc(all.count ? all.count : 1, sizeof(*st->combos));
+		if (!st->combos)
+			err = &vms_enomem;
+	}
+	if (err) {
+		counter_free(&all);
+		linux_pagestat_destroy(st);
+		return err;
+	}
+	for (size_t j = 0; all.mask && j <= all.mask; j++)
+		if (all.used[j])
+			st->combos[st->nr_combos++] = (struct linux_pagestat_combo){ all.keys[j], all.vals[j] };
+	counter_free(&all);
+	qsort(st->combos, st->nr_combos, sizeof(*st->combos), by_pages_desc);
+	st->start_pfn = start_pfn;
+	st->end_pfn = end_pfn ? end_pfn : m->end_pfn;
+	st->pfns = w.pfns_covered;
+	st->decoded = w.pages_decoded;
+	st->partial = w.pages_partial;
+	memcpy(st->unknown, w.unknown, sizeof(st->unknown));
+	st->threads = n;
+	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	*ret = st;
+	return NULL;
+}
+
+void linux_pagestat_destroy(struct linux_pagestat *st)
+{
+	if (!st)
+		return;
+	free(st->combos);
+	free(st);
+}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "linux/rmap.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux/anon_vma.h"
+#include "linux/ksm.h"
+#include "linux/task.h"
+
+/* The VMAs of one anon_vma or address_space, cached for rmap --all. */
+struct rmap_vmas {
+	size_t nr, cap;
+	struct linux_vma *vmas;
+	uint64_t *via;
+	char *error;  // the walk stopped early
+};
+
+static void rmap_vmas_free(struct rmap_vmas *c)
+{
+	if (!c)
+		return;
+	free(c->vmas);
+	free(c->via);
+	free(c->error);
+	free(c);
+}
+
+struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret)
+{
+	struct linux_rmap *rm = calloc(1, sizeof(*rm));
+	if (!rm)
+		return &vms_enomem;
+	vms_u64map_init(&rm->cache);
+	vms_u64map_init(&rm->head_index);
+	struct vms_error *err = linux_vm_create(prog, &rm->vm);
+	if (!err)
+		err = linux_memmap_create(prog, &rm->memmap);
+	if (err) {
+		linux_rmap_destroy(rm);
+		return err;
+	}
+	*ret = rm;
+	return NULL;
+}
+
+void linux_rmap_destroy(struct linux_rmap *rm)
+{
+	if (!rm)
+		return;
+	for (size_t i = 0; rm->cache.slots && i <= rm->cache.mask; i++)
+		rmap_vmas_free(rm->cache.slots[i].value);
+	vms_u64map_deinit(&rm->cache);
+	vms_u64map_deinit(&rm->head_index);
+	linux_memmap_destroy(rm->memmap);
+	linux_vm_destroy(rm->vm);
+	free(rm);
+}
+
+void linux_rmap_result_deinit(struct linux_rmap_result *r)
+{
+	for (size_t i = 0; i < r->nr_hits; i++)
+		free(r->hits[i].error);
+	free(r->hits);
+	for (size_t i = 0; i < r->nr_errors; i++)
+		free(r->errors[i]);
+	free(r->errors);
+	memset(r, 0, sizeof(*r));
+}
+
+static void add_error(struct linux_rmap_result *r, struct vms_error *err)
+{
+	char **n = realloc(r->errors, (r->nr_errors + 1) * sizeof(*n));
+	if (n) {
+		r->errors = n;
+		r->errors[r->nr_errors++] = strdup(err->message ? err->message : "error");
+	}
+	vms_error_destroy(err);
+}
+
+static void add_hit(struct linux_rmap *rm, struct linux_rmap_result *r, const struct linux_vma *vma,
+		    uint64_t vaddr, uint64_t via)
+{
+	for (size_t i = 0; i < r->nr_hits; i++)
+		if (r->hits[i].vma.addr == vma->addr && r->hits[i].vaddr == vaddr)
+			return;  // KSM: found through two rmap_items
+	if (r->nr_hits == r->cap_hits) {
+		size_t cap = r->cap_hits ? 2 * r->cap_hits : 8;
+		struct linux_rmap_hit *n = realloc(r->hits, cap * sizeof(*n));
+		if (!n)
+			return;
+		r->hits = n;
+		r->cap_hits = cap;
+	}
+	struct linux_rmap_hit *h = &r->hits[r->nr_hits++];
+	memset(h, 0, sizeof(*h));
+	h->mm = vma->mm;
+	h->vma = *vma;
+	h->vaddr = vaddr;
+	h->via = via;
+	r->candidates++;
+	struct vms_error *err = linux_pgtable_lookup(rm->vm, vma->mm, vaddr, &h->pt);
+	if (err) {
+		h->error = strdup(err->message ? err->message : "error");
+		vms_error_destroy(err);
+		return;
+	}
+	h->confirmed = h->pt.present && h->pt.pfn == r->pfn;
+	if (h->confirmed)
+		r->confirmed++;
+}
+
+/* vma_address(): the page's address in @vma, or false if outside it. */
+static bool vma_address(struct linux_rmap *rm, const struct linux_vma *v, uint64_t pgoff, uint64_t *ret)
+{
+	uint64_t pages = (v->end - v->start) >> rm->vm->page_shift;
+	if (pgoff < v->pgoff || pgoff - v->pgoff >= pages)
+		return false;
+	*ret = v->start + ((pgoff - v->pgoff) << rm->vm->page_shift);
+	return true;
+}
+
+struct collect {
+	struct linux_rmap *rm;
+	struct linux_rmap_result *r;
+	struct rmap_vmas *cache;  // collecting into a cache instead
+	uint64_t item_address;    // KSM: the rmap_item's address
+	uint64_t item;
+};
+
+static struct vms_error *cache_add(struct rmap_vmas *c, const struct linux_vma *v, uint64_t via)
+{
+	if (c->nr == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 8;
+		struct linux_vma *nv = realloc(c->vmas, cap * sizeof(*nv));
+		if (!nv)
+			return &vms_enomem;
+		c->vmas = nv;
+		uint64_t *nw = realloc(c->via, cap * sizeof(*nw));
+		if (!nw)
+			return &vms_enomem;
+		c->via = nw;
+		c->cap = cap;
+	}
+	c->vmas[c->nr] = *v;
+	c->via[c->nr++] = via;
+	return NULL;
+}
+
+static struct vms_error *anon_cb(void *arg, uint64_t avc, const struct linux_vma *v)
+{
+	struct collect *c = arg;
+	if (c->cache)
+		return cache_add(c->cache, v, avc);
+	uint64_t vaddr;
+	if (vma_address(c->rm, v, c->r->pgoff, &vaddr))
+		add_hit(c->rm, c->r, v, vaddr, avc);
+	return NULL;
+}
+
+static struct vms_error *file_cb(void *arg, const struct linux_vma *v)
+{
+	return anon_cb(arg, v->addr, v);
+}
+
+/* The whole tree of @key, cached (rmap --all). */
+static struct rmap_vmas *cached_vmas(struct linux_rmap *rm, uint64_t key, bool anon)
+{
+	struct rmap_vmas *c = vms_u64map_get(&rm->cache, key);
+	if (c)
+		return c;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	struct collect col = {.rm = rm, .cache = c};
+	struct vms_error *err =
+		anon ? linux_anon_vma_for_each_avc(rm->vm, key, 0, UINT64_MAX, anon_cb, &col)
+		     : linux_mapping_for_each_vma(rm->vm, key, 0, UINT64_MAX, file_cb, &col);
+	if (err) {
+		c->error = strdup(err->message ? err->message : "error");
+		vms_error_destroy(err);
+	}
+	if (!vms_u64map_set(&rm->cache, key, c)) {
+		rmap_vmas_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void walk_tree(struct linux_rmap *rm, struct linux_rmap_result *r, uint64_t key, bool anon)
+{
+	if (rm->caching) {
+		struct rmap_vmas *c = cached_vmas(rm, key, anon);
+		if (!c) {
+			add_error(r, &vms_enomem);
+			return;
+		}
+		for (size_t i = 0; i < c->nr; i++) {
+			uint64_t vaddr;
+			if (vma_address(rm, &c->vmas[i], r->pgoff, &vaddr))
+				add_hit(rm, r, &c->vmas[i], vaddr, c->via[i]);
+		}
+		if (c->error)
+			add_error(r, vms_error_create(VMS_ERR_CORRUPT, "%s", c->error));
+		return;
+	}
+	struct collect col = {.rm = rm, .r = r};
+	struct vms_error *err =
+		anon ? linux_anon_vma_for_each_avc(rm->vm, key, r->pgoff, r->pgoff, anon_cb, &col)
+		     : linux_mapping_for_each_vma(rm->vm, key, r->pgoff, r->pgoff, file_cb, &col);
+	if (err)
+		add_error(r, err);
+}
+
+static struct vms_error *ksm_avc_cb(void *arg, uint64_t avc, const struct linux_vma *v)
+{
+	struct collect *c = arg;
+	(void)avc;
+	// rmap_walk_ksm(): every VMA of the item's anon_vma that contains the
+	// item's address (both of its passes together).
+	if (c->item_address >= v->start && c->item_address < v->end)
+		add_hit(c->rm, c->r, v, c->item_address, c->item);
+	return NULL;
+}
+
+static struct vms_error *ksm_item_cb(void *arg, const struct linux_rmap_item *it)
+{
+	struct collect *c = arg;
+	c->item_address = it->address;
+	c->item = it->addr;
+	struct vms_error *err =
+		linux_anon_vma_for_each_avc(c->rm->vm, it->anon_vma, 0, UINT64_MAX, ksm_avc_cb, c);
+	if (err)
+		add_error(c->r, vms_error_wrap(err, "rmap_item 0x%" PRIx64, it->addr));
+	return NULL;
+}
+
+static struct vms_error *head_index(struct linux_rmap *rm, const struct linux_page_info *pi, uint64_t *ret)
+{
+	if (pi->head_pfn == pi->pfn) {
+		*ret = pi->index;
+		return NULL;
+	}
+	void *v = vms_u64map_get(&rm->head_index, pi->head_pfn);
+	if (v) {
+		*ret = (uint64_t)(uintptr_t)v - 1;
+		return NULL;
+	}
+	struct linux_page_info head;
+	struct vms_error *err = linux_memmap_decode_one(rm->vm->prog, rm->memmap, pi->head_pfn, &head);
+	if (err)
+		return vms_error_wrap(err, "head page 0x%" PRIx64 " of pfn 0x%" PRIx64, pi->head_pfn, pi->pfn);
+	if (rm->caching)
+		vms_u64map_set(&rm->head_index, pi->head_pfn, (void *)(uintptr_t)(head.index + 1));
+	*ret = head.index;
+	return NULL;
+}
+
+struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+				  struct linux_rmap_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->pfn = pi->pfn;
+	r->page = *pi;
+	r->kind = pi->mapping_kind;
+	if (pi->bits & LINUX_PAGE_ZERO) {
+		r->note = "the shared zero page is mapped by special PTEs and has no reverse map";
+		return NULL;
+	}
+	uint64_t mapping = pi->mapping & ~3ULL;
+	if (r->kind != LINUX_MAPPING_ANON && r->kind != LINUX_MAPPING_FILE && r->kind != LINUX_MAPPING_KSM) {
+		r->note = "not a user page (no anon_vma, address_space or KSM node)";
+		return NULL;
+	}
+	if (!mapping) {
+		r->note = "no mapping";
+		return NULL;
+	}
+	if (r->kind != LINUX_MAPPING_KSM) {
+		struct vms_error *err = head_index(rm, pi, &r->head_index);
+		if (err) {
+			add_error(r, err);
+			return NULL;
+		}
+		uint64_t sub = pi->pfn - pi->head_pfn;
+		if ((pi->bits & LINUX_PAGE_HUGETLB) && !rm->hugetlb_probed) {
+			// Until v6.7 a hugetlb folio's index counted huge pages
+			// (hugetlb_basepage_index()); commit a08c7193e4f1
+			// "mm/filemap: remove hugetlb special casing in
+			// filemap.c" made it count base pages.  Probed only when
+			// a hugetlb page is met: it loads the symbol table.
+			struct program_symbol sym;
+			struct vms_error *e = program_symbol(rm->vm->prog, "hugetlb_basepage_index", &sym);
+			rm->hugetlb_index_in_huge_pages = !e;
+			rm->hugetlb_probed = true;
+			vms_error_destroy(e);
+		}
+		if ((pi->bits & LINUX_PAGE_HUGETLB) && rm->hugetlb_index_in_huge_pages)
+			r->pgoff = (r->head_index << pi->order) + sub;
+		else
+			r->pgoff = r->head_index + sub;
+	}
+	switch (r->kind) {
+	case LINUX_MAPPING_ANON: {
+		r->anon_vma = mapping;
+		struct linux_anon_vma av;
+		struct vms_error *err = linux_anon_vma_read(rm->vm, mapping, &av);
+		if (err) {
+			add_error(r, err);
+			return NULL;
+		}
+		r->anon_vma_root = av.root;
+		walk_tree(rm, r, mapping, true);
+		break;
+	}
+	case LINUX_MAPPING_FILE:
+		r->address_space = mapping;
+		walk_tree(rm, r, mapping, false);
+		break;
+	case LINUX_MAPPING_KSM: {
+		r->stable_node = mapping;
+		struct collect c = {.rm = rm, .r = r};
+		struct vms_error *err = linux_ksm_for_each_rmap_item(rm->vm, mapping, ksm_item_cb, &c);
+		if (err)
+			add_error(r, err);
+		break;
+	}
+	}
+	return NULL;
+}
+
+struct vms_error *linux_rmap_pfn(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret)
+{
+	struct linux_page_info pi;
+	struct vms_error *err = linux_memmap_decode_one(rm->vm->prog, rm->memmap, pfn, &pi);
+	if (err)
+		return err;
+	return linux_rmap_page(rm, &pi, ret);
+}
+
+/* --all: collect the mapped pages with the parallel mem_map walk. */
+struct page_vec {
+	size_t nr, cap;
+	struct linux_page_info *pages;
+};
+
+struct all_state {
+	unsigned kinds;
+	struct page_vec cur;
+};
+
+static bool wanted(unsigned kinds, const struct linux_page_info *pi)
+{
+	if (pi->mapcount <= 0 || (pi->bits & LINUX_PAGE_ZERO))
+		return false;
+	switch (pi->mapping_kind) {
+	case LINUX_MAPPING_ANON:
+		return kinds & LINUX_RMAP_ANON;
+	case LINUX_MAPPING_FILE:
+		return kinds & LINUX_RMAP_FILE;
+	case LINUX_MAPPING_KSM:
+		return kinds & LINUX_RMAP_KSM;
+	}
+	return false;
+}
+
+static void all_page(void *ws, const struct linux_page_info *pi)
+{
+	struct all_state *s = ws;
+	if (!wanted(s->kinds, pi))
+		return;
+	if (s->cur.nr == s->cur.cap) {
+		size_t cap = s->cur.cap ? 2 * s->cur.cap : 256;
+		struct linux_page_info *n = realloc(s->cur.pages, cap * sizeof(*n));
+		if (!n)
+			return;
+		s->cur.pages = n;
+		s->cur.cap = cap;
+	}
+	s->cur.pages[s->cur.nr++] = *pi;
+}
+
+static void *all_chunk_done(void *ws)
+{
+	struct all_state *s = ws;
+	struct page_vec *v = malloc(sizeof(*v));
+	if (!v)
+		return NULL;
+	*v = s->cur;
+	memset(&s->cur, 0, sizeof(s->cur));
+	return v;
+}
+
+struct all_deliver {
+	struct linux_rmap *rm;
+	struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r);
+	void *arg;
+	struct vms_error *err;
+	uint64_t nr;
+	bool stopped_by_walk;
+};
+
+static void all_deliver(void *arg, void *result)
+{
+	struct all_deliver *d = arg;
+	struct page_vec *v = result;
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->nr && !d->err; i++) {
+		struct linux_rmap_result r;
+		struct vms_error *err = linux_rmap_page(d->rm, &v->pages[i], &r);
+		if (!err) {
+			d->nr++;
+			err = d->fn(d->arg, &r);
+		}
+		linux_rmap_result_deinit(&r);
+		if (err)
+			d->err = err;
+		if (!d->err && (d->nr & 1023) == 0)
+			d->err = program_check_cancel();
+	}
+	free(v->pages);
+	free(v);
+}
+
+static bool all_stop(void *arg)
+{
+	return ((struct all_deliver *)arg)->err != NULL;
+}
+
+struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
+				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
+				 void *arg, uint64_t *nr_ret)
+{
+	struct all_deliver d = {.rm = rm, .fn = fn, .arg = arg};
+	struct linux_memmap_walk w = {
+		.page = all_page,
+		.chunk_done = all_chunk_done,
+		.deliver = all_deliver,
+		.arg = &d,
+		.stop = all_stop,
+	};
+	unsigned n = linux_memmap_walk_threads(&w);
+	struct all_state *states = calloc(n, sizeof(*states));
+	void **ws = calloc(n, sizeof(*ws));
+	if (!states || !ws) {
+		free(states);
+		free(ws);
+		return &vms_enomem;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		states[i].kinds = kinds;
+		ws[i] = &states[i];
+	}
+	w.nthreads = n;
+	w.wstate = ws;
+	rm->caching = true;
+	struct vms_error *err = linux_memmap_walk(rm->vm->prog, rm->memmap, &w);
+	rm->caching = false;
+	for (unsigned i = 0; i < n; i++)
+		free(states[i].cur.pages);
+	free(states);
+	free(ws);
+	if (!err)
+		err = d.err;
+	else
+		vms_error_destroy(d.err);
+	if (!err)
+		*nr_ret = d.nr;
+	return err;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Reverse mapping: from a page frame to every (mm, virtual address) that
+ * maps it, following the kernel's own reverse map as rmap_walk_anon(),
+ * rmap_walk_file() and rmap_walk_ksm() do (mm/rmap.c, mm/ksm.c), then
+ * proving each candidate in the mm's page tables.
+ *
+ *  - anonymous: page->mapping is an anon_vma; its interval tree of
+ *    anon_vma_chains is queried for the page's pgoff (the folio's index plus
+ *    the page's offset in the folio), vma_address() gives the address;
+ *  - file and shmem: the same query on mapping->i_mmap;
+ *  - KSM: the stable node's rmap_items, each naming an anon_vma whose VMAs
+ *    containing the item's address are the candidates.
+ *
+ * Errors met on one candidate (a corrupt avc, a page-table page missing
+ * from the dump) are recorded in the result and the walk goes on.
+ */
+#ifndef VMS_LINUX_RMAP_H
+#define VMS_LINUX_RMAP_H
+
+#include "base/hashmap.h"
+#include "linux/memmap.h"
+#include "linux/mm.h"
+#include "linux/pgtable.h"
+
+struct linux_rmap_hit {
+	uint64_t mm;
+	struct linux_vma vma;
+	uint64_t vaddr;
+	uint64_t via;                // avc, VMA (file) or rmap_item (KSM) that named it
+	struct linux_pt_entry pt;    // what the page table holds at vaddr
+	bool confirmed;              // pt maps this PFN
+	char *error;                 // why it could not be checked (malloc'd) or NULL
+};
+
+struct linux_rmap_result {
+	uint64_t pfn;
+	struct linux_page_info page;   // decoded page
+	uint64_t head_index;           // the folio's index
+	uint64_t pgoff;                // the page's pgoff (not for KSM)
+	uint64_t anon_vma, anon_vma_root, stable_node, address_space;
+	int kind;                      // enum linux_mapping_kind
+	size_t candidates, confirmed;
+	struct linux_rmap_hit *hits;
+	size_t nr_hits, cap_hits;
+	char **errors;                 // errors that cut a part of the walk short
+	size_t nr_errors;
+	const char *note;              // e.g. why a page has no reverse map (static)
+};
+
+/* The rmap context: a struct linux_vm plus the memory map and, for
+ * linux_rmap_all(), caches per anon_vma and address_space. */
+struct linux_rmap {
+	struct linux_vm *vm;
+	struct linux_memmap *memmap;
+	bool caching;                  // cache interval trees (rmap --all)
+	struct vms_u64map cache;       // anon_vma / address_space -> struct rmap_vmas *
+	struct vms_u64map head_index;  // head pfn -> index + 1 (--all)
+	bool hugetlb_probed, hugetlb_index_in_huge_pages;
+};
+
+struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret);
+void linux_rmap_destroy(struct linux_rmap *rm);
+
+/* Reverse-map the page @pfn into *ret (caller-allocated; free its contents
+ * with linux_rmap_result_deinit()).  Fails only when the page itself cannot
+ * be read or decoded; everything else is recorded in *ret. */
+struct vms_error *linux_rmap_pfn(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
+
+/* As linux_rmap_pfn() for an already decoded page. */
+struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+				  struct linux_rmap_result *ret);
+
+void linux_rmap_result_deinit(struct linux_rmap_result *r);
+
+/* Which pages linux_rmap_all() visits. */
+#define LINUX_RMAP_ANON 1u
+#define LINUX_RMAP_FILE 2u
+#define LINUX_RMAP_KSM 4u
+
+/*
+ * Reverse-map every page of the memory map whose mapcount is positive and
+ * whose mapping is of a kind in @kinds, in PFN order, calling @fn with each
+ * result (borrowed for the call).  The struct pages are read and decoded in
+ * parallel (linux_memmap_walk()); the reverse map runs on the calling thread
+ * with caches.  *nr_ret counts the pages visited.
+ */
+struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
+				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
+				 void *arg, uint64_t *nr_ret);
+
+#endif

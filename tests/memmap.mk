@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# mem_map walk and struct page decoding: unit tests on byte images, and the
+# real-dump comparison with the kernel's /proc/kpageflags and kpagecount
+TESTS += tests/realdump/pageflags.sh
+EXTRA_DIST += tests/realdump/pageflags.sh tests/realdump/kpfcompare.py \
+	tests/realdump/kmemcompare.py bench/memmap.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/page_test
+TESTS += tests/unit/page_test
+tests_unit_page_test_SOURCES = tests/unit/page_test.c
+tests_unit_page_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_page_test_LDADD = src/libvmsift.a $(VMS_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Compare vmsift's reverse map and VMA lists with the workload's ground truth.
+
+usage: rmap_compare.py FIXTURE RMAP_ALL.ndjson VMDIR
+
+FIXTURE           fixture directory (pages.tsv, kpagecount.bin, kpageflags.bin,
+                  procs.tsv, maps/PID)
+RMAP_ALL.ndjson   output of `vmsift -j -e "rmap --all"`
+VMDIR             VMDIR/PID.json: output of `vmsift -j -e "vm PID"`
+
+Checks
+ 1. every present workload page: the (pid, vaddr) set vmsift finds equals the
+    set pages.tsv records for that PFN (nothing missing, nothing extra);
+ 2. every page with a positive /proc/kpagecount: vmsift's confirmed mappings
+    equal it (disagreements listed with an explanation);
+ 3. `vm PID` equals /proc/PID/maps (range, perms, offset, inode, name).
+Prints counts; exits 1 on any unexplained difference.
+"""
+import json
+import os
+import struct
+import sys
+
+KPF_ZERO_PAGE = 24
+KPF_SLAB = 7
+KPF_HUGE = 17
+
+
+def load_rows(fixture):
+    rows = []
+    with open(os.path.join(fixture, "pages.tsv")) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            pid, region, vaddr, present, pfn, kpf, kpc, pme = line.split("\t")
+            rows.append((int(pid), region, int(vaddr, 16), present == "1", int(pfn, 16),
+                         int(kpf, 16), int(kpc)))
+    return rows
+
+
+def load_u64(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    return struct.unpack("<%dQ" % (len(data) // 8), data)
+
+
+def excluded(err):
+    """An error caused by a page the dump does not hold (e.g. filtered out)."""
+    return bool(err) and "not in the dump" in err
+
+
+def main():
+    fixture, ndjson, vmdir = sys.argv[1:4]
+    failures = []
+    rows = load_rows(fixture)
+    kpc = load_u64(os.path.join(fixture, "kpagecount.bin"))
+    kpf = load_u64(os.path.join(fixture, "kpageflags.bin"))
+
+    found = {}
+    summary = None
+    with open(ndjson) as f:
+        for line in f:
+            obj = json.loads(line)
+            if "summary" in obj:
+                summary = obj["summary"]
+                continue
+            pfn = int(obj["pfn"], 16)
+            found[pfn] = obj
+    if summary is None:
+        failures.append("rmap --all printed no summary")
+
+    # 1. workload pages
+    expected = {}
+    zero = set()
+    for pid, region, vaddr, present, pfn, flags, count in rows:
+        if not present:
+            continue
+        if flags >> KPF_ZERO_PAGE & 1:
+            zero.add((pid, vaddr))
+            continue
+        expected.setdefault(pfn, set()).add((pid, vaddr))
+    same = missing = extra = unverifiable = 0
+    for pfn, want in sorted(expected.items()):
+        obj = found.get(pfn)
+        got = set()
+        if obj:
+            got = {(m["pid"], int(m["vaddr"], 16)) for m in obj["mappings"]}
+        if got == want:
+            same += 1
+            continue
+        if obj and excluded(obj.get("error")):
+            unverifiable += 1
+            continue
+        miss, ext = want - got, got - want
+        missing += len(miss)
+        extra += len(ext)
+        failures.append("pfn 0x%x: missing %s extra %s%s" % (
+            pfn, sorted((p, hex(v)) for p, v in miss), sorted((p, hex(v)) for p, v in ext),
+            "" if obj else " (not in rmap --all)"))
+    nmap = sum(len(s) for s in expected.values())
+    print("workload pages: %d PFNs, %d (pid, vaddr) mappings; %d PFNs equal, %d mappings missing, "
+          "%d extra; %d zero-page mappings skipped (the shared zero page has no reverse map)"
+          % (len(expected), nmap, same, missing, extra, len(zero)))
+    if unverifiable:
+        print("  %d PFNs not verifiable: the walk met kernel pages the dump excludes "
+              "(reported per page, the walk went on)" % unverifiable)
+
+    # The recorder's static buffers: gen0 fills its kpageflags/kpagecount
+    # snapshot buffers (.bss, touched before fork, so shared copy-on-write
+    # with the children) while it reads /proc/kpagecount, so those pages are
+    # copied after their count was taken.  Find the .bss VMA: the anonymous
+    # VMA right after the workload binary's last mapping in gen0's maps.
+    gen0 = None
+    with open(os.path.join(fixture, "procs.tsv")) as f:
+        for line in f:
+            if not line.startswith("#") and line.split("\t")[3].strip() == "gen0":
+                gen0 = line.split("\t")[0]
+    bss = None
+    if gen0:
+        with open(os.path.join(fixture, "maps", gen0)) as f:
+            prev = None
+            for line in f:
+                parts = line.split(None, 5)
+                name = parts[5].strip() if len(parts) > 5 else ""
+                if prev and prev.endswith("/workload") and not name:
+                    lo, hi = (int(x, 16) for x in parts[0].split("-"))
+                    bss = (lo, hi)
+                    break
+                prev = name
+
+    # 2. confirmed mappings vs /proc/kpagecount, every PFN
+    agree = 0
+    explained = {}
+    unexplained = []
+    for pfn, count in enumerate(kpc):
+        obj = found.get(pfn)
+        conf = obj["confirmed"] if obj else 0
+        if count == 0 and not obj:
+            continue
+        if conf == count:
+            agree += 1
+            continue
+        if obj and excluded(obj.get("error")):
+            explained.setdefault("walk met a kernel page the dump excludes", []).append(pfn)
+            continue
+        flags = kpf[pfn] if pfn < len(kpf) else 0
+        if not obj and flags >> KPF_ZERO_PAGE & 1:
+            why = "the zero page: mapped by special PTEs, no reverse map"
+        elif not obj:
+            why = "mapped page without anon_vma/address_space/KSM node (e.g. [vdso] kernel pages, driver pages): no reverse map to follow"
+        elif bss and obj["mappings"] and all(bss[0] <= int(m["vaddr"], 16) < bss[1]
+                                             for m in obj["mappings"]):
+            why = ("the workload's own snapshot buffers (.bss): gen0 writes them while reading "
+                   "/proc/kpagecount, breaking copy-on-write with its children after the count "
+                   "was taken; the dump's mapcount agrees with vmsift")
+        else:
+            unexplained.append("pfn 0x%x: kpagecount %d, vmsift confirmed %d (mapcount in dump %d)"
+                               % (pfn, count, conf, obj["mapcount"]))
+            continue
+        explained.setdefault(why, []).append(pfn)
+    print("kpagecount: %d PFNs agree with vmsift's confirmed mappings; %d unexplained disagreements"
+          % (agree, len(unexplained)))
+    for why, pfns in explained.items():
+        print("  explained: %d PFNs: %s: %s%s" % (len(pfns), why,
+              " ".join(hex(p) for p in pfns[:8]), " ..." if len(pfns) > 8 else ""))
+    failures += unexplained
+    mism = [o for o in found.values()
+            if o["confirmed"] != o["mapcount"] and not excluded(o.get("error"))]
+    print("dump mapcount: %d of %d reverse-mapped pages have confirmed == mapcount"
+          % (len(found) - len(mism), len(found)))
+    for o in mism:
+        failures.append("pfn %s: confirmed %d != mapcount %d" % (o["pfn"], o["confirmed"], o["mapcount"]))
+
+    # 3. vm PID vs /proc/PID/maps
+    nvma = vbad = 0
+    for name in sorted(os.listdir(os.path.join(fixture, "maps"))):
+        with open(os.path.join(fixture, "maps", name)) as f:
+            want = []
+            for line in f:
+                parts = line.split(None, 5)
+                rng, perms, off, dev, ino = parts[:5]
+                path = parts[5].strip() if len(parts) > 5 else ""
+                lo, hi = (int(x, 16) for x in rng.split("-"))
+                want.append((lo, hi, perms, int(off, 16), int(ino), path))
+        try:
+            with open(os.path.join(vmdir, name + ".json")) as f:
+                vm = json.load(f)
+        except (OSError, ValueError):
+            vm = {}
+        if excluded(vm.get("error")):
+            print("  vm %s: not verifiable, %s" % (name, vm["error"]))
+            continue
+        got = [(int(v["start"], 16), int(v["end"], 16), v["perms"], int(v["offset"], 16),
+                v.get("inode", 0), v.get("name", "")) for v in vm.get("vmas", [])]
+        nvma += len(want)
+        if got != want:
+            for w, g in zip(want, got):
+                if w != g:
+                    vbad += 1
+                    failures.append("vm %s: maps %s, vmsift %s" % (name, w, g))
+            if len(got) != len(want):
+                vbad += 1
+                failures.append("vm %s: %d VMAs in maps, %d from vmsift" % (name, len(want), len(got)))
+    print("vm: %d processes, %d VMAs compared with /proc/PID/maps, %d differ" % (
+        len(os.listdir(os.path.join(fixture, "maps"))), nvma, vbad))
+
+    sys.stdout.flush()
+    for f in failures[:40]:
+        print("FAIL:", f)
+    if len(failures) > 40:
+        print("... %d more" % (len(failures) - 40))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
