@@ -3,7 +3,8 @@
 #include "cli/cli.h"
 
 // log, meminfo, p/eval, report, list/tree (batch reports and scripted queries)
-extern const struct cli_command cli_cmd_dmesg, cli_cmd_eval, cli_cmd_log, cli_cmd_meminfo, cli_cmd_p;
+extern const struct cli_command cli_cmd_dmesg, cli_cmd_eval, cli_cmd_log, cli_cmd_meminfo, cli_cmd_p,
+	cli_cmd_report;
 // pages, pagestat (the mem_map walk)
 extern const struct cli_command cli_cmd_pages, cli_cmd_pagestat;
 extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_cmd_ptype, cli_cmd_quit,
@@ -27,6 +28,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_ptype,
 	&cli_cmd_quit,
 	&cli_cmd_rd,
+	&cli_cmd_report,
 	&cli_cmd_rmap,
 	&cli_cmd_struct,
 	&cli_cmd_sym,

@@ -149,6 +149,7 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 	pi->page = page_addr;
 	pi->flags = rd64(b, l->off_flags);
 	pi->index = rd64(b, l->off_index);
+	pi->mapping_raw = rd64(b, l->off_mapping);
 	pi->private_ = rd64(b, l->off_private);
 	pi->mapcount_raw = rd32(b, l->off_mapcount);
 	pi->refcount = rd32(b, l->off_refcount);
@@ -427,6 +428,7 @@ struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
 		value_set_bool(v, "double_map", pi->bits & LINUX_PAGE_DOUBLEMAP);
 	value_set_bool(v, "mapped", pi->bits & LINUX_PAGE_MAPPED);
 	value_set_hex(v, "mapping", pi->mapping);
+	value_set_hex(v, "mapping_raw", pi->mapping_raw);
 	value_set_str(v, "mapping_kind", linux_mapping_kind_name(pi->mapping_kind));
 	if (pi->mapping_kind != LINUX_MAPPING_NONE)
 		value_set_hex(v, pi->mapping_kind == LINUX_MAPPING_ANON ? "anon_vma"

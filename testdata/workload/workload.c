@@ -4,14 +4,18 @@
 // records the kernel's own view of it (pagemap, kpageflags, kpagecount) and
 // waits for the host to dump guest memory.
 //
-// Usage: workload GTDIR SCENEFILE
+// Usage: workload GTDIR SCENEFILE [AFTER]
 //   GTDIR      tmpfs directory that receives the ground truth files
 //   SCENEFILE  path on a tmpfs where the shared file of the scene is created
+//   AFTER      optional program run (as "AFTER GTDIR") once the snapshot is
+//              saved, while every workload process still holds its pages:
+//              it sees the scene the host dumped
 //
 // Protocol on the console (stdout/stdin):
 //   prints "VMSIFT-READY" once everything is recorded and the page state is
 //   quiet, then reads stdin until a line "VMSIFT-DUMPED" arrives, writes the
-//   kpageflags/kpagecount snapshot into GTDIR and exits 0.  On a failure it
+//   kpageflags/kpagecount snapshot into GTDIR, runs AFTER if given and
+//   exits 0.  On a failure it
 //   prints "VMSIFT-FAILED: reason" and exits 1.
 //
 // Every region lives at a fixed virtual address, 256 MiB apart, so VMAs never
@@ -26,6 +30,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +43,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1044,10 +1050,27 @@ static void wait_for_host(void)
 	}
 }
 
+// Runs AFTER GTDIR and waits for it.  posix_spawn uses a vfork-style clone:
+// no page table is copied, so the scene's pages keep their map counts.
+static void run_after(const char *prog)
+{
+	extern char **environ;
+	char *argv[] = {(char *)prog, (char *)gtdir, NULL};
+	pid_t pid;
+	int st, err = posix_spawn(&pid, prog, NULL, NULL, argv, environ);
+	if (err) {
+		say("cannot run %s: %s", prog, strerror(err));
+		return;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	say("%s finished (status 0x%x)", prog, st);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		static const char usage[] = "usage: workload GTDIR SCENEFILE\n";
+	if (argc != 3 && argc != 4) {
+		static const char usage[] = "usage: workload GTDIR SCENEFILE [AFTER]\n";
 		if (write(2, usage, sizeof(usage) - 1) < 0)
 			return 2;
 		return 2;
@@ -1166,6 +1189,8 @@ int main(int argc, char **argv)
 	say("host has dumped; saving the snapshot");
 	gt_write("kpageflags.bin", kpf_snap, npfn * 8);
 	gt_write("kpagecount.bin", kpc_snap, npfn * 8);
+	if (argc == 4)
+		run_after(argv[3]);
 	(void)vmsplice_pipe;
 	return 0;
 }

@@ -5,7 +5,7 @@
 
 usage: kmemcompare.py KMEM_P_OUTPUT PAGES_NDJSON
 
-PAGES_NDJSON is `vmsift -j -e 'pages --fields pfn,page,refcount,flags,mapping'`.
+PAGES_NDJSON is `vmsift -j -e 'pages --fields pfn,page,refcount,flags,mapping_raw'`.
 Exits 1 unless every page crash lists agrees on all four.
 """
 import json
@@ -20,7 +20,7 @@ def main():
             r = json.loads(line)
             if "summary" in r:
                 continue
-            ours[int(r["page"], 16)] = (r["refcount"], int(r["flags"], 16), int(r["mapping"], 16))
+            ours[int(r["page"], 16)] = (r["refcount"], int(r["flags"], 16), int(r["mapping_raw"], 16))
     n = bad = missing = 0
     with open(kmem) as f:
         for line in f:

@@ -69,7 +69,7 @@ PYEOF
 	if [ "$kernel" = 6.1 ] && command -v crash >/dev/null 2>&1; then
 		echo "=== $kernel vmcore.elf: crash kmem -p"
 		printf 'kmem -p\nquit\n' | crash -s "$FIXTURE/vmlinux" "$FIXTURE/vmcore.elf" >"$tmp/kmem" 2>&1
-		vmsift -q -j -e 'pages --fields pfn,page,refcount,flags,mapping' \
+		vmsift -q -j -e 'pages --fields pfn,page,refcount,flags,mapping_raw' \
 			"$FIXTURE/vmcore.elf" "$FIXTURE/vmlinux" >"$tmp/pages2.ndjson" 2>/dev/null
 		if ! $PY "$top_srcdir/tests/realdump/kmemcompare.py" "$tmp/kmem" "$tmp/pages2.ndjson"; then
 			echo "FAIL: refcounts differ from crash"
