@@ -51,7 +51,7 @@ if command -v crash >/dev/null; then
 fi
 
 # drgn: for_each_page reading flags, _refcount and mapping
-cat >"$tmp/drgn.py" <<'PYEOF'
+cat >"$tmp/walk_drgn.py" <<'PYEOF'
 import sys, time
 import drgn
 from drgn.helpers.linux.mm import for_each_page
@@ -70,7 +70,7 @@ for page in for_each_page(prog):
 print(n, time.time() - t)
 PYEOF
 if /usr/bin/python3 -c 'import drgn' 2>/dev/null; then
-	run drgn /usr/bin/python3 "$tmp/drgn.py" "$F/vmcore-paging.elf" "$F/vmlinux"
+	run drgn /usr/bin/python3 "$tmp/walk_drgn.py" "$F/vmcore-paging.elf" "$F/vmlinux"
 	printf '%-22s drgn for_each_page: %6.2f s total, loop %s s for %s pages, peak RSS %s KiB\n' \
 		vmcore-paging.elf "$(cat "$tmp/drgn.s")" "$(cut -d' ' -f2 "$tmp/drgn.out")" \
 		"$(cut -d' ' -f1 "$tmp/drgn.out")" "$(cat "$tmp/drgn.rss")"
@@ -79,7 +79,7 @@ fi
 v=$(cat "$tmp/vmsift-vmcore.elf.s")
 [ -f "$tmp/crash.s" ] && printf 'ratio crash/vmsift (total wall time, same dump): %.0fx\n' \
 	"$(echo "$(cat "$tmp/crash.s") / $v" | bc -l)"
-[ -f "$tmp/drgn.s" ] && printf 'ratio drgn/vmsift (total wall time): %.0fx; loop only vs walk only: %.0fx\n' \
+[ -s "$tmp/drgn.out" ] && printf 'ratio drgn/vmsift (total wall time): %.0fx; loop only vs walk only: %.0fx\n' \
 	"$(echo "$(cat "$tmp/drgn.s") / $v" | bc -l)" \
 	"$(echo "$(cut -d' ' -f2 "$tmp/drgn.out") / $(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "$tmp/vmsift-vmcore.elf.out")" | bc -l)"
 exit 0

@@ -19,6 +19,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vmsift [OPTIONS] VMCORE [VMLINUX]\n"
+		"       vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html]\n"
 		"\n"
 		"Open a kernel crash dump (or /proc/kcore) with the kernel's debug info and\n"
 		"answer questions about its memory.\n"
@@ -53,6 +54,99 @@ static char *read_file(const char *path)
 	return strbuf_detach(&sb);
 }
 
+/*
+ * vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html] [--force]: the
+ * batch report of a kdump service.  Options may come before or after the
+ * files.  Exit status as for commands: 0 ok, 1 failed, 2 usage, 3 the dump
+ * cannot be opened, 4 a section failed or was partial.
+ */
+static int main_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "html", no_argument, NULL, 'H' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *only = NULL;
+	bool json = false, html = false;
+	struct vms_program_options opts = { 0 };
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': dir = optarg; break;
+		case 'j': json = true; break;
+		case 'H': html = true; break;
+		case 'F': opts.force = true; break;
+		case 'O': only = optarg; break;
+		case 'h':
+			printf("usage: vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html] [--only SECTIONS]\n"
+			       "Write the batch report of a dump: text on standard output (JSON with --json);\n"
+			       "-o DIR also writes DIR/report.txt and DIR/report.json, and with --html\n"
+			       "DIR/report.html.  Exit status 4 when a section failed or was partial.\n");
+			return VMS_EXIT_OK;
+		case ':':
+			fprintf(stderr, "vmsift: report: option '%s' needs an argument\n", argv[optind - 1]);
+			return VMS_EXIT_USAGE;
+		default:
+			fprintf(stderr, "vmsift: report: unknown option '%s' (try 'vmsift report --help')\n",
+				argv[optind - 1]);
+			return VMS_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc || argc - optind > 2) {
+		fprintf(stderr, "vmsift: usage: vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html]\n");
+		return VMS_EXIT_USAGE;
+	}
+	if (html && !dir) {
+		fprintf(stderr, "vmsift: report: --html needs -o DIR\n");
+		return VMS_EXIT_USAGE;
+	}
+	opts.vmlinux = optind + 1 < argc ? argv[optind + 1] : NULL;
+	struct vms_program *prog;
+	struct vms_error *err = program_open(argv[optind], &opts, &prog);
+	if (err) {
+		fprintf(stderr, "vmsift: %s\n", err->message);
+		vms_error_destroy(err);
+		return VMS_EXIT_NODUMP;
+	}
+	for (size_t i = 0; i < program_warning_count(prog); i++)
+		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
+	const struct cli_command *cmd = cli_find_command("report");
+	char *args[8];
+	int n = 0;
+	args[n++] = (char *)"report";
+	if (dir) {
+		args[n++] = (char *)"-o";
+		args[n++] = (char *)dir;
+	}
+	if (html)
+		args[n++] = (char *)"--html";
+	if (only) {
+		args[n++] = (char *)"--only";
+		args[n++] = (char *)only;
+	}
+	args[n] = NULL;
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
+	int status = VMS_EXIT_OK;
+	err = cmd->run(&ctx, n, args);
+	if (err) {
+		cli_print_error(&ctx, "report", err);
+		vms_error_destroy(err);
+		status = VMS_EXIT_FAILED;
+	} else if (ctx.partial) {
+		status = VMS_EXIT_PARTIAL;
+	}
+	fflush(stdout);
+	program_destroy(prog);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -66,6 +160,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	if (argc >= 2 && strcmp(argv[1], "report") == 0)
+		return main_report(argc - 1, argv + 1);
 	struct strbuf script = STRBUF_INIT;
 	bool have_script = false, json = false, quiet = false;
 	struct vms_program_options opts = { 0 };

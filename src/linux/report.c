@@ -174,8 +174,8 @@ static void walk_page(void *arg, const struct linux_page_info *pi)
 		      flag(pi->flags, ws->pg_writeback))))
 		pfn_list_add(&ws->chk[CHK_BAD_FLAGS], pi->pfn, ws->max_pfns);
 	// anon_vmas to check once each, after the walk
-	if (pi->mapping_kind == LINUX_MAPPING_ANON && !tail && pi->mapping &&
-	    ws->nr_anon_vmas < MAX_ANON_VMAS) {
+	if (pi->mapping_kind == LINUX_MAPPING_ANON && !tail && !typed && pi->mapcount > 0 &&
+	    (pi->use == LINUX_USE_ANON || pi->use == LINUX_USE_THP) && ws->nr_anon_vmas < MAX_ANON_VMAS) {
 		uint64_t av = pi->mapping & ~UINT64_C(3);
 		if (!ws->nr_anon_vmas || ws->anon_vmas[ws->nr_anon_vmas - 1] != av) {
 			if (ws->nr_anon_vmas == ws->cap_anon_vmas) {

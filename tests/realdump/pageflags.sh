@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 ran=0
 for kernel in $(fixture_kernels); do
-	( need_fixture "$kernel" >/dev/null; echo "$FIXTURE" ) >"$tmp/fx" 2>&1
+	( need_fixture "$kernel"; echo "$FIXTURE" ) >"$tmp/fx" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		echo "kernel $kernel: $(tail -n 1 "$tmp/fx")"

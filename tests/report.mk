@@ -1,0 +1,3 @@
+# batch report, log, meminfo, p/eval on real dumps (tests/realdump/report.sh)
+TESTS += tests/realdump/report.sh
+EXTRA_DIST += tests/realdump/report.sh tests/realdump/report.py
