@@ -2,4 +2,5 @@
 # outside the tree) and the benchmarks
 EXTRA_DIST += testdata/README.md testdata/mkvmcore testdata/qmp.py testdata/fixelf.py \
 	testdata/kmods.py testdata/workload/workload.c testdata/workload/init \
+	testdata/workload/kcore.sh \
 	bench/startup.sh bench/memmap.sh bench/rmap.sh

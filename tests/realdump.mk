@@ -2,3 +2,5 @@
 # themselves (fixtures made by testdata/mkvmcore; skipped without QEMU/network)
 TESTS += tests/realdump/foundation.sh
 EXTRA_DIST += tests/realdump/lib.sh tests/realdump/foundation.sh tests/realdump/foundation.py
+TESTS += tests/realdump/kcore.sh
+EXTRA_DIST += tests/realdump/kcore.sh

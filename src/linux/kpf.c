@@ -43,9 +43,34 @@ static uint64_t copy_common(const struct linux_page_layout *l, uint64_t k)
 	return u;
 }
 
+/* copy_common() by table lookups: one per byte of the flags word. */
+static inline uint64_t common_of(const struct linux_page_layout *l, const uint64_t (*tab)[256],
+				 uint64_t k)
+{
+	if (!tab)
+		return copy_common(l, k);
+	return tab[0][k & 0xff] | tab[1][(k >> 8) & 0xff] | tab[2][(k >> 16) & 0xff] |
+	       tab[3][(k >> 24) & 0xff] | tab[4][(k >> 32) & 0xff] | tab[5][(k >> 40) & 0xff] |
+	       tab[6][(k >> 48) & 0xff] | tab[7][k >> 56];
+}
+
+void linux_kpf_common_table(const struct linux_page_layout *l, uint64_t tab[8][256])
+{
+	// copy_common() is an OR of single-bit copies, so it distributes over
+	// the bytes of the flags word.
+	for (unsigned b = 0; b < 8; b++) {
+		tab[b][0] = 0;
+		for (unsigned v = 1; v < 256; v++) {
+			unsigned low = v & -v;
+			tab[b][v] = tab[b][v & ~low] | copy_common(l, (uint64_t)low << (8 * b));
+		}
+	}
+}
+
 /* fs/proc/page.c stable_page_flags() before 6.10: the page's own flags, with
  * PageAnon/PageKsm/PageSlab/PageSwapCache/PageLRU answered by its head. */
-static uint64_t kpf_page(const struct linux_page_layout *l, const struct linux_page_info *pi)
+static inline uint64_t kpf_page(const struct linux_page_layout *l, const uint64_t (*tab)[256],
+				const struct linux_page_info *pi)
 {
 	uint64_t k = pi->flags, u = 0;
 	bool slab = test(l, pi->head_flags, LINUX_PG_SLAB);
@@ -87,13 +112,14 @@ static uint64_t kpf_page(const struct linux_page_layout *l, const struct linux_p
 	if (test(l, pi->head_flags, LINUX_PG_SWAPBACKED) && test(l, pi->head_flags, LINUX_PG_SWAPCACHE))
 		u |= UINT64_C(1) << KPF_SWAPCACHE;
 	u |= copy_bit(l, k, KPF_HWPOISON, LINUX_PG_HWPOISON);
-	return u | copy_common(l, k);
+	return u | common_of(l, tab, k);
 }
 
 /* 6.10+ (commit dee3d0bef2b0 "proc: rewrite stable_page_flags()"): the
  * folio's flags for everything but head/tail, buddy, offline, pgtable and
  * (outside hugetlb) hwpoison. */
-static uint64_t kpf_folio(const struct linux_page_layout *l, const struct linux_page_info *pi)
+static inline uint64_t kpf_folio(const struct linux_page_layout *l, const uint64_t (*tab)[256],
+				 const struct linux_page_info *pi)
 {
 	uint64_t k = pi->head_flags, u = 0;
 	if (pi->bits & LINUX_PAGE_MAPPED)
@@ -134,12 +160,18 @@ static uint64_t kpf_folio(const struct linux_page_layout *l, const struct linux_
 		u |= copy_bit(l, k, KPF_HWPOISON, LINUX_PG_HWPOISON);
 	else
 		u |= copy_bit(l, pi->flags, KPF_HWPOISON, LINUX_PG_HWPOISON);
-	return u | copy_common(l, k);
+	return u | common_of(l, tab, k);
 }
 
 uint64_t linux_page_kpf(const struct linux_page_layout *l, const struct linux_page_info *pi)
 {
-	return l->kpf_from_folio ? kpf_folio(l, pi) : kpf_page(l, pi);
+	return l->kpf_from_folio ? kpf_folio(l, NULL, pi) : kpf_page(l, NULL, pi);
+}
+
+uint64_t linux_page_kpf_tab(const struct linux_page_layout *l, const uint64_t tab[8][256],
+			    const struct linux_page_info *pi)
+{
+	return l->kpf_from_folio ? kpf_folio(l, tab, pi) : kpf_page(l, tab, pi);
 }
 
 const char *linux_kpf_name(unsigned bit)

@@ -255,6 +255,33 @@ fail:
 	note(m, "HugePages", err);
 }
 
+/* percpu_counter_sum() of the percpu_counter at @addr: the global count plus
+ * every possible CPU's s32 delta (counters + __per_cpu_offset[cpu]). */
+static struct vms_error *percpu_counter_sum(struct mi *m, uint64_t addr, int64_t *ret)
+{
+	struct vms_error *err;
+	uint64_t o_count, o_counters, count, counters, ncpus, pco;
+	if ((err = program_member_offset(m->prog, "struct percpu_counter", "count", &o_count)) ||
+	    (err = program_member_offset(m->prog, "struct percpu_counter", "counters", &o_counters)) ||
+	    (err = program_read_u64(m->prog, addr + o_count, &count)) ||
+	    (err = program_read_u64(m->prog, addr + o_counters, &counters)) ||
+	    (err = read_var(m, "nr_cpu_ids", "", &ncpus)) ||
+	    (err = var_addr(m->prog, "__per_cpu_offset", &pco)))
+		return err;
+	int64_t sum = (int64_t)count;
+	ncpus &= 0xffffffff;
+	for (uint64_t cpu = 0; cpu < ncpus && cpu < 8192; cpu++) {
+		uint64_t off;
+		uint32_t d;
+		if ((err = program_read_u64(m->prog, pco + 8 * cpu, &off)) ||
+		    (err = program_read_u32(m->prog, counters + off, &d)))
+			return vms_error_wrap(err, "reading the counter of cpu %" PRIu64, cpu);
+		sum += (int32_t)d;
+	}
+	*ret = sum;
+	return NULL;
+}
+
 struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret)
 {
 	_cleanup_free_ struct mi *m = calloc(1, sizeof(*m));
@@ -395,10 +422,16 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 				       : (totalram - huge_pages) * ratio / 100;
 		put_kb(m, "CommitLimit", (int64_t)(allowed + total_swap));
 	}
-	if ((err = read_var(m, "vm_committed_as", "count", &v)))
+	// vm_memory_committed() is percpu_counter_sum_positive() since 5.8
+	// (commit 56f3547bfa4d "mm: adjust vm_committed_as_batch according to
+	// vm overcommit policy"): the per-CPU deltas count.
+	uint64_t committed_addr;
+	int64_t committed = 0;
+	if ((err = var_addr(prog, "vm_committed_as", &committed_addr)) ||
+	    (err = percpu_counter_sum(m, committed_addr, &committed)))
 		note(m, "Committed_AS", err);
 	else
-		put_kb(m, "Committed_AS", (int64_t)v < 0 ? 0 : (int64_t)v);
+		put_kb(m, "Committed_AS", committed < 0 ? 0 : committed);
 	// VMALLOC_SIZE_TB: 32 with 4-level paging, 12800 with 5-level
 	// (arch/x86/include/asm/pgtable_64_types.h).
 	uint64_t l5 = 0;

@@ -387,6 +387,7 @@ struct walk_shared {
 	bool *done;
 	// per-chunk counts, folded in on delivery so a stop stays consistent
 	uint64_t (*counts)[LINUX_UNKNOWN_NR + 2];
+	struct linux_page_fast *fast;  // decoder tables, read-only in workers
 };
 
 struct worker {
@@ -396,6 +397,15 @@ struct worker {
 	struct vms_error *err;
 	pthread_t thread;
 };
+
+/* The first byte of @p[0..n) that is not @c, or NULL. */
+static const uint8_t *memchr_not(const uint8_t *p, uint8_t c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (p[i] != c)
+			return p + i;
+	return NULL;
+}
 
 /* Read a chunk of struct pages; on failure fall back to the pieces between
  * kernel page boundaries and mark each struct page with why it failed. */
@@ -442,6 +452,7 @@ static void *worker_main(void *arg)
 	}
 	rs->prog = wk->prog;
 	rs->m = sh->m;
+	struct linux_page_source src = { .get = read_source_get, .arg = rs, .fast = sh->fast };
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
 		while (!sh->stop && sh->next < sh->nr_chunks && sh->next >= sh->delivered + sh->window)
@@ -478,7 +489,11 @@ static void *worker_main(void *arg)
 			rs->chunk_start = c->start;
 			rs->chunk_n = c->n;
 			memset(rs->valid, 0, sizeof(rs->valid));
-			struct linux_page_source src = { .get = read_source_get, .arg = rs };
+			src.win = buf;
+			src.win_ok = ok;
+			src.win_start = c->start;
+			src.win_n = c->n;
+			src.win_all_ok = memchr_not(ok, 0xff, c->n) == NULL;
 			for (uint64_t i = 0; i < c->n; i++) {
 				if (ok[i] != 0xff) {
 					cnt[ok[i]]++;
@@ -588,11 +603,13 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 	sh.results = calloc(sh.nr_chunks, sizeof(*sh.results));
 	sh.done = calloc(sh.nr_chunks, sizeof(*sh.done));
 	sh.counts = calloc(sh.nr_chunks, sizeof(*sh.counts));
+	sh.fast = malloc(sizeof(*sh.fast));
 	struct worker *wk = calloc(nthreads, sizeof(*wk));
-	if (!sh.results || !sh.done || !sh.counts || !wk) {
+	if (!sh.results || !sh.done || !sh.counts || !sh.fast || !wk) {
 		err = &vms_enomem;
 		goto out_free;
 	}
+	linux_page_fast_init(sh.fast, m->layout);
 	// Holes are counted here; workers skip them.
 	for (size_t i = 0; i < sh.nr_chunks; i++)
 		if (sh.chunks[i].hole)
@@ -701,6 +718,7 @@ out_free:
 	free(sh.results);
 	free(sh.done);
 	free(sh.counts);
+	free(sh.fast);
 	free(sh.chunks);
 	return err;
 }

@@ -30,7 +30,8 @@ static inline bool flag(const struct linux_page_layout *l, uint64_t flags, enum 
 	return l->pg[pg] >= 0 && ((flags >> l->pg[pg]) & 1);
 }
 
-/* The page type of a page_type word, LINUX_PT_NR if none. */
+/* The page type of a page_type word, LINUX_PT_NR if none (the reference
+ * definition; page_type_fast() is the same by table). */
 static unsigned page_type_of(const struct linux_page_layout *l, uint32_t pt)
 {
 	if (l->pt_encoding == LINUX_PT_TOP_BYTE) {
@@ -49,6 +50,39 @@ static unsigned page_type_of(const struct linux_page_layout *l, uint32_t pt)
 	return LINUX_PT_NR;
 }
 
+static inline unsigned page_type_fast(const struct linux_page_layout *l,
+				      const struct linux_page_fast *f, uint32_t pt)
+{
+	if (l->pt_encoding == LINUX_PT_TOP_BYTE)
+		return f->pt_top[pt >> 24];
+	// No type bit cleared (a map count, -1 included): no type.
+	if ((pt & 0xf0000000u) != 0xf0000000u || (pt & f->pt_inv_mask) == f->pt_inv_mask)
+		return LINUX_PT_NR;
+	return page_type_of(l, pt);
+}
+
+void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_layout *l)
+{
+	linux_kpf_common_table(l, f->kpf_common);
+	for (unsigned b = 0; b < 256; b++)
+		f->pt_top[b] = l->pt_encoding == LINUX_PT_TOP_BYTE ? (uint8_t)page_type_of(l, (uint32_t)b << 24)
+								   : LINUX_PT_NR;
+	f->pt_inv_mask = 0;
+	for (unsigned t = 0; t < LINUX_PT_NR; t++)
+		f->pt_inv_mask |= l->pt_value[t];
+}
+
+/* The struct page of @pfn from the source: the batch window inline, else
+ * get(). */
+static inline const uint8_t *src_get(const struct linux_page_layout *l,
+				     struct linux_page_source *src, uint64_t pfn)
+{
+	uint64_t i = pfn - src->win_start;
+	if (i < src->win_n)
+		return src->win_ok[i] == 0xff ? src->win + i * l->page_size : NULL;
+	return src->get(src->arg, pfn);
+}
+
 /* page_has_type(): the _mapcount word holds a type, not a count. */
 static bool has_type(const struct linux_page_layout *l, int32_t raw)
 {
@@ -58,25 +92,36 @@ static bool has_type(const struct linux_page_layout *l, int32_t raw)
 	return raw < -128; // PAGE_MAPCOUNT_RESERVE
 }
 
-static bool is_buddy(const struct linux_page_layout *l, const uint8_t *b)
-{
-	return page_type_of(l, (uint32_t)rd32(b, l->off_mapcount)) == LINUX_PT_BUDDY;
-}
-
 /* is_free_buddy_page() for a page whose count is 0: is it inside a free
- * block whose head is PageBuddy with a large enough order? */
-static bool in_free_block(const struct linux_page_layout *l, struct linux_page_source *src,
-			  uint64_t pfn, bool *partial)
+ * block whose head is PageBuddy with a large enough order?  The kernel
+ * tries each order from 0; the answer is yes as soon as one order works, so
+ * a block head seen before that covers @pfn answers without the loop. */
+static bool in_free_block(const struct linux_page_layout *l, const struct linux_page_fast *f,
+			  struct linux_page_source *src, uint64_t pfn, bool *partial)
 {
+	// (Only within a fully readable batch, where the loop could not have
+	// met an unreadable page and flagged the page partial.)
+	if (src->buddy_valid && src->win_all_ok && pfn > src->buddy_pfn &&
+	    src->buddy_pfn >= src->win_start && pfn - src->win_start < src->win_n) {
+		// the smallest order whose aligned head is the memo's head
+		unsigned order = 64 - (unsigned)__builtin_clzll(pfn ^ src->buddy_pfn);
+		if (order < l->max_order && src->buddy_order >= order)
+			return true;
+	}
 	for (unsigned order = 0; order < l->max_order; order++) {
 		uint64_t hp = pfn & ~((UINT64_C(1) << order) - 1);
-		const uint8_t *b = src->get(src->arg, hp);
+		const uint8_t *b = src_get(l, src, hp);
 		if (!b) {
 			*partial = true;
 			continue;
 		}
-		if (is_buddy(l, b) && rd64(b, l->off_private) >= order)
+		if (page_type_fast(l, f, (uint32_t)rd32(b, l->off_mapcount)) == LINUX_PT_BUDDY &&
+		    rd64(b, l->off_private) >= order) {
+			src->buddy_valid = true;
+			src->buddy_pfn = hp;
+			src->buddy_order = rd64(b, l->off_private);
 			return true;
+		}
 	}
 	return false;
 }
@@ -95,7 +140,7 @@ static bool compound_mapped(const struct linux_page_layout *l, struct linux_page
 	bool mapped = false;
 	uint64_t nr = UINT64_C(1) << pi->order;
 	for (uint64_t i = 0; i < nr && !mapped; i++) {
-		const uint8_t *b = src->get(src->arg, pi->head_pfn + i);
+		const uint8_t *b = src_get(l, src, pi->head_pfn + i);
 		if (!b) {
 			*partial = true;
 			continue;
@@ -139,9 +184,9 @@ static unsigned use_of(const struct linux_page_layout *l, const struct linux_pag
 	return LINUX_USE_OTHER;
 }
 
-void linux_page_decode(const struct linux_page_layout *l, struct linux_page_source *src,
-		       const uint8_t *b, uint64_t pfn, uint64_t page_addr,
-		       struct linux_page_info *pi)
+static inline void decode(const struct linux_page_layout *l, const struct linux_page_fast *f,
+			  struct linux_page_source *src, const uint8_t *b, uint64_t pfn,
+			  uint64_t page_addr, struct linux_page_info *pi)
 {
 	bool partial = false;
 	memset(pi, 0, sizeof(*pi));
@@ -153,7 +198,7 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 	pi->private_ = rd64(b, l->off_private);
 	pi->mapcount_raw = rd32(b, l->off_mapcount);
 	pi->refcount = rd32(b, l->off_refcount);
-	pi->type = (uint8_t)page_type_of(l, (uint32_t)pi->mapcount_raw);
+	pi->type = (uint8_t)page_type_fast(l, f, (uint32_t)pi->mapcount_raw);
 	pi->large_mapcount = -1;
 	if (l->zones_width)
 		pi->zone = (uint8_t)((pi->flags >> l->zones_pgshift) & ((1u << l->zones_width) - 1));
@@ -175,7 +220,7 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 		    dist / l->page_size < MAX_COMPOUND_PAGES && dist / l->page_size <= pfn) {
 			pi->head_pfn = pfn - dist / l->page_size;
 			pi->head_page = head;
-			hb = src->get(src->arg, pi->head_pfn);
+			hb = src_get(l, src, pi->head_pfn);
 			if (!hb) {
 				hb = b;
 				partial = true;
@@ -187,7 +232,7 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 	// hb is only valid until the next src->get(): take what we need now.
 	int32_t head_mapcount_raw = rd32(hb, l->off_mapcount);
 	pi->head_flags = rd64(hb, l->off_flags);
-	pi->head_type = (uint8_t)page_type_of(l, (uint32_t)head_mapcount_raw);
+	pi->head_type = hb == b ? pi->type : (uint8_t)page_type_fast(l, f, (uint32_t)head_mapcount_raw);
 	pi->mapping = rd64(hb, l->off_mapping);
 	pi->page_count = rd32(hb, l->off_refcount);
 	if (l->has_memcg)
@@ -200,7 +245,7 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 	// Large folio / compound page metadata from the first tail page.
 	bool large = flag(l, pi->head_flags, LINUX_PG_HEAD) && !(pi->bits & LINUX_PAGE_BADHEAD);
 	if (large) {
-		const uint8_t *sb = src->get(src->arg, pi->head_pfn + 1);
+		const uint8_t *sb = src_get(l, src, pi->head_pfn + 1);
 		if (!sb) {
 			partial = true;
 		} else {
@@ -253,7 +298,10 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 	if (pi->type == LINUX_PT_BUDDY) {
 		pi->bits |= LINUX_PAGE_FREE;
 		pi->order = (uint8_t)(pi->private_ < 64 ? pi->private_ : 63);
-	} else if (pi->page_count == 0 && in_free_block(l, src, pfn, &partial)) {
+		src->buddy_valid = true;
+		src->buddy_pfn = pfn;
+		src->buddy_order = pi->private_;
+	} else if (pi->page_count == 0 && in_free_block(l, f, src, pfn, &partial)) {
 		pi->bits |= LINUX_PAGE_FREE;
 	}
 
@@ -295,7 +343,20 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 	if (partial)
 		pi->bits |= LINUX_PAGE_PARTIAL;
 	pi->use = (uint8_t)use_of(l, pi);
-	pi->kpf = linux_page_kpf(l, pi);
+	pi->kpf = linux_page_kpf_tab(l, f->kpf_common, pi);
+}
+
+void linux_page_decode(const struct linux_page_layout *l, struct linux_page_source *src,
+		       const uint8_t *b, uint64_t pfn, uint64_t page_addr,
+		       struct linux_page_info *pi)
+{
+	if (src->fast) {
+		decode(l, src->fast, src, b, pfn, page_addr, pi);
+		return;
+	}
+	struct linux_page_fast f;
+	linux_page_fast_init(&f, l);
+	decode(l, &f, src, b, pfn, page_addr, pi);
 }
 
 const char *linux_page_type_name(unsigned type)

@@ -20,16 +20,38 @@
 
 #include "linux/page.h"
 
+/* Tables derived once from a layout so that the per-page work is a few
+ * loads (linux_page_fast_init()). */
+struct linux_page_fast {
+	uint64_t kpf_common[8][256]; // KPF bits copied 1:1 from each byte of a flags word
+	uint8_t pt_top[256];         // top-byte page types: type by byte, LINUX_PT_NR if none
+	uint32_t pt_inv_mask;        // inverted page types: OR of all type bits
+};
+
+void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_layout *l);
+
 /* Where the decoder gets the struct pages it needs besides the one decoded. */
 struct linux_page_source {
 	/* The struct page bytes of @pfn (l->page_size of them, valid until
 	 * the next call), or NULL when they cannot be read. */
 	const uint8_t *(*get)(void *arg, uint64_t pfn);
 	void *arg;
+	/* Optional: a batch the decoder reads directly, without get(): PFNs
+	 * [win_start, win_start + win_n) at win, win_ok[i] == 0xff where
+	 * readable.  win_n 0: none. */
+	uint64_t win_start, win_n;
+	const uint8_t *win, *win_ok;
+	bool win_all_ok;             // every page of the window is readable
+	/* Optional tables for @l (NULL: the decoder builds them per call). */
+	const struct linux_page_fast *fast;
 	// Memo of page_mapped() over a whole compound page (5.10/6.1 look at
 	// every subpage); owned by the decoder, zero-initialise.
 	uint64_t memo_head_pfn;
 	bool memo_valid, memo_mapped;
+	// Memo of the last free buddy block head seen (is_free_buddy_page()
+	// of the pages inside it); owned by the decoder, zero-initialise.
+	bool buddy_valid;
+	uint64_t buddy_pfn, buddy_order;
 };
 
 enum linux_mapping_kind {

@@ -70,12 +70,20 @@ static void counter_free(struct counter *c)
 struct worker_state {
 	struct linux_pagestat st;
 	struct counter combos;
+	// runs of pages with the same KPF word are counted here first
+	uint64_t run_kpf, run_n;
 };
 
 static void on_page(void *arg, const struct linux_page_info *pi)
 {
 	struct worker_state *ws = arg;
-	counter_add(&ws->combos, pi->kpf, 1);
+	if (pi->kpf != ws->run_kpf || !ws->run_n) {
+		if (ws->run_n)
+			counter_add(&ws->combos, ws->run_kpf, ws->run_n);
+		ws->run_kpf = pi->kpf;
+		ws->run_n = 0;
+	}
+	ws->run_n++;
 	ws->st.by_use[pi->use]++;
 	ws->st.by_zone[pi->zone & 7]++;
 	ws->st.by_node[pi->node < LINUX_PAGESTAT_MAX_NODES ? pi->node : LINUX_PAGESTAT_MAX_NODES - 1]++;
@@ -119,6 +127,9 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct vms_error *err = linux_memmap_walk(prog, m, &w);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (unsigned i = 0; i < n; i++)
+		if (ws[i].run_n)
+			counter_add(&ws[i].combos, ws[i].run_kpf, ws[i].run_n);
 	struct counter all = { 0 };
 	for (unsigned i = 0; i < n && !err; i++) {
 		for (unsigned u = 0; u < LINUX_USE_NR; u++)

@@ -679,7 +679,9 @@ static struct vms_error *sec_processes(struct rctx *rc, struct vms_value **ret)
 	const struct vms_error *terr = linux_vm_tasks_error(vm);
 	if (terr) {
 		value_set_str(v, "task_walk_error", terr->message);
-		limit(rc, "processes", "the task list walk stopped early: %s", terr->message);
+		struct vms_value *u = value_set(v, "unavailable", value_array());
+		value_push(u, value_stringf("the task list walk stopped early (processes may be missing, "
+					    "parents unknown): %s", terr->message));
 	}
 	uint64_t kb = program_page_size(rc->prog) / 1024;
 	size_t threads = 0, kthreads = 0, procs = 0;

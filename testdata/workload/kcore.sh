@@ -51,7 +51,9 @@ echo "vmsift-kcore: running vmsift on /proc/kcore ($(wc -l <"$out/pages.cmd") pa
 t0=$(up)
 for c in sys pages ptype sym; do
 	t=$(up)
-	/vmsift -q -j -f "$out/$c.cmd" /proc/kcore "$vmlinux" >"$out/$c.json" 2>"$out/$c.err"
+	# a hung vmsift must not keep the host waiting: 120 s per command file
+	timeout -s KILL 120 /vmsift -q -j -f "$out/$c.cmd" /proc/kcore "$vmlinux" \
+		>"$out/$c.json" 2>"$out/$c.err"
 	rc=$?
 	env_line "_RC_$(echo $c | tr a-z A-Z)" "$rc"
 	env_line "_T_$(echo $c | tr a-z A-Z)" "$(dt "$t" "$(up)")"

@@ -28,7 +28,8 @@ need_fixture() {
 	# Tests run in parallel: one builds a fixture, the others wait for it.
 	local cache=${VMSIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsift}
 	mkdir -p "$cache"
-	out=$(flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
+	# VMSIFT: the binary mkvmcore runs in the guest on /proc/kcore
+	out=$(VMSIFT="$VMSIFT" flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		skip "no $kernel fixture: $(tail -n 1 "${TMPDIR:-/tmp}/mkvmcore.$$.log")"
