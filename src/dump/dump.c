@@ -70,6 +70,7 @@ struct dump_shared {
 	struct kdc *kdc; // kdump-compressed metadata (both backends), or NULL
 	struct elf_load *loads;
 	size_t nloads;
+	bool elf_direct;     // plain ELF file: read PT_LOAD data with pread(2)
 	addrxlat_sys_t *sys; // KDC backend's translation system (NULL if none)
 
 	pthread_mutex_t map_lock;
@@ -718,6 +719,7 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 		err = elf_scan(sh, head, (size_t)n);
 		if (err)
 			goto fail;
+		sh->elf_direct = !sh->live && !sh->truncated && !getenv("VMSIFT_DUMP_LIBKDUMPFILE");
 	} else if (n >= 8 && (memcmp(head, "KDUMP   ", 8) == 0 || memcmp(head, "DISKDUMP", 8) == 0)) {
 		sh->format = memcmp(head, "KDUMP", 5) == 0 ? "kdump-compressed" : "diskdump";
 		err = kdc_open(sh->fd, sh->fsize, false, path, &sh->kdc);
@@ -861,6 +863,22 @@ static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf,
 		struct vms_error *err = check_held(d, addr, len);
 		if (err)
 			return err;
+	}
+	if (d->sh->elf_direct && len >= 16384) {
+		// Big reads of data held in one PT_LOAD come straight from the
+		// file: one copy, and no mapping of the file that would count in
+		// our RSS as a walk sweeps it.  Small reads stay with
+		// libkdumpfile's page cache (no system call); anything else
+		// (memsz beyond filesz, across segments) goes through it too.
+		for (size_t i = 0; i < d->sh->nloads; i++) {
+			const struct elf_load *l = &d->sh->loads[i];
+			if (addr - l->paddr < l->filesz && len <= l->filesz - (addr - l->paddr)) {
+				int64_t n = read_at(d->sh->fd, buf, len, l->offset + (addr - l->paddr));
+				if (n == (int64_t)len)
+					return NULL;
+				break;
+			}
+		}
 	}
 	size_t got = len;
 	kdump_status st = kdump_read(d->kctx, KDUMP_KPHYSADDR, addr, buf, &got);
