@@ -5,7 +5,9 @@
 #    the parallel mem_map walk plus the reverse map of every mapped page) and
 #    the whole process's wall time;
 #  - one `rmap PFN` in a new process, minus the start-up (a process that only
-#    opens the dump and runs `sys`);
+#    opens the dump and runs `help`), and the command's own time from
+#    VMSIFT_TIME (first in the process, then again);
+#  - the forward page-table scan (pages without a reverse map: zero page);
 #  - crash's time for the same answer: `foreach vm -p` and a search for the
 #    page's physical address (crash 8.0.2's task table is broken on 6.1 and
 #    6.12 dumps of these kernels: `ps` shows only the idle tasks, so it finds
@@ -52,10 +54,24 @@ PY
 	echo "rmap --all process wall time (best of 3): $total s"
 	# a THP subpage mapped by every workload process, from the ground truth
 	pfn=$(awk '$2=="thp" && $4==1 { print $5; exit }' "$F/pages.tsv")
-	base=$(best 5 "$VMSIFT" -q -e "sys" "$dump" "$F/vmlinux")
+	base=$(best 5 "$VMSIFT" -q -e "help" "$dump" "$F/vmlinux")
 	one=$(best 5 "$VMSIFT" -q -e "rmap $pfn" "$dump" "$F/vmlinux")
-	printf 'rmap %s in a new process: %.4f s; start-up (sys): %.4f s; rmap after start-up: %.1f ms\n' \
+	printf 'rmap %s in a new process: %.4f s; start-up (help): %.4f s; difference: %.1f ms\n' \
 		"$pfn" "$one" "$base" "$(echo "($one - $base) * 1000" | bc -l)"
+	# the command's own time (VMSIFT_TIME): first rmap in the process
+	# (probes the layouts), then a second one (probed, caches warm)
+	internal() {
+		for i in 1 2 3 4 5; do
+			VMSIFT_TIME=1 "$VMSIFT" -q -e "$1" -e "$2" "$dump" "$F/vmlinux" 2>&1 >/dev/null |
+				awk '/time:/ { printf "%s ", $(NF-1) } END { print "" }'
+		done | sort -n | head -n 1
+	}
+	set -- $(internal "rmap $pfn" "rmap $pfn")
+	printf 'rmap %s, internal timer (best of 5): first in the process %.1f ms, again %.2f ms\n' "$pfn" "$1" "$2"
+	zpfn=$("$VMSIFT" -q -e "p zero_pfn" "$dump" "$F/vmlinux" | sed -n 's/.*(\(0x[0-9a-f]*\)).*/\1/p')
+	set -- $(internal "rmap $zpfn" "rmap --scan $pfn")
+	printf 'forward scan (every page table): zero page %s first in the process %.1f ms; rmap --scan %s again %.2f ms\n' \
+		"$zpfn" "$1" "$pfn" "$2"
 	if command -v crash >/dev/null 2>&1; then
 		paddr=$(printf '%x' $(( pfn << 12 )))
 		printf 'foreach vm -p\nq\n' >"$tmp/crash.in"

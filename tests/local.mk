@@ -8,3 +8,4 @@ include tests/realdump.mk
 include tests/rmap.mk
 include tests/memmap.mk
 include tests/report.mk
+include tests/walk.mk

@@ -72,7 +72,9 @@ struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_def
 /* Split a line into words (quotes and backslashes as in sh).  Returns the
  * number of words; *argv_ret is malloc'd with the strings; free with
  * cli_free_argv().  A `|` or `>` outside quotes ends the command: *rest_ret
- * points at it in @line (or is NULL). */
+ * points at it in @line (or is NULL) -- except inside parentheses or
+ * brackets and in the operators `->`, `>=` and `||`, which stay in the word
+ * (so `p (flags >> 12) & 1` and `p a[i | 1]` need no quotes). */
 struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret);
 void cli_free_argv(int argc, char **argv);
 

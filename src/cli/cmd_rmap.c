@@ -98,6 +98,9 @@ static struct vms_value *result_value(struct linux_vm *vm, const struct linux_rm
 		value_set_hex(v, "pgoff", r->pgoff);
 	}
 	add_mappings(vm, r, value_set(v, "mappings", value_array()), false);
+	value_set_str(v, "found_by", r->scanned ? "page-table scan" : "reverse map");
+	if (r->no_mapcount)
+		value_set_bool(v, "zero_page", true);
 	value_set_uint(v, "candidates", r->candidates);
 	value_set_uint(v, "confirmed", r->confirmed);
 	value_set_int(v, "mapcount", pi->mapcount);
@@ -108,7 +111,7 @@ static struct vms_value *result_value(struct linux_vm *vm, const struct linux_rm
 		for (size_t i = 0; i < r->nr_errors; i++)
 			value_push(e, value_string(r->errors[i]));
 	}
-	if ((int64_t)r->confirmed != pi->mapcount)
+	if ((int64_t)r->confirmed != pi->mapcount && !r->no_mapcount)
 		value_set_str(v, "warning",
 			      r->nr_errors ? "confirmed mappings differ from the mapcount (walk incomplete)"
 					   : "confirmed mappings differ from the page's mapcount");
@@ -194,9 +197,12 @@ static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 	a->pages++;
 	if (r->confirmed)
 		a->confirmed_pages++;
-	if ((int64_t)r->confirmed != r->page.mapcount)
+	if ((int64_t)r->confirmed != r->page.mapcount && !r->no_mapcount)
 		a->mismatches++;
-	if (r->nr_errors)
+	bool hit_errors = false;
+	for (size_t i = 0; i < r->nr_hits; i++)
+		hit_errors |= r->hits[i].error != NULL;
+	if (r->nr_errors || hit_errors)
 		a->with_errors++;
 	a->mappings += r->confirmed;
 	// processes mapping the page
@@ -217,8 +223,18 @@ static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 	value_set_uint(v, "candidates", r->candidates);
 	value_set_uint(v, "confirmed", r->confirmed);
 	add_mappings(vm, r, value_set(v, "mappings", value_array()), true);
+	if (r->scanned)
+		value_set_bool(v, "scanned", true);
+	if (r->no_mapcount)
+		value_set_bool(v, "zero_page", true);
 	if (r->nr_errors)
 		value_set_str(v, "error", r->errors[0]);
+	else
+		for (size_t i = 0; i < r->nr_hits; i++)
+			if (r->hits[i].error) {
+				value_set_str(v, "error", r->hits[i].error);
+				break;
+			}
 	cli_emit_record(a->ctx, v, all_row_text);
 	return NULL;
 }
@@ -272,16 +288,19 @@ static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, un
 			snprintf(key, sizeof(key), i == 64 ? "%d+" : "%d", i);
 			value_set_uint(sb, key, a.shared_by[i]);
 		}
-	if (a.mismatches)
-		ctx->partial = ctx->partial;  // disagreements are data, not failures
+	// Disagreements are data, not failures; walk errors make it partial.
+	if (a.with_errors)
+		ctx->partial = true;
 	cli_emit_record(ctx, v, summary_text);
 	return NULL;
 }
 
+#define USAGE "usage: rmap [--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary]"
+
 static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
-	bool all = false, summary_only = false;
+	bool all = false, summary_only = false, scan = false;
 	unsigned kinds = 0;
 	const char *pfn_arg = NULL, *addr_arg = NULL, *paddr_arg = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -293,8 +312,12 @@ static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 			kinds |= LINUX_RMAP_FILE;
 		else if (strcmp(argv[i], "--ksm") == 0)
 			kinds |= LINUX_RMAP_KSM;
+		else if (strcmp(argv[i], "--other") == 0)
+			kinds |= LINUX_RMAP_OTHER;
 		else if (strcmp(argv[i], "--summary") == 0)
 			summary_only = true;
+		else if (strcmp(argv[i], "--scan") == 0)
+			scan = true;
 		else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
 			addr_arg = argv[++i];
 		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
@@ -302,17 +325,17 @@ static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 		else if (argv[i][0] != '-' && !pfn_arg)
 			pfn_arg = argv[i];
 		else
-			return vms_error_create(VMS_ERR_INVALID, "usage: rmap PFN | -a ADDR | -p PADDR | "
-								 "--all [--anon|--file|--ksm] [--summary]");
+			return vms_error_create(VMS_ERR_INVALID, USAGE);
 	}
-	if (all == !!(pfn_arg || addr_arg || paddr_arg) || (pfn_arg && (addr_arg || paddr_arg)))
-		return vms_error_create(VMS_ERR_INVALID, "usage: rmap PFN | -a ADDR | -p PADDR | "
-							 "--all [--anon|--file|--ksm] [--summary]");
+	if (all == !!(pfn_arg || addr_arg || paddr_arg) || (pfn_arg && (addr_arg || paddr_arg)) ||
+	    (all && scan))
+		return vms_error_create(VMS_ERR_INVALID, USAGE);
 	struct linux_rmap *rm;
 	if ((err = linux_rmap_create(ctx->prog, &rm)))
 		return err;
 	if (all) {
-		err = rmap_all(ctx, rm, kinds ? kinds : LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM,
+		err = rmap_all(ctx, rm,
+			       kinds ? kinds : LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM | LINUX_RMAP_OTHER,
 			       summary_only);
 		linux_rmap_destroy(rm);
 		return err;
@@ -340,7 +363,7 @@ static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	struct linux_rmap_result r;
 	if (!err)
-		err = linux_rmap_pfn(rm, pfn, &r);
+		err = scan ? linux_rmap_scan(rm, pfn, &r) : linux_rmap_pfn(rm, pfn, &r);
 	if (err) {
 		linux_rmap_destroy(rm);
 		return err;
@@ -348,6 +371,9 @@ static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 	struct vms_value *v = result_value(rm->vm, &r);
 	if (r.nr_errors)
 		ctx->partial = true;
+	for (size_t i = 0; i < r.nr_hits; i++)
+		if (r.hits[i].error)
+			ctx->partial = true;  // a candidate the page tables could not check
 	linux_rmap_result_deinit(&r);
 	linux_rmap_destroy(rm);
 	cli_emit(ctx, v, rmap_text);
@@ -356,15 +382,20 @@ static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_command cli_cmd_rmap = {
 	.name = "rmap",
-	.usage = "PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm] [--summary]",
+	.usage = "[--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary]",
 	.summary = "reverse-map a page: every task, VMA and address that maps it",
 	.help = "Follows the kernel's reverse map (anon_vma interval tree, i_mmap, KSM stable\n"
 		"node) from the page, computes each candidate address like vma_address() and\n"
 		"confirms it in the mm's page tables (PTE or huge PMD).  Prints the candidate\n"
 		"count, the confirmed count and the page's mapcount, and warns when they differ.\n"
 		"-a takes a struct page address or a kernel virtual address, -p a physical one.\n"
+		"A mapped page without a reverse map (the zero page, [vdso] and driver pages) is\n"
+		"found by a forward scan of every task's page tables, VMA by VMA; --scan forces\n"
+		"that scan for any page.  The zero page has no mapcount: no warning for it.\n"
 		"--all reverse-maps every mapped page (NDJSON rows pfn -> [(pid, vaddr)] with -j)\n"
-		"and ends with a summary of pages shared by N processes; --summary prints only it.",
+		"and ends with a summary of pages shared by N processes; --summary prints only it.\n"
+		"--anon, --file, --ksm, --other (no reverse map: one scan at the end, so those\n"
+		"rows come last) choose the pages; all by default.",
 	.needs_program = true,
 	.run = cmd_rmap,
 };

@@ -42,7 +42,13 @@ static void ps_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 			    value_get(t, "pid")->i, value_get(t, "ppid")->i, value_get(t, "task")->u,
 			    value_get(t, "state")->s, vsz ? vsz->i : 0, rss ? rss->i : 0,
 			    thread ? "" : "", value_get(t, "comm")->s, thread ? " (thread)" : "");
+		const struct vms_value *e = value_get(t, "error");
+		if (e)
+			strbuf_addf(out, "%7s error: %s\n", "", e->s);
 	}
+	const struct vms_value *e = value_get(v, "error");
+	if (e)
+		strbuf_addf(out, "error: %s\n", e->s);
 }
 
 static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
@@ -159,6 +165,7 @@ static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 	if (err) {
 		value_set_str(o, "name_error", err->message);
 		vms_error_destroy(err);
+		w->partial = true;
 	} else {
 		value_set_str(o, "name", name);
 		value_set_uint(o, "inode", ino);
@@ -183,6 +190,11 @@ static void vm_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 		    value_get(v, "task")->u, value_get(v, "comm")->s);
 	if (!value_get(v, "mm")->u) {
 		strbuf_addstr(out, "(no user address space)\n");
+		return;
+	}
+	if (!value_get(v, "pgd")) {
+		strbuf_addf(out, "MM: %" PRIx64 "\nerror: %s\n", value_get(v, "mm")->u,
+			    value_get(v, "error")->s);
 		return;
 	}
 	strbuf_addf(out, "%16s  %16s  %10s  %10s\n", "MM", "PGD", "RSS", "TOTAL_VM");
@@ -247,9 +259,13 @@ static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 	if (mm) {
 		struct linux_mm_info mi;
 		if ((err = linux_mm_info(vm, mm, &mi))) {
-			value_destroy(v);
+			// a bad mm pointer: say so for this task, exit partial
+			value_set_str(v, "error", err->message);
+			vms_error_destroy(err);
+			ctx->partial = true;
 			linux_vm_destroy(vm);
-			return err;
+			cli_emit(ctx, v, vm_text);
+			return NULL;
 		}
 		unsigned kb = program_page_size(ctx->prog) / 1024;
 		value_set_hex(v, "pgd", mi.pgd);

@@ -5,6 +5,7 @@
 // log, meminfo, p/eval, report, list/tree (batch reports and scripted queries)
 extern const struct cli_command cli_cmd_dmesg, cli_cmd_eval, cli_cmd_log, cli_cmd_meminfo, cli_cmd_p,
 	cli_cmd_report;
+extern const struct cli_command cli_cmd_list, cli_cmd_tree;  // cmd_walk.c
 // pages, pagestat (the mem_map walk)
 extern const struct cli_command cli_cmd_pages, cli_cmd_pagestat;
 extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_cmd_ptype, cli_cmd_quit,
@@ -17,6 +18,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_dmesg,
 	&cli_cmd_eval,
 	&cli_cmd_help,
+	&cli_cmd_list,
 	&cli_cmd_log,
 	&cli_cmd_meminfo,
 	&cli_cmd_p,
@@ -33,6 +35,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_struct,
 	&cli_cmd_sym,
 	&cli_cmd_sys,
+	&cli_cmd_tree,
 	&cli_cmd_vm,
 	&cli_cmd_vtop,
 	&cli_cmd_whatis,

@@ -6,3 +6,4 @@ src_libvmsift_a_SOURCES += \
 include src/cli/report.mk
 include src/cli/memmap.mk
 include src/cli/rmap.mk
+include src/cli/walk.mk

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/cleanup.h"
 #include "plugin/plugin.h"
@@ -129,6 +130,26 @@ void cli_free_argv(int argc, char **argv)
 	free(argv);
 }
 
+/*
+ * Is the '|' or '>' at @p part of a word (an expression) rather than a pipe
+ * or a redirection?  Inside parentheses or brackets (@depth > 0) always;
+ * elsewhere as the operators "->", ">=" and "||", which no command line means
+ * as a redirection or pipe.  *@len is how many characters belong to it.
+ */
+static bool split_operator(const char *p, const struct strbuf *word, int depth, size_t *len)
+{
+	*len = 1;
+	if (depth > 0)
+		return true;
+	if (*p == '>' && word->len && word->buf[word->len - 1] == '-')
+		return true;  // "->"
+	if ((*p == '>' && p[1] == '=') || (*p == '|' && p[1] == '|')) {
+		*len = 2;
+		return true;
+	}
+	return false;
+}
+
 struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret)
 {
 	int argc = 0, cap = 8;
@@ -137,16 +158,18 @@ struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, c
 		return &vms_enomem;
 	const char *p = line;
 	*rest_ret = NULL;
+	int depth = 0;  // of ( and [ outside quotes, across words
 	for (;;) {
 		while (*p && isspace((unsigned char)*p))
 			p++;
 		if (!*p)
 			break;
-		if (*p == '|' || *p == '>') {
+		struct strbuf word = STRBUF_INIT;
+		size_t oplen;
+		if ((*p == '|' || *p == '>') && !split_operator(p, &word, depth, &oplen)) {
 			*rest_ret = p;
 			break;
 		}
-		struct strbuf word = STRBUF_INIT;
 		char quote = 0;
 		for (; *p; p++) {
 			if (quote) {
@@ -160,11 +183,16 @@ struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, c
 				quote = *p;
 			} else if (*p == '\\' && p[1]) {
 				strbuf_addch(&word, *++p);
-			} else if (*p == '>' && word.len && word.buf[word.len - 1] == '-') {
-				strbuf_addch(&word, *p);  // "->" in an expression (p, eval)
+			} else if ((*p == '|' || *p == '>') && split_operator(p, &word, depth, &oplen)) {
+				strbuf_add(&word, p, oplen);  // an operator of an expression (p, list)
+				p += oplen - 1;
 			} else if (isspace((unsigned char)*p) || *p == '|' || *p == '>') {
 				break;
 			} else {
+				if (*p == '(' || *p == '[')
+					depth++;
+				else if ((*p == ')' || *p == ']') && depth > 0)
+					depth--;
 				strbuf_addch(&word, *p);
 			}
 		}
@@ -256,7 +284,18 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	ctx->records = 0;
 	ctx->command = cmd;
 	program_cancel_clear();
+	// VMSIFT_TIME: the command's own wall time on stderr (start-up and
+	// the opening of the dump excluded), for benchmarks.
+	struct timespec t0, t1;
+	bool timing = getenv("VMSIFT_TIME") != NULL;
+	if (timing)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct vms_error *err = cmd->run(ctx, n, argv);
+	if (timing) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "vmsift: time: %s: %.3f ms\n", cmd->name,
+			(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
 	// argv entries past n were freed above; keep argc consistent for caller
 	for (int i = n; i < argc; i++)
 		argv[i] = NULL;

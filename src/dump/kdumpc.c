@@ -461,14 +461,39 @@ const char *kdc_codec_name(unsigned flags)
 	}
 }
 
+/* uncompress() with one z_stream per reader, reset for each page: spares
+ * inflateInit's allocations and, finishing in one inflate(Z_FINISH) call,
+ * the copy of every page into a 32 KiB window.  Same checks (the zlib
+ * header and the Adler-32 trailer). */
+static int inflate_page(struct kdc_reader *r, const uint8_t *src, size_t slen, uint8_t *dst,
+			size_t dlen)
+{
+	z_stream *zs = r->zs;
+	if (!zs) {
+		zs = calloc(1, sizeof(*zs));
+		if (!zs || inflateInit(zs) != Z_OK) {
+			free(zs);
+			uLongf n = dlen;
+			return uncompress(dst, &n, src, slen) == Z_OK && n == dlen ? 0 : -2;
+		}
+		r->zs = zs;
+	} else if (inflateReset(zs) != Z_OK) {
+		return -2;
+	}
+	zs->next_in = (Bytef *)src;
+	zs->avail_in = (uInt)slen;
+	zs->next_out = dst;
+	zs->avail_out = (uInt)dlen;
+	return inflate(zs, Z_FINISH) == Z_STREAM_END && zs->total_out == dlen ? 0 : -2;
+}
+
 /* Returns 0, or -1 if unavailable, or -2 on a decompression error. */
-static int decompress(unsigned codec, const uint8_t *src, size_t slen, uint8_t *dst, size_t dlen)
+static int decompress(struct kdc_reader *r, unsigned codec, const uint8_t *src, size_t slen,
+		      uint8_t *dst, size_t dlen)
 {
 	switch (codec) {
-	case KDC_ZLIB: {
-		uLongf n = dlen;
-		return uncompress(dst, &n, src, slen) == Z_OK && n == dlen ? 0 : -2;
-	}
+	case KDC_ZLIB:
+		return inflate_page(r, src, slen, dst, dlen);
 	case KDC_LZO: {
 		lzo_uint n = dlen;
 		return lzo1x_decompress_safe(src, slen, dst, &n, NULL) == LZO_E_OK && n == dlen ? 0 : -2;
@@ -509,6 +534,11 @@ void kdc_reader_deinit(struct kdc_reader *r)
 	free(r->scratch);
 	free(r->pages);
 	r->scratch = r->pages = NULL;
+	if (r->zs) {
+		inflateEnd(r->zs);
+		free(r->zs);
+		r->zs = NULL;
+	}
 }
 
 static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t paddr,
@@ -562,7 +592,7 @@ static struct vms_error *read_page(struct kdc_reader *r, uint64_t pfn, uint8_t *
 				      "page at physical address 0x%" PRIx64 " is beyond the end of the file (truncated dump)",
 				      paddr);
 	if (codec) {
-		int rc = decompress(codec, r->scratch, size, out, k->block_size);
+		int rc = decompress(r, codec, r->scratch, size, out, k->block_size);
 		if (rc == -1)
 			return vms_error_create(VMS_ERR_UNSUPPORTED, "%s decompression is not available",
 						kdc_codec_name(codec));

@@ -12,6 +12,7 @@ static void linux_kernel_destroy(void *p)
 	for (size_t i = 0; i < k->nr_strings; i++)
 		free(k->strings[i]);
 	free(k->strings);
+	free(k->vm_layouts);
 	free(k);
 }
 

@@ -13,6 +13,9 @@ struct linux_kernel {
 	struct linux_page_layout page_layout;
 	char **strings;
 	size_t nr_strings, cap_strings;
+	// the walkers' and process-memory layouts (vmctx.c), probed once;
+	// a flat struct, freed with free()
+	struct linux_vm_layouts *vm_layouts;
 };
 
 /* The store of @prog, created on first use. */

@@ -27,6 +27,10 @@ struct mwalk {
 	uint64_t tree, max, nodes, entries;
 	linux_maple_fn *fn;
 	void *arg;
+	struct vms_error *fn_err;   // what @fn returned: passed up as is
+	struct vms_error *fatal;    // a bound was hit: ends the walk
+	struct vms_error *skipped;  // the first subtree that could not be walked
+	uint64_t nr_skipped, skip_first, skip_last;
 };
 
 static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, uint64_t entry)
@@ -34,9 +38,12 @@ static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, ui
 	if (!entry || xa_is_internal_small(entry))
 		return NULL;
 	if (++w->entries > w->max)
-		return vms_error_create(VMS_ERR_CORRUPT, "maple tree at 0x%" PRIx64
-				        ": more than %" PRIu64 " entries", w->tree, w->max);
-	return w->fn(w->arg, first, last, entry);
+		return w->fatal = vms_error_create(VMS_ERR_CORRUPT, "maple tree at 0x%" PRIx64
+						   ": more than %" PRIu64 " entries", w->tree, w->max);
+	struct vms_error *err = w->fn(w->arg, first, last, entry);
+	if (err)
+		w->fn_err = err;
+	return err;
 }
 
 static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, uint64_t max,
@@ -54,9 +61,9 @@ static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, ui
 				      "maple tree at 0x%" PRIx64 ": bad node pointer 0x%" PRIx64,
 				      w->tree, enode);
 	if (++w->nodes > w->max)
-		return vms_error_addr(VMS_ERR_CORRUPT, node,
-				      "maple tree at 0x%" PRIx64 ": more than %" PRIu64 " nodes",
-				      w->tree, w->max);
+		return w->fatal = vms_error_addr(VMS_ERR_CORRUPT, node,
+						 "maple tree at 0x%" PRIx64 ": more than %" PRIu64 " nodes",
+						 w->tree, w->max);
 	uint8_t buf[MAPLE_NODE_SIZE];
 	struct vms_error *err = linux_mem_read(w->mem, node, buf, sizeof(buf));
 	if (err)
@@ -120,6 +127,19 @@ static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, ui
 						      " slot %u holds 0x%" PRIx64 ", not a node",
 						      w->tree, node, i, slots[i]);
 			err = visit(w, slots[i], first, last, depth + 1);
+			if (err && err != w->fn_err && err != w->fatal) {
+				// A subtree the dump does not hold, or a corrupt
+				// one: skip its range [first, last], go on.
+				if (!w->skipped) {
+					w->skipped = err;
+					w->skip_first = first;
+					w->skip_last = last;
+				} else {
+					vms_error_destroy(err);
+				}
+				w->nr_skipped++;
+				err = NULL;
+			}
 		}
 		if (err)
 			return err;
@@ -147,5 +167,22 @@ struct vms_error *linux_maple_for_each(const struct linux_mem *mem, const struct
 		err = emit(&w, 0, 0, root);
 	else
 		err = visit(&w, root & ~2ULL, 0, UINT64_MAX, 1);
-	return err == &linux_walk_stop ? NULL : err;
+	if (err == &linux_walk_stop)
+		err = NULL;
+	if (w.skipped) {
+		if (!err) {
+			// Everything else was walked: say what was skipped.
+			err = vms_error_create(w.skipped->code,
+					       "%" PRIu64 " subtree%s skipped, the first holding indices [0x%" PRIx64
+					       ", 0x%" PRIx64 "]: %s",
+					       w.nr_skipped, w.nr_skipped > 1 ? "s" : "", w.skip_first,
+					       w.skip_last, w.skipped->message);
+			if (err != &vms_enomem && w.skipped->has_address) {
+				err->has_address = true;
+				err->address = w.skipped->address;
+			}
+		}
+		vms_error_destroy(w.skipped);
+	}
+	return err;
 }

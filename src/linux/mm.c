@@ -49,7 +49,20 @@ struct vma_walk {
 	linux_vma_fn *fn;
 	void *arg;
 	uint64_t prev_end;
+	struct vms_error *skipped;  // the first VMA that could not be read
+	uint64_t nr_skipped;
 };
+
+/* A VMA that cannot be read or does not fit its place: note it, go on. */
+static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
+{
+	if (!w->skipped)
+		w->skipped = err;
+	else
+		vms_error_destroy(err);
+	w->nr_skipped++;
+	return NULL;
+}
 
 static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t first, uint64_t last,
 				   bool check_range)
@@ -57,21 +70,20 @@ static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t f
 	struct linux_vma v;
 	struct vms_error *err = linux_vma_read(w->vm, addr, &v);
 	if (err)
-		return err;
+		return check_range ? vma_skip(w, err) : err;
 	if (v.mm != w->mm)
-		return vms_error_addr(VMS_ERR_CORRUPT, addr,
-				      "vm_area_struct 0x%" PRIx64 " belongs to mm 0x%" PRIx64 ", found in mm 0x%" PRIx64,
-				      addr, v.mm, w->mm);
+		return vma_skip(w, vms_error_addr(VMS_ERR_CORRUPT, addr,
+					  "vm_area_struct 0x%" PRIx64 " belongs to mm 0x%" PRIx64
+					  ", found in mm 0x%" PRIx64, addr, v.mm, w->mm));
 	if (check_range && (v.start != first || v.end - 1 != last))
-		return vms_error_addr(VMS_ERR_CORRUPT, addr,
-				      "vm_area_struct 0x%" PRIx64 " [0x%" PRIx64 ", 0x%" PRIx64
-				      ") stored for [0x%" PRIx64 ", 0x%" PRIx64 "]",
-				      addr, v.start, v.end, first, last);
+		return vma_skip(w, vms_error_addr(VMS_ERR_CORRUPT, addr,
+					  "vm_area_struct 0x%" PRIx64 " [0x%" PRIx64 ", 0x%" PRIx64
+					  ") stored for [0x%" PRIx64 ", 0x%" PRIx64 "]",
+					  addr, v.start, v.end, first, last));
 	if (v.start < w->prev_end)
-		return vms_error_addr(VMS_ERR_CORRUPT, addr,
-				      "vm_area_struct 0x%" PRIx64 " starts at 0x%" PRIx64
-				      ", before the previous VMA ends",
-				      addr, v.start);
+		return vma_skip(w, vms_error_addr(VMS_ERR_CORRUPT, addr,
+					  "vm_area_struct 0x%" PRIx64 " starts at 0x%" PRIx64
+					  ", before the previous VMA ends", addr, v.start));
 	w->prev_end = v.end;
 	return w->fn(w->arg, &v);
 }
@@ -111,7 +123,18 @@ struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_
 		}
 	}
 	if (err == &linux_walk_stop)
-		return NULL;
+		err = NULL;
+	if (w.skipped) {
+		if (!err) {
+			err = vms_error_create(w.skipped->code, "%" PRIu64 " VMA%s skipped: %s", w.nr_skipped,
+					       w.nr_skipped > 1 ? "s" : "", w.skipped->message);
+			if (err != &vms_enomem && w.skipped->has_address) {
+				err->has_address = true;
+				err->address = w.skipped->address;
+			}
+		}
+		vms_error_destroy(w.skipped);
+	}
 	return err ? vms_error_wrap(err, "VMAs of mm 0x%" PRIx64, mm) : NULL;
 }
 

@@ -257,17 +257,240 @@ static struct vms_error *head_index(struct linux_rmap *rm, const struct linux_pa
 	return NULL;
 }
 
-struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
-				  struct linux_rmap_result *r)
+/* ---- forward scan: pages without a reverse map ---- */
+
+bool linux_rmap_needs_scan(const struct linux_page_info *pi)
+{
+	if (pi->bits & LINUX_PAGE_ZERO)
+		return true;
+	bool has_rmap = (pi->mapping & ~3ULL) &&
+			(pi->mapping_kind == LINUX_MAPPING_ANON || pi->mapping_kind == LINUX_MAPPING_FILE ||
+			 pi->mapping_kind == LINUX_MAPPING_KSM);
+	return !has_rmap && pi->mapcount > 0;
+}
+
+struct scan {
+	struct linux_rmap *rm;
+	struct linux_rmap_result **rs;  // targets, sorted by pfn
+	size_t n;
+	const struct linux_vma *vma;
+	uint64_t leaves;
+	struct vms_error *fatal;        // cancelled or out of bounds: ends the scan
+	// the VMAs of the current mm already scanned, in address order
+	uint64_t (*done)[2];
+	size_t nr_done, cap_done;
+	bool no_vmas;                   // scanning page tables outside the VMAs read
+};
+
+static bool scan_done(const struct scan *s, uint64_t va)
+{
+	size_t lo = 0, hi = s->nr_done;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->done[mid][1] <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nr_done && s->done[lo][0] <= va;
+}
+
+static void scan_error_all(struct scan *s, struct vms_error *err)
+{
+	for (size_t i = 0; i < s->n; i++)
+		add_error(s->rs[i], i + 1 < s->n ? vms_error_create(err->code, "%s", err->message) : err);
+	if (!s->n)
+		vms_error_destroy(err);
+}
+
+static void scan_hit(struct linux_rmap_result *r, const struct linux_vma *vma, uint64_t vaddr,
+		     const struct linux_pt_entry *pt)
+{
+	for (size_t i = 0; i < r->nr_hits; i++)
+		if (r->hits[i].mm == vma->mm && r->hits[i].vaddr == vaddr)
+			return;
+	if (r->nr_hits == r->cap_hits) {
+		size_t cap = r->cap_hits ? 2 * r->cap_hits : 8;
+		struct linux_rmap_hit *n = realloc(r->hits, cap * sizeof(*n));
+		if (!n)
+			return;
+		r->hits = n;
+		r->cap_hits = cap;
+	}
+	struct linux_rmap_hit *h = &r->hits[r->nr_hits++];
+	memset(h, 0, sizeof(*h));
+	h->mm = vma->mm;
+	h->vma = *vma;
+	h->vaddr = vaddr;
+	h->pt = *pt;
+	h->confirmed = true;
+	r->candidates++;
+	r->confirmed++;
+}
+
+static struct vms_error *scan_leaf(void *arg, uint64_t va, const struct linux_pt_entry *e)
+{
+	struct scan *s = arg;
+	if (++s->leaves > LINUX_RMAP_SCAN_MAX_LEAVES) {
+		s->fatal = vms_error_create(VMS_ERR_CORRUPT,
+					    "page-table scan: more than %llu leaves (corrupt page tables?)",
+					    (unsigned long long)LINUX_RMAP_SCAN_MAX_LEAVES);
+		return s->fatal;
+	}
+	if ((s->leaves & 4095) == 0 && (s->fatal = program_check_cancel()))
+		return s->fatal;
+	unsigned shift = s->rm->vm->page_shift;
+	uint64_t first = e->pfn, npages = e->size >> shift;
+	// the first target at or after this leaf's first page
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->rs[mid]->pfn < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < s->n && s->rs[i]->pfn - first < npages; i++) {
+		uint64_t off = s->rs[i]->pfn - first;
+		uint64_t vaddr = va + (off << shift);
+		if (vaddr < s->vma->start || vaddr >= s->vma->end)
+			continue;  // a huge leaf reaching outside the VMA
+		if (s->no_vmas && scan_done(s, vaddr))
+			continue;
+		struct linux_pt_entry pt = *e;
+		pt.paddr = e->paddr + (off << shift);
+		pt.pfn = s->rs[i]->pfn;
+		// outside the VMAs read, name the leaf's range instead
+		struct linux_vma leaf = {.mm = s->vma->mm, .start = va, .end = va + e->size};
+		scan_hit(s->rs[i], s->no_vmas ? &leaf : s->vma, vaddr, &pt);
+	}
+	return NULL;
+}
+
+static struct vms_error *scan_vma(void *arg, const struct linux_vma *v)
+{
+	struct scan *s = arg;
+	s->vma = v;
+	if (s->nr_done == s->cap_done) {
+		size_t cap = s->cap_done ? 2 * s->cap_done : 64;
+		uint64_t(*n)[2] = realloc(s->done, cap * sizeof(*n));
+		if (n) {
+			s->done = n;
+			s->cap_done = cap;
+		}
+	}
+	if (s->nr_done < s->cap_done && (!s->nr_done || s->done[s->nr_done - 1][1] <= v->start)) {
+		s->done[s->nr_done][0] = v->start;
+		s->done[s->nr_done++][1] = v->end;
+	}
+	struct vms_error *err = linux_pgtable_for_each(s->rm->vm, v->mm, v->start, v->end, scan_leaf, s);
+	if (err && err == s->fatal)
+		return &linux_walk_stop;
+	if (err)
+		scan_error_all(s, vms_error_wrap(err, "page tables of mm 0x%" PRIx64 " at [0x%" PRIx64
+						 ", 0x%" PRIx64 ")", v->mm, v->start, v->end));
+	return NULL;
+}
+
+/* Scan every mm in use for the PFNs of @rs (sorted by pfn). */
+static struct vms_error *scan_set(struct linux_rmap *rm, struct linux_rmap_result **rs, size_t n)
+{
+	struct linux_vm *vm = rm->vm;
+	struct scan s = {.rm = rm, .rs = rs, .n = n};
+	const struct linux_task *tasks = NULL;
+	size_t nr = 0;
+	struct vms_error *err = linux_vm_tasks(vm, &tasks, &nr);
+	if (err) {
+		scan_error_all(&s, vms_error_wrap(err, "page-table scan"));
+		return NULL;
+	}
+	const struct vms_error *te = linux_vm_tasks_error(vm);
+	if (te)
+		scan_error_all(&s, vms_error_create(te->code, "page-table scan: the task list is incomplete: %s",
+						    te->message));
+	struct vms_u64map seen;
+	vms_u64map_init(&seen);
+	for (size_t i = 0; i < nr && !s.fatal; i++) {
+		const struct linux_task *t = &tasks[i];
+		// as linux_mm_owners(): an exiting task runs on ->active_mm
+		uint64_t mm = t->mm ? t->mm : (t->exiting && !t->kthread ? t->active_mm : 0);
+		if (!mm || vms_u64map_get(&seen, mm))
+			continue;
+		vms_u64map_set(&seen, mm, (void *)1);
+		s.nr_done = 0;
+		err = linux_mm_for_each_vma(vm, mm, scan_vma, &s);
+		if (err && !s.fatal) {
+			scan_error_all(&s, vms_error_wrap(err, "page-table scan of pid %" PRId32, t->pid));
+			// Part of the VMA tree is missing, the page tables may not
+			// be: scan the rest of the user address space without
+			// VMAs (hits then name no VMA).
+			struct linux_vma all = {.mm = mm, .start = 0,
+						.end = (1ULL << (vm->l.l5 ? 56 : 47)) - (1ULL << vm->page_shift)};
+			s.no_vmas = true;
+			s.vma = &all;
+			err = linux_pgtable_for_each(vm, mm, all.start, all.end, scan_leaf, &s);
+			s.no_vmas = false;
+			if (err && err != s.fatal)
+				scan_error_all(&s, vms_error_wrap(err, "page tables of mm 0x%" PRIx64, mm));
+		}
+	}
+	free(s.done);
+	vms_u64map_deinit(&seen);
+	for (size_t i = 0; i < n; i++)
+		rs[i]->scanned = true;
+	err = s.fatal;
+	if (err && err->code != VMS_ERR_CANCELLED) {
+		// out of bounds: say so on every page, keep what was found
+		scan_error_all(&s, err);
+		err = NULL;
+	}
+	return err;
+}
+
+static void scan_prepare(struct linux_rmap_result *r, const struct linux_page_info *pi)
 {
 	memset(r, 0, sizeof(*r));
 	r->pfn = pi->pfn;
 	r->page = *pi;
 	r->kind = pi->mapping_kind;
 	if (pi->bits & LINUX_PAGE_ZERO) {
-		r->note = "the shared zero page is mapped by special PTEs and has no reverse map";
-		return NULL;
+		r->no_mapcount = true;
+		r->note = "the shared zero page: mapped by special PTEs, with no reverse map and no "
+			  "mapcount (vm_normal_page()); found by a scan of every task's page tables";
+	} else {
+		r->note = "no reverse map (no anon_vma, address_space or KSM node, e.g. [vdso] or "
+			  "driver pages); found by a scan of every task's page tables";
 	}
+}
+
+struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret)
+{
+	struct linux_page_info pi;
+	struct vms_error *err = linux_memmap_decode_one(rm->vm->prog, rm->memmap, pfn, &pi);
+	if (err)
+		return err;
+	scan_prepare(ret, &pi);
+	if (!linux_rmap_needs_scan(&pi))
+		ret->note = "found by a scan of every task's page tables (rmap --scan)";
+	struct linux_rmap_result *one = ret;
+	err = scan_set(rm, &one, 1);
+	if (err)
+		linux_rmap_result_deinit(ret);
+	return err;
+}
+
+struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+				  struct linux_rmap_result *r)
+{
+	if (linux_rmap_needs_scan(pi)) {
+		scan_prepare(r, pi);
+		struct linux_rmap_result *one = r;
+		return scan_set(rm, &one, 1);
+	}
+	memset(r, 0, sizeof(*r));
+	r->pfn = pi->pfn;
+	r->page = *pi;
+	r->kind = pi->mapping_kind;
 	uint64_t mapping = pi->mapping & ~3ULL;
 	if (r->kind != LINUX_MAPPING_ANON && r->kind != LINUX_MAPPING_FILE && r->kind != LINUX_MAPPING_KSM) {
 		r->note = "not a user page (no anon_vma, address_space or KSM node)";
@@ -352,7 +575,9 @@ struct all_state {
 
 static bool wanted(unsigned kinds, const struct linux_page_info *pi)
 {
-	if (pi->mapcount <= 0 || (pi->bits & LINUX_PAGE_ZERO))
+	if (linux_rmap_needs_scan(pi))
+		return kinds & LINUX_RMAP_OTHER;
+	if (pi->mapcount <= 0)
 		return false;
 	switch (pi->mapping_kind) {
 	case LINUX_MAPPING_ANON:
@@ -399,7 +624,21 @@ struct all_deliver {
 	struct vms_error *err;
 	uint64_t nr;
 	bool stopped_by_walk;
+	struct page_vec deferred;  // pages for the forward scan, at the end
 };
+
+static void page_vec_push(struct page_vec *v, const struct linux_page_info *pi)
+{
+	if (v->nr == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 64;
+		struct linux_page_info *n = realloc(v->pages, cap * sizeof(*n));
+		if (!n)
+			return;
+		v->pages = n;
+		v->cap = cap;
+	}
+	v->pages[v->nr++] = *pi;
+}
 
 static void all_deliver(void *arg, void *result)
 {
@@ -408,6 +647,10 @@ static void all_deliver(void *arg, void *result)
 	if (!v)
 		return;
 	for (size_t i = 0; i < v->nr && !d->err; i++) {
+		if (linux_rmap_needs_scan(&v->pages[i])) {
+			page_vec_push(&d->deferred, &v->pages[i]);
+			continue;
+		}
 		struct linux_rmap_result r;
 		struct vms_error *err = linux_rmap_page(d->rm, &v->pages[i], &r);
 		if (!err) {
@@ -422,6 +665,42 @@ static void all_deliver(void *arg, void *result)
 	}
 	free(v->pages);
 	free(v);
+}
+
+static int cmp_page_pfn(const void *a, const void *b)
+{
+	uint64_t x = ((const struct linux_page_info *)a)->pfn, y = ((const struct linux_page_info *)b)->pfn;
+	return x < y ? -1 : x > y;
+}
+
+/* The pages without a reverse map, by one scan of every page table. */
+static struct vms_error *scan_deferred(struct all_deliver *d)
+{
+	size_t n = d->deferred.nr;
+	struct linux_rmap_result *rs = calloc(n, sizeof(*rs));
+	struct linux_rmap_result **ps = calloc(n, sizeof(*ps));
+	struct vms_error *err = NULL;
+	if (!rs || !ps) {
+		free(rs);
+		free(ps);
+		return &vms_enomem;
+	}
+	qsort(d->deferred.pages, n, sizeof(*d->deferred.pages), cmp_page_pfn);
+	for (size_t i = 0; i < n; i++) {
+		scan_prepare(&rs[i], &d->deferred.pages[i]);
+		ps[i] = &rs[i];
+	}
+	err = scan_set(d->rm, ps, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!err) {
+			d->nr++;
+			err = d->fn(d->arg, &rs[i]);
+		}
+		linux_rmap_result_deinit(&rs[i]);
+	}
+	free(rs);
+	free(ps);
+	return err;
 }
 
 static bool all_stop(void *arg)
@@ -458,6 +737,9 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 	rm->caching = true;
 	struct vms_error *err = linux_memmap_walk(rm->vm->prog, rm->memmap, &w);
 	rm->caching = false;
+	if (!err && !d.err && d.deferred.nr)
+		d.err = scan_deferred(&d);
+	free(d.deferred.pages);
 	for (unsigned i = 0; i < n; i++)
 		free(states[i].cur.pages);
 	free(states);

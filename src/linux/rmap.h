@@ -10,7 +10,11 @@
  *    the page's offset in the folio), vma_address() gives the address;
  *  - file and shmem: the same query on mapping->i_mmap;
  *  - KSM: the stable node's rmap_items, each naming an anon_vma whose VMAs
- *    containing the item's address are the candidates.
+ *    containing the item's address are the candidates;
+ *  - no reverse map (the shared zero page, [vdso] pages, pages a driver
+ *    inserted): a forward scan of every task's page tables, VMA by VMA,
+ *    for the PTEs and huge PMDs/PUDs that map the page (as crash's
+ *    "foreach vm -p" and search would), bounded and cancellable.
  *
  * Errors met on one candidate (a corrupt avc, a page-table page missing
  * from the dump) are recorded in the result and the walk goes on.
@@ -46,6 +50,8 @@ struct linux_rmap_result {
 	char **errors;                 // errors that cut a part of the walk short
 	size_t nr_errors;
 	const char *note;              // e.g. why a page has no reverse map (static)
+	bool scanned;                  // found by the forward page-table scan
+	bool no_mapcount;              // the kernel keeps no mapcount (zero page)
 };
 
 /* The rmap context: a struct linux_vm plus the memory map and, for
@@ -67,6 +73,19 @@ void linux_rmap_destroy(struct linux_rmap *rm);
  * be read or decoded; everything else is recorded in *ret. */
 struct vms_error *linux_rmap_pfn(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
 
+/* Reverse-map @pfn by a forward scan of every task's page tables (every
+ * VMA of every mm in use), whatever its reverse map says.  Errors of one mm
+ * or VMA are recorded in *ret and the scan goes on; fails only when the page
+ * cannot be decoded or the scan is cancelled. */
+struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
+
+/* Does @pi need the forward scan: mapped (or the zero page) but without an
+ * anon_vma, address_space or KSM node to follow? */
+bool linux_rmap_needs_scan(const struct linux_page_info *pi);
+
+/* At most this many page-table leaves are visited by one scan. */
+#define LINUX_RMAP_SCAN_MAX_LEAVES (1ULL << 26)
+
 /* As linux_rmap_pfn() for an already decoded page. */
 struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
 				  struct linux_rmap_result *ret);
@@ -77,13 +96,17 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r);
 #define LINUX_RMAP_ANON 1u
 #define LINUX_RMAP_FILE 2u
 #define LINUX_RMAP_KSM 4u
+#define LINUX_RMAP_OTHER 8u  // mapped pages without a reverse map (forward scan)
 
 /*
  * Reverse-map every page of the memory map whose mapcount is positive and
  * whose mapping is of a kind in @kinds, in PFN order, calling @fn with each
  * result (borrowed for the call).  The struct pages are read and decoded in
  * parallel (linux_memmap_walk()); the reverse map runs on the calling thread
- * with caches.  *nr_ret counts the pages visited.
+ * with caches.  Pages without a reverse map (LINUX_RMAP_OTHER) are
+ * collected and reverse-mapped at the end by one forward scan of every
+ * page table, so their rows come last (in PFN order among themselves).
+ * *nr_ret counts the pages visited.
  */
 struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),

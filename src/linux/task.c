@@ -47,6 +47,8 @@ struct collect {
 	struct linux_task *tasks;
 	size_t nr, cap;
 	bool reverse;
+	struct vms_error *thread_err;  // the first thread list that could not be read
+	size_t nr_thread_errs;
 };
 
 static struct vms_error *add_task(struct collect *c, uint64_t addr)
@@ -95,8 +97,17 @@ static struct vms_error *leader_cb(void *arg, uint64_t node)
 	if (!err && signal)
 		err = linux_list_for_each(&vm->mem, &vm->walk, signal + vm->l.sig_thread_head, 1u << 20,
 					  thread_cb, c);
-	if (err)
+	if (err && err != &linux_walk_stop) {
+		// Keep the leader and the threads read so far, and go on with
+		// the next process: the leaders' list does not depend on it.
 		err = vms_error_wrap(err, "threads of pid %d", c->tasks[leader].pid);
+		if (!c->thread_err)
+			c->thread_err = err;
+		else
+			vms_error_destroy(err);
+		c->nr_thread_errs++;
+		err = NULL;
+	}
 	return err;
 }
 
@@ -137,6 +148,16 @@ static void read_tasks(struct linux_vm *vm)
 		if (c.nr > forward)
 			err = vms_error_wrap(err, "%zu tasks recovered walking backwards", c.nr - forward);
 	}
+	if (!err && c.thread_err) {
+		if (c.nr_thread_errs > 1) {
+			err = vms_error_create(c.thread_err->code, "%s (and %zu more thread lists)",
+					       c.thread_err->message, c.nr_thread_errs - 1);
+		} else {
+			err = c.thread_err;
+			c.thread_err = NULL;
+		}
+	}
+	vms_error_destroy(c.thread_err);
 	if (err)
 		vm->tasks_err = vms_error_wrap(err, "reading the task list");
 	// Parent pids: look the parent up by address.

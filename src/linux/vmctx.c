@@ -6,8 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux/kernel.h"
 #include "linux/pgtable.h"
 #include "linux/task.h"
+
+/* What linux_vm_create() probes, kept per program (struct linux_kernel). */
+struct linux_vm_layouts {
+	struct linux_walk_layout walk;
+	struct linux_vm_layout l;
+};
 
 static bool has(struct vms_program *prog, const char *type, const char *member)
 {
@@ -223,13 +230,27 @@ struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **re
 	vm->page_shift = program_page_shift(prog);
 	vms_u64map_init(&vm->mm_owners);
 	vms_u64map_init(&vm->pgd_phys);
-	struct vms_error *err = linux_walk_layout_probe(prog, &vm->walk);
-	if (!err)
-		err = probe(prog, &vm->l);
+	struct linux_kernel *k;
+	struct vms_error *err = linux_kernel_get(prog, &k);
+	if (!err && !k->vm_layouts) {
+		struct linux_vm_layouts *p = calloc(1, sizeof(*p));
+		if (!p)
+			err = &vms_enomem;
+		if (!err)
+			err = linux_walk_layout_probe(prog, &p->walk);
+		if (!err)
+			err = probe(prog, &p->l);
+		if (!err)
+			k->vm_layouts = p;
+		else
+			free(p);
+	}
 	if (err) {
 		linux_vm_destroy(vm);
 		return err;
 	}
+	vm->walk = k->vm_layouts->walk;
+	vm->l = k->vm_layouts->l;
 	*ret = vm;
 	return NULL;
 }

@@ -4,10 +4,12 @@
  * anon_vma, KSM, rmap): every offset they need, probed once from the debug
  * info, the task table read once, and a cache of page-table pages.
  *
- * One struct linux_vm per program and thread; create it with
+ * One struct linux_vm per command and thread; create it with
  * linux_vm_create() and free it with linux_vm_destroy().  It borrows the
- * program, which must outlive it.  The task table is a snapshot taken at
- * creation (a dump does not change).
+ * program, which must outlive it.  The layouts are probed once per program
+ * and kept in the program's struct linux_kernel (kernel.h); each context
+ * copies them.  The task table is read on first use, once per context (a
+ * live /proc/kcore changes between commands).
  */
 #ifndef VMS_LINUX_VMCTX_H
 #define VMS_LINUX_VMCTX_H

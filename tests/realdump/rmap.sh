@@ -18,8 +18,6 @@ for kernel in $(fixture_kernels); do
 	[ -f "$FIXTURE/vmlinux" ] && vmlinux=$FIXTURE/vmlinux
 	for dump in $(dumps_of "$FIXTURE"); do
 		[ -f "$FIXTURE/$dump" ] || continue
-		# the flattened stream files need reassembly; their reassembled twins are tested
-		case $dump in *.flat) continue ;; esac
 		echo "== $kernel $dump"
 		out=$tmp/$kernel-$dump
 		mkdir -p "$out"

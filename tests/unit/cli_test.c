@@ -28,6 +28,34 @@ static void test_split(void **state)
 	assert_non_null(rest);
 	assert_string_equal(rest, "| grep x");
 	cli_free_argv(argc, argv);
+	// expressions: '|' and '>' inside () or [] and the operators ->, >=, ||
+	// are words; elsewhere they end the command
+	assert_null(cli_split("p (x >> 2) | grep 1", &argc, &argv, &rest));
+	assert_int_equal(argc, 4);
+	assert_string_equal(argv[1], "(x");
+	assert_string_equal(argv[2], ">>");
+	assert_string_equal(argv[3], "2)");
+	assert_string_equal(rest, "| grep 1");
+	cli_free_argv(argc, argv);
+	assert_null(cli_split("p a[i|1]->b>=c||d>out", &argc, &argv, &rest));
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "a[i|1]->b>=c||d");
+	assert_string_equal(rest, ">out");
+	cli_free_argv(argc, argv);
+	assert_null(cli_split("p (a > b) || c >> log", &argc, &argv, &rest));
+	assert_int_equal(argc, 6);
+	assert_string_equal(argv[4], "||");
+	assert_string_equal(argv[5], "c");
+	assert_string_equal(rest, ">> log");
+	cli_free_argv(argc, argv);
+	assert_null(cli_split("list x) > f", &argc, &argv, &rest));  // stray ')'
+	assert_int_equal(argc, 2);
+	assert_string_equal(rest, "> f");
+	cli_free_argv(argc, argv);
+	assert_null(cli_split("p '(a' > f", &argc, &argv, &rest));  // quoted '(' counts not
+	assert_int_equal(argc, 2);
+	assert_string_equal(rest, "> f");
+	cli_free_argv(argc, argv);
 	struct vms_error *err = cli_split("echo 'open", &argc, &argv, &rest);
 	assert_non_null(err);
 	assert_int_equal(err->code, VMS_ERR_INVALID);
