@@ -56,8 +56,9 @@ static struct vms_error *cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 	"unary & * - ! ~, arithmetic, shifts, comparisons, && || ?:, sizeof(TYPE),\n"         \
 	"sizeof EXPR, offsetof(TYPE, MEMBER), container_of(PTR, TYPE, MEMBER).\n"             \
 	"The result is printed with its type; structs, unions and arrays in full.\n"         \
-	"Quote an expression that uses '>' or '|' (e.g. p 'a >> 2'), which the command\n"   \
-	"line otherwise takes as a redirection or a pipe; '->' needs no quoting.\n"          \
+	"'>' and '|' inside parentheses or brackets and the operators -> >= || need no\n"     \
+	"quotes; elsewhere '>', '>>' and '|' are a redirection or a pipe, so quote the\n"      \
+	"expression or parenthesize it: p (a >> 2)   p 'a | b'.\n"                             \
 	"JSON: {expression, type, address (objects in memory), value, string (char *)}.\n"    \
 	"Examples:  p init_uts_ns.name.release   p sizeof(struct page)\n"                    \
 	"           p &((struct page *)0)->_refcount   p init_task.tasks.next\n"             \

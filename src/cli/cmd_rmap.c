@@ -111,9 +111,12 @@ static struct vms_value *result_value(struct linux_vm *vm, const struct linux_rm
 		for (size_t i = 0; i < r->nr_errors; i++)
 			value_push(e, value_string(r->errors[i]));
 	}
+	bool incomplete = r->nr_errors;
+	for (size_t i = 0; i < r->nr_hits; i++)
+		incomplete |= r->hits[i].error != NULL;
 	if ((int64_t)r->confirmed != pi->mapcount && !r->no_mapcount)
 		value_set_str(v, "warning",
-			      r->nr_errors ? "confirmed mappings differ from the mapcount (walk incomplete)"
+			      incomplete ? "confirmed mappings differ from the mapcount (walk incomplete)"
 					   : "confirmed mappings differ from the page's mapcount");
 	return v;
 }

@@ -282,6 +282,11 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	bool anon = pi->mapping & 1;
 	bool slab = l->pt_value[LINUX_PT_SLAB] ? pi->head_type == LINUX_PT_SLAB
 					       : flag(l, pi->head_flags, LINUX_PG_SLAB);
+	// A slab page's mapping word is struct slab's slab_cache (or, on 6.12,
+	// whatever struct slab keeps there): no mapping at all.  The KPF word
+	// still follows the kernel, which tests the raw bit (fs/proc/page.c).
+	if (slab)
+		pi->mapping_kind = LINUX_MAPPING_NONE;
 
 	// THP: 6.10+ "large and large_rmappable"; before, a compound page on
 	// the LRU or anonymous (stable_page_flags()).

@@ -63,7 +63,7 @@ static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t par
 
 static struct vms_error *visit(struct rbwalk *w, uint64_t node, uint64_t parent, unsigned depth)
 {
-	struct rbnode n;
+	struct rbnode n = { 0 };
 	struct vms_error *err = read_node(w, node, parent, depth, &n);
 	if (err)
 		return err;

@@ -65,7 +65,8 @@ class Dump:
         return json.loads(p.stdout.splitlines()[0]) if p.stdout.strip() else {}
 
     def value(self, expr):
-        return int(self.run("p " + expr)["value"], 16)
+        v = self.run("p " + expr)["value"]
+        return int(v, 16) if isinstance(v, str) else int(v)
 
     def phys(self, vaddr):
         return int(self.run("vtop 0x%x" % vaddr)["physical"], 16)
@@ -162,7 +163,7 @@ def main():
     assert int(pte["entry_physical"], 16) & PHYS_MASK == table, "PMD walk disagrees with vtop -u"
     patches.append(("pid %d: PMD entry at 0x%x for 0x%x points to 0x%x" % (pid4, entry_pa, row4[2],
                                                                           MISSING_PHYS),
-                    None, entry_pa, (entry & ~PHYS_MASK) | MISSING_PHYS))
+                    None, entry_pa, (entry & ~PHYS_MASK & 0xffffffffffffffff) | MISSING_PHYS))
     checks.append(("rmap 0x%x" % row4[3], "%x" % MISSING_PHYS, "missing page-table page"))
     checks.append(("vm -p %d" % pid4, "%x" % MISSING_PHYS, "missing page-table page"))
 

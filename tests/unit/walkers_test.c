@@ -294,12 +294,37 @@ static void test_maple(void **state)
 	vms_error_destroy(err);
 	put(leaf1 + 16, 0x1fffff);
 
-	// a cycle: the second child is the root itself
+	// a cycle: the second child is the root itself; the first child's
+	// entries are still visited, once
 	put(root + 88, root | (3 << 3) | 4);
+	memset(&s, 0, sizeof(s));
 	err = linux_maple_for_each(&mem, &l, tree, 0, mrecord, &s);
 	assert_non_null(err);
 	assert_int_equal(err->code, VMS_ERR_CORRUPT);
 	assert_true(err->has_address);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.entry[0], 0xAAAA0);
+	vms_error_destroy(err);
+
+	// an unreadable child: skipped, the rest walked, the skip reported
+	// with the range it held
+	put(root + 88, (BASE + SIZE + 0x1000) | (1 << 3) | 4);
+	memset(&s, 0, sizeof(s));
+	err = linux_maple_for_each(&mem, &l, tree, 0, mrecord, &s);
+	assert_non_null(err);
+	assert_int_equal(err->code, VMS_ERR_FAULT);
+	assert_non_null(strstr(err->message, "skipped"));
+	assert_non_null(strstr(err->message, "0x200000"));
+	assert_int_equal(s.n, 1);
+	vms_error_destroy(err);
+	// the unreadable child first: the second is still walked
+	put(root + 80, (BASE + SIZE + 0x1000) | (1 << 3) | 4);
+	put(root + 88, leaf2 | (1 << 3) | 4);
+	memset(&s, 0, sizeof(s));
+	err = linux_maple_for_each(&mem, &l, tree, 0, mrecord, &s);
+	assert_non_null(err);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.entry[0], 0xBBBB0);
 	vms_error_destroy(err);
 }
 
