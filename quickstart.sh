@@ -16,7 +16,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libcmocka-dev
       zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev
       qemu-system-x86 busybox-static makedumpfile crash python3-drgn
-      python3 cpio xz-utils zstd jq socat kmod time bc"
+      python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs"
 
 missing=
 for p in $PKGS; do

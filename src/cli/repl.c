@@ -193,8 +193,9 @@ int cli_repl(struct cli_ctx *ctx)
 	rl_readline_name = "vmsift";
 	rl_attempted_completion_function = complete;
 	_cleanup_free_ char *hist = history_path();
-	if (hist)
-		read_history(hist);
+	// append_history() only appends to an existing file: create it.
+	if (hist && read_history(hist) != 0)
+		write_history(hist);
 	struct sigaction sa = { .sa_handler = on_sigint };
 	sigemptyset(&sa.sa_mask);
 	struct sigaction old;
