@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/memmap.h"
+#include "linux/kernel.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -203,7 +204,7 @@ struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_mem
 	m->layout = l;
 	m->max_pfn = l->max_pfn;
 	struct program_symbol sym;
-	err = program_symbol(prog, "mem_section", &sym);
+	err = linux_var_member(prog, "mem_section", NULL, &sym.address, NULL);
 	if (!err) {
 		err = probe_sparse(prog, m);
 	} else if (l->model == LINUX_MEMMAP_FLAT && l->max_pfn) {

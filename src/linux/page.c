@@ -49,7 +49,7 @@ static void probe_flag_names(struct vms_program *prog, struct linux_page_layout 
 
 	struct program_symbol sym;
 	uint64_t entsz = 0, off_mask = 0, off_name = 8;
-	err = program_symbol(prog, "pageflag_names", &sym);
+	err = linux_var_member(prog, "pageflag_names", NULL, &sym.address, NULL);
 	if (!err)
 		err = program_type_size(prog, "struct trace_print_flags", &entsz);
 	if (!err)
@@ -101,7 +101,7 @@ static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_pag
 	// x86_64 with KASLR keeps the vmemmap base in a variable
 	// (arch/x86/kernel/head64.c, since 4.9: "x86/mm: Enable KASLR for
 	// vmemmap memory region", commit 25dfe4785332).
-	struct vms_error *err = program_symbol(prog, "vmemmap_base", &sym);
+	struct vms_error *err = linux_var_member(prog, "vmemmap_base", NULL, &sym.address, NULL);
 	if (!err) {
 		l->model = LINUX_MEMMAP_VMEMMAP;
 		return vms_error_wrap(program_read_u64(prog, sym.address, &l->vmemmap),
@@ -114,7 +114,7 @@ static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_pag
 		l->vmemmap = strtoull(v, NULL, 0);
 		return NULL;
 	}
-	err = program_symbol(prog, "mem_map", &sym);
+	err = linux_var_member(prog, "mem_map", NULL, &sym.address, NULL);
 	if (!err) {
 		l->model = LINUX_MEMMAP_FLAT;
 		return vms_error_wrap(program_read_u64(prog, sym.address, &l->mem_map),
@@ -347,7 +347,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	vms_error_destroy(err);
 	// Prefer the kernel's own spelling (mm/page_alloc.c zone_names[]).
 	struct program_symbol zsym;
-	err = program_symbol(prog, "zone_names", &zsym);
+	err = linux_var_member(prog, "zone_names", NULL, &zsym.address, NULL);
 	if (!err) {
 		for (unsigned z = 0; z < l->nr_zones; z++) {
 			uint64_t p = 0;
@@ -415,7 +415,7 @@ static struct vms_error *probe_layout(struct vms_program *prog, struct linux_pag
 		return vms_error_create(VMS_ERR_FORMAT, "implausible sizeof(struct page) %" PRIu64,
 					l->page_size);
 	struct program_symbol sym;
-	err = program_symbol(prog, "max_pfn", &sym);
+	err = linux_var_member(prog, "max_pfn", NULL, &sym.address, NULL);
 	if (!err)
 		err = program_read_u64(prog, sym.address, &l->max_pfn);
 	vms_error_destroy(err);

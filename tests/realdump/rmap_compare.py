@@ -176,10 +176,10 @@ def main():
         if conf == count:
             agree += 1
             continue
-        if obj and excluded(obj.get("error")):
+        flags = kpf[pfn] if pfn < len(kpf) else 0
+        if obj and excluded(obj.get("error")) and not (obj.get("zero_page") and count == 0):
             explained.setdefault("walk met a kernel page the dump excludes", []).append(pfn)
             continue
-        flags = kpf[pfn] if pfn < len(kpf) else 0
         if obj and obj.get("zero_page") and count == 0:
             why = ("the zero page: the kernel keeps no mapcount for it (its PTEs are special, "
                    "vm_normal_page() returns NULL), so kpagecount is 0; vmsift's scan found "
