@@ -111,6 +111,11 @@ for pfn in pfns:
     for name in o["flag_names"]:
         if name in COPY_BITS:
             mine |= 1 << COPY_BITS[name]
+    # A tail page's own flags word holds almost nothing; kernels whose
+    # stable_page_flags() reads the folio (6.10+) report the head's flags
+    # for it.  There, compare the KPF word vmsift computes the same way.
+    if o.get("tail") and "kpf" in o:
+        mine = int(o["kpf"], 16) & COPY_MASK
     kpf = struct.unpack_from("<Q", kpageflags, pfn * 8)[0]
     theirs = kpf & COPY_MASK
     # KPF_SLAB/KPF_BUDDY pages report no other flags on some kernels, and
