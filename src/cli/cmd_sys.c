@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "linux/sysinfo.h"
 
@@ -38,7 +39,7 @@ static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 	if (d) {
 		strbuf_addf(out, "    DUMPFILE: %s\n", value_get(d, "path")->s);
 		strbuf_addf(out, "      FORMAT: %s", value_get(d, "format")->s);
-		if ((x = value_get(d, "compression")))
+		if ((x = value_get(d, "compression")) && strcmp(x->s, "none") != 0)
 			strbuf_addf(out, " (%s)", x->s);
 		strbuf_addch(out, '\n');
 		if ((x = value_get(d, "pages_present")))
