@@ -1,6 +1,6 @@
 # testdata: the real-dump factory (run by the tests; its output is cached
 # outside the tree) and the benchmarks
 EXTRA_DIST += testdata/README.md testdata/mkvmcore testdata/qmp.py testdata/fixelf.py \
-	testdata/kmods.py testdata/workload/workload.c testdata/workload/init \
+	testdata/elf2kdump.c testdata/kmods.py testdata/workload/workload.c testdata/workload/init \
 	testdata/workload/kcore.sh \
 	bench/startup.sh bench/memmap.sh bench/rmap.sh

@@ -25,6 +25,13 @@ static void names_line(struct strbuf *out, const struct vms_value *names)
 
 static void page_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
 {
+	const struct vms_value *u = value_get(v, "unknown");
+	if (u) {
+		// the struct page itself could not be read: one line
+		strbuf_addf(out, "PFN:         0x%" PRIx64 "  struct page unknown (%s): %s\n",
+			    value_get(v, "pfn")->u, u->s, value_get(v, "error")->s);
+		return;
+	}
 	(void)ctx;
 	strbuf_addf(out, "PFN:         0x%" PRIx64 "  (physical 0x%" PRIx64 ")\n",
 		    value_get(v, "pfn")->u, value_get(v, "physical")->u);
@@ -72,7 +79,12 @@ static void page_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 	line_hex(out, v, "INDEX:", "index");
 	line_hex(out, v, "PRIVATE:", "private");
 	line_hex(out, v, "MEMCG:", "memcg");
-	if ((x = value_get(v, "partial")) && x->b)
+	if ((x = value_get(v, "memmap_note")))
+		strbuf_addf(out, "NOTE:        memory map: %s\n", x->s);
+	if ((x = value_get(v, "head_unreadable")) && x->b)
+		strbuf_addf(out, "NOTE:        the head's struct page (pfn 0x%" PRIx64 ") is unreadable: "
+			    "the folio's mapping, counts and use are unknown\n", value_get(v, "head_pfn")->u);
+	else if ((x = value_get(v, "partial")) && x->b)
 		strbuf_addstr(out, "NOTE:        a struct page this one depends on was unreadable\n");
 }
 
@@ -117,11 +129,31 @@ have_pfn:;
 		return err;
 	struct linux_page_info pi;
 	err = linux_memmap_decode_one(ctx->prog, m, pfn, &pi);
+	// the page decoded, but the map it came from is a guess
+	char *note = m->note && !err ? strdup(m->note) : NULL;
 	linux_memmap_destroy(m);
+	if (err && err->code != VMS_ERR_INVALID) {
+		// The PFN has a struct page but the dump does not hold it:
+		// a partial answer (counted as unknown by reason, like pages
+		// and pagestat do), not a failed command.
+		struct vms_value *v = value_object();
+		value_set_hex(v, "pfn", pfn);
+		value_set_str(v, "unknown", linux_memmap_unknown_name(linux_memmap_unknown_reason(err)));
+		value_set_str(v, "error", err->message);
+		vms_error_destroy(err);
+		ctx->partial = true;
+		cli_emit(ctx, v, page_text);
+		return NULL;
+	}
 	if (err)
 		return err;
 	struct vms_value *v = linux_page_info_value(l, &pi);
 	value_set_hex(v, "physical", pfn << program_page_shift(ctx->prog));
+	if (note) {
+		value_set_str(v, "memmap_note", note);
+		ctx->partial = true;
+		free(note);
+	}
 	if (pi.mapping_kind == LINUX_MAPPING_FILE) {
 		uint64_t inode, ino;
 		char *name;

@@ -411,6 +411,9 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 	if (value_get(v, "stopped")->b)
 		strbuf_addstr(out, " (stopped at --limit)");
 	strbuf_addch(out, '\n');
+	const struct vms_value *note = value_get(v, "memmap_note");
+	if (note)
+		strbuf_addf(out, "memory map: %s\n", note->s);
 }
 
 static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
@@ -457,11 +460,14 @@ static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 	free(pw);
 	free(states);
 	free(f.fields_buf);
+	char *note = m->note ? strdup(m->note) : NULL;
 	linux_memmap_destroy(m);
 	if (!err && pr.oom)
 		err = &vms_enomem;
-	if (err)
+	if (err) {
+		free(note);
 		return err;
+	}
 	// The summary: a last NDJSON record in JSON mode, a line on stderr-free
 	// text output otherwise.
 	struct vms_value *v = value_object();
@@ -474,8 +480,11 @@ static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 	uint64_t unknown = 0;
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
 		unknown += r == LINUX_UNKNOWN_HOLE ? 0 : w.unknown[r];
-	if (unknown)
+	if (unknown || note)
 		ctx->partial = true;
+	if (note)
+		value_set_str(v, "memmap_note", note);
+	free(note);
 	cli_emit_record(ctx, v, summary_text);
 	return NULL;
 }
@@ -532,9 +541,33 @@ static void pagestat_text(struct cli_ctx *ctx, const struct vms_value *v, struct
 	for (size_t i = 0; i < u->object.len; i++)
 		if (u->object.pairs[i].value->u)
 			strbuf_addf(out, " (%" PRIu64 " %s)", u->object.pairs[i].value->u, u->object.pairs[i].key);
+	const struct vms_value *zc = value_get(v, "zone_check"), *x;
+	if ((x = value_get(zc, "error")))
+		strbuf_addf(out, "\nzone/node check: not done: %s", x->s);
+	else if (!value_get(zc, "mismatches")->u)
+		strbuf_addf(out, "\nzone/node check: every decoded page lies in the zone its flags name"
+			    " (or in a hole: %" PRIu64 " pages)", value_get(zc, "holes")->u);
+	else {
+		const struct vms_value *pf = value_get(zc, "first_pfns");
+		strbuf_addf(out, "\nzone/node check: %" PRIu64 " pages whose flags name a zone that does "
+			    "not span them (pfn", value_get(zc, "mismatches")->u);
+		for (size_t i = 0; i < pf->array.len; i++)
+			strbuf_addf(out, "%s0x%" PRIx64, i ? ", " : " ", pf->array.items[i]->u);
+		strbuf_addstr(out, pf->array.len < value_get(zc, "mismatches")->u ? ", ...)" : ")");
+		strbuf_addf(out, "; %" PRIu64 " pages in holes", value_get(zc, "holes")->u);
+	}
+	const struct vms_value *note = value_get(v, "memmap_note");
+	if (note)
+		strbuf_addf(out, "\nmemory map: %s", note->s);
 	strbuf_addf(out, "\nmemory map: %s, %" PRIu64 " sections, max_pfn 0x%" PRIx64 "; %u threads, %.3f s\n",
 		    value_get(v, "model")->s, value_get(v, "sections")->u, value_get(v, "max_pfn")->u,
 		    (unsigned)value_get(v, "threads")->u, value_get(v, "seconds")->d);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv)
@@ -603,7 +636,22 @@ static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv
 			snprintf(buf, sizeof(buf), "%u", k);
 			value_set_uint(o, buf, st->blocks_by_order[k]);
 		}
+	struct vms_value *zc = value_set(v, "zone_check", value_object());
+	if (st->zone_checked) {
+		value_set_uint(zc, "mismatches", st->zone_mismatch);
+		value_set_uint(zc, "holes", st->zone_hole);
+		qsort(st->zone_mismatch_pfn, st->nr_zone_mismatch_pfn, sizeof(uint64_t), cmp_u64);
+		struct vms_value *pf = value_set(zc, "first_pfns", value_array());
+		for (size_t i = 0; i < st->nr_zone_mismatch_pfn; i++)
+			value_push(pf, value_hex(st->zone_mismatch_pfn[i]));
+	} else {
+		value_set_str(zc, "error", m->zones_err ? m->zones_err : "no zone spans");
+	}
 	value_set_str(v, "model", m->model);
+	if (m->note) {
+		value_set_str(v, "memmap_note", m->note);
+		ctx->partial = true;
+	}
 	value_set_uint(v, "sections", m->nr_sections);
 	value_set_hex(v, "max_pfn", m->max_pfn);
 	value_set_uint(v, "threads", st->threads);

@@ -163,12 +163,15 @@ static void text_anomalies(const struct vms_value *d, struct strbuf *out)
 		uint64_t n = num(c, "count");
 		strbuf_addf(out, "  %-24s %-11s %6" PRIu64, str(c, "check"), str(c, "status"), n);
 		const struct vms_value *p = get(c, "pfns");
-		if (!p || !p->array.len)
-			p = get(c, "anon_vmas");
 		for (size_t k = 0; p && k < p->array.len; k++)
 			strbuf_addf(out, "%s0x%" PRIx64, k ? " " : "  ", p->array.items[k]->u);
 		if (get(c, "pfns_truncated") && get(c, "pfns_truncated")->b)
 			strbuf_addstr(out, " ...");
+		const struct vms_value *a = get(c, "anon_vmas");
+		for (size_t k = 0; a && k < a->array.len; k++)
+			strbuf_addf(out, "%s0x%" PRIx64, k ? " " : "  (anon_vma ", a->array.items[k]->u);
+		if (a && a->array.len)
+			strbuf_addch(out, ')');
 		strbuf_addch(out, '\n');
 	}
 }

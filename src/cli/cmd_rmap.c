@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "linux/page.h"
+#include "linux/memmap.h"
 #include "linux/rmap.h"
 #include "linux/task.h"
 
@@ -251,6 +252,19 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		    "  pages with walk errors: %" PRIu64 "\n",
 		    value_get(s, "pages")->u, value_get(s, "mappings")->u, value_get(s, "mismatches")->u,
 		    value_get(s, "with_errors")->u);
+	const struct vms_value *u = value_get(s, "unknown");
+	uint64_t nu = 0;
+	for (size_t i = 0; i < u->object.len; i++)
+		if (strcmp(u->object.pairs[i].key, "hole") != 0)
+			nu += u->object.pairs[i].value->u;
+	if (nu) {
+		strbuf_addf(out, "%" PRIu64 " struct pages could not be read, their mappings are not here:", nu);
+		for (size_t i = 0; i < u->object.len; i++)
+			if (strcmp(u->object.pairs[i].key, "hole") != 0 && u->object.pairs[i].value->u)
+				strbuf_addf(out, " %" PRIu64 " %s", u->object.pairs[i].value->u,
+					    u->object.pairs[i].key);
+		strbuf_addch(out, '\n');
+	}
 	strbuf_addf(out, "time: %.3f s  (%.0f pages/s)\n", value_get(s, "seconds")->d,
 		    value_get(s, "pages_per_second")->d);
 	const struct vms_value *sb = value_get(s, "shared_by");
@@ -271,7 +285,8 @@ static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, un
 	struct all_ctx a = {.ctx = ctx, .rm = rm, .summary_only = summary_only};
 	uint64_t n;
 	double t0 = now();
-	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, &n);
+	uint64_t unknown[LINUX_UNKNOWN_NR];
+	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, &n, unknown);
 	double dt = now() - t0;
 	if (err)
 		return err;
@@ -291,6 +306,13 @@ static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, un
 			snprintf(key, sizeof(key), i == 64 ? "%d+" : "%d", i);
 			value_set_uint(sb, key, a.shared_by[i]);
 		}
+	// PFNs whose struct page could not be read: their mappings are missing.
+	struct vms_value *u = value_set(s, "unknown", value_object());
+	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++) {
+		value_set_uint(u, linux_memmap_unknown_name(r), unknown[r]);
+		if (r != LINUX_UNKNOWN_HOLE && unknown[r])
+			ctx->partial = true;
+	}
 	// Disagreements are data, not failures; walk errors make it partial.
 	if (a.with_errors)
 		ctx->partial = true;

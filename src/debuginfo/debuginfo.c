@@ -194,6 +194,7 @@ void debuginfo_destroy(struct vms_debuginfo *di)
 {
 	if (!di)
 		return;
+	di_memo_deinit(di);
 	di_types_deinit(di);
 	vms_u64map_deinit(&di->types);
 	vms_u64map_deinit(&di->pointers);

@@ -15,7 +15,10 @@
  * ($VMSIFT_CACHE/index/, else ${XDG_CACHE_HOME:-~/.cache}/vmsift/index/),
  * keyed by build-id and validated by build-id, file size and mtime.  Types are
  * built lazily, one DIE at a time; struct and union members are parsed when
- * first asked for.
+ * first asked for.  Next to the index, a memo (<build-id>.memo, memo.c)
+ * keeps the answers of type, variable and enumerator lookups and the types
+ * they reached, written when a process added to it, so that later processes
+ * answer the same lookups without reading any DWARF.
  *
  * Threads: a struct vms_debuginfo and its types must be used by one thread at
  * a time (lookups fill caches).

@@ -56,7 +56,7 @@ struct index_header {
 	uint64_t checksum; // of everything after the header
 };
 
-static uint64_t checksum(const void *p, size_t n)
+uint64_t di_checksum(const void *p, size_t n)
 {
 	const unsigned char *b = p;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
@@ -419,7 +419,7 @@ static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *
 			h->strtab_off = str_off;
 			h->strtab_size = strsize;
 			h->total_size = total;
-			h->checksum = checksum((char *)buf + sizeof(*h), total - sizeof(*h));
+			h->checksum = di_checksum((char *)buf + sizeof(*h), total - sizeof(*h));
 			index->buf = buf;
 			index->size = total;
 			buf = NULL;
@@ -463,7 +463,7 @@ static bool index_adopt(struct vms_debuginfo *di, void *buf, size_t size,
 		    h->table_count[k] > (size - h->table_off[k]) / sizeof(struct di_index_entry))
 			return false;
 	}
-	if (checksum((const char *)buf + sizeof(*h), size - sizeof(*h)) != h->checksum)
+	if (di_checksum((const char *)buf + sizeof(*h), size - sizeof(*h)) != h->checksum)
 		return false;
 	for (int k = 0; k < DI_IDX_NR_KINDS; k++) {
 		const struct di_index_entry *e =
@@ -506,7 +506,7 @@ char *di_cache_dir(void)
 	return dir;
 }
 
-static char *cache_file(struct vms_debuginfo *di)
+char *di_cache_file(struct vms_debuginfo *di, const char *ext)
 {
 	char *dir = di_cache_dir();
 	if (!dir)
@@ -522,7 +522,7 @@ static char *cache_file(struct vms_debuginfo *di)
 		free(abs);
 	}
 	char *path = NULL;
-	if (asprintf(&path, "%s/%s.idx", dir, name) < 0)
+	if (asprintf(&path, "%s/%s.%s", dir, name, ext) < 0)
 		path = NULL;
 	free(dir);
 	return path;
@@ -565,8 +565,7 @@ static int mkdir_p(char *dir)
 	return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* Best effort: any failure leaves no file behind and is not reported. */
-static void cache_store(const char *path, const void *buf, size_t size)
+void di_cache_store(const char *path, const void *buf, size_t size)
 {
 	char *dir = strdup(path);
 	if (!dir)
@@ -602,7 +601,7 @@ struct vms_error *di_index_ensure(struct vms_debuginfo *di)
 {
 	if (di->index_loaded)
 		return NULL;
-	char *path = cache_file(di);
+	char *path = di_cache_file(di, "idx");
 	struct di_index index = {0};
 	if (path && cache_load(di, path, &index)) {
 		index.from_cache = true;
@@ -614,7 +613,7 @@ struct vms_error *di_index_ensure(struct vms_debuginfo *di)
 		}
 		bool ok = index_adopt(di, index.buf, index.size, &index);
 		if (ok && path)
-			cache_store(path, index.buf, index.size);
+			di_cache_store(path, index.buf, index.size);
 		if (!ok) { // cannot happen: we just built it
 			free(index.buf);
 			free(path);

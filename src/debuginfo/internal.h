@@ -95,6 +95,15 @@ struct vms_debuginfo {
 	struct vms_u64map pointers; // target pointer -> pointer type
 	struct vms_type *void_type;
 	struct di_block *blocks; // arena for types and their arrays
+
+	// persistent memo of lookups and the types they reached (memo.c)
+	bool memo_loaded;
+	bool memo_dirty;          // something to add to the memo file
+	void *memo_buf;           // the loaded file; names in types point into it
+	struct vms_strmap memo;   // "T:name" / "V:name" / "E:name" -> lookup + 1
+	struct di_memo_lookup *memo_lookups;
+	size_t memo_nlookups, memo_cap;
+	struct di_memo_stamp *memo_stamp; // the index file the memo was checked against
 };
 
 struct vms_type {
@@ -105,6 +114,7 @@ struct vms_type {
 	bool variadic;
 	bool prototyped;
 	bool members_loaded;
+	bool in_pointers; // the pointer type of di->pointers for its target
 	const char *tag;
 	uint64_t size;
 	uint64_t length;
@@ -135,6 +145,40 @@ void di_index_deinit(struct di_index *index);
 
 /* Directory of the on-disk index cache as a malloc'd string, or NULL. */
 char *di_cache_dir(void);
+/* Path of @di's cache file with extension @ext ("idx", "memo") as a malloc'd
+ * string, or NULL. */
+char *di_cache_file(struct vms_debuginfo *di, const char *ext);
+/* Write @size bytes of @buf to the cache file @path through a temporary file
+ * renamed into place.  Best effort: a failure leaves no file and is not
+ * reported. */
+void di_cache_store(const char *path, const void *buf, size_t size);
+/* The checksum the cache files carry. */
+uint64_t di_checksum(const void *p, size_t n);
+
+/* ---- the lookup memo (memo.c) ---- */
+
+enum di_memo_kind { DI_MEMO_TYPE = 'T', DI_MEMO_VARIABLE = 'V', DI_MEMO_ENUMERATOR = 'E' };
+
+struct di_memo_lookup {
+	const char *key;    // "T:struct page"; owned if @owned
+	bool owned;
+	int code;           // 0, or the VMS_ERR_LOOKUP of a failed lookup
+	const char *message; // of the error; owned if @owned
+	struct vms_type *type;
+	uint64_t value;     // variable address or enumerator value
+};
+
+/* The memoized answer to lookup @kind of @name, or NULL (loads the memo file
+ * on first use). */
+const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo_kind kind,
+					  const char *name);
+/* Remember the answer to a lookup: @err (only VMS_ERR_LOOKUP errors are
+ * kept) or @type and @value.  Best effort. */
+void di_memo_record(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
+		    const struct vms_error *err, struct vms_type *type, uint64_t value);
+/* Write the memo file if anything was added; free the memo.  Called by
+ * debuginfo_destroy() before the types go away. */
+void di_memo_deinit(struct vms_debuginfo *di);
 
 /* Read the value of enumerator DIE @die, sign-extending per @is_signed.
  * Returns false if it has no usable DW_AT_const_value. */

@@ -3,5 +3,6 @@ src_libvmsift_a_SOURCES += \
 	src/base/hashmap.c src/base/hashmap.h \
 	src/debuginfo/debuginfo.h src/debuginfo/internal.h \
 	src/debuginfo/debuginfo.c src/debuginfo/symbols.c \
-	src/debuginfo/dwarf_index.c src/debuginfo/types.c \
+	src/debuginfo/dwarf_index.c src/debuginfo/memo.c \
+	src/debuginfo/types.c \
 	src/debuginfo/type_name.c

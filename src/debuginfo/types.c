@@ -128,6 +128,7 @@ static struct vms_type *new_type(struct vms_debuginfo *di, enum vms_type_kind ki
 
 static struct vms_error *cache_type(struct vms_debuginfo *di, uint64_t off, struct vms_type *t)
 {
+	di->memo_dirty = true;
 	return vms_u64map_set(&di->types, off, t) ? NULL : &vms_enomem;
 }
 
@@ -550,6 +551,8 @@ static struct vms_error *members_ensure(const struct vms_type *ct)
 			t->members_err = load_members(t);
 			if (t->members_err)
 				t->nmembers = 0;
+			else
+				t->di->memo_dirty = true;
 		}
 	}
 	if (t->members_err)
@@ -598,6 +601,7 @@ struct vms_error *debuginfo_pointer_type(struct vms_debuginfo *di, struct vms_ty
 		t->target = target;
 		if (!vms_u64map_set(&di->pointers, (uintptr_t)target, t))
 			return &vms_enomem;
+		di->memo_dirty = true;
 	}
 	*ret = t;
 	return NULL;
@@ -752,8 +756,8 @@ static struct vms_error *find_base(struct vms_debuginfo *di, char *base, const c
 	return NULL;
 }
 
-struct vms_error *debuginfo_find_type(struct vms_debuginfo *di, const char *name,
-				      struct vms_type **ret)
+static struct vms_error *find_type(struct vms_debuginfo *di, const char *name,
+				   struct vms_type **ret)
 {
 	struct vms_error *err = di_index_ensure(di);
 	if (err)
@@ -824,8 +828,8 @@ bad:
 	return vms_error_create(VMS_ERR_INVALID, "cannot parse type name '%s'", name);
 }
 
-struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *name,
-					  struct vms_type **type_ret, uint64_t *addr_ret)
+static struct vms_error *find_variable(struct vms_debuginfo *di, const char *name,
+				       struct vms_type **type_ret, uint64_t *addr_ret)
 {
 	struct vms_error *err = di_index_ensure(di);
 	if (err)
@@ -869,8 +873,8 @@ struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *
 	return NULL;
 }
 
-struct vms_error *debuginfo_find_enumerator(struct vms_debuginfo *di, const char *name,
-					    struct vms_type **enum_ret, int64_t *value_ret)
+static struct vms_error *find_enumerator(struct vms_debuginfo *di, const char *name,
+					 struct vms_type **enum_ret, int64_t *value_ret)
 {
 	struct vms_error *err = di_index_ensure(di);
 	if (err)
@@ -894,6 +898,84 @@ struct vms_error *debuginfo_find_enumerator(struct vms_debuginfo *di, const char
 		}
 	}
 	return vms_error_create(VMS_ERR_FORMAT, "index entry for enumerator '%s' is stale", name);
+}
+
+/* ---- lookups through the memo (memo.c) ---- */
+
+static struct vms_error *memo_error(const struct di_memo_lookup *l)
+{
+	return vms_error_create(l->code, "%s", l->message);
+}
+
+struct vms_error *debuginfo_find_type(struct vms_debuginfo *di, const char *name,
+				      struct vms_type **ret)
+{
+	const struct di_memo_lookup *l = di_memo_find(di, DI_MEMO_TYPE, name);
+	if (l) {
+		if (l->code)
+			return memo_error(l);
+		*ret = l->type;
+		return NULL;
+	}
+	struct vms_type *t = NULL;
+	struct vms_error *err = find_type(di, name, &t);
+	di_memo_record(di, DI_MEMO_TYPE, name, err, t, 0);
+	if (!err)
+		*ret = t;
+	return err;
+}
+
+struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *name,
+					  struct vms_type **type_ret, uint64_t *addr_ret)
+{
+	const struct di_memo_lookup *l = di_memo_find(di, DI_MEMO_VARIABLE, name);
+	if (l) {
+		if (l->code)
+			return memo_error(l);
+		if (type_ret)
+			*type_ret = l->type;
+		if (addr_ret)
+			*addr_ret = l->value;
+		return NULL;
+	}
+	// always ask for the address, so that the answer is complete
+	struct vms_type *t = NULL;
+	uint64_t addr = 0;
+	struct vms_error *err = find_variable(di, name, &t, &addr);
+	di_memo_record(di, DI_MEMO_VARIABLE, name, err, t, addr);
+	if (!err) {
+		if (type_ret)
+			*type_ret = t;
+		if (addr_ret)
+			*addr_ret = addr;
+	}
+	return err;
+}
+
+struct vms_error *debuginfo_find_enumerator(struct vms_debuginfo *di, const char *name,
+					    struct vms_type **enum_ret, int64_t *value_ret)
+{
+	const struct di_memo_lookup *l = di_memo_find(di, DI_MEMO_ENUMERATOR, name);
+	if (l) {
+		if (l->code)
+			return memo_error(l);
+		if (enum_ret)
+			*enum_ret = l->type;
+		if (value_ret)
+			*value_ret = (int64_t)l->value;
+		return NULL;
+	}
+	struct vms_type *t = NULL;
+	int64_t v = 0;
+	struct vms_error *err = find_enumerator(di, name, &t, &v);
+	di_memo_record(di, DI_MEMO_ENUMERATOR, name, err, t, (uint64_t)v);
+	if (!err) {
+		if (enum_ret)
+			*enum_ret = t;
+		if (value_ret)
+			*value_ret = v;
+	}
+	return err;
 }
 
 /* ---- accessors ---- */

@@ -45,25 +45,199 @@ static int64_t enumerator_or(struct vms_program *prog, const char *name, int64_t
 	return v;
 }
 
-static struct vms_error *add_range(struct linux_memmap *m, size_t *cap, uint64_t start,
-				   uint64_t end, uint64_t base, bool online)
+struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start, uint64_t end,
+					 uint64_t map_base, bool online, uint8_t unreadable)
 {
+	if (end <= start)
+		return NULL;
 	if (m->nr_ranges) {
 		struct linux_memmap_range *last = &m->ranges[m->nr_ranges - 1];
-		if (last->end_pfn == start && last->map_base == base && last->online == online) {
+		if (last->end_pfn == start && last->map_base == map_base && last->online == online &&
+		    last->unreadable == unreadable) {
 			last->end_pfn = end;
 			return NULL;
 		}
 	}
-	if (m->nr_ranges == *cap) {
-		size_t n = *cap ? *cap * 2 : 64;
+	if (m->nr_ranges == m->cap_ranges) {
+		size_t n = m->cap_ranges ? m->cap_ranges * 2 : 64;
 		struct linux_memmap_range *r = realloc(m->ranges, n * sizeof(*r));
 		if (!r)
 			return &vms_enomem;
 		m->ranges = r;
-		*cap = n;
+		m->cap_ranges = n;
 	}
-	m->ranges[m->nr_ranges++] = (struct linux_memmap_range){ start, end, base, online };
+	m->ranges[m->nr_ranges++] = (struct linux_memmap_range){ start, end, map_base, online, unreadable };
+	return NULL;
+}
+
+struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bits,
+					uint64_t physmem_bits, int64_t map_last_bit,
+					int64_t has_map_bit, int64_t online_bit,
+					struct linux_sparse_geom *ret)
+{
+	if (page_shift < 9 || page_shift > 20 || section_bits <= page_shift || section_bits >= 48 ||
+	    physmem_bits > 64 || physmem_bits <= section_bits || physmem_bits - section_bits > 40)
+		return vms_error_create(VMS_ERR_FORMAT, "implausible SECTION_SIZE_BITS %" PRIu64
+					" / MAX_PHYSMEM_BITS %" PRIu64, section_bits, physmem_bits);
+	if (map_last_bit < 1 || map_last_bit > 12 || has_map_bit < 0 || has_map_bit >= map_last_bit ||
+	    online_bit < 0 || online_bit >= map_last_bit)
+		return vms_error_create(VMS_ERR_FORMAT, "implausible mem_section flag bits (SECTION_MAP_LAST_BIT %"
+					PRId64 ")", map_last_bit);
+	struct linux_sparse_geom g;
+	g.section_pages = UINT64_C(1) << (section_bits - page_shift);
+	g.nr_sections = UINT64_C(1) << (physmem_bits - section_bits);
+	// SUBSECTION_SHIFT 21 (2 MiB); a section smaller than that is one
+	// subsection (the kernel's #error aside).
+	g.subsec_pages = page_shift < 21 ? UINT64_C(1) << (21 - page_shift) : 1;
+	if (g.subsec_pages > g.section_pages)
+		g.subsec_pages = g.section_pages;
+	g.nr_subsec = g.section_pages / g.subsec_pages;
+	g.map_mask = ~((UINT64_C(1) << map_last_bit) - 1);
+	g.has_map_bit = (unsigned)has_map_bit;
+	g.online_bit = (unsigned)online_bit;
+	*ret = g;
+	return NULL;
+}
+
+struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
+					   uint64_t nr, uint64_t section_mem_map,
+					   uint64_t subsection_map)
+{
+	if (!(section_mem_map >> g->has_map_bit & 1))
+		return NULL;
+	uint64_t start = nr * g->section_pages;
+	// the encoded map: mem_map - section_nr_to_pfn(nr), so that the
+	// struct page of any pfn of the section is base + pfn
+	uint64_t base = section_mem_map & g->map_mask;
+	bool online = section_mem_map >> g->online_bit & 1;
+	m->nr_sections++;
+	if (!m->section_pages)
+		m->section_pages = g->section_pages;
+	for (uint64_t s = 0; s < g->nr_subsec; s++) {
+		// more than 64 subsections: only the first word is read
+		if (s < 64 && !(subsection_map >> s & 1))
+			continue;
+		struct vms_error *err = linux_memmap_add_range(m, start + s * g->subsec_pages,
+							       start + (s + 1) * g->subsec_pages,
+							       base, online, 0);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+void linux_memmap_finish(struct linux_memmap *m)
+{
+	m->end_pfn = m->max_pfn;
+	if (m->nr_ranges && m->ranges[m->nr_ranges - 1].end_pfn > m->end_pfn)
+		m->end_pfn = m->ranges[m->nr_ranges - 1].end_pfn;
+}
+
+/* mem_section data that cannot be read (@err, consumed): the PFNs of
+ * sections [first, last) below max_pfn.  With a vmemmap the struct page
+ * of each is still where it always is, so they are walked as if present
+ * (unreadable struct pages are counted by the walk; PFNs that were holes
+ * count as "unmapped"); without one they are unknown.  Records the first
+ * such failure in m->note. */
+static struct vms_error *sections_unreadable(struct linux_memmap *m, const struct linux_sparse_geom *g,
+					     uint64_t first, uint64_t last, struct vms_error *err,
+					     const char *what)
+{
+	uint64_t start = first * g->section_pages, end = last * g->section_pages;
+	if (end > m->max_pfn)
+		end = m->max_pfn;
+	bool vmemmap = m->layout->model == LINUX_MEMMAP_VMEMMAP;
+	if (!m->note) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), "%s is unreadable (%s): %s", what, err->message,
+			 vmemmap ? "sections unknown, assuming a struct page for every PFN below max_pfn"
+				 : "the PFNs of those sections are unknown");
+		m->note = strdup(buf);
+	}
+	unsigned why = linux_memmap_unknown_reason(err);
+	vms_error_destroy(err);
+	if (vmemmap)
+		return linux_memmap_add_range(m, start, end, m->layout->vmemmap, true, 0);
+	return linux_memmap_add_range(m, start, end, 0, false, (uint8_t)(1 + why));
+}
+
+static struct vms_error *sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return program_read(arg, addr, buf, len);
+}
+
+struct vms_error *linux_memmap_scan_sparse(struct linux_memmap *m, const struct linux_sparse_geom *g,
+					   const struct linux_sparse_desc *d,
+					   struct vms_error *(*read)(void *arg, uint64_t addr, void *buf, size_t len),
+					   void *arg)
+{
+	uint64_t per_root = d->per_root, nr_roots = d->nr_roots, ms_size = d->ms_size;
+	if (!nr_roots || !per_root || nr_roots > (UINT64_C(1) << 24) || per_root > 4096 ||
+	    ms_size < 8 || ms_size > 4096 || d->off_map + 8 > ms_size ||
+	    (d->has_usage && d->off_usage + 8 > ms_size))
+		return vms_error_create(VMS_ERR_FORMAT, "implausible mem_section geometry (%" PRIu64
+					" roots of %" PRIu64 ")", nr_roots, per_root);
+	m->section_pages = g->section_pages;
+	_cleanup_free_ uint64_t *roots = NULL;
+	uint64_t roots_addr = d->mem_section;
+	struct vms_error *err;
+	if (d->extreme) {
+		// struct mem_section **mem_section: a pointer to the root array
+		roots = malloc(nr_roots * 8);
+		if (!roots)
+			return &vms_enomem;
+		err = read(arg, d->mem_section, &roots_addr, 8);
+		if (!err)
+			err = read(arg, roots_addr, roots, nr_roots * 8);
+		if (err)
+			return sections_unreadable(m, g, 0, nr_roots * per_root, err,
+						   "the mem_section root array");
+	}
+	_cleanup_free_ uint8_t *buf = malloc(per_root * ms_size);
+	if (!buf)
+		return &vms_enomem;
+	for (uint64_t r = 0; r < nr_roots; r++) {
+		// SPARSEMEM_EXTREME: roots[r] (NULL: no section of it present);
+		// static: mem_section[r][0..per_root)
+		uint64_t root = d->extreme ? roots[r] : roots_addr + r * per_root * ms_size;
+		if (!root)
+			continue;
+		err = read(arg, root, buf, per_root * ms_size);
+		if (err) {
+			if (m->max_pfn && r * per_root * g->section_pages >= m->max_pfn) {
+				vms_error_destroy(err);
+				continue;
+			}
+			err = sections_unreadable(m, g, r * per_root, (r + 1) * per_root, err,
+						  "a mem_section root");
+			if (err)
+				return err;
+			continue;
+		}
+		for (uint64_t i = 0; i < per_root; i++) {
+			const uint8_t *ms = buf + i * ms_size;
+			uint64_t smm, usage = 0;
+			memcpy(&smm, ms + d->off_map, 8);
+			if (!(smm >> g->has_map_bit & 1))
+				continue;
+			// no struct mem_section_usage (before 5.3): whole sections
+			uint64_t subsec = ~UINT64_C(0);
+			if (d->has_usage) {
+				memcpy(&usage, ms + d->off_usage, 8);
+				subsec = 0;
+				if (usage) {
+					struct vms_error *e = read(arg, usage + d->off_subsec, &subsec, 8);
+					if (e) { // unreadable usage: assume the whole section
+						vms_error_destroy(e);
+						subsec = ~UINT64_C(0);
+					}
+				}
+			}
+			err = linux_memmap_add_section(m, g, r * per_root + i, smm, subsec);
+			if (err)
+				return err;
+		}
+	}
 	return NULL;
 }
 
@@ -97,99 +271,110 @@ static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_mem
 	uint64_t section_bits = 27, physmem_bits = 46;
 	vmci(prog, "NUMBER(SECTION_SIZE_BITS)", &section_bits);
 	vmci(prog, "NUMBER(MAX_PHYSMEM_BITS)", &physmem_bits);
-	unsigned page_shift = program_page_shift(prog);
-	if (section_bits <= page_shift || section_bits >= 48 || physmem_bits > 64 || physmem_bits <= section_bits)
-		return vms_error_create(VMS_ERR_FORMAT, "implausible SECTION_SIZE_BITS %" PRIu64
-					" / MAX_PHYSMEM_BITS %" PRIu64, section_bits, physmem_bits);
-	m->section_pages = UINT64_C(1) << (section_bits - page_shift);
-	uint64_t nr_mem_sections = UINT64_C(1) << (physmem_bits - section_bits);
-	// Subsections are 2 MiB (SUBSECTION_SHIFT 21).
-	uint64_t subsec_pages = page_shift < 21 ? UINT64_C(1) << (21 - page_shift) : 1;
-	if (subsec_pages > m->section_pages)
-		subsec_pages = m->section_pages;
-	uint64_t nr_subsec = m->section_pages / subsec_pages;
 	// SECTION_MAP_LAST_BIT: an enumerator since 5.18 (commit ed7802dd48f7
 	// "mm: memory_hotplug: enumerate all supported section flags"), before
 	// that the define (1UL<<4).
-	int64_t last_bit = enumerator_or(prog, "SECTION_MAP_LAST_BIT", 4);
-	uint64_t map_mask = ~((UINT64_C(1) << last_bit) - 1);
-	int64_t online_bit = enumerator_or(prog, "SECTION_IS_ONLINE_BIT", 2);
-	int64_t has_map_bit = enumerator_or(prog, "SECTION_HAS_MEM_MAP_BIT", 1);
+	struct linux_sparse_geom g;
+	err = linux_sparse_geometry(program_page_shift(prog), section_bits, physmem_bits,
+				    enumerator_or(prog, "SECTION_MAP_LAST_BIT", 4),
+				    enumerator_or(prog, "SECTION_HAS_MEM_MAP_BIT", 1),
+				    enumerator_or(prog, "SECTION_IS_ONLINE_BIT", 2), &g);
+	if (err)
+		return err;
+	m->section_pages = g.section_pages;
 
-	bool extreme = vms_type_kind(vms_type_strip(t)) == VMS_TYPE_POINTER;
-	uint64_t per_root, nr_roots, roots_addr;
-	if (extreme) {
-		per_root = program_page_size(prog) / ms_size;
-		if (!vmci(prog, "LENGTH(mem_section)", &nr_roots))
-			nr_roots = (nr_mem_sections + per_root - 1) / per_root;
-		err = program_read_u64(prog, addr, &roots_addr);
-		if (err)
-			return vms_error_wrap(err, "reading mem_section");
+	struct linux_sparse_desc d = {
+		.extreme = vms_type_kind(vms_type_strip(t)) == VMS_TYPE_POINTER,
+		.mem_section = addr, .ms_size = ms_size, .off_map = off_map,
+		.has_usage = has_usage, .off_usage = off_usage, .off_subsec = off_subsec,
+	};
+	if (d.extreme) {
+		d.per_root = program_page_size(prog) / ms_size;
+		if (!vmci(prog, "LENGTH(mem_section)", &d.nr_roots))
+			d.nr_roots = d.per_root ? (g.nr_sections + d.per_root - 1) / d.per_root : 0;
 	} else {
 		struct vms_type *outer = vms_type_strip(t);
-		nr_roots = vms_type_array_length(outer);
+		d.nr_roots = vms_type_array_length(outer);
 		struct vms_type *inner = vms_type_strip(vms_type_target(outer));
-		per_root = vms_type_kind(inner) == VMS_TYPE_ARRAY ? vms_type_array_length(inner) : 1;
-		roots_addr = addr;
-	}
-	if (!nr_roots || !per_root || nr_roots > (UINT64_C(1) << 24) || per_root > 4096)
-		return vms_error_create(VMS_ERR_FORMAT, "implausible mem_section geometry (%" PRIu64
-					" roots of %" PRIu64 ")", nr_roots, per_root);
-	_cleanup_free_ uint64_t *roots = NULL;
-	if (extreme) {
-		roots = malloc(nr_roots * 8);
-		if (!roots)
-			return &vms_enomem;
-		err = program_read(prog, roots_addr, roots, nr_roots * 8);
-		if (err)
-			return vms_error_wrap(err, "reading the mem_section root array");
-	}
-	_cleanup_free_ uint8_t *buf = malloc(per_root * ms_size);
-	if (!buf)
-		return &vms_enomem;
-	size_t cap = 0;
-	for (uint64_t r = 0; r < nr_roots; r++) {
-		uint64_t root = extreme ? roots[r] : roots_addr + r * per_root * ms_size;
-		if (!root)
-			continue;
-		err = program_read(prog, root, buf, per_root * ms_size);
-		if (err)
-			return vms_error_wrap(err, "reading mem_section root %" PRIu64, r);
-		for (uint64_t i = 0; i < per_root; i++) {
-			const uint8_t *ms = buf + i * ms_size;
-			uint64_t smm, usage = 0;
-			memcpy(&smm, ms + off_map, 8);
-			if (!(smm & (UINT64_C(1) << has_map_bit)))
-				continue;
-			uint64_t nr = r * per_root + i;
-			uint64_t start = nr * m->section_pages;
-			uint64_t base = smm & map_mask;
-			bool online = smm & (UINT64_C(1) << online_bit);
-			m->nr_sections++;
-			uint64_t subsec = ~UINT64_C(0);
-			if (has_usage) {
-				memcpy(&usage, ms + off_usage, 8);
-				subsec = 0;
-				if (usage && nr_subsec <= 64) {
-					struct vms_error *e = program_read_u64(prog, usage + off_subsec, &subsec);
-					if (e) { // unreadable usage: assume the whole section
-						vms_error_destroy(e);
-						subsec = ~UINT64_C(0);
-					}
-				}
-			}
-			for (uint64_t s = 0; s < nr_subsec; s++) {
-				if (!(subsec >> (s & 63) & 1))
-					continue;
-				err = add_range(m, &cap, start + s * subsec_pages,
-						start + (s + 1) * subsec_pages, base, online);
-				if (err)
-					return err;
-			}
-		}
+		d.per_root = vms_type_kind(inner) == VMS_TYPE_ARRAY ? vms_type_array_length(inner) : 1;
 	}
 	m->model = l->model == LINUX_MEMMAP_VMEMMAP ? "sparsemem-vmemmap" : "sparsemem";
+	return linux_memmap_scan_sparse(m, &g, &d, sparse_read, prog);
+}
+
+/* The zone spans of every online node: node_data[] (NUMA) or
+ * contig_page_data, each pglist_data's node_zones[MAX_NR_ZONES]. */
+static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memmap *m)
+{
+	uint64_t off_zones, zone_size, off_start, off_spanned, nr_zones_arr;
+	struct vms_error *err;
+	if ((err = program_member_offset(prog, "struct pglist_data", "node_zones", &off_zones)) ||
+	    (err = program_type_size(prog, "struct zone", &zone_size)) ||
+	    (err = program_member_offset(prog, "struct zone", "zone_start_pfn", &off_start)) ||
+	    (err = program_member_offset(prog, "struct zone", "spanned_pages", &off_spanned)))
+		return err;
+	nr_zones_arr = m->layout->nr_zones;
+	if (!nr_zones_arr || nr_zones_arr > 8 || zone_size < 16 || zone_size > 65536)
+		return vms_error_create(VMS_ERR_FORMAT, "implausible struct zone (%" PRIu64 " zones of %"
+					PRIu64 " bytes)", nr_zones_arr, zone_size);
+	struct vms_type *t;
+	uint64_t addr;
+	uint64_t nodes[1024];
+	uint64_t nr_nodes;
+	if (!program_variable(prog, "node_data", &t, &addr)) {
+		// struct pglist_data *node_data[MAX_NUMNODES]
+		nr_nodes = vms_type_array_length(vms_type_strip(t));
+		if (!nr_nodes || nr_nodes > 1024)
+			return vms_error_create(VMS_ERR_FORMAT, "implausible node_data[%" PRIu64 "]", nr_nodes);
+		if ((err = program_read(prog, addr, nodes, nr_nodes * 8)))
+			return vms_error_wrap(err, "reading node_data");
+	} else if (!(err = program_variable(prog, "contig_page_data", &t, &addr))) {
+		nr_nodes = 1;
+		nodes[0] = addr;
+	} else {
+		return vms_error_wrap(err, "no node_data or contig_page_data");
+	}
+	for (uint64_t n = 0; n < nr_nodes; n++) {
+		if (!nodes[n])
+			continue;
+		for (uint64_t z = 0; z < nr_zones_arr; z++) {
+			uint64_t zaddr = nodes[n] + off_zones + z * zone_size, start, spanned;
+			if ((err = program_read_u64(prog, zaddr + off_start, &start)) ||
+			    (err = program_read_u64(prog, zaddr + off_spanned, &spanned)))
+				return vms_error_wrap(err, "reading zone %" PRIu64 " of node %" PRIu64, z, n);
+			struct linux_zone_span *zs = realloc(m->zones, (m->nr_zones + 1) * sizeof(*zs));
+			if (!zs)
+				return &vms_enomem;
+			m->zones = zs;
+			m->zones[m->nr_zones++] = (struct linux_zone_span){ (uint16_t)n, (uint8_t)z, start, spanned };
+		}
+	}
 	return NULL;
+}
+
+enum linux_zone_check linux_memmap_zone_check(const struct linux_memmap *m,
+					      const struct linux_page_info *pi)
+{
+	if (!m->zones)
+		return LINUX_ZONE_OK;
+	bool named = false, spanned = false;
+	for (size_t i = 0; i < m->nr_zones; i++) {
+		const struct linux_zone_span *z = &m->zones[i];
+		bool in = pi->pfn - z->start_pfn < z->spanned;
+		if (z->node == pi->node && z->zone == pi->zone) {
+			if (in)
+				return LINUX_ZONE_OK;
+			named = true;
+		}
+		spanned |= in;
+	}
+	if (!named)
+		return LINUX_ZONE_MISMATCH;
+	// init_unavailable_range(): __init_single_page() with the zone at
+	// hand, then __SetPageReserved()
+	int rb = m->layout->pg[LINUX_PG_RESERVED];
+	bool reserved = rb >= 0 && (pi->flags >> rb & 1);
+	return !spanned || reserved ? LINUX_ZONE_HOLE : LINUX_ZONE_MISMATCH;
 }
 
 struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_memmap **ret)
@@ -211,11 +396,9 @@ struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_mem
 		// FLATMEM: one mem_map from PFN 0 (ARCH_PFN_OFFSET 0 on the
 		// architectures we read).
 		vms_error_destroy(err);
-		err = NULL;
-		size_t cap = 0;
 		m->model = "flatmem";
 		m->section_pages = 32768;
-		err = add_range(m, &cap, 0, l->max_pfn, l->mem_map, true);
+		err = linux_memmap_add_range(m, 0, l->max_pfn, l->mem_map, true, 0);
 	} else {
 		err = vms_error_wrap(err, "no SPARSEMEM mem_section and no FLATMEM mem_map");
 	}
@@ -223,9 +406,15 @@ struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_mem
 		linux_memmap_destroy(m);
 		return vms_error_wrap(err, "probing the memory map");
 	}
-	m->end_pfn = m->max_pfn;
-	if (m->nr_ranges && m->ranges[m->nr_ranges - 1].end_pfn > m->end_pfn)
-		m->end_pfn = m->ranges[m->nr_ranges - 1].end_pfn;
+	linux_memmap_finish(m);
+	struct vms_error *zerr = probe_zones(prog, m);
+	if (zerr) {
+		free(m->zones);
+		m->zones = NULL;
+		m->nr_zones = 0;
+		m->zones_err = strdup(zerr->message);
+		vms_error_destroy(zerr);
+	}
 	*ret = m;
 	return NULL;
 }
@@ -235,6 +424,9 @@ void linux_memmap_destroy(struct linux_memmap *m)
 	if (!m)
 		return;
 	free(m->ranges);
+	free(m->note);
+	free(m->zones);
+	free(m->zones_err);
 	free(m);
 }
 
@@ -254,7 +446,7 @@ const struct linux_memmap_range *linux_memmap_find(const struct linux_memmap *m,
 	return NULL;
 }
 
-static unsigned reason_of(const struct vms_error *err)
+unsigned linux_memmap_unknown_reason(const struct vms_error *err)
 {
 	switch (err->code) {
 	case VMS_ERR_NODATA: return LINUX_UNKNOWN_EXCLUDED;
@@ -294,7 +486,7 @@ static const uint8_t *read_source_get(void *arg, uint64_t pfn)
 	rs->tag[slot] = pfn;
 	rs->ok[slot] = false;
 	const struct linux_memmap_range *r = linux_memmap_find(rs->m, pfn);
-	if (!r)
+	if (!r || r->unreadable)
 		return NULL;
 	uint64_t size = rs->m->layout->page_size;
 	struct vms_error *err = program_read(rs->prog, r->map_base + pfn * size, rs->data[slot], size);
@@ -313,6 +505,11 @@ struct vms_error *linux_memmap_decode_one(struct vms_program *prog, const struct
 	if (!r)
 		return vms_error_create(VMS_ERR_INVALID, "pfn 0x%" PRIx64 " has no struct page (a hole in the memory map)",
 					pfn);
+	if (r->unreadable)
+		return vms_error_create(r->unreadable - 1 == LINUX_UNKNOWN_EXCLUDED ? VMS_ERR_NODATA
+					: r->unreadable - 1 == LINUX_UNKNOWN_UNMAPPED ? VMS_ERR_FAULT
+					: VMS_ERR_OTHER, "pfn 0x%" PRIx64 ": %s", pfn,
+					m->note ? m->note : "its mem_section is unreadable");
 	uint64_t size = m->layout->page_size;
 	uint8_t bytes[256];
 	uint64_t addr = r->map_base + pfn * size;
@@ -370,6 +567,7 @@ struct chunk {
 	uint64_t start, n;       // PFNs
 	uint64_t map_base;
 	bool hole;               // no struct pages: counted, not read
+	uint8_t why;             // for a hole: the reason it is counted under
 };
 
 struct walk_shared {
@@ -427,7 +625,7 @@ static void read_chunk(struct vms_program *prog, uint64_t addr, uint64_t bytes, 
 			piece = bytes - off;
 		err = program_read(prog, addr + off, buf + off, piece);
 		if (err) {
-			uint8_t why = (uint8_t)reason_of(err);
+			uint8_t why = (uint8_t)linux_memmap_unknown_reason(err);
 			vms_error_destroy(err);
 			for (uint64_t i = off / size; i < n && i * size < off + piece; i++)
 				if (ok[i] == 0xff)
@@ -568,13 +766,16 @@ static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t star
 	while (pfn < end) {
 		const struct linux_memmap_range *r = linux_memmap_find(m, pfn);
 		struct chunk c;
-		if (r) {
+		if (r && r->unreadable) {
+			uint64_t stop = r->end_pfn < end ? r->end_pfn : end;
+			c = (struct chunk){ pfn, stop - pfn, 0, true, (uint8_t)(r->unreadable - 1) };
+		} else if (r) {
 			uint64_t stop = (pfn / sp + 1) * sp;
 			if (stop > r->end_pfn)
 				stop = r->end_pfn;
 			if (stop > end)
 				stop = end;
-			c = (struct chunk){ pfn, stop - pfn, r->map_base, false };
+			c = (struct chunk){ pfn, stop - pfn, r->map_base, false, 0 };
 		} else {
 			// a hole up to the next range
 			uint64_t stop = end;
@@ -584,7 +785,7 @@ static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t star
 						stop = m->ranges[i].start_pfn;
 					break;
 				}
-			c = (struct chunk){ pfn, stop - pfn, 0, true };
+			c = (struct chunk){ pfn, stop - pfn, 0, true, LINUX_UNKNOWN_HOLE };
 		}
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
@@ -631,7 +832,7 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 	// Holes are counted here; workers skip them.
 	for (size_t i = 0; i < sh.nr_chunks; i++)
 		if (sh.chunks[i].hole)
-			sh.counts[i][LINUX_UNKNOWN_HOLE] = sh.chunks[i].n;
+			sh.counts[i][sh.chunks[i].why] = sh.chunks[i].n;
 	pthread_mutex_init(&sh.lock, NULL);
 	pthread_cond_init(&sh.cond, NULL);
 	unsigned started = 0;
@@ -662,6 +863,12 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 
 	double t0 = now_s(), last_draw = 0;
 	bool tty = w->progress && isatty(2);
+	// The bar shows after a second; VMSIFT_PROGRESS_AFTER (seconds) lowers
+	// that for tests (tests/realdump/progress.sh).
+	double after = 1.0;
+	const char *pa = getenv("VMSIFT_PROGRESS_AFTER");
+	if (pa && *pa)
+		after = strtod(pa, NULL);
 	bool drew = false;
 	uint64_t total = end - start;
 	for (size_t i = 0; i < sh.nr_chunks && !err; i++) {
@@ -696,7 +903,7 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 		}
 		if (tty) {
 			double t = now_s();
-			if (t - t0 > 1.0 && t - last_draw > 0.1) {
+			if (t - t0 >= after && t - last_draw > 0.1) {
 				fprintf(stderr, "\rscanning mem_map: %3.0f%%", 100.0 * (double)w->pfns_covered / (double)total);
 				last_draw = t;
 				drew = true;

@@ -36,11 +36,19 @@ enum linux_memmap_unknown {
 /* "hole", "excluded", "unmapped", "error". */
 const char *linux_memmap_unknown_name(unsigned why);
 
+/* The reason (enum linux_memmap_unknown) a struct page read failed with
+ * @err: VMS_ERR_NODATA excluded, VMS_ERR_FAULT unmapped, else error. */
+unsigned linux_memmap_unknown_reason(const struct vms_error *err);
+
 /* PFNs [start_pfn, end_pfn) have struct pages at map_base + pfn * size. */
 struct linux_memmap_range {
 	uint64_t start_pfn, end_pfn;
 	uint64_t map_base;
 	bool online;             // SECTION_IS_ONLINE (pfn_to_online_page())
+	// 0, or 1 + the reason (enum linux_memmap_unknown) why the walk
+	// cannot know these PFNs: their mem_section could not be read, so
+	// there is no map_base; the walk counts them without reading.
+	uint8_t unreadable;
 };
 
 struct linux_memmap {
@@ -52,7 +60,127 @@ struct linux_memmap {
 	uint64_t nr_sections;                    // present sections with a memory map
 	struct linux_memmap_range *ranges;       // sorted, disjoint
 	size_t nr_ranges;
+	size_t cap_ranges;
+	// Zone spans from each online node's pglist_data.node_zones[]:
+	// zone_start_pfn and spanned_pages, for the zone/node cross-check
+	// (linux_memmap_zone_check()).  NULL when they could not be read
+	// (zones_err says why).
+	struct linux_zone_span *zones;
+	size_t nr_zones;
+	char *zones_err;
+	// One line on what could not be probed (mem_section unreadable...),
+	// or NULL; every answer built on this map repeats it.  Owned.
+	char *note;
 };
+
+/*
+ * The pure part of the SPARSEMEM probe, apart from the reads so that unit
+ * tests can drive it: the geometry from VMCOREINFO/DWARF numbers, and what
+ * one mem_section word means.  Kernel encodings (include/linux/mmzone.h,
+ * the same in 5.10, 6.1 and 6.12):
+ *   PAGES_PER_SECTION = 1 << (SECTION_SIZE_BITS - PAGE_SHIFT)
+ *   NR_MEM_SECTIONS = 1 << (MAX_PHYSMEM_BITS - SECTION_SIZE_BITS)
+ *   SUBSECTION_SHIFT 21: PAGES_PER_SUBSECTION = 1 << (21 - PAGE_SHIFT),
+ *     SUBSECTIONS_PER_SECTION = 1 << (SECTION_SIZE_BITS - 21)
+ *   SECTIONS_PER_ROOT = PAGE_SIZE / sizeof(struct mem_section) with
+ *     SPARSEMEM_EXTREME (mem_section is struct mem_section **), else 1
+ *     (static mem_section[NR_SECTION_ROOTS][SECTIONS_PER_ROOT])
+ *   section_mem_map = mem_map - section_nr_to_pfn(nr) | flags
+ *     (sparse_encode_mem_map()); __section_mem_map_addr() masks
+ *     SECTION_MAP_MASK = ~((1 << SECTION_MAP_LAST_BIT) - 1), and the
+ *     struct page of pfn is that + pfn (__pfn_to_page())
+ *   flags: SECTION_MARKED_PRESENT bit 0, SECTION_HAS_MEM_MAP bit 1,
+ *     SECTION_IS_ONLINE bit 2, SECTION_IS_EARLY bit 3 (5.10, 6.1: defines;
+ *     6.12: enum with SECTION_TAINT_ZONE_DEVICE_BIT 4 before
+ *     SECTION_MAP_LAST_BIT, so LAST_BIT is 4 or 5)
+ *   ms->usage->subsection_map: bit i = subsection i of the section is
+ *     valid (pfn_section_valid(); 5.3+).
+ */
+struct linux_sparse_geom {
+	uint64_t section_pages;    // PAGES_PER_SECTION
+	uint64_t subsec_pages;     // PAGES_PER_SUBSECTION
+	uint64_t nr_subsec;        // SUBSECTIONS_PER_SECTION
+	uint64_t nr_sections;      // NR_MEM_SECTIONS
+	uint64_t map_mask;         // SECTION_MAP_MASK
+	unsigned has_map_bit;      // SECTION_HAS_MEM_MAP_BIT
+	unsigned online_bit;       // SECTION_IS_ONLINE_BIT
+};
+
+/* The geometry from PAGE_SHIFT, SECTION_SIZE_BITS, MAX_PHYSMEM_BITS and
+ * SECTION_MAP_LAST_BIT (and the two flag bits).  Fails with VMS_ERR_FORMAT
+ * on implausible numbers. */
+struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bits,
+					uint64_t physmem_bits, int64_t map_last_bit,
+					int64_t has_map_bit, int64_t online_bit,
+					struct linux_sparse_geom *ret);
+
+/* Add section @nr with mem_section word @section_mem_map and subsection map
+ * @subsection_map (all ones where the kernel has no usage/subsections) to
+ * @m: its valid subsections become ranges.  A section without
+ * SECTION_HAS_MEM_MAP adds nothing.  Fails only on ENOMEM. */
+struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
+					   uint64_t nr, uint64_t section_mem_map,
+					   uint64_t subsection_map);
+
+/* Add PFNs [start, end) at @map_base (FLATMEM: mem_map - ARCH_PFN_OFFSET;
+ * a guessed vmemmap), or, with @unreadable = 1 + reason, PFNs that cannot
+ * be known.  Ranges must be added in PFN order. */
+struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start, uint64_t end,
+					 uint64_t map_base, bool online, uint8_t unreadable);
+
+/* Where mem_section is and how it is laid out (from the debug info). */
+struct linux_sparse_desc {
+	bool extreme;              // struct mem_section **mem_section (SPARSEMEM_EXTREME)
+	uint64_t mem_section;      // address of the variable
+	uint64_t nr_roots;         // NR_SECTION_ROOTS (or LENGTH(mem_section))
+	uint64_t per_root;         // SECTIONS_PER_ROOT
+	uint64_t ms_size;          // sizeof(struct mem_section)
+	uint64_t off_map;          // offsetof section_mem_map
+	bool has_usage;            // struct mem_section has usage (5.3+)
+	uint64_t off_usage;        // offsetof usage
+	uint64_t off_subsec;       // offsetof(struct mem_section_usage, subsection_map)
+};
+
+/* Read mem_section through @read (program_read() in real use, a byte image
+ * in tests) and add every present section's valid subsections to @m.  An
+ * unreadable root array or root does not fail: its sections become
+ * "unknown" spans and m->note says why (see linux_memmap_range).  Fails on
+ * ENOMEM or an implausible @d. */
+struct vms_error *linux_memmap_scan_sparse(struct linux_memmap *m, const struct linux_sparse_geom *g,
+					   const struct linux_sparse_desc *d,
+					   struct vms_error *(*read)(void *arg, uint64_t addr, void *buf, size_t len),
+					   void *arg);
+
+/* Finish a map built by the functions above: end_pfn from max_pfn and the
+ * ranges. */
+void linux_memmap_finish(struct linux_memmap *m);
+
+/* One populated or empty zone of one node. */
+struct linux_zone_span {
+	uint16_t node;
+	uint8_t zone;                // index in node_zones[]
+	uint64_t start_pfn, spanned; // zone_start_pfn, spanned_pages
+};
+
+enum linux_zone_check {
+	LINUX_ZONE_OK,        // the zone @pi's flags name spans its PFN (or not checked)
+	LINUX_ZONE_HOLE,      // a hole's page: the named zone exists but does not
+	                      // span it, and no zone does or the page is reserved
+	                      // (init_unavailable_range() reserves them)
+	LINUX_ZONE_MISMATCH,  // an unreserved page another zone spans, or the
+	                      // named zone/node does not exist
+};
+
+/* Does the zone that @pi's flags name (node and zone fields) span its PFN?
+ * The kernel's page_zone(page) is NODE_DATA(page_to_nid(page))->
+ * node_zones[page_zonenum(page)], and zone_spans_pfn() should hold for it,
+ * except in memory holes: memmap_init() initializes their struct pages with
+ * the zone at hand and reserves them (init_unavailable_range() in
+ * mm/page_alloc.c of 5.10 and 6.1, mm/mm_init.c of 6.12; the end of the
+ * last section goes to "the highest zone in the last node").  zone spans
+ * include holes (spanned_pages, not present_pages). */
+enum linux_zone_check linux_memmap_zone_check(const struct linux_memmap *m,
+					      const struct linux_page_info *pi);
 
 /* Probe the memory map of @prog.  On success the caller owns *ret. */
 struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_memmap **ret);

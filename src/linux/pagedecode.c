@@ -222,12 +222,27 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 			pi->head_page = head;
 			hb = src_get(l, src, pi->head_pfn);
 			if (!hb) {
-				hb = b;
+				// Never take the folio's fields from the tail
+				// itself (its mapping is TAIL_MAPPING poison):
+				// they are unknown.
+				hb = NULL;
 				partial = true;
+				pi->bits |= LINUX_PAGE_NOHEAD;
 			}
 		} else {
 			pi->bits |= LINUX_PAGE_BADHEAD;
 		}
+	}
+	if (!hb) {
+		// A tail without its head: only this page's own words are
+		// known.  Not free, not mapped as far as we can tell.
+		pi->head_type = LINUX_PT_NR;
+		pi->page_count = 0;
+		pi->mapcount = 0;
+		pi->bits |= LINUX_PAGE_PARTIAL;
+		pi->use = LINUX_USE_UNKNOWN;
+		pi->kpf = linux_page_kpf_tab(l, f->kpf_common, pi);
+		return;
 	}
 	// hb is only valid until the next src->get(): take what we need now.
 	int32_t head_mapcount_raw = rd32(hb, l->off_mapcount);
@@ -394,6 +409,7 @@ const char *linux_page_use_name(unsigned use)
 		[LINUX_USE_THP] = "thp", [LINUX_USE_ANON] = "anon", [LINUX_USE_FILE] = "file",
 		[LINUX_USE_KSM] = "ksm", [LINUX_USE_MOVABLE] = "movable",
 		[LINUX_USE_RESERVED] = "reserved", [LINUX_USE_OTHER] = "kernel",
+		[LINUX_USE_UNKNOWN] = "unknown",
 	};
 	return use < LINUX_USE_NR ? names[use] : "?";
 }
@@ -508,5 +524,7 @@ struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
 		value_set_hex(v, "memcg", pi->memcg);
 	if (pi->bits & LINUX_PAGE_PARTIAL)
 		value_set_bool(v, "partial", true);
+	if (pi->bits & LINUX_PAGE_NOHEAD)
+		value_set_bool(v, "head_unreadable", true);
 	return v;
 }

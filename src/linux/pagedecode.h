@@ -80,6 +80,7 @@ enum linux_page_use {
 	LINUX_USE_MOVABLE,
 	LINUX_USE_RESERVED,
 	LINUX_USE_OTHER,      // allocated, none of the above (kernel)
+	LINUX_USE_UNKNOWN,    // a tail page whose head could not be read
 	LINUX_USE_NR,
 };
 
@@ -93,6 +94,8 @@ enum linux_page_use {
 #define LINUX_PAGE_PARTIAL   (1u << 7)  // a page the decoder needed was unreadable
 #define LINUX_PAGE_BADHEAD   (1u << 8)  // compound_head does not point into mem_map near us
 #define LINUX_PAGE_ZERO      (1u << 9)  // the zero page or the huge zero folio
+#define LINUX_PAGE_NOHEAD    (1u << 10) // a tail whose head's struct page is unreadable:
+                                        // the folio's fields (mapping, counts, use) are unknown
 
 struct linux_page_info {
 	uint64_t pfn, page;        // PFN and struct page address

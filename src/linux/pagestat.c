@@ -68,6 +68,7 @@ static void counter_free(struct counter *c)
 }
 
 struct worker_state {
+	const struct linux_memmap *m;
 	struct linux_pagestat st;
 	struct counter combos;
 	// runs of pages with the same KPF word are counted here first
@@ -88,6 +89,15 @@ static void on_page(void *arg, const struct linux_page_info *pi)
 	ws->st.by_zone[pi->zone & 7]++;
 	ws->st.by_node[pi->node < LINUX_PAGESTAT_MAX_NODES ? pi->node : LINUX_PAGESTAT_MAX_NODES - 1]++;
 	ws->st.by_mapping[pi->mapping_kind]++;
+	switch (linux_memmap_zone_check(ws->m, pi)) {
+	case LINUX_ZONE_OK: break;
+	case LINUX_ZONE_HOLE: ws->st.zone_hole++; break;
+	case LINUX_ZONE_MISMATCH:
+		if (ws->st.nr_zone_mismatch_pfn < 8)
+			ws->st.zone_mismatch_pfn[ws->st.nr_zone_mismatch_pfn++] = pi->pfn;
+		ws->st.zone_mismatch++;
+		break;
+	}
 	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
 	if (!(pi->bits & LINUX_PAGE_TAIL) && !free_tail)
 		ws->st.blocks_by_order[pi->order & 63]++;
@@ -120,8 +130,10 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 		free(st);
 		return &vms_enomem;
 	}
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		ws[i].m = m;
 		states[i] = &ws[i];
+	}
 	w.wstate = states;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -142,6 +154,11 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 			st->by_mapping[k] += ws[i].st.by_mapping[k];
 		for (unsigned o = 0; o < 64; o++)
 			st->blocks_by_order[o] += ws[i].st.blocks_by_order[o];
+		st->zone_mismatch += ws[i].st.zone_mismatch;
+		st->zone_hole += ws[i].st.zone_hole;
+		for (size_t k = 0; k < ws[i].st.nr_zone_mismatch_pfn; k++)
+			if (st->nr_zone_mismatch_pfn < 8)
+				st->zone_mismatch_pfn[st->nr_zone_mismatch_pfn++] = ws[i].st.zone_mismatch_pfn[k];
 		if (ws[i].combos.oom)
 			err = &vms_enomem;
 		for (size_t j = 0; ws[i].combos.mask && j <= ws[i].combos.mask; j++)
@@ -169,6 +186,7 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 			st->combos[st->nr_combos++] = (struct linux_pagestat_combo){ all.keys[j], all.vals[j] };
 	counter_free(&all);
 	qsort(st->combos, st->nr_combos, sizeof(*st->combos), by_pages_desc);
+	st->zone_checked = m->zones != NULL;
 	st->start_pfn = start_pfn;
 	st->end_pfn = end_pfn ? end_pfn : m->end_pfn;
 	st->pfns = w.pfns_covered;

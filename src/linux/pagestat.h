@@ -29,6 +29,14 @@ struct linux_pagestat {
 	uint64_t by_node[LINUX_PAGESTAT_MAX_NODES];
 	uint64_t by_mapping[LINUX_MAPPING_NR];
 	uint64_t blocks_by_order[64];     // heads of folios/free blocks, and single pages
+	// Zone/node cross-check (linux_memmap_zone_check()): decoded pages
+	// whose flags name a zone that does not span them, the first few of
+	// them, and whether the check ran (zone spans readable).
+	bool zone_checked;
+	uint64_t zone_hole;               // LINUX_ZONE_HOLE pages (expected)
+	uint64_t zone_mismatch;           // LINUX_ZONE_MISMATCH pages
+	uint64_t zone_mismatch_pfn[8];
+	size_t nr_zone_mismatch_pfn;
 	unsigned threads;
 	double seconds;
 };

@@ -29,11 +29,68 @@ const char *report_cat_name(unsigned cat)
 
 /* ---- checks over every page (one mem_map walk) ---- */
 
+/*
+ * The anomaly checks.  Each tests an invariant the kernel keeps for every
+ * page at every moment it holds no lock on the page (a dump taken while the
+ * system runs may catch a page in the middle of a change, so a check only
+ * looks at states no single step of the kernel passes through):
+ *
+ * refcount_below_mapcount  an untyped, allocated page with mapcount > 0
+ *     whose page_count() (the folio's _refcount) is smaller than the
+ *     page's mapcount.  Every page-table mapping holds a reference on the
+ *     folio (folio_get() before folio_add_*_rmap(), folio_put() after
+ *     folio_remove_rmap_*()), so folio_ref_count() >= folio_mapcount() >=
+ *     page_mapcount() (include/linux/mm.h; mm/debug.c __dump_page() prints
+ *     both).  Fewer references than mappings: a put without its get.
+ * negative_mapcount  an untyped, allocated page whose mapcount (as
+ *     /proc/kpagecount computes it: _mapcount + 1, plus the entire mapcount
+ *     of a large folio) is below zero.  _mapcount starts at -1 (unmapped)
+ *     and only goes below it through an unmatched unmap; a value the kernel
+ *     reads as a page type (below PAGE_MAPCOUNT_RESERVE) is a type, not a
+ *     mapcount (page_has_type(), include/linux/page-flags.h).
+ * pinned_above_mapcount  an order-0 anonymous page on the LRU with
+ *     page_count() - mapcount - PageSwapCache > 0: references that no
+ *     mapping and not the swap cache account for, i.e. GUP or vmsplice pins
+ *     (the condition folio_maybe_dma_pinned() approximates for small
+ *     folios, include/linux/mm.h).  Only pages with PG_lru: a page still in
+ *     a per-CPU LRU-add batch holds one transient reference from the batch.
+ *     Not a bug by itself: the workload's vmsplice'd pages are the example.
+ * impossible_flags  states free_pages_prepare()/check_new_page()
+ *     (mm/page_alloc.c) and the allocators exclude:
+ *     - PG_lru on a free, slab or page-table page: only folios on an LRU
+ *       list have it, and slab and page-table pages are never put there;
+ *     - PG_locked, PG_dirty or PG_writeback on a free page: all are in
+ *       PAGE_FLAGS_CHECK_AT_FREE or cleared with PAGE_FLAGS_CHECK_AT_PREP
+ *       before a page reaches the buddy lists (bad_page() otherwise);
+ *     - a page inside a free buddy block (not its head, whose _mapcount
+ *       word holds the buddy page type) with a _mapcount other than -1 or
+ *       a non-NULL mapping: page_expected_state() requires both of every
+ *       page freed ("nonzero mapcount", "non-NULL mapping").
+ * rmap_unconfirmed  an anonymous, file or KSM page with mapcount > 0 whose
+ *     reverse map (anon_vma interval tree, i_mmap, stable node) lists VMAs
+ *     and none of them maps it: no page table entry at the address the VMA
+ *     gives the page (vma_address(), mm/internal.h) points to its PFN.
+ *     Every mapping is added under the rmap (folio_add_*_rmap()), so at
+ *     least one candidate must confirm it.  A page whose walk had errors
+ *     is not judged.
+ * mapcount_mismatch  an order-0 page whose mapcount differs from the number
+ *     of page table entries the reverse map confirms: page_mapcount() of a
+ *     small page counts exactly its PTE mappings (folio_add_anon_rmap_ptes()
+ *     / folio_remove_rmap_ptes() move it with each PTE).  Large folios are
+ *     left out (PMD mappings and 5.10/6.1 subpage accounting differ).
+ * bad_anon_vma  an anonymous page (mapping with PAGE_MAPPING_ANON) that is
+ *     mapped and whose anon_vma cannot be read, has a refcount <= 0 (freed:
+ *     a live anon_vma holds a reference for itself until unlink_anon_vmas()
+ *     / put_anon_vma(), and folio_get_anon_vma() refuses one at zero) or
+ *     whose root is not its own root (anon_vma->root->root == anon_vma->root,
+ *     mm/rmap.c).  Lists the pages; the anon_vmas found bad are listed too.
+ *     An anon_vma the dump does not hold is not a finding.
+ */
 enum check {
 	CHK_REF_BELOW_MAP,   // page_count() < mapcount
 	CHK_NEG_MAPCOUNT,    // mapcount < 0 on a page without a page type
 	CHK_PINNED,          // order-0 anon page with references beyond its mappings
-	CHK_BAD_FLAGS,       // flags that cannot coexist
+	CHK_BAD_FLAGS,       // flags or state that cannot coexist
 	CHK_RMAP_UNCONFIRMED,// rmap candidates the page tables do not confirm
 	CHK_RMAP_MISMATCH,   // mapcount differs from the confirmed mappings
 	CHK_ANON_VMA,        // anon page whose anon_vma is freed or corrupt
@@ -51,15 +108,16 @@ static const struct {
 			 "order-0 anonymous page on the LRU holding references beyond its mappings and "
 			 "the swap cache (GUP or vmsplice pins)" },
 	[CHK_BAD_FLAGS] = { "impossible_flags",
-			    "flags that cannot coexist: lru on a free, slab or page-table page; locked, "
-			    "dirty or writeback on a free page" },
+			    "flags or state that cannot coexist: lru on a free, slab or page-table page; "
+			    "locked, dirty or writeback on a free page; a mapcount or a mapping on a page "
+			    "inside a free block" },
 	[CHK_RMAP_UNCONFIRMED] = { "rmap_unconfirmed",
 				   "mapped pages none of whose reverse-map candidates the page tables confirm" },
 	[CHK_RMAP_MISMATCH] = { "mapcount_mismatch",
 				"order-0 page whose mapcount differs from the mappings the page tables confirm" },
 	[CHK_ANON_VMA] = { "bad_anon_vma",
-			   "anonymous page whose anon_vma is unreadable, freed (refcount 0) or has a "
-			   "root that is not its own root" },
+			   "mapped anonymous page whose anon_vma is unreadable, freed (refcount 0) or has "
+			   "a root that is not its own root" },
 };
 
 struct pfn_list {
@@ -144,6 +202,15 @@ static bool flag(uint64_t flags, int bit)
 	return bit >= 0 && ((flags >> bit) & 1);
 }
 
+/* A page whose anon_vma the bad_anon_vma check reads: a mapped anonymous
+ * page or THP head with no page type. */
+static bool anon_vma_page(const struct linux_page_info *pi)
+{
+	return pi->mapping_kind == LINUX_MAPPING_ANON && !(pi->bits & LINUX_PAGE_TAIL) &&
+	       pi->type == LINUX_PT_NR && pi->mapcount > 0 &&
+	       (pi->use == LINUX_USE_ANON || pi->use == LINUX_USE_THP);
+}
+
 static void walk_page(void *arg, const struct linux_page_info *pi)
 {
 	struct walk_state *ws = arg;
@@ -171,11 +238,11 @@ static void walk_page(void *arg, const struct linux_page_info *pi)
 	bool free = pi->bits & LINUX_PAGE_FREE;
 	if ((lru && (free || pi->use == LINUX_USE_SLAB || pi->use == LINUX_USE_PGTABLE)) ||
 	    (free && (flag(pi->flags, ws->pg_locked) || flag(pi->flags, ws->pg_dirty) ||
-		      flag(pi->flags, ws->pg_writeback))))
+		      flag(pi->flags, ws->pg_writeback))) ||
+	    (free && !typed && (pi->mapcount_raw != -1 || pi->mapping_raw != 0)))
 		pfn_list_add(&ws->chk[CHK_BAD_FLAGS], pi->pfn, ws->max_pfns);
 	// anon_vmas to check once each, after the walk
-	if (pi->mapping_kind == LINUX_MAPPING_ANON && !tail && !typed && pi->mapcount > 0 &&
-	    (pi->use == LINUX_USE_ANON || pi->use == LINUX_USE_THP) && ws->nr_anon_vmas < MAX_ANON_VMAS) {
+	if (anon_vma_page(pi) && ws->nr_anon_vmas < MAX_ANON_VMAS) {
 		uint64_t av = pi->mapping & ~UINT64_C(3);
 		if (!ws->nr_anon_vmas || ws->anon_vmas[ws->nr_anon_vmas - 1] != av) {
 			if (ws->nr_anon_vmas == ws->cap_anon_vmas) {
@@ -442,7 +509,7 @@ static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)
 		rc->rmap_err = linux_rmap_create(rc->prog, &rc->rmap);
 		if (!rc->rmap_err)
 			rc->rmap_walk_err = linux_rmap_all(rc->rmap, LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM,
-							   rmap_visit, rc, &rc->rmap_pages);
+							   rmap_visit, rc, &rc->rmap_pages, NULL);
 	}
 	if (rc->rmap_err)
 		return err_dup(rc->rmap_err);
@@ -618,10 +685,31 @@ static struct vms_error *sec_census(struct rctx *rc, struct vms_value **ret)
 		value_set_uint(u, linux_memmap_unknown_name(i), st->unknown[i]);
 		unknown += i == LINUX_UNKNOWN_HOLE ? 0 : st->unknown[i];
 	}
-	if (unknown)
-		limit(rc, "census", "%" PRIu64 " struct pages could not be read (%" PRIu64
-		      " excluded from the dump): the census, the memory picture and the anomaly "
-		      "checks do not cover those PFNs", unknown, st->unknown[LINUX_UNKNOWN_EXCLUDED]);
+	if (m->note) {
+		value_set_str(v, "memmap_note", m->note);
+		value_push(value_set(v, "unavailable", value_array()),
+			   value_stringf("memory map: %s", m->note));
+	}
+	if (unknown) {
+		// "unavailable": the section is partial (and so is the report:
+		// exit status 4), the note becomes a limitation.
+		struct vms_value *na = value_get(v, "unavailable");
+		if (!na)
+			na = value_set(v, "unavailable", value_array());
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "%" PRIu64 " struct pages could not be read (", unknown);
+		const char *sep = "";
+		for (unsigned i = 0; i < LINUX_UNKNOWN_NR; i++)
+			if (i != LINUX_UNKNOWN_HOLE && st->unknown[i]) {
+				strbuf_addf(&sb, "%s%" PRIu64 " %s", sep, st->unknown[i],
+					    linux_memmap_unknown_name(i));
+				sep = ", ";
+			}
+		strbuf_addstr(&sb, "): the census, the memory picture and the anomaly checks do not "
+			      "cover those PFNs");
+		value_push(na, value_string(sb.buf));
+		strbuf_release(&sb);
+	}
 	struct vms_value *bu = value_set(v, "by_use", value_object());
 	for (unsigned i = 0; i < LINUX_USE_NR; i++)
 		value_set_uint(bu, linux_page_use_name(i), st->by_use[i]);
@@ -803,8 +891,8 @@ static struct vms_error *sec_sharers(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static void check_value(struct rctx *rc, struct vms_value *list, int c, const struct pfn_list *l,
-			const char *status, const char *key)
+static struct vms_value *check_value(struct rctx *rc, struct vms_value *list, int c, const struct pfn_list *l,
+				     const char *status, const char *key)
 {
 	struct vms_value *o = value_push(list, value_object());
 	value_set_str(o, "check", checks[c].name);
@@ -815,6 +903,7 @@ static void check_value(struct rctx *rc, struct vms_value *list, int c, const st
 	for (size_t i = 0; l && i < l->nr && i < rc->o.max_pfns; i++)
 		value_push(p, value_hex(l->pfns[i]));
 	value_set_bool(o, "pfns_truncated", l && l->count > l->nr);
+	return o;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -824,17 +913,21 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Check each distinct anon_vma once: readable, refcount > 0, root->root ==
- * root (mm/rmap.c keeps a root's root pointing at itself). */
-static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, struct pfn_list *bad,
-					 uint64_t *checked)
+ * root (mm/rmap.c keeps a root's root pointing at itself).  The bad ones go
+ * to *bad_ret, sorted (malloc'd). */
+static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, uint64_t **bad_ret,
+					 size_t *nr_bad_ret, uint64_t *checked)
 {
 	uint64_t o_root, o_ref;
 	struct vms_error *err;
 	if ((err = program_member_offset(rc->prog, "struct anon_vma", "root", &o_root)) ||
 	    (err = program_member_offset(rc->prog, "struct anon_vma", "refcount", &o_ref)))
 		return err;
-	qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), cmp_u64);
+	if (ws->nr_anon_vmas) // qsort(NULL, 0) is undefined (UBSan)
+		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), cmp_u64);
 	*checked = 0;
+	uint64_t *bad = NULL;
+	size_t nr_bad = 0;
 	for (size_t i = 0; i < ws->nr_anon_vmas; i++) {
 		uint64_t av = ws->anon_vmas[i];
 		if (i && av == ws->anon_vmas[i - 1])
@@ -851,11 +944,72 @@ static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws,
 			vms_error_destroy(e);
 			continue;
 		}
-		if (e || (int32_t)ref <= 0 || rroot != root)
-			pfn_list_add(bad, av, rc->o.max_pfns);  // lists anon_vma addresses
+		if (e || (int32_t)ref <= 0 || rroot != root) {
+			uint64_t *n = realloc(bad, (nr_bad + 1) * sizeof(*n));
+			if (!n) {
+				vms_error_destroy(e);
+				free(bad);
+				return &vms_enomem;
+			}
+			bad = n;
+			bad[nr_bad++] = av;  // in order: ws->anon_vmas is sorted
+		}
 		vms_error_destroy(e);
 	}
+	*bad_ret = bad;
+	*nr_bad_ret = nr_bad;
 	return NULL;
+}
+
+/* The second walk of bad_anon_vma, only when an anon_vma was found bad: the
+ * pages that use one. */
+struct av_walk {
+	const uint64_t *bad;
+	size_t nr_bad, max_pfns;
+	struct pfn_list pages;
+};
+
+static void av_walk_page(void *arg, const struct linux_page_info *pi)
+{
+	struct av_walk *a = arg;
+	if (!anon_vma_page(pi))
+		return;
+	uint64_t av = pi->mapping & ~UINT64_C(3);
+	if (bsearch(&av, a->bad, a->nr_bad, sizeof(*a->bad), cmp_u64))
+		pfn_list_add(&a->pages, pi->pfn, a->max_pfns);
+}
+
+static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, size_t nr_bad,
+					struct pfn_list *pages)
+{
+	struct linux_memmap *m = NULL;
+	struct vms_error *err = get_memmap(rc, &m);
+	if (err)
+		return err;
+	struct linux_memmap_walk w = { .nthreads = rc->o.threads, .page = av_walk_page };
+	unsigned n = linux_memmap_walk_threads(&w);
+	w.nthreads = n;
+	struct av_walk *states = calloc(n, sizeof(*states));
+	void **ws = calloc(n, sizeof(*ws));
+	if (!states || !ws) {
+		free(states);
+		free(ws);
+		return &vms_enomem;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		states[i] = (struct av_walk){ .bad = bad, .nr_bad = nr_bad, .max_pfns = rc->o.max_pfns };
+		ws[i] = &states[i];
+	}
+	w.wstate = ws;
+	err = linux_memmap_walk(rc->prog, m, &w);
+	for (unsigned i = 0; i < n; i++) {
+		if (!err)
+			pfn_list_merge(pages, &states[i].pages, rc->o.max_pfns);
+		free(states[i].pages.pfns);
+	}
+	free(states);
+	free(ws);
+	return err;
 }
 
 static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
@@ -880,19 +1034,29 @@ static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
 	value_set_uint(v, "rmap_pages", rc->rmap_pages);
 	check_value(rc, list, CHK_RMAP_UNCONFIRMED, &rc->rmap_chk[0], rstatus, "pfns");
 	check_value(rc, list, CHK_RMAP_MISMATCH, &rc->rmap_chk[1], rstatus, "pfns");
-	struct pfn_list bad = { 0 };
+	uint64_t *bad = NULL;
+	size_t nr_bad = 0;
 	uint64_t checked = 0;
-	err = check_anon_vmas(rc, ws, &bad, &checked);
+	struct pfn_list pages = { 0 };
+	err = check_anon_vmas(rc, ws, &bad, &nr_bad, &checked);
+	if (!err && nr_bad)
+		err = anon_vma_pages(rc, bad, nr_bad, &pages);
 	if (err) {
-		check_value(rc, list, CHK_ANON_VMA, NULL, "not_checked", "anon_vmas");
+		struct vms_value *o = check_value(rc, list, CHK_ANON_VMA, NULL, "not_checked", "pfns");
+		value_set(o, "anon_vmas", value_array());
 		value_set_str(v, "anon_vma_error", err->message);
 		vms_error_destroy(err);
 	} else {
-		// this check lists anon_vma addresses, not PFNs
-		check_value(rc, list, CHK_ANON_VMA, &bad, "checked", "anon_vmas");
+		// the pages, and the anon_vmas found bad
+		struct vms_value *o = check_value(rc, list, CHK_ANON_VMA, &pages, "checked", "pfns");
+		struct vms_value *a = value_set(o, "anon_vmas", value_array());
+		for (size_t i = 0; i < nr_bad && i < rc->o.max_pfns; i++)
+			value_push(a, value_hex(bad[i]));
 		value_set_uint(v, "anon_vmas_checked", checked);
+		value_set_uint(v, "anon_vmas_bad", nr_bad);
 	}
-	free(bad.pfns);
+	free(bad);
+	free(pages.pfns);
 	uint64_t total = 0;
 	for (size_t i = 0; i < list->array.len; i++)
 		total += value_get(list->array.items[i], "count")->u;

@@ -710,7 +710,7 @@ static bool all_stop(void *arg)
 
 struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
-				 void *arg, uint64_t *nr_ret)
+				 void *arg, uint64_t *nr_ret, uint64_t *unknown_ret)
 {
 	struct all_deliver d = {.rm = rm, .fn = fn, .arg = arg};
 	struct linux_memmap_walk w = {
@@ -748,7 +748,10 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 		err = d.err;
 	else
 		vms_error_destroy(d.err);
-	if (!err)
+	if (!err) {
 		*nr_ret = d.nr;
+		if (unknown_ret)
+			memcpy(unknown_ret, w.unknown, sizeof(w.unknown));
+	}
 	return err;
 }

@@ -106,10 +106,12 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r);
  * with caches.  Pages without a reverse map (LINUX_RMAP_OTHER) are
  * collected and reverse-mapped at the end by one forward scan of every
  * page table, so their rows come last (in PFN order among themselves).
- * *nr_ret counts the pages visited.
+ * *nr_ret counts the pages visited; @unknown_ret (LINUX_UNKNOWN_NR counters,
+ * may be NULL) the PFNs whose struct page could not be read, by reason
+ * (linux/memmap.h): their mappings are not in the answer.
  */
 struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
-				 void *arg, uint64_t *nr_ret);
+				 void *arg, uint64_t *nr_ret, uint64_t *unknown_ret);
 
 #endif

@@ -204,6 +204,7 @@ static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout 
 			l->nr_cpu_ids = n;
 	}
 	vms_error_destroy(err);
+	err = NULL;
 
 	// 5-level paging is a boot-time choice (v4.17, commit 91f606a8fa68);
 	// the kernel exports it in VMCOREINFO.

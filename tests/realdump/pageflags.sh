@@ -57,6 +57,20 @@ ok = v["decoded"] + unknown == v["pfns"] and rows == v["decoded"] == uses
 print("pagestat: %d PFNs = %d decoded + %d unknown %s; %d flag rows; %.3f s, %d threads: %s"
       % (v["pfns"], v["decoded"], unknown, v["unknown"], len(v["flags"]), v["seconds"], v["threads"],
          "ok" if ok else "MISMATCH"))
+# zone/node cross-check: the zone and node in page->flags against the zone
+# spans of pglist_data.node_zones[].  A decoding error (wrong field widths or
+# shifts) would put most pages in the wrong zone; a handful of odd struct
+# pages is data (the 512 MiB guests have two reserved pages above max_pfn
+# whose zone field is 5, a zone that does not exist).
+zc = v["zone_check"]
+if "error" in zc:
+    print("zone/node check: not done: %s" % zc["error"])
+    ok = False
+else:
+    print("zone/node check: %d pages outside the zone their flags name %s, %d pages in holes"
+          % (zc["mismatches"], zc["first_pfns"], zc["holes"]))
+    if zc["mismatches"] * 1000 > v["decoded"]:
+        ok = False
 sys.exit(0 if ok else 1)
 PYEOF
 		then

@@ -587,6 +587,55 @@ static void test_index_cache(void **state)
 	free(path);
 }
 
+/* The lookup memo next to the index: written by a process that looked
+ * things up, used by the next one, and ignored when damaged. */
+static void test_memo_cache(void **state)
+{
+	struct vms_debuginfo *di;
+	char cmd[1024], path[1024];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/index", cache_dir);
+	assert_int_equal(system(cmd), 0);
+	assert_ok(debuginfo_open(fixture("kernel_types.elf"), &di));
+	lookup_all(di);
+	struct vms_type *t;
+	struct vms_error *nosuch = debuginfo_find_type(di, "struct nosuch", &t);
+	assert_non_null(nosuch);
+	vms_error_destroy(nosuch);
+	size_t idlen;
+	const uint8_t *id = debuginfo_build_id(di, &idlen);
+	int n = snprintf(path, sizeof(path), "%s/index/", cache_dir);
+	for (size_t i = 0; i < idlen; i++)
+		n += snprintf(path + n, sizeof(path) - n, "%02x", id[i]);
+	snprintf(path + n, sizeof(path) - n, ".memo");
+	debuginfo_destroy(di);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	for (int round = 0; round < 3; round++) {
+		if (round == 1) { // corrupt a byte in the middle
+			int fd = open(path, O_RDWR);
+			char c;
+			assert_true(pread(fd, &c, 1, st.st_size / 2) == 1);
+			c ^= 0x5a;
+			assert_true(pwrite(fd, &c, 1, st.st_size / 2) == 1);
+			close(fd);
+		} else if (round == 2) {
+			assert_int_equal(truncate(path, 64), 0);
+		}
+		assert_ok(debuginfo_open(fixture("kernel_types.elf"), &di));
+		lookup_all(di);
+		struct vms_error *err = debuginfo_find_type(di, "struct nosuch", &t);
+		assert_non_null(err);
+		assert_int_equal(err->code, VMS_ERR_LOOKUP);
+		assert_string_equal(err->message, "no type 'struct nosuch'");
+		vms_error_destroy(err);
+		uint64_t off;
+		assert_ok(debuginfo_find_type(di, "struct page", &t));
+		assert_ok(vms_type_member_find(t, "flags", NULL, &off, NULL));
+		assert_int_equal(off, 0);
+		debuginfo_destroy(di);
+	}
+}
+
 /* ---- locate ---- */
 
 static void test_locate(void **state)
@@ -658,6 +707,7 @@ int main(void)
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_index_cache),
+		cmocka_unit_test(test_memo_cache),
 		cmocka_unit_test(test_locate),
 	};
 	int rc = cmocka_run_group_tests_name("debuginfo dwarf5", typed, setup_dwarf5, teardown);

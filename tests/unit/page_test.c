@@ -21,10 +21,12 @@
 
 static uint8_t image[NPAGES][64];
 
+static uint64_t unreadable_pfn = UINT64_MAX;  // get() fails for this one
+
 static const uint8_t *get(void *arg, uint64_t pfn)
 {
 	(void)arg;
-	return pfn < NPAGES ? image[pfn] : NULL;
+	return pfn < NPAGES && pfn != unreadable_pfn ? image[pfn] : NULL;
 }
 
 static void put64(uint64_t pfn, unsigned off, uint64_t v) { memcpy(&image[pfn][off], &v, 8); }
@@ -225,6 +227,40 @@ static void test_unreadable_head(void **state)
 	assert_true(pi.kpf & (1u << KPF_ZERO_PAGE));
 }
 
+/* A THP tail whose head's struct page is unreadable (excluded from the
+ * dump): nothing of the folio may be taken from the tail itself (its
+ * mapping word is TAIL_MAPPING poison, not an address_space). */
+static void test_tail_head_unreadable(void **state)
+{
+	(void)state;
+	struct linux_page_layout l;
+	layout_61(&l);
+	blank();
+	put64(64, 0, UINT64_C(1) << 16 | 1 << 4 | 1 << 19);  // head, lru, swapbacked
+	put64(64, 24, 0xffff888012345001);                   // anon_vma
+	for (uint64_t p = 65; p < 128; p++) {
+		put64(p, 8, (BASE + 64 * 64) | 1);
+		put64(p, 24, 0xdead000000000400);            // TAIL_MAPPING
+	}
+	unreadable_pfn = 64;
+	struct linux_page_info pi;
+	struct linux_page_source src = { .get = get };
+	linux_page_decode(&l, &src, image[70], 70, BASE + 70 * 64, &pi);
+	unreadable_pfn = UINT64_MAX;
+	assert_true(pi.bits & LINUX_PAGE_TAIL);
+	assert_true(pi.bits & LINUX_PAGE_PARTIAL);
+	assert_true(pi.bits & LINUX_PAGE_NOHEAD);
+	assert_int_equal(pi.head_pfn, 64);
+	assert_int_equal(pi.use, LINUX_USE_UNKNOWN);
+	assert_int_equal(pi.mapping_kind, LINUX_MAPPING_NONE);
+	assert_int_equal(pi.mapping, 0);
+	assert_int_equal(pi.kpf, UINT64_C(1) << KPF_COMPOUND_TAIL);
+	// readable: the same tail decodes as the THP's
+	linux_page_decode(&l, &src, image[70], 70, BASE + 70 * 64, &pi);
+	assert_false(pi.bits & LINUX_PAGE_NOHEAD);
+	assert_int_equal(pi.mapping_kind, LINUX_MAPPING_ANON);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_thp_doublemap),
 		cmocka_unit_test(test_folio_generation),
 		cmocka_unit_test(test_unreadable_head),
+		cmocka_unit_test(test_tail_head_unreadable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,215 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# "Never trust the dump": the mem_map walk on real dumps that lack struct
+# pages.  Two kinds of damage, made from each fixture:
+#
+#  - a kdump-compressed copy with some vmemmap pages excluded in its bitmap
+#    (tests/tools/kdump_exclude.py): the page holding a THP head's struct
+#    page (its tails then decode without their head), the one of an
+#    anonymous page, 16 consecutive ones and the last one;
+#  - copies of vmcore.elf cut at 50%, 90%, just inside the vmemmap pages
+#    and 64 KiB before the end.
+#
+# On each, pagestat, pages, page PFN, rmap --all and report must run to the
+# end (under timeout, no crash), say what is missing in one line, count the
+# unknown PFNs by reason so that decoded + unknown = PFNs walked, and exit 4
+# (partial) when something is unknown -- or 1 with a one-line error when the
+# memory map cannot be found at all.  On the kdump copy the unknown PFNs must
+# be exactly those whose struct page was excluded, and every page decoded
+# there (not marked partial) must equal the intact dump's.
+#
+# VMSIFT=/path/to/an/ASan/build/src/vmsift runs it under the sanitizers.
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+CHECK="$top_srcdir/tests/realdump/truncated.py"
+EXCLUDE="$top_srcdir/tests/tools/kdump_exclude.py"
+: "${TIMEOUT:=300}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+ran=0
+FIELDS=pfn,page,kpf,flags,use,order,refcount,page_count,mapcount,mapping,mapping_kind,zone,node,index,partial,head_unreadable
+
+# run NAME DUMP VMLINUX CMD...: vmsift under timeout; $rc, output in $tmp/NAME.{out,err}
+run() {
+	name=$1
+	shift
+	timeout "$TIMEOUT" "$VMSIFT" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	if [ $rc -ge 124 ]; then
+		echo "  FAIL: $name: status $rc (timeout or crash)"
+		tail -n 20 "$tmp/$name.err"
+		status=1
+	fi
+	if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$tmp/$name.err"; then
+		echo "  FAIL: $name: sanitizer report"
+		grep -m 5 'ERROR: AddressSanitizer\|runtime error:' "$tmp/$name.err"
+		status=1
+	fi
+}
+
+# expect_partial NAME: status 4, or 1 with exactly one line on stderr
+expect_partial() {
+	case $rc in
+	4) ;;
+	1)
+		if [ "$(wc -l <"$tmp/$1.err")" -ne 1 ]; then
+			echo "  FAIL: $1 failed with more than one line:"
+			head -n 5 "$tmp/$1.err"
+			status=1
+		else
+			echo "  $1: cannot answer: $(cat "$tmp/$1.err")"
+		fi
+		;;
+	*)
+		echo "  FAIL: $1: status $rc, expected 4 (partial)"
+		head -n 3 "$tmp/$1.err"
+		status=1
+		;;
+	esac
+}
+
+# damaged DUMP VMLINUX INTACT_PAGES [EXCLUDED_PFNS EXPECT_EXCLUDED]: the
+# commands on one damaged dump
+damaged() {
+	d=$1 vml=$2 intact=$3
+	run stat -q -j -e pagestat "$d" "$vml"
+	if [ $rc -eq 4 ] || [ $rc -eq 0 ]; then
+		$PY "$CHECK" stat "$tmp/stat.out" ${5:-} || status=1
+		unknown=$($PY -c 'import json,sys; v=json.load(open(sys.argv[1])); print(sum(n for k, n in v["unknown"].items() if k != "hole"))' "$tmp/stat.out")
+		partial=$rc
+		[ "$unknown" -gt 0 ] && [ $rc -ne 4 ] && { echo "  FAIL: $unknown unknown pages but status $rc"; status=1; }
+		# the text form says it in one line
+		run stat_text -q -e pagestat "$d" "$vml"
+		if [ "$unknown" -gt 0 ]; then
+			grep '^total:' "$tmp/stat_text.out" | sed 's/^/  /'
+			grep -q '^total: .* unknown (' "$tmp/stat_text.out" ||
+				{ echo "  FAIL: pagestat text does not name the unknown pages"; status=1; }
+		fi
+	else
+		expect_partial stat
+		unknown=-1
+	fi
+	run pages -q -j -e "pages --fields $FIELDS" "$d" "$vml"
+	if [ $rc -eq 4 ] || [ $rc -eq 0 ]; then
+		[ "$unknown" -gt 0 ] && [ $rc -ne 4 ] && { echo "  FAIL: pages: status $rc"; status=1; }
+		$PY "$CHECK" pages "$intact" "$tmp/pages.out" ${4:-} || status=1
+	else
+		expect_partial pages
+	fi
+	run pages_text -q -e 'pages --limit 1 --range 0-' "$d" "$vml"
+	# page: an unknown PFN (one line, status 4) and a readable one
+	if [ -n "${4:-}" ]; then
+		pfn=$(head -n 1 "$4")
+		run page -q -e "page $pfn" "$d" "$vml"
+		expect_partial page
+		[ "$(wc -l <"$tmp/page.out")" -le 1 ] || { echo "  FAIL: page $pfn: more than one line"; status=1; }
+		sed 's/^/  /' "$tmp/page.out"
+	fi
+	run rmap -q -e 'rmap --all --summary' "$d" "$vml"
+	if [ "$unknown" -ne 0 ]; then
+		expect_partial rmap
+		grep 'could not be read' "$tmp/rmap.out" | sed 's/^/  /'
+	fi
+	rm -rf "$tmp/report"
+	run report report "$d" "$vml" -o "$tmp/report"
+	if [ "$unknown" -ne 0 ]; then
+		expect_partial report
+		grep -h '\[census\]' "$tmp/report/report.txt" 2>/dev/null | sed 's/^/  /'
+	fi
+}
+
+for kernel in $(fixture_kernels); do
+	( need_fixture "$kernel"; echo "$FIXTURE" ) >"$tmp/fx" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "kernel $kernel: $(tail -n 1 "$tmp/fx")"
+		[ $rc -eq 77 ] && continue
+		status=1
+		continue
+	fi
+	FIXTURE=$(tail -n 1 "$tmp/fx")
+	V=$FIXTURE/vmlinux
+	ran=1
+
+	# ---- kdump-compressed with excluded vmemmap pages ----
+	K=$FIXTURE/vmcore.kdump-zlib
+	if [ -f "$K" ]; then
+		echo "=== $kernel: vmcore.kdump-zlib with vmemmap pages excluded"
+		"$VMSIFT" -q -j -e "pages --fields $FIELDS" "$K" "$V" >"$tmp/intact.ndjson"
+		# the struct pages to lose: a THP head's, an anonymous page's, 16
+		# consecutive pages of them from the middle and the last one
+		# (virtual addresses of the vmemmap pages holding them)
+		$PY - "$tmp/intact.ndjson" >"$tmp/vpages" <<'PYEOF' || { echo "FAIL: choosing pages"; status=1; continue; }
+import json, sys
+pages = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' not in l]
+def vpage(r): return int(r["page"], 16) & ~4095
+thp = next(r for r in pages if r["use"] == "thp")
+anon = next(r for r in pages if r["use"] == "anon")
+mid = pages[len(pages) // 2]
+out = {vpage(thp), vpage(anon), vpage(pages[-1])}
+out.update(vpage(mid) + 4096 * i for i in range(16))
+print("\n".join("%#x" % v for v in sorted(out)))
+PYEOF
+		cmds=$(sed 's/^/vtop /' "$tmp/vpages" | paste -sd';')
+		"$VMSIFT" -q -j -e "$cmds" "$K" "$V" >"$tmp/vtop.json" 2>"$tmp/vtop.err" ||
+			{ cat "$tmp/vtop.err"; echo "FAIL: vtop of the vmemmap pages"; status=1; continue; }
+		xpfns=$($PY -c 'import json,sys; print(" ".join(json.loads(l)["pfn"] for l in open(sys.argv[1])))' "$tmp/vtop.json")
+		$PY - "$tmp/intact.ndjson" "$tmp/vpages" >"$tmp/lost" <<'PYEOF'
+import json, sys
+vp = {int(x, 16) for x in open(sys.argv[2]).read().split()}
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if "summary" in r:
+        continue
+    a = int(r["page"], 16)
+    if a & ~4095 in vp or (a + 63) & ~4095 in vp:
+        print(r["pfn"])
+PYEOF
+		$PY "$EXCLUDE" "$K" "$tmp/ex.kdump" $xpfns | sed 's/^/  /'
+		echo "  vmemmap pages excluded: $xpfns -> $(wc -l <"$tmp/lost") struct pages lost"
+		damaged "$tmp/ex.kdump" "$V" "$tmp/intact.ndjson" "$tmp/lost" "$(wc -l <"$tmp/lost")"
+		rm -f "$tmp/ex.kdump"
+	fi
+
+	# ---- truncated ELF ----
+	E=$FIXTURE/vmcore.elf
+	[ -f "$E" ] || continue
+	"$VMSIFT" -q -j -e "pages --fields $FIELDS" "$E" "$V" >"$tmp/intact.ndjson"
+	size=$(stat -c %s "$E")
+	# the file offset of the vmemmap page holding the middle PFN's struct page
+	mid=$($PY -c '
+import json, sys
+p = [json.loads(l) for l in open(sys.argv[1]) if "summary" not in l]
+print(p[len(p) // 2]["page"])' "$tmp/intact.ndjson")
+	phys=$("$VMSIFT" -q -j -e "vtop $mid" "$E" "$V" | $PY -c 'import json,sys; print(int(json.load(sys.stdin)["physical"], 16))')
+	voff=$($PY - "$E" "$phys" <<'PYEOF'
+import struct, sys
+f = open(sys.argv[1], "rb")
+h = f.read(64)
+phoff, = struct.unpack_from("<Q", h, 32)
+phentsize, phnum = struct.unpack_from("<HH", h, 54)
+pa = int(sys.argv[2])
+for i in range(phnum):
+    f.seek(phoff + i * phentsize)
+    t, fl, off, va, p, fsz, msz, al = struct.unpack("<IIQQQQQQ", f.read(56))
+    if t == 1 and p <= pa < p + fsz:
+        print(off + pa - p + 100)   # inside a struct page, inside the PT_LOAD
+        break
+else:
+    print(0)
+PYEOF
+)
+	for cut in "50% $((size / 2))" "90% $((size / 10 * 9))" "vmemmap $voff" "end-64KiB $((size - 65536))"; do
+		set -- $cut
+		[ "$2" -gt 0 ] || continue
+		echo "=== $kernel: vmcore.elf cut at $1 (offset $2 of $size)"
+		head -c "$2" "$E" >"$tmp/cut.elf"
+		damaged "$tmp/cut.elf" "$V" "$tmp/intact.ndjson"
+		rm -f "$tmp/cut.elf"
+	done
+done
+[ $ran -eq 1 ] || skip "no fixture"
+exit $status
