@@ -250,7 +250,9 @@ static bool filter_match(const struct page_filter *f, const struct linux_page_in
 	if (f->use >= 0 && pi->use != f->use)
 		return false;
 	if (f->mapping >= 0) {
-		if (f->mapping == LINUX_MAPPING_ANON ? !(pi->mapping & 1) : pi->mapping_kind != f->mapping)
+		if (f->mapping == LINUX_MAPPING_ANON
+			    ? pi->mapping_kind != LINUX_MAPPING_ANON && pi->mapping_kind != LINUX_MAPPING_KSM
+			    : pi->mapping_kind != f->mapping)
 			return false;
 	}
 	if (f->order >= 0 && pi->order != f->order)
