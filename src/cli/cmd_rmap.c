@@ -163,6 +163,8 @@ static void rmap_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		    value_get(v, "candidates")->u, value_get(v, "confirmed")->u, value_get(v, "mapcount")->i);
 	if ((x = value_get(v, "note")))
 		strbuf_addf(out, "note: %s\n", x->s);
+	if ((x = value_get(v, "owners_unknown")))
+		strbuf_addf(out, "pid -1: owner unknown, %s\n", x->s);
 	if ((x = value_get(v, "errors")))
 		for (size_t i = 0; i < x->array.len; i++)
 			strbuf_addf(out, "error: %s\n", x->array.items[i]->s);
@@ -178,7 +180,144 @@ struct all_ctx {
 	uint64_t shared_by[65];  // pages mapped by N processes (64: 64 or more)
 	uint64_t pages, confirmed_pages, mismatches, with_errors, mappings;
 	bool summary_only;
+	// rows formatted directly (the common case: no error), written in
+	// blocks; the same bytes cli_emit_record() would write
+	char *buf;
+	size_t len, cap;
 };
+
+#define ALL_FLUSH (1u << 16)
+
+static void all_flush(struct all_ctx *a)
+{
+	if (a->len)
+		fwrite(a->buf, 1, a->len, a->ctx->out);
+	a->len = 0;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+static char *put_hex(char *p, uint64_t u)
+{
+	char tmp[16];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[u & 15];
+		u >>= 4;
+	} while (u);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *put_dec(char *p, int64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	if (v < 0)
+		*p++ = '-';
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* One row of a page without errors, as all_cb()'s value would render (JSON
+ * or all_row_text()).  False: no room (out of memory), use the values. */
+static bool all_row_fast(struct all_ctx *a, const struct linux_rmap_result *r)
+{
+	struct linux_vm *vm = a->rm->vm;
+	const char *kind = kind_name(r->kind);
+	size_t n = 0;
+	for (size_t i = 0; i < r->nr_hits; i++)
+		if (r->hits[i].confirmed) {
+			size_t k = linux_mm_owners(vm, r->hits[i].mm)->nr;
+			n += k ? k : 1;
+		}
+	size_t need = 256 + strlen(kind) + n * 64;
+	if (a->len + need > a->cap) {
+		all_flush(a);
+		if (need > a->cap) {
+			size_t cap = need > 2 * ALL_FLUSH ? need : 2 * ALL_FLUSH;
+			char *nb = realloc(a->buf, cap);
+			if (!nb)
+				return false;
+			a->buf = nb;
+			a->cap = cap;
+		}
+	}
+	char *p = a->buf + a->len;
+	bool json = a->ctx->json;
+	if (json) {
+		p = put_str(p, "{\"pfn\":\"0x");
+		p = put_hex(p, r->pfn);
+		p = put_str(p, "\",\"kind\":\"");
+		p = put_str(p, kind);
+		p = put_str(p, "\",\"mapcount\":");
+		p = put_dec(p, r->page.mapcount);
+		p = put_str(p, ",\"candidates\":");
+		p = put_dec(p, (int64_t)r->candidates);
+		p = put_str(p, ",\"confirmed\":");
+		p = put_dec(p, (int64_t)r->confirmed);
+		p = put_str(p, ",\"mappings\":[");
+	} else {
+		p = put_hex(p, r->pfn);
+		*p++ = ' ';
+		p = put_str(p, kind);
+		p = put_str(p, " mapcount=");
+		p = put_dec(p, r->page.mapcount);
+		p = put_str(p, " confirmed=");
+		p = put_dec(p, (int64_t)r->confirmed);
+	}
+	bool first = true;
+	for (size_t i = 0; i < r->nr_hits; i++) {
+		const struct linux_rmap_hit *h = &r->hits[i];
+		if (!h->confirmed)
+			continue;
+		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
+		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
+			int64_t pid = o->nr ? o->procs[j]->tgid : -1;
+			if (json) {
+				if (!first)
+					*p++ = ',';
+				p = put_str(p, "{\"pid\":");
+				p = put_dec(p, pid);
+				p = put_str(p, ",\"vaddr\":\"0x");
+				p = put_hex(p, h->vaddr);
+				p = put_str(p, "\"}");
+			} else {
+				*p++ = ' ';
+				p = put_dec(p, pid);
+				*p++ = ':';
+				p = put_hex(p, h->vaddr);
+			}
+			first = false;
+		}
+	}
+	if (json) {
+		*p++ = ']';
+		if (r->scanned)
+			p = put_str(p, ",\"scanned\":true");
+		if (r->no_mapcount)
+			p = put_str(p, ",\"zero_page\":true");
+		*p++ = '}';
+	}
+	*p++ = '\n';
+	a->len = (size_t)(p - a->buf);
+	a->ctx->records++;
+	if (a->len >= ALL_FLUSH)
+		all_flush(a);
+	return true;
+}
 
 static void all_row_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
 {
@@ -220,6 +359,15 @@ static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 	a->shared_by[procs < 64 ? procs : 64]++;
 	if (a->summary_only)
 		return NULL;
+	if (!r->nr_errors && !hit_errors) {
+		const char *kind = kind_name(r->kind);
+		bool plain = true;
+		for (const char *c = kind; *c; c++)
+			plain &= *c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\';
+		if (plain && all_row_fast(a, r))
+			return NULL;
+	}
+	all_flush(a);  // keep the order
 	struct vms_value *v = value_object();
 	value_set_hex(v, "pfn", r->pfn);
 	value_set_str(v, "kind", kind_name(r->kind));
@@ -288,6 +436,8 @@ static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, un
 	uint64_t unknown[LINUX_UNKNOWN_NR];
 	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, &n, unknown);
 	double dt = now() - t0;
+	all_flush(&a);
+	free(a.buf);
 	if (err)
 		return err;
 	struct vms_value *v = value_object();
@@ -396,9 +546,21 @@ static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 	struct vms_value *v = result_value(rm->vm, &r);
 	if (r.nr_errors)
 		ctx->partial = true;
-	for (size_t i = 0; i < r.nr_hits; i++)
+	bool ownerless = false;
+	for (size_t i = 0; i < r.nr_hits; i++) {
 		if (r.hits[i].error)
 			ctx->partial = true;  // a candidate the page tables could not check
+		if (!linux_mm_owners(rm->vm, r.hits[i].mm)->nr)
+			ownerless = true;
+	}
+	// An mm no task owns: normal for an exiting mm, but when the task list
+	// itself could not be read whole, its owner may be among the tasks
+	// the dump lost.  Say so, and the answer is partial.
+	const struct vms_error *te = linux_vm_tasks_error(rm->vm);
+	if (ownerless && te) {
+		value_set(v, "owners_unknown", value_stringf("the task list is incomplete: %s", te->message));
+		ctx->partial = true;
+	}
 	linux_rmap_result_deinit(&r);
 	linux_rmap_destroy(rm);
 	cli_emit(ctx, v, rmap_text);

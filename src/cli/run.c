@@ -244,11 +244,11 @@ void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_erro
 		fprintf(stderr, "vmsift: %s\n", err->message);
 }
 
+/* A command that could not answer because the dump lacks the data gave a
+ * partial answer (nothing); anything else is a failure. */
 static int exit_for_error(const struct vms_error *err)
 {
-	if (err->code == VMS_ERR_INVALID || err->code == VMS_ERR_LOOKUP)
-		return VMS_EXIT_FAILED;
-	return VMS_EXIT_FAILED;
+	return err->code == VMS_ERR_NODATA ? VMS_EXIT_PARTIAL : VMS_EXIT_FAILED;
 }
 
 /* Run one command (argv) with output to ctx->out. */
@@ -302,7 +302,7 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	int status = VMS_EXIT_OK;
 	if (err) {
 		cli_print_error(ctx, cmd->name, err);
-		status = err->code == VMS_ERR_INVALID ? VMS_EXIT_FAILED : exit_for_error(err);
+		status = exit_for_error(err);
 		vms_error_destroy(err);
 	} else if (ctx->partial) {
 		status = VMS_EXIT_PARTIAL;

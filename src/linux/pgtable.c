@@ -23,17 +23,38 @@ struct linux_pt_cache {
 	struct linux_pt_cache_slot slots[PT_CACHE_SLOTS];
 };
 
+/* The PTE table of an (mm, 2 MiB range), so that lookups of neighbouring
+ * pages (rmap --all visits the pages of a VMA one after another) skip the
+ * upper levels.  Only tables reached through present, non-huge PMDs. */
+#define PMD_CACHE_SLOTS 4096
+
+struct linux_pmd_cache {
+	struct {
+		uint64_t mm, range;  // mm 0: empty; range = vaddr >> 21
+		uint64_t tbl;        // physical address of the PTE table
+	} slots[PMD_CACHE_SLOTS];
+};
+
+static size_t pmd_slot(uint64_t mm, uint64_t range)
+{
+	return ((mm >> 6) * 0x9e3779b97f4a7c15ULL + range * 0xc2b2ae3d27d4eb4fULL) >> 52;
+}
+
 void linux_pt_cache_clear(struct linux_vm *vm)
 {
 	if (vm->ptc)
 		for (size_t i = 0; i < PT_CACHE_SLOTS; i++)
 			vm->ptc->slots[i].paddr = 0;
+	if (vm->pmdc)
+		memset(vm->pmdc, 0, sizeof(*vm->pmdc));
 }
 
 void linux_pt_cache_destroy(struct linux_vm *vm)
 {
 	free(vm->ptc);
 	vm->ptc = NULL;
+	free(vm->pmdc);
+	vm->pmdc = NULL;
 }
 
 /* One page-table page, through the cache. */
@@ -103,11 +124,17 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 				       struct linux_pt_entry *ret)
 {
 	uint64_t tbl;
-	struct vms_error *err = linux_mm_pgd_phys(vm, mm, &tbl);
-	if (err)
-		return err;
+	struct vms_error *err;
 	struct linux_pt_entry r = {0};
 	int top = vm->l.l5 ? 5 : 4;
+	uint64_t range = vaddr >> 21;
+	size_t slot = pmd_slot(mm, range);
+	if (vm->pmdc && vm->pmdc->slots[slot].mm == mm && vm->pmdc->slots[slot].range == range) {
+		tbl = vm->pmdc->slots[slot].tbl;
+		top = 1;
+	} else if ((err = linux_mm_pgd_phys(vm, mm, &tbl))) {
+		return err;
+	}
 	for (int level = top; level >= 1; level--) {
 		const uint64_t *t;
 		if ((err = table(vm, tbl, &t)))
@@ -121,6 +148,15 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 				return NULL;
 			}
 			tbl = e & PT_PHYS_MASK;
+			if (level == 2 && mm) {
+				if (!vm->pmdc)
+					vm->pmdc = calloc(1, sizeof(*vm->pmdc));
+				if (vm->pmdc) {
+					vm->pmdc->slots[slot].mm = mm;
+					vm->pmdc->slots[slot].range = range;
+					vm->pmdc->slots[slot].tbl = tbl;
+				}
+			}
 			continue;
 		}
 		uint64_t size = 1ULL << level_shift(level);

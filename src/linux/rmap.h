@@ -63,6 +63,7 @@ struct linux_rmap {
 	struct vms_u64map cache;       // anon_vma / address_space -> struct rmap_vmas *
 	struct vms_u64map head_index;  // head pfn -> index + 1 (--all)
 	bool hugetlb_probed, hugetlb_index_in_huge_pages;
+	bool borrowed;                 // a worker's: memmap (and prog) are not its own
 };
 
 struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret);
@@ -101,9 +102,11 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r);
 /*
  * Reverse-map every page of the memory map whose mapcount is positive and
  * whose mapping is of a kind in @kinds, in PFN order, calling @fn with each
- * result (borrowed for the call).  The struct pages are read and decoded in
- * parallel (linux_memmap_walk()); the reverse map runs on the calling thread
- * with caches.  Pages without a reverse map (LINUX_RMAP_OTHER) are
+ * result (borrowed for the call) on the calling thread.  The struct pages
+ * are read and decoded in parallel (linux_memmap_walk()); the reverse map
+ * runs on the calling thread with caches (per anon_vma and address_space,
+ * page tables), or with VMSIFT_RMAP_PARALLEL=1 on each worker for its
+ * chunk, with its own clone of the program and its own caches.  Pages without a reverse map (LINUX_RMAP_OTHER) are
  * collected and reverse-mapped at the end by one forward scan of every
  * page table, so their rows come last (in PFN order among themselves).
  * *nr_ret counts the pages visited; @unknown_ret (LINUX_UNKNOWN_NR counters,

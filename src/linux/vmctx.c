@@ -256,6 +256,22 @@ struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **re
 	return NULL;
 }
 
+struct vms_error *linux_vm_clone(const struct linux_vm *src, struct vms_program *prog, struct linux_vm **ret)
+{
+	struct linux_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return &vms_enomem;
+	vm->prog = prog;
+	vm->mem = linux_mem_program(prog);
+	vm->page_shift = src->page_shift;
+	vm->walk = src->walk;
+	vm->l = src->l;
+	vms_u64map_init(&vm->mm_owners);
+	vms_u64map_init(&vm->pgd_phys);
+	*ret = vm;
+	return NULL;
+}
+
 void linux_vm_destroy(struct linux_vm *vm)
 {
 	if (!vm)

@@ -80,6 +80,8 @@ struct linux_vm {
 	struct vms_u64map pgd_phys;   // mm -> physical pgd + 1
 	// page-table page cache (pgtable.c)
 	struct linux_pt_cache *ptc;
+	// (mm, 2 MiB range) -> PTE table, the last level of a lookup (pgtable.c)
+	struct linux_pmd_cache *pmdc;
 };
 
 /* Probe the layout of @prog and create a context.  Fails with
@@ -87,6 +89,11 @@ struct linux_vm {
  * info lacks something every supported kernel has. */
 struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **ret);
 void linux_vm_destroy(struct linux_vm *vm);
+
+/* A context for @prog (a program_clone() of @src's program, used by another
+ * thread) with @src's layouts, without probing: no task table yet, empty
+ * caches.  @src is only read (it may be in use on its own thread). */
+struct vms_error *linux_vm_clone(const struct linux_vm *src, struct vms_program *prog, struct linux_vm **ret);
 
 /* Read a little-endian unsigned integer of @size bytes (1, 2, 4, 8). */
 struct vms_error *linux_vm_read_uint(struct linux_vm *vm, uint64_t addr, unsigned size, uint64_t *ret);

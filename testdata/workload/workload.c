@@ -163,6 +163,7 @@ struct ctl {
 	volatile int failed;
 	volatile int pid[NROLES];
 	volatile int ppid[NROLES];
+	volatile int bulk_done[NROLES]; // the child's bulk setup is finished
 };
 static struct ctl *ctl;
 static int me = GEN0;
@@ -183,6 +184,20 @@ static uint64_t pagecache_pfn[PAGECACHE_PAGES];
 static int vmsplice_pipe[2] = {-1, -1};
 static int thp_ok, hugetlb_ok, fault_around_ok;
 static long ksm_sharing, ksm_shared;
+
+// The optional bulk region (vmsift.bulk=MB on the kernel command line), for
+// benchmark fixtures: MB MiB of private anon written by gen0 before fork
+// (its first sixteenth COWed by gen2b), plus MB/8 MiB of shmem and MB/8 MiB
+// of a tmpfs file mapped shared, each read by every process.  4 KiB pages
+// only (MADV_NOHUGEPAGE).  Not in pages.tsv: scene.txt names its ranges and
+// bulk.tsv holds a sample of its pages.
+#define BULK_ANON_ADDR 0x1000000000UL
+#define BULK_SHMEM_ADDR 0x2000000000UL
+#define BULK_FILE_ADDR 0x3000000000UL
+#define BULK_SAMPLE 1000
+static unsigned long bulk_mb;
+static unsigned long bulk_anon_pages, bulk_cow_pages, bulk_shmem_pages, bulk_file_pages;
+static char bulk_file[512];
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -504,6 +519,164 @@ static const struct step steps[] = {
 };
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
 
+// ---------------------------------------------------------------- bulk --
+
+static void bulk_hdr(char *page, const char *what, unsigned long i, const char *writer)
+{
+	char hdr[64];
+	memset(hdr, 0, sizeof(hdr));
+	snprintf(hdr, sizeof(hdr), "VMSIFT region=%s page=%lu writer=%s\n", what, i, writer);
+	memcpy(page, hdr, sizeof(hdr));
+}
+
+// vmsift.bulk=MB from /proc/cmdline (0: no bulk region).
+static void bulk_parse(void)
+{
+	static char cmdline[4096];
+	int fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	cmdline[n] = 0;
+	for (char *p = cmdline; (p = strstr(p, "vmsift.bulk=")); p++)
+		if (p == cmdline || p[-1] == ' ')
+			bulk_mb = strtoul(p + 12, NULL, 10);
+	if (!bulk_mb)
+		return;
+	bulk_anon_pages = bulk_mb * ((1UL << 20) / PAGE);
+	bulk_cow_pages = bulk_anon_pages / 16;
+	bulk_shmem_pages = bulk_file_pages = bulk_anon_pages / 8 ? bulk_anon_pages / 8 : 1;
+	snprintf(bulk_file, sizeof(bulk_file), "%s.bulk", scenefile);
+}
+
+static void bulk_setup(void)
+{
+	size_t len = bulk_anon_pages * PAGE;
+	char *a = map_fixed(BULK_ANON_ADDR, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, "bulk_anon");
+	if (madvise(a, len, MADV_NOHUGEPAGE))
+		fail("madvise(MADV_NOHUGEPAGE) bulk_anon");
+	for (unsigned long i = 0; i < bulk_anon_pages; i++)
+		bulk_hdr(a + i * PAGE, "bulk_anon", i, "gen0");
+
+	len = bulk_shmem_pages * PAGE;
+	char *s = map_fixed(BULK_SHMEM_ADDR, len, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0, "bulk_shmem");
+	if (madvise(s, len, MADV_NOHUGEPAGE))
+		fail("madvise(MADV_NOHUGEPAGE) bulk_shmem");
+	for (unsigned long i = 0; i < bulk_shmem_pages; i++)
+		bulk_hdr(s + i * PAGE, "bulk_shmem", i, "gen0");
+
+	len = bulk_file_pages * PAGE;
+	int fd = open(bulk_file, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		fail("creating %s", bulk_file);
+	if (ftruncate(fd, len))
+		fail("ftruncate %s", bulk_file);
+	char *f = map_fixed(BULK_FILE_ADDR, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0,
+			    "bulk_file");
+	close(fd);
+	if (madvise(f, len, MADV_NOHUGEPAGE))
+		fail("madvise(MADV_NOHUGEPAGE) bulk_file");
+	for (unsigned long i = 0; i < bulk_file_pages; i++)
+		bulk_hdr(f + i * PAGE, "bulk_file", i, "gen0");
+	say("bulk region: %lu MiB anon, %lu shmem and %lu file pages", bulk_mb,
+	    bulk_shmem_pages, bulk_file_pages);
+}
+
+// In each child right after its fork: fault in the shared pages (fork does
+// not copy the page tables of shared mappings); gen2b, the last one forked,
+// COWs the first part of the anon pages.
+static void bulk_child(void)
+{
+	for (unsigned long i = 0; i < bulk_shmem_pages; i++)
+		(void)*(volatile char *)(BULK_SHMEM_ADDR + i * PAGE);
+	for (unsigned long i = 0; i < bulk_file_pages; i++)
+		(void)*(volatile char *)(BULK_FILE_ADDR + i * PAGE);
+	if (me == GEN2B)
+		for (unsigned long i = 0; i < bulk_cow_pages; i++)
+			bulk_hdr((char *)(BULK_ANON_ADDR + i * PAGE), "bulk_anon", i, "gen2b");
+	ctl->bulk_done[me] = 1;
+}
+
+static void bulk_scene(void)
+{
+	static const char procs[] = "gen0,gen1a,gen1b,gen2a,gen2b";
+	row("bulk mb=%lu sample=%d file=%s\n", bulk_mb, BULK_SAMPLE, bulk_file);
+	row("region bulk_anon addr=0x%lx pages=%lu created=1 procs=%s desc=private anon, "
+	    "MADV_NOHUGEPAGE, written by gen0 before fork; after every fork gen2b writes "
+	    "pages 0-%lu (COW)\n",
+	    BULK_ANON_ADDR, bulk_anon_pages, procs, bulk_cow_pages - 1);
+	row("region bulk_shmem addr=0x%lx pages=%lu created=1 procs=%s desc=MAP_SHARED|"
+	    "MAP_ANONYMOUS, written by gen0 before fork, read by every child\n",
+	    BULK_SHMEM_ADDR, bulk_shmem_pages, procs);
+	row("region bulk_file addr=0x%lx pages=%lu created=1 procs=%s desc=MAP_SHARED of "
+	    "the tmpfs file %s from pgoff 0, written by gen0 before fork, read by every "
+	    "child\n",
+	    BULK_FILE_ADDR, bulk_file_pages, procs, bulk_file);
+	row("expect bulk_anon pages=0-%lu groups=gen0+gen1a+gen1b+gen2a,gen2b\n",
+	    bulk_cow_pages - 1);
+	row("expect bulk_anon pages=%lu-%lu groups=gen0+gen1a+gen1b+gen2a+gen2b\n",
+	    bulk_cow_pages, bulk_anon_pages - 1);
+	row("expect bulk_shmem pages=0-%lu groups=gen0+gen1a+gen1b+gen2a+gen2b\n",
+	    bulk_shmem_pages - 1);
+	row("expect bulk_file pages=0-%lu groups=gen0+gen1a+gen1b+gen2a+gen2b\n",
+	    bulk_file_pages - 1);
+	row("expect bulk mapped_pages=%lu mappings=%lu\n",
+	    bulk_anon_pages + bulk_cow_pages + bulk_shmem_pages + bulk_file_pages,
+	    5 * (bulk_anon_pages + bulk_shmem_pages + bulk_file_pages));
+}
+
+static void kpage(uint64_t pfn, uint64_t *flags, uint64_t *count);
+
+// bulk.tsv: pages.tsv's columns for a sample of BULK_SAMPLE pages (evenly
+// spread: 80% anon, 10% shmem, 10% file), in every process.
+static void record_bulk(void)
+{
+	struct {
+		const char *name;
+		unsigned long addr, pages, sample;
+	} part[3] = {
+		{"bulk_anon", BULK_ANON_ADDR, bulk_anon_pages, BULK_SAMPLE * 8 / 10},
+		{"bulk_shmem", BULK_SHMEM_ADDR, bulk_shmem_pages, BULK_SAMPLE / 10},
+		{"bulk_file", BULK_FILE_ADDR, bulk_file_pages, BULK_SAMPLE / 10},
+	};
+	rowlen = 0;
+	row("#pid\tregion\tvaddr\tpresent\tpfn\tkpf\tkpc\tpme\n");
+	for (int q = 0; q < NROLES; q++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", ctl->pid[q]);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0)
+			fail("opening %s", path);
+		for (int k = 0; k < 3; k++) {
+			unsigned long n = part[k].sample < part[k].pages ? part[k].sample : part[k].pages;
+			for (unsigned long j = 0; j < n; j++) {
+				unsigned long i = j * part[k].pages / n;
+				unsigned long va = part[k].addr + i * PAGE;
+				uint64_t pme = 0, pfn = 0, kf = 0, kc = 0;
+				if (pread(fd, &pme, 8, (va / PAGE) * 8) != 8)
+					fail("reading %s", path);
+				int present = !!(pme & PM_PRESENT);
+				if (present) {
+					pfn = pme & PM_PFN_MASK;
+					kpage(pfn, &kf, &kc);
+				}
+				row("%d\t%s\t0x%lx\t%d\t0x%llx\t0x%llx\t%llu\t0x%llx\n", ctl->pid[q],
+				    part[k].name, va, present, (unsigned long long)pfn,
+				    (unsigned long long)kf, (unsigned long long)kc,
+				    (unsigned long long)pme);
+			}
+		}
+		close(fd);
+	}
+	gt_write("bulk.tsv", rowbuf, rowlen);
+	rowlen = 0;
+}
+
 static void wait_step(int s)
 {
 	while (__atomic_load_n(&ctl->step, __ATOMIC_SEQ_CST) != s) {
@@ -540,10 +713,18 @@ static void run_steps(void)
 			if (pid == 0) {
 				me = st->child;
 				set_comm();
+				if (bulk_mb)
+					bulk_child();
 				continue; // the parent advances the counter
 			}
 			ctl->pid[st->child] = pid;
 			ctl->ppid[st->child] = getpid();
+			if (bulk_mb)
+				while (!ctl->bulk_done[st->child]) {
+					if (ctl->failed)
+						fail("a child failed during its bulk setup");
+					usleep(500);
+				}
 			break;
 		}
 		case WRITE:
@@ -780,6 +961,8 @@ static void write_scene(void)
 	row("mremap old_addr=0x%lx new_addr=0x%lx\n", MREMAP_OLD, MREMAP_NEW);
 	expect_anon_fork();
 	row("expect ksm pages_shared=4 pages_sharing=14\n");
+	if (bulk_mb)
+		bulk_scene();
 	gt_write("scene.txt", rowbuf, rowlen);
 	rowlen = 0;
 }
@@ -1090,6 +1273,7 @@ int main(int argc, char **argv)
 	memset(rowbuf, 0, sizeof(rowbuf));
 	memset(iobuf, 0, sizeof(iobuf));
 	memset(pmebuf, 0, sizeof(pmebuf));
+	bulk_parse();
 	npfn = read_page_array("/proc/kpageflags", kpf_snap);
 	if (read_page_array("/proc/kpagecount", kpc_snap) != npfn)
 		fail("kpageflags and kpagecount differ in size");
@@ -1112,6 +1296,8 @@ int main(int argc, char **argv)
 	kmsg("start pid=%d npfn=%zu", getpid(), npfn);
 	say("building the scene");
 	setup_gen0();
+	if (bulk_mb)
+		bulk_setup();
 	run_steps();
 	say("all %d steps done", NSTEPS);
 
@@ -1157,6 +1343,8 @@ int main(int argc, char **argv)
 	sleep(2);
 	drain_lru_everywhere();
 	record_pages();
+	if (bulk_mb)
+		record_bulk();
 	write_procs_and_maps();
 	write_ps();
 	gt_copy("/proc/meminfo", "meminfo.txt");
@@ -1168,6 +1356,8 @@ int main(int argc, char **argv)
 	    "NPFN=%zu\nKERNEL_TEXT=%s\nGUEST_PIDS='%d %d %d %d %d'\n",
 	    hugetlb_ok, ksm_sharing, ksm_shared, thp_ok, fault_around_ok, npfn, text,
 	    ctl->pid[0], ctl->pid[1], ctl->pid[2], ctl->pid[3], ctl->pid[4]);
+	if (bulk_mb)
+		row("BULK_MB=%lu\n", bulk_mb);
 	gt_write("guest.env", rowbuf, rowlen);
 
 	// The snapshot of every PFN, into the buffers touched at start.  The
