@@ -125,10 +125,16 @@ static void test_geometry(void **state)
 	geom(&g, 4);
 	assert_int_equal(g.map_mask, ~UINT64_C(0xf));   // 5.10: (1UL<<4) - 1
 	// implausible numbers are refused, not trusted
-	assert_non_null(linux_sparse_geometry(PAGE_SHIFT, 12, 46, 5, 1, 2, &g));
-	assert_non_null(linux_sparse_geometry(PAGE_SHIFT, 27, 80, 5, 1, 2, &g));
-	assert_non_null(linux_sparse_geometry(PAGE_SHIFT, 27, 46, 0, 1, 2, &g));
-	assert_non_null(linux_sparse_geometry(PAGE_SHIFT, 27, 46, 5, 7, 2, &g));
+	struct vms_error *bad[] = {
+		linux_sparse_geometry(PAGE_SHIFT, 12, 46, 5, 1, 2, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 27, 80, 5, 1, 2, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 27, 46, 0, 1, 2, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 27, 46, 5, 7, 2, &g),
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_non_null(bad[i]);
+		vms_error_destroy(bad[i]);
+	}
 }
 
 /* SPARSEMEM_VMEMMAP with SPARSEMEM_EXTREME (x86_64): sections 0, 1 and 3
