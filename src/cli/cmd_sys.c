@@ -45,6 +45,10 @@ static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 		if ((x = value_get(d, "pages_present")))
 			strbuf_addf(out, "  DUMP PAGES: %" PRIu64 " held, %" PRIu64 " excluded\n",
 				    x->u, value_get(d, "pages_excluded")->u);
+		if ((x = value_get(d, "truncated")))
+			strbuf_addf(out, "              truncated: file ends at %" PRIu64 ", %" PRIu64
+				    " pages past the end are missing\n",
+				    value_get(x, "file_size")->u, value_get(x, "pages_missing")->u);
 		strbuf_addf(out, "     VMLINUX: %s\n", value_get(d, "vmlinux")->s);
 	}
 	const struct vms_value *u = value_get(v, "unavailable");
@@ -58,7 +62,8 @@ static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, char **argv)
 	struct vms_error *err = linux_sysinfo(ctx->prog, &v);
 	if (err)
 		return err;
-	if (value_get(v, "unavailable"))
+	const struct vms_value *d = value_get(v, "dump");
+	if (value_get(v, "unavailable") || (d && value_get(d, "truncated")))
 		ctx->partial = true;
 	cli_emit(ctx, v, sys_text);
 	return NULL;

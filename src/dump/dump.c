@@ -10,6 +10,11 @@
  *     which libkdumpfile 0.5.1 cannot open, with a libaddrxlat system fed by
  *     callbacks that read through that reader and answer symbols from
  *     VMCOREINFO.
+ * A truncated ELF file stays with libkdumpfile for data but translates with
+ * those callbacks too, reading page tables through read_phys(), so that a
+ * page table page cut off the file is NODATA rather than a page of zeros.
+ * Complete ELF files can also be read in place (dump_map(): a read-only
+ * mapping of the file, pages released with MADV_DONTNEED).
  * Virtual reads go the same way on both: translate page by page with
  * libaddrxlat (cached per handle), coalesce physically contiguous runs and
  * read those physically.
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,9 +77,14 @@ struct dump_shared {
 	struct elf_load *loads;
 	size_t nloads;
 	bool elf_direct;     // plain ELF file: read PT_LOAD data with pread(2)
-	addrxlat_sys_t *sys; // KDC backend's translation system (NULL if none)
+	addrxlat_sys_t *sys; // our own translation system (NULL if none)
+	bool own_xlat;       // translate with our callbacks (KDC, truncated ELF)
 
 	pthread_mutex_t map_lock;
+	// dump_map(): the whole file mapped read-only, made on first use
+	// (under map_lock); MAP_FAILED if it cannot be
+	const uint8_t *fmap;
+	bool fmap_tried;
 	bool map_built;
 	const uint8_t *held; // 1 bit per PFN below max_pfn
 	uint8_t *held_owned;
@@ -99,6 +110,7 @@ struct vms_dump {
 	struct kdc_reader rd;     // KDC
 	addrxlat_ctx_t *xctx;
 	addrxlat_sys_t *xsys;
+	bool xlat_nodata;         // cb_get_page() met a page the dump lacks
 	struct tcache_entry *tcache;
 };
 
@@ -213,6 +225,8 @@ static void shared_put(struct dump_shared *sh)
 	free(sh->vmcoreinfo);
 	free(sh->format_owned);
 	free(sh->held_owned);
+	if (sh->fmap && sh->fmap != MAP_FAILED)
+		munmap((void *)sh->fmap, (size_t)sh->fsize);
 	if (sh->fd >= 0)
 		close(sh->fd);
 	pthread_mutex_destroy(&sh->map_lock);
@@ -317,6 +331,8 @@ static addrxlat_status xlat_err(struct vms_dump *d, addrxlat_status st, const ch
 	return addrxlat_ctx_err(d->xctx, st, "%s%s", msg, arg);
 }
 
+static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len);
+
 static void cb_put_page(const addrxlat_buffer_t *buf)
 {
 	free(buf->priv);
@@ -333,9 +349,15 @@ static addrxlat_status cb_get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *b
 	void *page = malloc(ps);
 	if (!page)
 		return xlat_err(d, ADDRXLAT_ERR_NOMEM, "out of memory", "");
-	struct vms_error *err = kdc_read(&d->rd, base, page, ps);
+	// read_phys() knows which pages the file holds: a page table page cut
+	// off a truncated ELF file is NODATA, not a page of zeros.
+	struct vms_error *err = read_phys(d, base, page, ps);
 	if (err) {
 		free(page);
+		// libaddrxlat may report this as "no way to translate": remember
+		// that the translation failed for want of data.
+		if (err->code == VMS_ERR_NODATA)
+			d->xlat_nodata = true;
 		addrxlat_status st = xlat_err(d, ADDRXLAT_ERR_NODATA, "", err->message);
 		vms_error_destroy(err);
 		return st;
@@ -397,7 +419,8 @@ static addrxlat_status cb_num_value(const addrxlat_cb_t *cb, const char *name,
 	return cb_lookup(cb, "NUMBER", name, NULL, val);
 }
 
-/* Give a KDC handle its own libaddrxlat context with our callbacks. */
+/* Give a handle its own libaddrxlat context with our callbacks (KDC
+ * backend, truncated ELF files). */
 static struct vms_error *kdc_xlat_ctx(struct vms_dump *d)
 {
 	d->xctx = addrxlat_ctx_new();
@@ -425,8 +448,9 @@ static unsigned long linux_version_code(const char *rel)
 	return ADDRXLAT_VER_LINUX(a, b, c > 255 ? 255 : c);
 }
 
-/* Build the KDC backend's translation system from VMCOREINFO.  Without
- * VMCOREINFO or a known architecture, virtual reads are unsupported. */
+/* Build our own translation system from VMCOREINFO (in sh->sys and
+ * d->xsys).  Without VMCOREINFO or a known architecture, or if libaddrxlat
+ * refuses, sh->sys stays NULL and virtual reads are unsupported. */
 static struct vms_error *kdc_xlat_sys(struct vms_dump *d)
 {
 	struct dump_shared *sh = d->sh;
@@ -540,11 +564,12 @@ static struct vms_error *translate(struct vms_dump *d, uint64_t vaddr, uint64_t 
 	if (walk_huge(d, vaddr, paddr))
 		return NULL;
 	addrxlat_fulladdr_t fa = {vaddr & ~((UINT64_C(1) << shift) - 1), ADDRXLAT_KVADDR};
+	d->xlat_nodata = false;
 	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->xctx, d->xsys);
 	if (st != ADDRXLAT_OK) {
 		const char *msg = addrxlat_ctx_get_err(d->xctx);
 		struct vms_error *err = vms_error_addr(
-			st == ADDRXLAT_ERR_NODATA ? VMS_ERR_NODATA
+			st == ADDRXLAT_ERR_NODATA || d->xlat_nodata ? VMS_ERR_NODATA
 			: st == ADDRXLAT_ERR_NOMEM ? VMS_ERR_NOMEM
 						   : VMS_ERR_FAULT,
 			vaddr, "cannot translate virtual address 0x%" PRIx64 ": %s", vaddr,
@@ -648,6 +673,37 @@ static struct vms_error *kdf_open(struct vms_dump *d, bool known_format)
 		d->xsys = NULL;
 		kdump_clear_err(d->kctx);
 	}
+	return NULL;
+}
+
+/*
+ * A truncated ELF file: libkdumpfile reads the pages cut off the file as
+ * zeros, so its own translation would take a missing page table page for an
+ * empty one ("not present").  Translate with our callbacks instead, which
+ * read page tables through read_phys() and report such pages as NODATA.
+ * If no system can be built from VMCOREINFO, keep libkdumpfile's.
+ */
+static struct vms_error *elf_own_xlat(struct vms_dump *d)
+{
+	addrxlat_ctx_t *old_ctx = d->xctx;
+	addrxlat_sys_t *old_sys = d->xsys;
+	d->xctx = NULL;
+	d->xsys = NULL;
+	struct vms_error *err = kdc_xlat_ctx(d);
+	if (!err)
+		err = kdc_xlat_sys(d);
+	if (err || !d->sh->sys) {
+		if (d->xctx)
+			addrxlat_ctx_decref(d->xctx);
+		d->xctx = old_ctx;
+		d->xsys = old_sys;
+		return err;
+	}
+	d->sh->own_xlat = true;
+	if (old_ctx)
+		addrxlat_ctx_decref(old_ctx);
+	if (old_sys)
+		addrxlat_sys_decref(old_sys);
 	return NULL;
 }
 
@@ -764,6 +820,7 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 		if (err)
 			goto fail;
 		sh->page_shift = (uint32_t)__builtin_ctz(sh->page_size);
+		sh->own_xlat = true;
 		err = kdc_xlat_sys(d);
 		if (err)
 			goto fail;
@@ -778,6 +835,11 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 			goto fail;
 		}
 		sh->page_shift = (uint32_t)__builtin_ctz(sh->page_size);
+		if (sh->truncated && sh->nloads) {
+			err = elf_own_xlat(d);
+			if (err)
+				goto fail;
+		}
 	}
 	*ret = d;
 	return NULL;
@@ -802,14 +864,18 @@ struct vms_error *dump_clone(struct vms_dump *d, struct vms_dump **ret)
 					       d->sh->path);
 			goto fail;
 		}
-		if (kdump_get_addrxlat(c->kctx, &c->xctx, &c->xsys) != KDUMP_OK) {
+		if (!d->sh->own_xlat &&
+		    kdump_get_addrxlat(c->kctx, &c->xctx, &c->xsys) != KDUMP_OK) {
 			c->xctx = NULL;
 			c->xsys = NULL;
 		}
 	} else {
 		err = kdc_reader_init(&c->rd, d->sh->kdc);
-		if (!err)
-			err = kdc_xlat_ctx(c);
+		if (err)
+			goto fail;
+	}
+	if (d->sh->own_xlat) {
+		err = kdc_xlat_ctx(c);
 		if (err)
 			goto fail;
 		if (d->sh->sys) {
@@ -890,7 +956,7 @@ static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf,
 	if (st == KDUMP_ERR_NODATA || st == KDUMP_ERR_EOF || d->sh->truncated)
 		err = vms_error_addr(VMS_ERR_NODATA, bad,
 				     "physical address 0x%" PRIx64 " is not in the dump%s: %s", bad,
-				     d->sh->truncated ? " (truncated file)" : "",
+				     d->sh->truncated ? " (file truncated)" : "",
 				     msg ? msg : kdump_strerror(st));
 	else
 		err = vms_error_addr(st == KDUMP_ERR_CORRUPT ? VMS_ERR_CORRUPT : VMS_ERR_OTHER, bad,
@@ -912,8 +978,9 @@ static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t le
 		if (!held) {
 			uint64_t bad = pfn * ps > addr ? pfn * ps : addr;
 			return vms_error_addr(VMS_ERR_NODATA, bad,
-					      "physical address 0x%" PRIx64 " is not in the dump (truncated file)",
-					      bad);
+					      "physical address 0x%" PRIx64
+					      " is not in the dump (file truncated at offset %" PRIu64 ")",
+					      bad, d->sh->fsize);
 		}
 	}
 	return NULL;
@@ -982,6 +1049,104 @@ struct vms_error *dump_read(struct vms_dump *d, enum dump_space s, uint64_t addr
 	return read_run(d, run_v, run_p, p - run_len, run_len);
 }
 
+/* ---- zero-copy access ---- */
+
+/* The read-only mapping of the whole file, or NULL if there is none. */
+static const uint8_t *file_map(struct dump_shared *sh)
+{
+	const uint8_t *m = __atomic_load_n(&sh->fmap, __ATOMIC_ACQUIRE);
+	if (m)
+		return m == MAP_FAILED ? NULL : m;
+	pthread_mutex_lock(&sh->map_lock);
+	if (!sh->fmap_tried) {
+		sh->fmap_tried = true;
+		void *p = MAP_FAILED;
+		if (sh->fsize && sh->fsize <= SIZE_MAX)
+			p = mmap(NULL, (size_t)sh->fsize, PROT_READ, MAP_PRIVATE, sh->fd, 0);
+		if (p != MAP_FAILED)
+			madvise(p, (size_t)sh->fsize, MADV_RANDOM); // no read-ahead beyond a range
+		__atomic_store_n(&sh->fmap, (const uint8_t *)p, __ATOMIC_RELEASE);
+	}
+	m = sh->fmap;
+	pthread_mutex_unlock(&sh->map_lock);
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* The file offset of physical [addr, addr + len) if one PT_LOAD holds it all. */
+static bool phys_file_offset(const struct dump_shared *sh, uint64_t addr, size_t len,
+			     uint64_t *off)
+{
+	for (size_t i = 0; i < sh->nloads; i++) {
+		const struct elf_load *l = &sh->loads[i];
+		if (addr - l->paddr < l->filesz && len <= l->filesz - (addr - l->paddr)) {
+			*off = l->offset + (addr - l->paddr);
+			return *off + len <= sh->fsize;
+		}
+	}
+	return false;
+}
+
+const void *dump_map(struct vms_dump *d, enum dump_space s, uint64_t addr, size_t len)
+{
+	struct dump_shared *sh = d->sh;
+	if (!sh->elf_direct || len == 0 || addr + len - 1 < addr)
+		return NULL;
+	uint64_t paddr = addr;
+	if (s == DUMP_KVIRT) {
+		// Only a physically contiguous translation.
+		uint64_t ps = sh->page_size, pa;
+		struct vms_error *err = translate(d, addr, &paddr);
+		for (uint64_t v = (addr | (ps - 1)) + 1; !err && v - addr < len; v += ps) {
+			err = translate(d, v, &pa);
+			if (!err && pa != paddr + (v - addr)) {
+				vms_error_destroy(err);
+				return NULL;
+			}
+		}
+		if (err) {
+			vms_error_destroy(err);
+			return NULL;
+		}
+	} else if (s != DUMP_PHYS) {
+		return NULL;
+	}
+	uint64_t off;
+	if (!phys_file_offset(sh, paddr, len, &off))
+		return NULL;
+	const uint8_t *m = file_map(sh);
+	return m ? m + off : NULL;
+}
+
+/*
+ * A read fault on a file mapping also maps cached pages around it (the
+ * fault-around window, or the whole large folio of the page cache), which may
+ * lie in a neighbouring range that another thread has released already.  The
+ * kernel maps those within the page table page only, i.e. the 2 MiB around
+ * the fault on x86-64: every page a fault in [p, p + len) can map lies in the
+ * range rounded out to 2 MiB, and releasing that leaves nothing mapped behind.
+ */
+#define FAULT_AROUND ((uintptr_t)2 << 20)
+
+void dump_unmap(struct vms_dump *d, const void *p, size_t len)
+{
+	const struct dump_shared *sh = d->sh;
+	if (!p || !len || !sh->fmap || sh->fmap == MAP_FAILED)
+		return;
+	// Whole pages (and fault-around windows) around the range: another
+	// handle using a page here only faults it in again (the file is never
+	// written).
+	uintptr_t lo = (uintptr_t)sh->fmap, hi = lo + (uintptr_t)sh->fsize;
+	uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE);
+	hi = (hi + ps - 1) & ~(ps - 1);
+	uintptr_t start = (uintptr_t)p & ~(FAULT_AROUND - 1);
+	uintptr_t end = ((uintptr_t)p + len + FAULT_AROUND - 1) & ~(FAULT_AROUND - 1);
+	if (start < lo)
+		start = lo;
+	if (end > hi)
+		end = hi;
+	madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
 /* ---- page map ---- */
 
 static void bit_set_range(uint8_t *map, uint64_t first, uint64_t end)
@@ -1034,8 +1199,13 @@ static struct vms_error *build_map_elf(struct dump_shared *sh)
 		if (l->paddr == UINT64_MAX || (l->paddr + l->memsz + ps - 1) / ps > max_pfn)
 			continue;
 		uint64_t held_end = (l->paddr + l->filesz + ps - 1) / ps;
-		if (!sh->live && l->offset + l->filesz > sh->fsize) // cut: whole pages only
+		if (!sh->live && l->offset + l->filesz > sh->fsize) { // cut: whole pages only
+			uint64_t end = held_end;
 			held_end = (l->paddr + (l->offset < sh->fsize ? sh->fsize - l->offset : 0)) / ps;
+			if (held_end < l->paddr / ps)
+				held_end = l->paddr / ps;
+			sh->stats.pages_truncated += end - held_end;
+		}
 		bit_set_range(ram, l->paddr / ps, (l->paddr + l->memsz + ps - 1) / ps);
 		bit_set_range(held, l->paddr / ps, held_end);
 	}
@@ -1064,6 +1234,13 @@ static struct vms_error *build_map_kdc(struct dump_shared *sh)
 	sh->stats.pages_excluded = excl;
 	sh->stats.exact = true;
 	sh->held = k->bitmap2;
+	if (k->truncated) {
+		// Announced by the bitmap but cut off the file: not held.
+		uint64_t cut = kdc_pages_cut(k);
+		sh->stats.pages_truncated = cut;
+		sh->stats.pages_present -= cut;
+		sh->stats.pages_excluded += cut;
+	}
 	return NULL;
 }
 
@@ -1110,6 +1287,7 @@ static struct vms_error *ensure_map(struct vms_dump *d)
 		else
 			err = build_map_kdf(d);
 		sh->stats.truncated = sh->truncated;
+		sh->stats.file_size = sh->kdc ? sh->kdc->file_size : sh->fsize;
 		if (!err)
 			__atomic_store_n(&sh->map_built, true, __ATOMIC_RELEASE);
 	}

@@ -46,6 +46,10 @@ struct dump_stats {
 	uint64_t pages_excluded; // RAM pages described by the dump but not held
 	bool exact;              // counts come from a bitmap / the program headers
 	bool truncated;          // the file ends before data it announces
+	uint64_t file_size;      // bytes in the file (logical size if flattened)
+	uint64_t pages_truncated; // pages the dump announces but whose data lies
+				  // past the end of the file (a part of
+				  // pages_excluded)
 };
 
 /*
@@ -133,6 +137,29 @@ struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *k
  */
 struct vms_error *dump_read(struct vms_dump *d, enum dump_space s, uint64_t addr,
 			    void *buf, size_t len);
+
+/*
+ * Zero-copy read: a read-only pointer to the @len bytes at @addr in space
+ * @s, straight from a read-only mapping of the dump file, or NULL if that is
+ * not available.  Available only where the file holds the bytes as they are
+ * and in one piece: a plain, complete ELF dump (not kdump-compressed, not
+ * flattened, not truncated, not /proc/kcore), the range inside the file data
+ * of one PT_LOAD, and for DUMP_KVIRT a physically contiguous translation.
+ * NULL is not an error: read with dump_read(), which reports why the data is
+ * missing, if it is.
+ * Ownership: the memory is borrowed from @d's file mapping (shared by its
+ * clones) and stays valid as long as @d; never write to it.  Call
+ * dump_unmap() when done so the pages leave the resident set.
+ */
+const void *dump_map(struct vms_dump *d, enum dump_space s, uint64_t addr, size_t len);
+
+/*
+ * Done with the range [@p, @p + @len) returned by dump_map(): drop its pages
+ * from the process (MADV_DONTNEED; they stay in the page cache), so a sweep
+ * over the dump does not grow the resident set.  NULL is a no-op.  The
+ * pointer stays valid (touching it again faults the pages back in).
+ */
+void dump_unmap(struct vms_dump *d, const void *p, size_t len);
 
 /*
  * Translate kernel virtual address @kvaddr to a physical address through

@@ -417,6 +417,30 @@ fail:
 	return err;
 }
 
+uint64_t kdc_pages_cut(const struct kdc *k)
+{
+	enum { CHUNK = 4096 };
+	uint8_t *d = malloc(CHUNK * DESC_SIZE);
+	if (!d)
+		return 0;
+	uint64_t cut = 0, rank = 0;
+	while (rank < k->ndesc) {
+		uint64_t n = k->ndesc - rank < CHUNK ? k->ndesc - rank : CHUNK;
+		int64_t got = kdc_pread(k, d, n * DESC_SIZE, k->desc_off + rank * DESC_SIZE);
+		uint64_t have = got > 0 ? (uint64_t)got / DESC_SIZE : 0;
+		for (uint64_t i = 0; i < have; i++)
+			if (get_le64(d + i * DESC_SIZE) + get_le32(d + i * DESC_SIZE + 8) > k->file_size)
+				cut++;
+		if (have < n) { // the descriptor table itself is cut
+			cut += k->ndesc - rank - have;
+			break;
+		}
+		rank += n;
+	}
+	free(d);
+	return cut;
+}
+
 void kdc_destroy(struct kdc *k)
 {
 	if (!k)

@@ -71,6 +71,10 @@ bool kdc_page_held(const struct kdc *k, uint64_t pfn);
 /* Whether @pfn is RAM (1st bitmap). */
 bool kdc_page_ram(const struct kdc *k, uint64_t pfn);
 
+/* Of the pages the 2nd bitmap says are dumped, how many have their
+ * descriptor or their data beyond the end of the file (truncated dumps). */
+uint64_t kdc_pages_cut(const struct kdc *k);
+
 /*
  * Read @len bytes at logical file offset @off (through the flattened index
  * if needed).  Unwritten gaps read as zeros.  Returns the number of bytes

@@ -50,8 +50,10 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 	// totalram_pages became an atomic_long_t _totalram_pages in 5.0
 	// (commit ca79b0c211af "mm: convert totalram_pages and totalhigh_pages
 	// variables to atomic"); probe both names.
+	// Fall back only when the name is not found: a read error (page not
+	// in the dump) is the answer.
 	err = linux_var_read_uint(prog, "_totalram_pages", "", &v);
-	if (err) {
+	if (err && err->code == VMS_ERR_LOOKUP) {
 		vms_error_destroy(err);
 		err = linux_var_read_uint(prog, "totalram_pages", "", &v);
 	}
@@ -69,8 +71,10 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 	err = linux_var_read_uint(prog, "nr_cpu_ids", "", &v);
 	if (!err)
 		value_set_uint(obj, "cpus", v);
-	else
+	else if (err->code == VMS_ERR_LOOKUP)
 		vms_error_destroy(err);
+	else
+		note_unavailable(obj, "cpus", err);
 
 	// Monotonic seconds since boot, kept by the timekeeper (struct
 	// timekeeper.ktime_sec since 3.17); plus the suspended time in offs_boot.
@@ -86,7 +90,7 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 
 	// panic_cpu is PANIC_CPU_INVALID (-1) unless a CPU entered panic().
 	err = linux_var_read_uint(prog, "panic_cpu", "counter", &v);
-	if (err) {
+	if (err && err->code == VMS_ERR_LOOKUP) {
 		vms_error_destroy(err);
 		err = linux_var_read_uint(prog, "panic_cpu", "", &v);
 	}
@@ -118,6 +122,11 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 		value_set_uint(d, "pages_excluded", st.pages_excluded);
 		if (!st.exact)
 			value_set_bool(d, "counts_exact", false);
+		if (st.truncated) {
+			struct vms_value *t = value_set(d, "truncated", value_object());
+			value_set_uint(t, "file_size", st.file_size);
+			value_set_uint(t, "pages_missing", st.pages_truncated);
+		}
 	} else {
 		note_unavailable(obj, "dump page counts", err);
 	}

@@ -298,6 +298,9 @@ struct vms_error *program_dump_stats(struct vms_program *prog, struct program_du
 	ret->pages_present = st.pages_present;
 	ret->pages_excluded = st.pages_excluded;
 	ret->exact = st.exact;
+	ret->truncated = st.truncated;
+	ret->file_size = st.file_size;
+	ret->pages_truncated = st.pages_truncated;
 	return NULL;
 }
 
@@ -314,6 +317,16 @@ struct vms_error *program_read(struct vms_program *prog, uint64_t addr, void *bu
 struct vms_error *program_read_phys(struct vms_program *prog, uint64_t paddr, void *buf, size_t len)
 {
 	return dump_read(prog->dump, DUMP_PHYS, paddr, buf, len);
+}
+
+const void *program_map(struct vms_program *prog, uint64_t addr, size_t len)
+{
+	return dump_map(prog->dump, DUMP_KVIRT, addr, len);
+}
+
+void program_unmap(struct vms_program *prog, const void *p, size_t len)
+{
+	dump_unmap(prog->dump, p, len);
 }
 
 #define DEFINE_READ(bits)                                                           \

@@ -62,6 +62,9 @@ struct program_dump_stats {
 	uint64_t pages_present;
 	uint64_t pages_excluded;
 	bool exact;
+	bool truncated;           // the file ends before data it announces
+	uint64_t file_size;       // its size in bytes
+	uint64_t pages_truncated; // pages past its end (part of pages_excluded)
 };
 struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret);
 /* Is the page at @pfn held by the dump? */
@@ -72,6 +75,11 @@ struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool
  * address; an untranslatable address with VMS_ERR_FAULT. */
 struct vms_error *program_read(struct vms_program *prog, uint64_t addr, void *buf, size_t len);
 struct vms_error *program_read_phys(struct vms_program *prog, uint64_t paddr, void *buf, size_t len);
+/* Zero-copy read of kernel virtual [addr, addr + len): a borrowed read-only
+ * pointer into the dump file, or NULL when not available (then use
+ * program_read()).  Release with program_unmap().  See dump_map(). */
+const void *program_map(struct vms_program *prog, uint64_t addr, size_t len);
+void program_unmap(struct vms_program *prog, const void *p, size_t len);
 struct vms_error *program_read_u8(struct vms_program *prog, uint64_t addr, uint8_t *ret);
 struct vms_error *program_read_u16(struct vms_program *prog, uint64_t addr, uint16_t *ret);
 struct vms_error *program_read_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret);

@@ -6,6 +6,12 @@ truncated.py stat STAT.json [EXPECT_EXCLUDED]
     pagestat -j: decoded + unknown (by reason) == PFNs walked, flag rows
     and by_use add up to decoded; with EXPECT_EXCLUDED, exactly that many
     PFNs are unknown as "excluded".
+    On every damaged dump an unreadable struct page is "excluded" (the dump
+    lacks a page: VMS_ERR_NODATA), never "unmapped": a page table page cut
+    off a truncated file is missing, not empty.
+truncated.py sys SYS.json FILE_SIZE
+    sys -j on a truncated file: dump.truncated names the file size and the
+    pages past its end.
 truncated.py pages INTACT.ndjson DAMAGED.ndjson [EXCLUDED_PFNS_FILE]
     pages -j: the summary record adds up; every page decoded on the damaged
     dump and not marked partial equals the same page on the intact dump;
@@ -43,6 +49,10 @@ def check_stat(path, expect_excluded=None):
            " note: " + v["memmap_note"] if "memmap_note" in v else ""))
     if not ok:
         print("  FAIL: pagestat totals do not add up (flag rows %d, by_use %d)" % (rows, uses))
+    if v["unknown"]["unmapped"]:
+        print("  FAIL: %d struct pages counted unmapped, expected excluded (missing data)"
+              % v["unknown"]["unmapped"])
+        ok = False
     if expect_excluded is not None and v["unknown"]["excluded"] != expect_excluded:
         print("  FAIL: %d excluded, expected %d" % (v["unknown"]["excluded"], expect_excluded))
         ok = False
@@ -59,6 +69,9 @@ def check_pages(intact_path, damaged_path, excluded_path=None):
     unknown = sum(s["unknown"].values())
     if s["decoded"] + unknown != s["pfns"] or s["matched"] != len(damaged):
         print("  FAIL: pages summary does not add up: %s" % s)
+        ok = False
+    if s["unknown"].get("unmapped"):
+        print("  FAIL: pages: %d unmapped, expected excluded" % s["unknown"]["unmapped"])
         ok = False
     same = partial = nohead = 0
     diffs = []
@@ -97,10 +110,22 @@ def check_pages(intact_path, damaged_path, excluded_path=None):
     return ok
 
 
+def check_sys(path, file_size):
+    d = json.load(open(path))["dump"]
+    t = d.get("truncated")
+    print("  sys: %d held, %d excluded, truncated %s" % (d["pages_present"], d["pages_excluded"], t))
+    if not t or t["file_size"] != file_size or not 0 < t["pages_missing"] <= d["pages_excluded"]:
+        print("  FAIL: sys does not report the truncation at %d" % file_size)
+        return False
+    return True
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "stat":
         ok = check_stat(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
+    elif cmd == "sys":
+        ok = check_sys(sys.argv[2], int(sys.argv[3]))
     elif cmd == "pages":
         ok = check_pages(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     else:

@@ -207,6 +207,9 @@ PYEOF
 		[ "$2" -gt 0 ] || continue
 		echo "=== $kernel: vmcore.elf cut at $1 (offset $2 of $size)"
 		head -c "$2" "$E" >"$tmp/cut.elf"
+		run sys -q -j -e sys "$tmp/cut.elf" "$V"
+		[ $rc -eq 4 ] || { echo "  FAIL: sys: status $rc, expected 4 (truncated)"; status=1; }
+		$PY "$CHECK" sys "$tmp/sys.out" "$2" || status=1
 		damaged "$tmp/cut.elf" "$V" "$tmp/intact.ndjson"
 		rm -f "$tmp/cut.elf"
 	done

@@ -336,12 +336,84 @@ static void test_truncated(void **state)
 				} else {
 					assert_memory_equal(buf, img + a, 4096);
 				}
+				// Virtually, through page tables that may be cut off
+				// too: a missing page table page is NODATA, not FAULT.
+				err = dump_read(d, DUMP_KVIRT, DG_DIRECT + a, buf, 4096);
+				if (err) {
+					if (err->code != VMS_ERR_NODATA &&
+					    !(err->code == VMS_ERR_UNSUPPORTED && !dump_vmcoreinfo(d)))
+						fail_msg("%s cut at %zu: virtual 0x%lx: %s", vs[i]->name,
+							 cuts[j], (unsigned long)(DG_DIRECT + a), err->message);
+					vms_error_destroy(err);
+				} else {
+					assert_memory_equal(buf, img + a, 4096);
+				}
 			}
+			// No zero-copy access to a truncated file.
+			assert_null(dump_map(d, DUMP_PHYS, 0, 4096));
 			dump_destroy(d);
 		}
 		free(data);
 	}
 	free(buf);
+}
+
+/* dump_map(): pointers into a complete ELF file, nothing elsewhere. */
+static void test_map(void **state)
+{
+	const uint8_t *img = dg_image();
+	struct vms_dump *d = open_ok(variant_path(&variants[0]));
+	const uint8_t *p = dump_map(d, DUMP_PHYS, 0x1000, 0x5000);
+	assert_non_null(p);
+	assert_memory_equal(p, img + 0x1000, 0x5000);
+	dump_unmap(d, p, 0x5000);
+	// still valid after the release: the pages fault back in
+	assert_memory_equal(p, img + 0x1000, 0x5000);
+	// the second PT_LOAD; unaligned virtual ranges through 4 KiB and 2 MiB pages
+	p = dump_map(d, DUMP_PHYS, DG_SEG1 + 3, DG_EXCL - DG_SEG1 - 3);
+	assert_non_null(p);
+	assert_memory_equal(p, img + DG_SEG1 + 3, DG_EXCL - DG_SEG1 - 3);
+	dump_unmap(d, p, DG_EXCL - DG_SEG1 - 3);
+	p = dump_map(d, DUMP_KVIRT, DG_DIRECT + 0x1234, 0x50000);
+	assert_non_null(p);
+	assert_memory_equal(p, img + 0x1234, 0x50000);
+	dump_unmap(d, p, 0x50000);
+	p = dump_map(d, DUMP_KVIRT, DG_VMEMMAP + 0x100, 0x7ff00);
+	assert_non_null(p);
+	assert_memory_equal(p, img + DG_SEG1 + 0x100, 0x7ff00);
+	dump_unmap(d, p, 0x7ff00);
+	p = dump_map(d, DUMP_KVIRT, DG_KTEXT + 0x3000, 3 * 4096 + 7);
+	assert_non_null(p);
+	assert_memory_equal(p, img + 0x3000, 3 * 4096 + 7);
+	dump_unmap(d, p, 3 * 4096 + 7);
+	// Not available: across a hole or PT_LOAD end, excluded (memsz beyond
+	// filesz), beyond the dump, unmapped or not translatable, empty, wrapping.
+	assert_null(dump_map(d, DUMP_PHYS, DG_HOLE - 100, 200));
+	assert_null(dump_map(d, DUMP_PHYS, DG_HOLE, 8));
+	assert_null(dump_map(d, DUMP_PHYS, DG_EXCL - 16, 64));
+	assert_null(dump_map(d, DUMP_PHYS, 0x40000000, 8));
+	assert_null(dump_map(d, DUMP_KVIRT, DG_VMEMMAP + 0x7fff0, 32));
+	assert_null(dump_map(d, DUMP_KVIRT, 0xffffc90000000000, 8));
+	assert_null(dump_map(d, DUMP_KVIRT, DG_KTEXT + 0x100000 - 8, 16));
+	assert_null(dump_map(d, DUMP_PHYS, 0x1000, 0));
+	assert_null(dump_map(d, DUMP_PHYS, UINT64_MAX - 3, 8));
+	dump_unmap(d, NULL, 8);
+	// A clone shares the mapping and keeps it after the original is gone.
+	struct vms_dump *c;
+	assert_null(dump_clone(d, &c));
+	dump_destroy(d);
+	p = dump_map(c, DUMP_KVIRT, DG_KTEXT + 0x20000, 4096);
+	assert_non_null(p);
+	assert_memory_equal(p, img + 0x20000, 4096);
+	dump_unmap(c, p, 4096);
+	dump_destroy(c);
+	// Compressed and flattened files: never.
+	for (size_t i = 1; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		d = open_ok(variant_path(&variants[i]));
+		assert_null(dump_map(d, DUMP_PHYS, 0x1000, 4096));
+		assert_null(dump_map(d, DUMP_KVIRT, DG_KTEXT + 0x3000, 4096));
+		dump_destroy(d);
+	}
 }
 
 /* Flip bytes all over each dump: no crash, errors are values. */
@@ -392,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_corrupt),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
