@@ -105,6 +105,8 @@ def main():
     check(not missing or "error" in res[0][0], "ps lacks workload pids %s" % missing)
     if missing:
         notes.append("workload pids %s not in ps (partial task list)" % missing)
+    # keep each pid with its own `vm` answer
+    vms = [r for p, r in zip(pids, vms) if p in by_pid]
     pids = [p for p in pids if p in by_pid]
     leaders = [t for t in tasks if t["leader"]]
     init = [t for t in leaders if t["pid"] == 0]
