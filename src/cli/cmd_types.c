@@ -9,6 +9,16 @@
 #include "base/cleanup.h"
 #include "program/object.h"
 
+/* "struct" "page" -> "struct page": a type name typed as several words. */
+static void join_words(struct strbuf *out, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (i > 1)
+			strbuf_addch(out, ' ');
+		strbuf_addstr(out, argv[i]);
+	}
+}
+
 /* A type by C name, or the type of a variable of that name. */
 static struct vms_error *resolve_type(struct cli_ctx *ctx, const char *name, struct vms_type **t,
 				      bool *is_var, uint64_t *var_addr)
@@ -161,11 +171,7 @@ static struct vms_error *cmd_ptype(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc < 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: ptype TYPE|VARIABLE");
 	struct strbuf name = STRBUF_INIT;
-	for (int i = 1; i < argc; i++) {
-		if (i > 1)
-			strbuf_addch(&name, ' ');
-		strbuf_addstr(&name, argv[i]);
-	}
+	join_words(&name, argc, argv);
 	struct vms_type *t;
 	bool is_var;
 	uint64_t addr = 0;
@@ -200,11 +206,7 @@ static struct vms_error *cmd_whatis(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc < 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: whatis TYPE|VARIABLE");
 	struct strbuf name = STRBUF_INIT;
-	for (int i = 1; i < argc; i++) {
-		if (i > 1)
-			strbuf_addch(&name, ' ');
-		strbuf_addstr(&name, argv[i]);
-	}
+	join_words(&name, argc, argv);
 	struct vms_type *t;
 	bool is_var;
 	uint64_t addr = 0;

@@ -116,23 +116,6 @@ struct vms_dump {
 
 /* ---- small helpers ---- */
 
-static int64_t read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (int64_t)done;
-}
-
 static struct vms_error *kdf_error(kdump_ctx_t *ctx, kdump_status st, const char *path)
 {
 	const char *msg = kdump_get_err(ctx);
@@ -290,7 +273,7 @@ static struct vms_error *elf_scan(struct dump_shared *sh, const uint8_t *head, s
 	uint8_t *ph = malloc(len);
 	if (!ph)
 		return &vms_enomem;
-	int64_t n = read_at(sh->fd, ph, len, eh.e_phoff);
+	int64_t n = kdc_pread_full(sh->fd, ph, len, eh.e_phoff);
 	if (n < 0) {
 		free(ph);
 		return vms_error_errno((int)-n, "%s: reading program headers", sh->path);
@@ -759,7 +742,7 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 	sh->page_size = 4096;
 
 	uint8_t head[4096];
-	int64_t n = read_at(sh->fd, head, sizeof(head), 0);
+	int64_t n = kdc_pread_full(sh->fd, head, sizeof(head), 0);
 	if (n < 0) {
 		err = vms_error_errno((int)-n, "%s", path);
 		goto fail;
@@ -939,7 +922,7 @@ static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf,
 		for (size_t i = 0; i < d->sh->nloads; i++) {
 			const struct elf_load *l = &d->sh->loads[i];
 			if (addr - l->paddr < l->filesz && len <= l->filesz - (addr - l->paddr)) {
-				int64_t n = read_at(d->sh->fd, buf, len, l->offset + (addr - l->paddr));
+				int64_t n = kdc_pread_full(d->sh->fd, buf, len, l->offset + (addr - l->paddr));
 				if (n == (int64_t)len)
 					return NULL;
 				break;

@@ -48,7 +48,7 @@ static uint32_t get_le32(const uint8_t *p)
 	return le32toh(v);
 }
 
-static int64_t raw_pread(int fd, void *buf, size_t len, uint64_t off)
+int64_t kdc_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 	while (done < len) {
@@ -151,7 +151,7 @@ static struct vms_error *flat_index(struct kdc *k, uint64_t fsize, const char *p
 		if (pos + 16 > fsize)
 			break;
 		if (pos < bufpos || pos + 16 > bufpos + buflen) {
-			int64_t n = raw_pread(k->fd, buf, 1 << 16, pos);
+			int64_t n = kdc_pread_full(k->fd, buf, 1 << 16, pos);
 			if (n < 0) {
 				err = vms_error_errno((int)-n, "%s: reading flattened record", path);
 				goto out;
@@ -211,7 +211,7 @@ int64_t kdc_pread(const struct kdc *k, void *buf, size_t len, uint64_t off)
 			return 0;
 		if (len > k->file_size - off)
 			len = k->file_size - off;
-		return raw_pread(k->fd, buf, len, off);
+		return kdc_pread_full(k->fd, buf, len, off);
 	}
 	if (off >= k->file_size)
 		return 0;
@@ -249,7 +249,7 @@ int64_t kdc_pread(const struct kdc *k, void *buf, size_t len, uint64_t off)
 		}
 		uint64_t in = cur - s->off;
 		size_t n = (size_t)(s->size - in < len - done ? s->size - in : len - done);
-		int64_t r = raw_pread(k->fd, (char *)buf + done, n, s->fpos + in);
+		int64_t r = kdc_pread_full(k->fd, (char *)buf + done, n, s->fpos + in);
 		if (r < 0)
 			return r;
 		done += (size_t)r;

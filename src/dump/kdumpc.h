@@ -110,4 +110,8 @@ struct vms_error *kdc_read(struct kdc_reader *r, uint64_t paddr, void *buf, size
 /* Names of codec bits ("zlib", ...) for messages. */
 const char *kdc_codec_name(unsigned flags);
 
+/* pread() until @len bytes are read, EOF or an error; retries EINTR.
+ * Returns the bytes read (short at EOF) or -errno. */
+int64_t kdc_pread_full(int fd, void *buf, size_t len, uint64_t off);
+
 #endif

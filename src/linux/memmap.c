@@ -34,17 +34,6 @@ static bool vmci(struct vms_program *prog, const char *key, uint64_t *ret)
 	return true;
 }
 
-static int64_t enumerator_or(struct vms_program *prog, const char *name, int64_t dflt)
-{
-	int64_t v;
-	struct vms_error *err = program_enumerator(prog, name, &v);
-	if (err) {
-		vms_error_destroy(err);
-		return dflt;
-	}
-	return v;
-}
-
 struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start, uint64_t end,
 					 uint64_t map_base, bool online, uint8_t unreadable)
 {
@@ -276,9 +265,9 @@ static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_mem
 	// that the define (1UL<<4).
 	struct linux_sparse_geom g;
 	err = linux_sparse_geometry(program_page_shift(prog), section_bits, physmem_bits,
-				    enumerator_or(prog, "SECTION_MAP_LAST_BIT", 4),
-				    enumerator_or(prog, "SECTION_HAS_MEM_MAP_BIT", 1),
-				    enumerator_or(prog, "SECTION_IS_ONLINE_BIT", 2), &g);
+				    program_enumerator_or(prog, "SECTION_MAP_LAST_BIT", 4),
+				    program_enumerator_or(prog, "SECTION_HAS_MEM_MAP_BIT", 1),
+				    program_enumerator_or(prog, "SECTION_IS_ONLINE_BIT", 2), &g);
 	if (err)
 		return err;
 	m->section_pages = g.section_pages;

@@ -131,17 +131,6 @@ static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_pag
 	return vms_error_create(VMS_ERR_UNSUPPORTED, "cannot find the struct page array (no vmemmap_base or mem_map)");
 }
 
-static int64_t enumerator_or(struct vms_program *prog, const char *name, int64_t dflt)
-{
-	int64_t v;
-	struct vms_error *err = program_enumerator(prog, name, &v);
-	if (err) {
-		vms_error_destroy(err);
-		return dflt;
-	}
-	return v;
-}
-
 static int64_t offset_or(struct vms_program *prog, const char *type, const char *m, int64_t dflt)
 {
 	uint64_t off;
@@ -217,7 +206,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 		[LINUX_PG_SWAPCACHE] = "PG_swapcache",
 	};
 	for (int i = 0; i < LINUX_PG_NR; i++) {
-		int64_t v = enumerator_or(prog, pg_names[i], -1);
+		int64_t v = program_enumerator_or(prog, pg_names[i], -1);
 		l->pg[i] = v >= 0 && v < 64 ? (int)v : -1;
 	}
 	// 6.12 has PG_owner_2 where older kernels had PG_mappedtodisk; the
@@ -255,14 +244,14 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 		l->off_cmp_mapcount = ps + o;
 	if (l->off_cmp_dtor < 0 && (o = offset_or(prog, "struct page", "compound_dtor", -1)) >= 0)
 		l->off_cmp_dtor = ps + o;
-	l->hugetlb_dtor = enumerator_or(prog, "HUGETLB_PAGE_DTOR", -1);
+	l->hugetlb_dtor = program_enumerator_or(prog, "HUGETLB_PAGE_DTOR", -1);
 
 	// Page types.  6.11 put one type in the top byte of page_type with
 	// values from enum pagetype (commit 4ffca5a96678 "mm: support only one
 	// page_type per page"); before, each type cleared one bit below
 	// PAGE_TYPE_BASE (0xf0000000).
 	memset(l->pt_value, 0, sizeof(l->pt_value));
-	if (enumerator_or(prog, "PGTY_buddy", -1) >= 0) {
+	if (program_enumerator_or(prog, "PGTY_buddy", -1) >= 0) {
 		static const char *const pgty[LINUX_PT_NR] = {
 			[LINUX_PT_BUDDY] = "PGTY_buddy", [LINUX_PT_OFFLINE] = "PGTY_offline",
 			[LINUX_PT_TABLE] = "PGTY_table", [LINUX_PT_GUARD] = "PGTY_guard",
@@ -272,7 +261,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 		};
 		l->pt_encoding = LINUX_PT_TOP_BYTE;
 		for (int i = 0; i < LINUX_PT_NR; i++) {
-			int64_t v = enumerator_or(prog, pgty[i], -1);
+			int64_t v = program_enumerator_or(prog, pgty[i], -1);
 			l->pt_value[i] = v > 0 && v < 256 ? (uint32_t)v : 0;
 		}
 	} else {
@@ -306,7 +295,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	// ZONES_SHIFT follows MAX_NR_ZONES; NODES_SHIFT is log2(MAX_NUMNODES),
 	// the length of node_data[]; the section number is only there without
 	// SPARSEMEM_VMEMMAP.
-	int64_t nz = enumerator_or(prog, "__MAX_NR_ZONES", 0);
+	int64_t nz = program_enumerator_or(prog, "__MAX_NR_ZONES", 0);
 	l->nr_zones = nz > 0 && nz <= 8 ? (unsigned)nz : 0;
 	l->zones_width = l->nr_zones < 2 ? 0 : l->nr_zones <= 2 ? 1 : l->nr_zones <= 4 ? 2 : 3;
 	uint64_t numnodes = 0;

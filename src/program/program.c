@@ -507,3 +507,14 @@ struct vms_error *program_names_with_prefix(struct vms_program *prog, const char
 {
 	return debuginfo_names_with_prefix(prog->di, prefix, kinds, fn, arg);
 }
+
+int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_t dflt)
+{
+	int64_t v;
+	struct vms_error *err = program_enumerator(prog, name, &v);
+	if (err) {
+		vms_error_destroy(err);
+		return dflt;
+	}
+	return v;
+}

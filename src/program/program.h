@@ -108,6 +108,9 @@ struct vms_error *program_find_type(struct vms_program *prog, const char *name, 
 struct vms_error *program_variable(struct vms_program *prog, const char *name,
 				   struct vms_type **type_ret, uint64_t *addr_ret);
 struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret);
+/* The enumerator's value, or @dflt when this kernel has no such enumerator
+ * (for probes of names that come and go between versions). */
+int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_t dflt);
 struct vms_type *program_void_type(struct vms_program *prog);
 struct vms_error *program_pointer_type(struct vms_program *prog, struct vms_type *target, struct vms_type **ret);
 /* Byte offset of @member (a path like "lru.next") in type @type_name. */
