@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Wall time of `vmsift report` against crash running `sys; log; kmem -i` (its
-# `ps` is broken on 6.1, see /work/shared/KERNEL-DUMP-FACTS.md) on the same
+# `ps` lists only idle tasks on 6.1 dumps, so it is left out) on the same
 # dump, as a ratio.  usage: bench/report.sh VMCORE VMLINUX [RUNS]
 set -u
 dump=$1 vmlinux=$2 runs=${3:-3}
