@@ -357,6 +357,12 @@ enum linux_zone_check linux_memmap_zone_check(const struct linux_memmap *m,
 		}
 		spanned |= in;
 	}
+	// init_reserved_page() gives a reserved page that no zone spans the
+	// zone number MAX_NR_ZONES (its search loop runs off the end).
+	int rsv = m->layout->pg[LINUX_PG_RESERVED];
+	if (!named && !spanned && m->layout->nr_zones && pi->zone == m->layout->nr_zones &&
+	    rsv >= 0 && (pi->flags >> rsv & 1))
+		return LINUX_ZONE_HOLE;
 	if (!named)
 		return LINUX_ZONE_MISMATCH;
 	// init_unavailable_range(): __init_single_page() with the zone at

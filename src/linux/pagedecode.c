@@ -454,7 +454,15 @@ int linux_page_flag_bit(const struct linux_page_layout *l, const char *name)
 
 const char *linux_zone_name(const struct linux_page_layout *l, unsigned zone)
 {
-	return zone < l->nr_zones && zone < 8 ? l->zone_name[zone] : NULL;
+	if (zone < l->nr_zones && zone < 8)
+		return l->zone_name[zone];
+	// init_reserved_page() (mm/page_alloc.c, CONFIG_DEFERRED_STRUCT_PAGE_INIT)
+	// looks for the zone that spans a reserved page and, when none does,
+	// initialises it with zid == MAX_NR_ZONES: a reserved page outside
+	// every zone, not a corrupt flags word.
+	if (l->nr_zones && zone == l->nr_zones)
+		return "none";
+	return NULL;
 }
 
 struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
