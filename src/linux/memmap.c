@@ -631,6 +631,79 @@ static void read_chunk(struct vms_program *prog, uint64_t addr, uint64_t bytes, 
 	}
 }
 
+/*
+ * After the PageBuddy head at index @hi of chunk @c (decoded into @head, the
+ * free-block memo now pointing at it): its tail pages in bulk.  The first
+ * tail is decoded as usual and is the reference; each further tail whose
+ * words that decode() looks at (flags, compound_head's tail bit, _refcount,
+ * _mapcount, mapping) equal the reference's would decode to the same page
+ * but for its PFN: the memo answers "free" for all of them alike (the block
+ * is aligned, lies in the batch, the batch is fully readable and none of
+ * them is PageBuddy), and none is a head, a tail or the zero page.  Those
+ * go to w->page_run() in runs; the first tail that differs ends the bulk
+ * and the pages from it on are decoded one by one as before.  Returns how
+ * many pages after @hi were consumed here.
+ */
+static uint64_t free_tails(const struct linux_page_layout *l, struct linux_page_source *src,
+			   const struct linux_memmap_walk *w, void *wstate, const uint8_t *data,
+			   const struct chunk *c, uint64_t hi, const struct linux_page_info *head,
+			   uint64_t *cnt)
+{
+	if (!(head->bits & LINUX_PAGE_FREE) || (head->bits & (LINUX_PAGE_PARTIAL | LINUX_PAGE_TAIL)) ||
+	    head->private_ < 1 || head->private_ >= l->max_order || head->private_ > 20)
+		return 0;
+	uint64_t size = l->page_size, nr = UINT64_C(1) << head->private_, hpfn = head->pfn;
+	if ((hpfn & (nr - 1)) || hi + nr > c->n || nr < 3)
+		return 0;
+	if (l->has_zero_pfn && l->zero_pfn - hpfn < nr)
+		return 0;
+	uint64_t hpage = c->map_base + hpfn * size;
+	if (l->huge_zero_page && l->huge_zero_page - hpage < nr * size)
+		return 0;
+	// the reference: the first tail, decoded as usual
+	struct linux_page_info ref;
+	const uint8_t *rb = data + (hi + 1) * size;
+	linux_page_decode(l, src, rb, hpfn + 1, hpage + size, &ref);
+	cnt[LINUX_UNKNOWN_NR]++;
+	if (ref.bits & LINUX_PAGE_PARTIAL)
+		cnt[LINUX_UNKNOWN_NR + 1]++;
+	if (w->page)
+		w->page(wstate, &ref);
+	if (!(ref.bits & LINUX_PAGE_FREE) ||
+	    (ref.bits & (LINUX_PAGE_PARTIAL | LINUX_PAGE_TAIL | LINUX_PAGE_HEAD)) ||
+	    ref.type != LINUX_PT_NR || ref.refcount != 0)
+		return 1;
+	uint64_t off_f = l->off_flags, off_c = l->off_compound_head, off_m = l->off_mapping;
+	uint64_t off_r = l->off_refcount, off_mc = l->off_mapcount;
+	uint64_t rflags, rmap;
+	int32_t rmc;
+	memcpy(&rflags, rb + off_f, 8);
+	memcpy(&rmap, rb + off_m, 8);
+	memcpy(&rmc, rb + off_mc, 4);
+	uint64_t k = 2;
+	for (; k < nr; k++) {
+		const uint8_t *b = data + (hi + k) * size;
+		uint64_t fl, ch, mp;
+		int32_t rc, mc;
+		memcpy(&fl, b + off_f, 8);
+		memcpy(&ch, b + off_c, 8);
+		memcpy(&mp, b + off_m, 8);
+		memcpy(&rc, b + off_r, 4);
+		memcpy(&mc, b + off_mc, 4);
+		if (fl != rflags || (ch & 1) || mp != rmap || rc != 0 || mc != rmc)
+			break;
+	}
+	if (k > 2) {
+		ref.pfn = hpfn + 2;
+		ref.page = hpage + 2 * size;
+		ref.head_pfn = ref.pfn;
+		ref.head_page = ref.page;
+		w->page_run(wstate, &ref, k - 2);
+		cnt[LINUX_UNKNOWN_NR] += k - 2;
+	}
+	return k - 1;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
@@ -711,6 +784,8 @@ static void *worker_main(void *arg)
 					cnt[LINUX_UNKNOWN_NR + 1]++;
 				if (w->page)
 					w->page(wk->wstate, &pi);
+				if (w->page_run && pi.type == LINUX_PT_BUDDY && src.win_all_ok)
+					i += free_tails(l, &src, w, wk->wstate, data, c, i, &pi, cnt);
 			}
 			if (data != buf)
 				program_unmap(wk->prog, data, c->n * size);

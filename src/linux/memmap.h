@@ -208,6 +208,12 @@ struct linux_memmap_walk {
 	                               // linux_memmap_walk_threads())
 	/* Called on a worker for every decoded page. */
 	void (*page)(void *wstate, const struct linux_page_info *pi);
+	/* Optional: called instead of page() for @n consecutive pages, from
+	 * pi->pfn, whose decode is *pi but for pfn and page (pi->pfn + k,
+	 * pi->page + k * page_size) and the raw words no derived field
+	 * depends on (index, private, memcg).  Without it, page() is called for
+	 * each.  (The free tail pages of a buddy block: see worker_main().) */
+	void (*page_run)(void *wstate, const struct linux_page_info *pi, uint64_t n);
 	/* Called on a worker when a chunk is finished; the returned result
 	 * (may be NULL) is handed to deliver() on the calling thread, in PFN
 	 * order.  After a stop or an error, results not delivered in order are

@@ -103,6 +103,42 @@ static void on_page(void *arg, const struct linux_page_info *pi)
 		ws->st.blocks_by_order[pi->order & 63]++;
 }
 
+/* @n pages from pi->pfn that are all *pi but for their PFN. */
+static void on_page_run(void *arg, const struct linux_page_info *pi, uint64_t n)
+{
+	struct worker_state *ws = arg;
+	const struct linux_memmap *m = ws->m;
+	// The zone check, for the whole run at once when one zone of the
+	// page's node and zone number spans it all (then each page is OK).
+	bool ok = !m->zones;
+	for (size_t i = 0; i < m->nr_zones && !ok; i++) {
+		const struct linux_zone_span *z = &m->zones[i];
+		if (z->node == pi->node && z->zone == pi->zone && pi->pfn - z->start_pfn < z->spanned &&
+		    pi->pfn + n - 1 - z->start_pfn < z->spanned)
+			ok = true;
+	}
+	if (!ok) {
+		struct linux_page_info p = *pi;
+		for (uint64_t k = 0; k < n; k++, p.pfn++)
+			on_page(arg, &p);
+		return;
+	}
+	if (pi->kpf != ws->run_kpf || !ws->run_n) {
+		if (ws->run_n)
+			counter_add(&ws->combos, ws->run_kpf, ws->run_n);
+		ws->run_kpf = pi->kpf;
+		ws->run_n = 0;
+	}
+	ws->run_n += n;
+	ws->st.by_use[pi->use] += n;
+	ws->st.by_zone[pi->zone & 7] += n;
+	ws->st.by_node[pi->node < LINUX_PAGESTAT_MAX_NODES ? pi->node : LINUX_PAGESTAT_MAX_NODES - 1] += n;
+	ws->st.by_mapping[pi->mapping_kind] += n;
+	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
+	if (!(pi->bits & LINUX_PAGE_TAIL) && !free_tail)
+		ws->st.blocks_by_order[pi->order & 63] += n;
+}
+
 static int by_pages_desc(const void *a, const void *b)
 {
 	const struct linux_pagestat_combo *x = a, *y = b;
@@ -117,7 +153,7 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 {
 	struct linux_memmap_walk w = {
 		.start_pfn = start_pfn, .end_pfn = end_pfn, .nthreads = nthreads,
-		.page = on_page, .progress = progress,
+		.page = on_page, .page_run = on_page_run, .progress = progress,
 	};
 	unsigned n = linux_memmap_walk_threads(&w);
 	w.nthreads = n;
