@@ -84,17 +84,16 @@ static void add_error(struct linux_rmap_result *r, struct vms_error *err)
 	vms_error_destroy(err);
 }
 
-static void add_hit(struct linux_rmap *rm, struct linux_rmap_result *r, const struct linux_vma *vma,
-		    uint64_t vaddr, uint64_t via)
+/* Append a candidate mapping of the page at @vaddr in @vma (counted); NULL
+ * when memory runs out, and the candidate is then dropped. */
+static struct linux_rmap_hit *append_hit(struct linux_rmap_result *r, const struct linux_vma *vma,
+					 uint64_t vaddr)
 {
-	for (size_t i = 0; i < r->nr_hits; i++)
-		if (r->hits[i].vma.addr == vma->addr && r->hits[i].vaddr == vaddr)
-			return;  // KSM: found through two rmap_items
 	if (r->nr_hits == r->cap_hits) {
 		size_t cap = r->cap_hits ? 2 * r->cap_hits : 8;
 		struct linux_rmap_hit *n = realloc(r->hits, cap * sizeof(*n));
 		if (!n)
-			return;
+			return NULL;
 		r->hits = n;
 		r->cap_hits = cap;
 	}
@@ -103,8 +102,20 @@ static void add_hit(struct linux_rmap *rm, struct linux_rmap_result *r, const st
 	h->mm = vma->mm;
 	h->vma = *vma;
 	h->vaddr = vaddr;
-	h->via = via;
 	r->candidates++;
+	return h;
+}
+
+static void add_hit(struct linux_rmap *rm, struct linux_rmap_result *r, const struct linux_vma *vma,
+		    uint64_t vaddr, uint64_t via)
+{
+	for (size_t i = 0; i < r->nr_hits; i++)
+		if (r->hits[i].vma.addr == vma->addr && r->hits[i].vaddr == vaddr)
+			return;  // KSM: found through two rmap_items
+	struct linux_rmap_hit *h = append_hit(r, vma, vaddr);
+	if (!h)
+		return;
+	h->via = via;
 	struct vms_error *err = linux_pgtable_lookup(rm->vm, vma->mm, vaddr, &h->pt);
 	if (err) {
 		h->error = strdup(err->message ? err->message : "error");
@@ -326,22 +337,11 @@ static void scan_hit(struct linux_rmap_result *r, const struct linux_vma *vma, u
 	for (size_t i = 0; i < r->nr_hits; i++)
 		if (r->hits[i].mm == vma->mm && r->hits[i].vaddr == vaddr)
 			return;
-	if (r->nr_hits == r->cap_hits) {
-		size_t cap = r->cap_hits ? 2 * r->cap_hits : 8;
-		struct linux_rmap_hit *n = realloc(r->hits, cap * sizeof(*n));
-		if (!n)
-			return;
-		r->hits = n;
-		r->cap_hits = cap;
-	}
-	struct linux_rmap_hit *h = &r->hits[r->nr_hits++];
-	memset(h, 0, sizeof(*h));
-	h->mm = vma->mm;
-	h->vma = *vma;
-	h->vaddr = vaddr;
+	struct linux_rmap_hit *h = append_hit(r, vma, vaddr);
+	if (!h)
+		return;
 	h->pt = *pt;
 	h->confirmed = true;
-	r->candidates++;
 	r->confirmed++;
 }
 

@@ -23,10 +23,8 @@ static bool has(struct vms_program *prog, const char *type, const char *member)
 
 static unsigned member_size(struct vms_program *prog, const char *type, const char *member)
 {
-	struct vms_type *t, *mt;
-	struct vms_error *err = program_find_type(prog, type, &t);
-	if (!err)
-		err = vms_type_member_find(t, member, &mt, NULL, NULL);
+	struct vms_type *mt;
+	struct vms_error *err = program_member_type(prog, type, member, &mt);
 	if (err) {
 		vms_error_destroy(err);
 		return 0;

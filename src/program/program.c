@@ -468,6 +468,16 @@ struct vms_error *program_member_offset(struct vms_program *prog, const char *ty
 	return NULL;
 }
 
+struct vms_error *program_member_type(struct vms_program *prog, const char *type_name,
+				      const char *member, struct vms_type **ret)
+{
+	struct vms_type *t;
+	struct vms_error *err = debuginfo_find_type(prog->di, type_name, &t);
+	if (err)
+		return err;
+	return vms_type_member_find(t, member, ret, NULL, NULL);
+}
+
 bool program_has_member(struct vms_program *prog, const char *type_name, const char *member)
 {
 	uint64_t off;

@@ -116,6 +116,9 @@ struct vms_error *program_pointer_type(struct vms_program *prog, struct vms_type
 /* Byte offset of @member (a path like "lru.next") in type @type_name. */
 struct vms_error *program_member_offset(struct vms_program *prog, const char *type_name,
 					const char *member, uint64_t *ret);
+/* The type of @member (a path) in type @type_name. */
+struct vms_error *program_member_type(struct vms_program *prog, const char *type_name,
+				      const char *member, struct vms_type **ret);
 /* Does @type_name have @member?  False also when the type is unknown. */
 bool program_has_member(struct vms_program *prog, const char *type_name, const char *member);
 /* Size of @type_name in bytes. */
