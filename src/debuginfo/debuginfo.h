@@ -115,6 +115,18 @@ size_t debuginfo_symbol_count(struct vms_debuginfo *di);
  */
 const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, size_t i);
 
+/*
+ * Does the body of function @fn name @what: as one of its own local
+ * variables or parameters (not those of functions inlined into it), as a
+ * function inlined into it at any depth, or as a function it calls
+ * (DWARF call sites)?  Looks only at the out-of-line instance at the
+ * symbol's address.  For probes of kernel behaviour that no type shows.
+ * Errors: VMS_ERR_LOOKUP (no such function or no DWARF for it),
+ * VMS_ERR_UNSUPPORTED (the debug info has no function bodies).
+ */
+struct vms_error *debuginfo_function_mentions(struct vms_debuginfo *di, const char *fn,
+					      const char *what, bool *ret);
+
 /* ---- types ---- */
 
 enum vms_type_kind {

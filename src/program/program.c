@@ -528,3 +528,9 @@ int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_
 	}
 	return v;
 }
+
+struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,
+					    const char *what, bool *ret)
+{
+	return debuginfo_function_mentions(prog->di, fn, what, ret);
+}

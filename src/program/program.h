@@ -124,6 +124,11 @@ bool program_has_member(struct vms_program *prog, const char *type_name, const c
 /* Size of @type_name in bytes. */
 struct vms_error *program_type_size(struct vms_program *prog, const char *type_name, uint64_t *ret);
 
+/* Does function @fn's body name @what (a local, an inlined or called
+ * function)?  See debuginfo_function_mentions(). */
+struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,
+					    const char *what, bool *ret);
+
 /* Type and variable names starting with @prefix (see
  * debuginfo_names_with_prefix for @kinds and @fn). */
 struct vms_error *program_names_with_prefix(struct vms_program *prog, const char *prefix,
