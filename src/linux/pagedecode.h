@@ -104,6 +104,7 @@ struct linux_page_info {
 	uint64_t second_flags;     // the first tail's flags (folio _flags_1), 0 if none
 	uint64_t head_pfn, head_page;
 	uint64_t mapping;          // the folio's mapping, raw (low bits included)
+	uint64_t mapping_obj;      // ... without its flag bits: the anon_vma, node or address_space
 	uint64_t mapping_raw;      // this page's own mapping word (TAIL_MAPPING etc. on tails)
 	uint64_t index, private_;  // this page's
 	uint64_t memcg;            // the folio's memcg_data / mem_cgroup
