@@ -4,3 +4,8 @@ TESTS += tests/realdump/foundation.sh
 EXTRA_DIST += tests/realdump/lib.sh tests/realdump/foundation.sh tests/realdump/foundation.py
 TESTS += tests/realdump/kcore.sh
 EXTRA_DIST += tests/realdump/kcore.sh
+TESTS += tests/realdump/facts.sh
+EXTRA_DIST += tests/realdump/facts.sh
+# no numeric kernel constant outside the kernel-facts layer
+TESTS += tests/kfacts-literals.sh
+EXTRA_DIST += tests/kfacts-literals.sh tests/kfacts_literals.py tests/kfacts-literals.allow

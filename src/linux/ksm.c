@@ -40,7 +40,7 @@ static struct vms_error *item_cb(void *arg, uint64_t node)
 	    (err = linux_mem_u64(&w->vm->mem, it.addr + l->ri_mm, &it.mm)) ||
 	    (err = linux_mem_u64(&w->vm->mem, it.addr + l->ri_address, &it.address)))
 		return vms_error_wrap(err, "rmap_item 0x%" PRIx64, it.addr);
-	it.address &= ~LINUX_KSM_FLAG_MASK & ~((1ULL << w->vm->page_shift) - 1);
+	it.address &= ~l->ksm_item_flags & ~((UINT64_C(1) << w->vm->page_shift) - 1);
 	return w->fn(w->arg, &it);
 }
 

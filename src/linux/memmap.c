@@ -681,7 +681,7 @@ static uint64_t free_tails(const struct linux_page_layout *l, struct linux_page_
 		memcpy(&mp, b + off_m, 8);
 		memcpy(&rc, b + off_r, 4);
 		memcpy(&mc, b + off_mc, 4);
-		if (fl != rflags || (ch & 1) || mp != rmap || rc != 0 || mc != rmc)
+		if (fl != rflags || (ch & l->tail_bit) || mp != rmap || rc != 0 || mc != rmc)
 			break;
 	}
 	if (k > 2) {

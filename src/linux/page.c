@@ -155,7 +155,11 @@ static void probe_page_types(struct vms_program *prog, struct linux_page_layout 
 			int64_t v = pgty[i] == KF_NR ? -1 : kf_const_or(prog, pgty[i], -1);
 			l->pt_value[i] = v > 0 && v < 256 ? (uint32_t)v : 0;
 		}
-		l->pt_has_type_below = (uint32_t)kf_const_or(prog, KF_PGTY_MAPCOUNT_UNDERFLOW, 0) << 24;
+		l->pt_shift = (unsigned)kf_const_or(prog, KF_PAGE_TYPE_SHIFT, 0);
+		// the decoder reads the type as the top byte of the word
+		if (l->pt_shift != 24)
+			l->pt_encoding = LINUX_PT_INVERTED, memset(l->pt_value, 0, sizeof(l->pt_value));
+		l->pt_has_type_below = (uint32_t)kf_const_or(prog, KF_PGTY_MAPCOUNT_UNDERFLOW, 0) << l->pt_shift;
 		return;
 	}
 	l->pt_encoding = LINUX_PT_INVERTED;

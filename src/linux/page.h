@@ -87,7 +87,8 @@ struct linux_page_layout {
 	uint32_t pt_value[LINUX_PT_NR]; // inverted: the bit; top byte: the byte; 0 = none
 	uint32_t pt_base;            // inverted: PAGE_TYPE_BASE
 	int32_t pt_reserve;          // inverted: PAGE_MAPCOUNT_RESERVE
-	uint32_t pt_has_type_below;  // top byte: PGTY_mapcount_underflow << 24
+	uint32_t pt_has_type_below;  // top byte: PGTY_mapcount_underflow << pt_shift
+	unsigned pt_shift;           // top byte: the type is page_type >> pt_shift
 	// The node/zone/section fields packed at the top of page->flags.
 	unsigned zones_pgshift, zones_width, nodes_pgshift, nodes_width;
 	unsigned sections_pgshift, sections_width;

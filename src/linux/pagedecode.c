@@ -35,7 +35,7 @@ static inline bool flag(const struct linux_page_layout *l, uint64_t flags, enum 
 static unsigned page_type_of(const struct linux_page_layout *l, uint32_t pt)
 {
 	if (l->pt_encoding == LINUX_PT_TOP_BYTE) {
-		uint32_t byte = pt >> 24;
+		uint32_t byte = pt >> l->pt_shift;
 		for (unsigned t = 0; t < LINUX_PT_NR; t++)
 			if (l->pt_value[t] && l->pt_value[t] == byte)
 				return t;
@@ -54,7 +54,7 @@ static inline unsigned page_type_fast(const struct linux_page_layout *l,
 				      const struct linux_page_fast *f, uint32_t pt)
 {
 	if (l->pt_encoding == LINUX_PT_TOP_BYTE)
-		return f->pt_top[pt >> 24];
+		return f->pt_top[(uint8_t)(pt >> l->pt_shift)];
 	// No type bit cleared (a map count, -1 included): no type.
 	if ((pt & l->pt_base) != l->pt_base || (pt & f->pt_inv_mask) == f->pt_inv_mask)
 		return LINUX_PT_NR;
@@ -65,7 +65,7 @@ void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_lay
 {
 	linux_kpf_common_table(l, f->kpf_common);
 	for (unsigned b = 0; b < 256; b++)
-		f->pt_top[b] = l->pt_encoding == LINUX_PT_TOP_BYTE ? (uint8_t)page_type_of(l, (uint32_t)b << 24)
+		f->pt_top[b] = l->pt_encoding == LINUX_PT_TOP_BYTE ? (uint8_t)page_type_of(l, (uint32_t)b << l->pt_shift)
 								   : LINUX_PT_NR;
 	f->pt_inv_mask = 0;
 	for (unsigned t = 0; t < LINUX_PT_NR; t++)

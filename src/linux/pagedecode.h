@@ -135,8 +135,6 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 		       const uint8_t *bytes, uint64_t pfn, uint64_t page_addr,
 		       struct linux_page_info *ret);
 
-/* The KPF_* word of a "no page" PFN (a hole in the memory map). */
-#define LINUX_KPF_NOPAGE (UINT64_C(1) << 20)
 
 /* Names, for output. */
 const char *linux_page_type_name(unsigned type);          // "buddy", "slab"...; NULL if none

@@ -147,7 +147,7 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 
 	uint64_t o_count_bits, o_descs, o_infos, o_size_bits, o_data;
 	uint64_t o_state, o_begin, o_next, desc_size;
-	int64_t sv_bits, committed, finalized;
+	int64_t sv_bits, committed, finalized, state_mask, dataless;
 	if ((err = member_offset(prog, KF_PRB_COUNT_BITS, &o_count_bits, NULL)) ||
 	    (err = member_offset(prog, KF_PRB_DESCS, &o_descs, NULL)) ||
 	    (err = member_offset(prog, KF_PRB_INFOS, &o_infos, NULL)) ||
@@ -159,7 +159,9 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 	    (err = kf_need_size(prog, KF_PRB_DESC, &desc_size)) ||
 	    (err = kf_const(prog, KF_DESC_SV_BITS, &sv_bits)) ||
 	    (err = kf_const(prog, KF_DESC_COMMITTED, &committed)) ||
-	    (err = kf_const(prog, KF_DESC_FINALIZED, &finalized)))
+	    (err = kf_const(prog, KF_DESC_FINALIZED, &finalized)) ||
+	    (err = kf_const(prog, KF_DESC_STATE_MASK, &state_mask)) ||
+	    (err = kf_const(prog, KF_LPOS_DATALESS, &dataless)))
 		return err;
 	if (sv_bits < 8 || sv_bits > 64)
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "prb_desc.state_var of %" PRId64 " bits", sv_bits);
@@ -196,12 +198,12 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 	// state_var: the top two bits are the state, the rest the id
 	// (DESC_FLAGS_SHIFT = DESC_SV_BITS - 2 in kernel/printk/printk_ringbuffer.h).
 	const unsigned shift = (unsigned)sv_bits - 2;
-	const uint64_t id_mask = ~(UINT64_C(3) << shift);
+	const uint64_t id_mask = ~((uint64_t)state_mask << shift);
 	size_t cap = 0;
 	for (uint64_t i = 0; i < count; i++) {
 		const uint8_t *d = dbuf + i * desc_size;
 		uint64_t sv = load(d + o_state / 8, 8);
-		unsigned state = (unsigned)(sv >> shift) & 3;
+		int64_t state = (int64_t)((sv >> shift) & (uint64_t)state_mask);
 		uint64_t id = sv & id_mask;
 		if (state != committed && state != finalized)
 			continue;
@@ -216,7 +218,7 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 		const char *p = "";
 		uint64_t len = 0;
 		// get_data(): data-less blocks have bit 0 set in both positions.
-		if (!((begin & 1) && (next & 1))) {
+		if (!((begin & (uint64_t)dataless) && (next & (uint64_t)dataless))) {
 			uint64_t off, size;
 			if (begin >> size_bits == next >> size_bits && begin < next) {
 				off = begin & (dsize - 1);

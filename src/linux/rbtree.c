@@ -30,7 +30,7 @@ static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t par
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "rbtree at 0x%" PRIx64 ": more than %" PRIu64 " nodes", w->root,
 				      w->max);
-	if (node & 3)
+	if (node & l->rb_color_mask)
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "rbtree at 0x%" PRIx64 ": misaligned node pointer 0x%" PRIx64,
 				      w->root, node);

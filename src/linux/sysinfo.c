@@ -53,6 +53,16 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 	uts_field(prog, obj, "machine", "machine");
 	uts_field(prog, obj, "nodename", "nodename");
 	value_set_uint(obj, "page_size", program_page_size(prog));
+	if (program_is_image_only(prog)) {
+		// a kernel image alone: what it says of itself, nothing that
+		// only a running kernel knows
+		struct vms_value *d = value_set(obj, "dump", value_object());
+		value_set_str(d, "path", program_dump_path(prog));
+		value_set_str(d, "format", program_dump_format(prog));
+		value_set_str(d, "vmlinux", program_vmlinux_path(prog));
+		*ret = obj;
+		return NULL;
+	}
 	value_set_hex(obj, "kaslr_offset", program_kaslr_offset(prog));
 
 	uint64_t v;

@@ -214,6 +214,7 @@ static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout 
 		OFF(ri_address, RI_ADDRESS);
 		OFF(ri_hlist, RI_HLIST);
 		l->stable_node_chain = (int32_t)kf_const_or(prog, KF_STABLE_NODE_CHAIN, 0);
+		l->ksm_item_flags = (uint64_t)kf_const_or(prog, KF_KSM_RMAP_ITEM_FLAGS, 0);
 	}
 
 	// special_mapping_vmops is a static variable: its DWARF location is
@@ -244,6 +245,8 @@ static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout 
 		l->l5 = n != 0;
 	}
 	vms_error_destroy(err);
+	if ((err = linux_arch_pt_format(prog, l->l5, &l->ptf)))
+		return err;
 #undef OFF
 	return NULL;
 }

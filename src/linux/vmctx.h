@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "base/hashmap.h"
+#include "linux/arch.h"
 #include "linux/walk.h"
 
 // Most CPUs vmsift accepts nr_cpu_ids to be (a sanity bound).
@@ -69,6 +70,7 @@ struct linux_vm_layout {
 	uint64_t sn_hlist, sn_kpfn, sn_hlist_len, sn_hlist_dup, ri_anon_vma, ri_mm, ri_address,
 		ri_hlist;
 	int32_t stable_node_chain;   // rmap_hlist_len of a chain head (STABLE_NODE_CHAIN)
+	uint64_t ksm_item_flags;     // flag bits in rmap_item->address
 	// special mappings ([vdso], [vvar])
 	uint64_t special_vmops, vsm_name;
 	// per-CPU data
@@ -76,6 +78,7 @@ struct linux_vm_layout {
 	unsigned nr_cpu_ids;
 	// page tables
 	bool l5;
+	struct linux_pt_format ptf;
 	uint64_t page_offset_base;
 };
 

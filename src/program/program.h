@@ -23,7 +23,11 @@ struct vms_program_options {
 	bool force;           // accept a vmlinux that does not match the dump
 };
 
-/* Open @dump_path (a vmcore or /proc/kcore) with its debug info.  Fails with
+/* Open @dump_path (a vmcore or /proc/kcore) with its debug info.  A kernel
+ * image (an ELF executable, a vmlinux) given as @dump_path with no
+ * opts->vmlinux opens that image alone (program_is_image_only()): types,
+ * symbols and the data the image initializes, read at its link-time
+ * addresses; reads of anything else fail.  Fails with
  * VMS_ERR_MISMATCH when the vmlinux does not match the dump (unless
  * opts->force), VMS_ERR_LOOKUP when no vmlinux can be found.  On success the
  * caller owns *ret (program_destroy). */
@@ -49,6 +53,9 @@ const char *program_arch(const struct vms_program *prog);
 const char *program_dump_format(const struct vms_program *prog);
 const char *program_dump_compression(const struct vms_program *prog);
 bool program_is_live(const struct vms_program *prog);
+/* Opened on a kernel image alone (program_open() of a vmlinux): types,
+ * symbols and the image's initialized data; no dump. */
+bool program_is_image_only(const struct vms_program *prog);
 /* Warnings collected while opening (e.g. "vmlinux mismatch ignored"). */
 size_t program_warning_count(const struct vms_program *prog);
 const char *program_warning(const struct vms_program *prog, size_t i);

@@ -177,7 +177,7 @@ static void test_folio_generation(void **state)
 	l.pt_encoding = LINUX_PT_TOP_BYTE;
 	memset(l.pt_value, 0, sizeof(l.pt_value));
 	l.pt_value[LINUX_PT_BUDDY] = 0xf0; l.pt_value[LINUX_PT_SLAB] = 0xf5;
-	l.pt_value[LINUX_PT_HUGETLB] = 0xf4; l.pt_has_type_below = 0xff000000u;
+	l.pt_value[LINUX_PT_HUGETLB] = 0xf4; l.pt_has_type_below = 0xff000000u; l.pt_shift = 24;
 	l.pg[LINUX_PG_LARGE_RMAPPABLE] = 9;
 	l.pg[LINUX_PG_DOUBLE_MAP] = -1;
 	l.off_cmp_order = -1; l.off_flags_1 = 64; l.off_large_mapcount = 64 + 16;
