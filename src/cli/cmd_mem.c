@@ -141,7 +141,7 @@ static struct vms_error *vtop_user(struct cli_ctx *ctx, const char *pid_arg, con
 	}
 	struct vms_value *v = value_object();
 	value_set_hex(v, "virtual", vaddr);
-	value_set_hex(v, "physical", e.paddr | (vaddr & 0xfff));
+	value_set_hex(v, "physical", e.paddr | (vaddr & (program_page_size(ctx->prog) - 1)));
 	value_set_hex(v, "pfn", e.pfn);
 	value_set_int(v, "pid", t->pid);
 	value_set_hex(v, "mm", t->mm);
