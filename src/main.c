@@ -17,26 +17,39 @@
 
 static void usage(FILE *fp)
 {
-	fprintf(fp,
-		"usage: vmsift [OPTIONS] VMCORE [VMLINUX]\n"
-		"       vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html]\n"
-		"\n"
-		"Open a kernel crash dump (or /proc/kcore) with the kernel's debug info and\n"
-		"answer questions about its memory.\n"
-		"\n"
-		"  -e, --execute CMDS  run CMDS (separated by ';') and exit\n"
-		"  -f, --file FILE     run the commands in FILE ('-' for standard input)\n"
-		"  -j, --json          JSON output: one document per command, NDJSON for streams\n"
-		"      --force         use a vmlinux even if it does not match the dump\n"
-		"      --plugin PATH   load a plugin (repeatable)\n"
-		"  -q, --quiet         no banner\n"
-		"  -V, --version       print the version\n"
-		"  -h, --help          this help\n"
-		"\n"
-		"Without -e or -f, commands are read from standard input when it is not a\n"
-		"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
-		"release and build-id when not given.  Exit status: 0 ok, 1 a command failed,\n"
-		"2 bad usage, 3 the dump or vmlinux could not be opened, 4 partial answers.\n");
+	fprintf(fp, "usage: %s\n       %s\n\n%s\n\n", cli_synopsis, cli_report_synopsis, cli_description);
+	for (const struct cli_option *o = cli_main_options; o->help; o++) {
+		char head[64];
+		snprintf(head, sizeof(head), "%c%c%s%s%s%s%s", o->short_name ? '-' : ' ',
+			 o->short_name ? o->short_name : ' ', o->short_name && o->long_name ? ", " : "  ",
+			 o->long_name ? "--" : "", o->long_name ? o->long_name : "", o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		fprintf(fp, "  %-20s%s\n", head, o->help);
+	}
+	fprintf(fp, "\n%s\n\nExit status:\n", cli_input_note);
+	for (const struct cli_exit_status *e = cli_exit_statuses; e->meaning; e++)
+		fprintf(fp, "  %d  %s\n", e->code, e->meaning);
+}
+
+/* getopt_long's tables from cli_main_options: @longopts has room for every
+ * option and the terminator, @optstring for "+:" and three bytes each. */
+static void getopt_tables(struct option *longopts, char *optstring)
+{
+	char *p = optstring;
+	*p++ = '+';  // stop at the first file name
+	*p++ = ':';  // a missing argument returns ':'
+	for (const struct cli_option *o = cli_main_options; o->help; o++) {
+		if (o->long_name)
+			*longopts++ = (struct option){ o->long_name, o->arg ? required_argument : no_argument,
+						       NULL, o->key };
+		if (o->short_name) {
+			*p++ = o->short_name;
+			if (o->arg)
+				*p++ = ':';
+		}
+	}
+	*longopts = (struct option){ 0 };
+	*p = '\0';
 }
 
 static char *read_file(const char *path)
@@ -149,17 +162,10 @@ static int main_report(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "execute", required_argument, NULL, 'e' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "plugin", required_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	enum { MAX_OPTIONS = 32 };
+	struct option longopts[MAX_OPTIONS + 1];
+	char optstring[3 * MAX_OPTIONS + 3];
+	getopt_tables(longopts, optstring);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
 		return main_report(argc - 1, argv + 1);
 	struct strbuf script = STRBUF_INIT;
@@ -167,7 +173,7 @@ int main(int argc, char **argv)
 	struct vms_program_options opts = { 0 };
 	int c;
 	opterr = 0;  // we say what is wrong ourselves, in one line
-	while ((c = getopt_long(argc, argv, "+:e:f:jqVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			strbuf_addstr(&script, optarg);
