@@ -46,8 +46,12 @@ struct cli_exit_status {
 /* Every VMS_EXIT_* in code order, ended by a NULL meaning. */
 extern const struct cli_exit_status cli_exit_statuses[];
 
-/* The words of `vmsift --help` around the options. */
-extern const char cli_synopsis[], cli_report_synopsis[], cli_description[], cli_input_note[];
+/* The options of `vmsift report VMCORE [VMLINUX]`, the batch report. */
+extern const struct cli_option cli_report_options[];
+
+/* The words of `vmsift --help` and `vmsift report --help` around the options. */
+extern const char cli_synopsis[], cli_report_synopsis[], cli_description[], cli_input_note[],
+	cli_report_description[];
 
 struct cli_ctx;
 

@@ -30,6 +30,22 @@ const struct cli_option cli_main_options[] = {
 	{ 0 },
 };
 
+const char cli_report_description[] =
+	"Write the batch report of a dump: text on standard output (JSON with --json);\n"
+	"-o DIR also writes DIR/report.txt and DIR/report.json, and with --html\n"
+	"DIR/report.html.  Options may come before or after the files.  Exit status 4\n"
+	"when a section failed or was partial.";
+
+const struct cli_option cli_report_options[] = {
+	{ 'o', 'o', "output", "DIR", "also write report.txt and report.json (and report.html) in DIR" },
+	{ 'j', 'j', "json", NULL, "the report as one JSON document on standard output" },
+	{ 0, 'H', "html", NULL, "also write DIR/report.html (needs -o)" },
+	{ 0, 'O', "only", "SECTIONS", "only these sections (comma-separated names)" },
+	{ 0, 'F', "force", NULL, "use a vmlinux even if it does not match the dump" },
+	{ 'h', 'h', "help", NULL, "this help" },
+	{ 0 },
+};
+
 const struct cli_exit_status cli_exit_statuses[] = {
 	{ VMS_EXIT_OK, "every command succeeded" },
 	{ VMS_EXIT_FAILED, "a command failed" },
