@@ -14,3 +14,6 @@ tests/plugin.log: plugins/peek.so tests/tools/dumpcat $(DI_FIXTURES)
 TESTS += tests/repl.sh
 EXTRA_DIST += tests/repl.sh
 tests/repl.log: tests/tools/dumpcat $(DI_FIXTURES)
+TESTS += tests/manpage.sh
+EXTRA_DIST += tests/manpage.sh
+tests/manpage.log: doc/vmsift.1 doc/vmsift-plugin.7 tests/tools/dumpcat $(DI_FIXTURES)
