@@ -17,3 +17,6 @@ tests/repl.log: tests/tools/dumpcat $(DI_FIXTURES)
 TESTS += tests/manpage.sh
 EXTRA_DIST += tests/manpage.sh
 tests/manpage.log: doc/vmsift.1 doc/vmsift-plugin.7 tests/tools/dumpcat $(DI_FIXTURES)
+TESTS += tests/completion.sh
+EXTRA_DIST += tests/completion.sh
+tests/completion.log: completion/vmsift tests/tools/dumpcat $(DI_FIXTURES)
