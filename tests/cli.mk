@@ -20,3 +20,7 @@ tests/manpage.log: doc/vmsift.1 doc/vmsift-plugin.7 tests/tools/dumpcat $(DI_FIX
 TESTS += tests/completion.sh
 EXTRA_DIST += tests/completion.sh
 tests/completion.log: completion/vmsift tests/tools/dumpcat $(DI_FIXTURES)
+# the installed result: Debian packages built, unpacked and used
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh
+tests/install.log: tests/tools/dumpcat $(DI_FIXTURES)
