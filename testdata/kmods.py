@@ -67,6 +67,7 @@ def main():
         sys.exit(__doc__.strip().splitlines()[2])
     moddir, outdir, wanted = sys.argv[1], sys.argv[2], sys.argv[3:]
     builtin = set()
+    have_builtin_list = True
     try:
         with open(os.path.join(moddir, "modules.builtin")) as f:
             for line in f:
@@ -74,7 +75,9 @@ def main():
                 if n:
                     builtin.add(n)
     except FileNotFoundError:
-        pass
+        # (the linux-base-R package that holds it is gone from the archive
+        # for older backports): a module that is not there is built in
+        have_builtin_list = False
     files = {}
     for root, _dirs, names in os.walk(moddir):
         for n in names:
@@ -90,6 +93,11 @@ def main():
         if name in chain:
             sys.exit("kmods: dependency cycle at %s" % name)
         if name not in files:
+            if not have_builtin_list:
+                print("kmods: %s is not a module here; taken as built in (no modules.builtin)" % name,
+                      file=sys.stderr)
+                seen.add(name)
+                return
             sys.exit("kmods: module %s not found in %s" % (name, moddir))
         data = read_module(files[name])
         deps = []
