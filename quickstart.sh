@@ -14,7 +14,7 @@ SUDO=
 # tools the sample-dump factory and the benchmarks compare against.
 PKGS="build-essential autoconf automake libtool pkg-config
       libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libcmocka-dev
-      zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev
+      zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libbpf-dev liblzma-dev liblz4-dev
       qemu-system-x86 busybox-static makedumpfile crash python3-drgn
       python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs"
 

@@ -18,7 +18,7 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: vmsift [OPTIONS] VMCORE [VMLINUX]\n"
+		"usage: vmsift [OPTIONS] VMCORE [VMLINUX | SYSTEM.MAP | IMAGE]\n"
 		"       vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html]\n"
 		"\n"
 		"Open a kernel crash dump (or /proc/kcore) with the kernel's debug info and\n"
@@ -27,7 +27,8 @@ static void usage(FILE *fp)
 		"  -e, --execute CMDS  run CMDS (separated by ';') and exit\n"
 		"  -f, --file FILE     run the commands in FILE ('-' for standard input)\n"
 		"  -j, --json          JSON output: one document per command, NDJSON for streams\n"
-		"      --force         use a vmlinux even if it does not match the dump\n"
+		"      --force         use debug info even if it does not match the dump\n"
+		"      --btf           use the kernel's BTF and kallsyms, not DWARF\n"
 		"      --plugin PATH   load a plugin (repeatable)\n"
 		"  -q, --quiet         no banner\n"
 		"  -V, --version       print the version\n"
@@ -35,7 +36,10 @@ static void usage(FILE *fp)
 		"\n"
 		"Without -e or -f, commands are read from standard input when it is not a\n"
 		"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
-		"release and build-id when not given.  Exit status: 0 ok, 1 a command failed,\n"
+		"release and build-id when not given; without one, or with --btf, types come\n"
+		"from the BTF in the dump and symbols from its kallsyms (kernels 6.0+; give a\n"
+		"SYSTEM.MAP for older ones), or from an IMAGE with .BTF (vmlinux, vmlinuz).\n"
+		"Exit status: 0 ok, 1 a command failed,\n"
 		"2 bad usage, 3 the dump or vmlinux could not be opened, 4 partial answers.\n");
 }
 
@@ -67,6 +71,7 @@ static int main_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "html", no_argument, NULL, 'H' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "btf", no_argument, NULL, 'B' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -83,6 +88,7 @@ static int main_report(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'H': html = true; break;
 		case 'F': opts.force = true; break;
+		case 'B': opts.btf = true; break;
 		case 'O': only = optarg; break;
 		case 'h':
 			printf("usage: vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html] [--only SECTIONS]\n"
@@ -154,6 +160,7 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "btf", no_argument, NULL, 'B' },
 		{ "plugin", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },
@@ -191,6 +198,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			opts.force = true;
+			break;
+		case 'B':
+			opts.btf = true;
 			break;
 		case 'P': {
 			struct vms_error *perr = plugin_load(optarg);
@@ -244,6 +254,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
 	if (program_vmlinux_was_located(prog) && !quiet)
 		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
+	if (program_is_btf(prog) && (!quiet || program_btf_was_fallback(prog)))
+		fprintf(stderr, "vmsift: types from BTF of %s, symbols from %s (no source lines, "
+			"inline frames, locals or macros)\n", program_types_from(prog),
+			program_symbols_from(prog));
 
 	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
 	int status;

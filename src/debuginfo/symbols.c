@@ -70,6 +70,48 @@ static int sym_addr_cmp(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? 1 : -1;
 }
 
+/* Sort di->syms by name and index them by address. */
+static struct vms_error *sort_symbols(struct vms_debuginfo *di)
+{
+	size_t count = di->nsyms;
+	qsort(di->syms, count, sizeof(*di->syms), sym_name_cmp);
+	di->syms_by_addr = malloc((count ? count : 1) * sizeof(uint32_t));
+	if (!di->syms_by_addr)
+		return &vms_enomem;
+	for (size_t i = 0; i < count; i++)
+		di->syms_by_addr[i] = (uint32_t)i;
+	qsort_r(di->syms_by_addr, count, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	return NULL;
+}
+
+struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debuginfo_symbols *s)
+{
+	if (s->nsyms > UINT32_MAX) {
+		debuginfo_symbols_deinit(s);
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "too many symbols");
+	}
+	free(di->syms);
+	free(di->syms_by_addr);
+	free(di->sym_names);
+	vms_error_destroy(di->syms_err);
+	di->syms_err = NULL;
+	di->syms = s->syms;
+	di->nsyms = s->nsyms;
+	di->sym_names = s->names;
+	di->syms_by_addr = NULL;
+	di->syms_loaded = true;
+	memset(s, 0, sizeof(*s));
+	struct vms_error *err = sort_symbols(di);
+	if (err) {
+		free(di->syms);
+		free(di->sym_names);
+		di->syms = NULL;
+		di->sym_names = NULL;
+		di->nsyms = 0;
+	}
+	return err;
+}
+
 static struct vms_error *load_symbols(struct vms_debuginfo *di)
 {
 	size_t shnum;
@@ -124,15 +166,7 @@ static struct vms_error *load_symbols(struct vms_debuginfo *di)
 		s->kind = nm_kind(&sym, shdrs, shnum);
 	}
 	di->nsyms = count;
-	qsort(di->syms, count, sizeof(*di->syms), sym_name_cmp);
-	di->syms_by_addr = malloc((count ? count : 1) * sizeof(uint32_t));
-	if (!di->syms_by_addr) {
-		err = &vms_enomem;
-		goto out;
-	}
-	for (size_t i = 0; i < count; i++)
-		di->syms_by_addr[i] = (uint32_t)i;
-	qsort_r(di->syms_by_addr, count, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	err = sort_symbols(di);
 out:
 	free(shdrs);
 	if (err) {
