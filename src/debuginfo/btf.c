@@ -409,6 +409,11 @@ struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *
 		vms_strmap_init(&maps[k]);
 	struct vms_error *err = NULL;
 	uint32_t n = btf__type_cnt(di->btf);
+	// a kernel's BTF: about a third are structs, a sixth enumerators
+	if (!vms_strmap_reserve(&maps[DI_IDX_STRUCT], n / 3) ||
+	    !vms_strmap_reserve(&maps[DI_IDX_ENUMERATOR], n / 4) ||
+	    !vms_strmap_reserve(&maps[DI_IDX_TYPEDEF], n / 8))
+		err = &vms_enomem;
 	for (uint32_t id = 1; id < n && !err; id++) {
 		const struct btf_type *bt = btf__type_by_id(di->btf, id);
 		if (!bt)

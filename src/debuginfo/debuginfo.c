@@ -199,10 +199,7 @@ void debuginfo_destroy(struct vms_debuginfo *di)
 	vms_u64map_deinit(&di->types);
 	vms_u64map_deinit(&di->pointers);
 	di_index_deinit(&di->index);
-	vms_error_destroy(di->syms_err);
-	free(di->syms);
-	free(di->syms_by_addr);
-	free(di->sym_names);
+	symbols_deinit(di);
 	free(di->sections);
 	di_btf_deinit(di);
 	while (di->blocks) {

@@ -90,6 +90,11 @@ struct vms_debuginfo {
 	struct vms_symbol *syms; // sorted by name
 	uint32_t *syms_by_addr;  // indexes into syms, sorted by address
 	size_t nsyms;
+	// installed symbols (debuginfo_set_symbols): syms in address order,
+	// names through sym_map (name -> index + 1), name order made on demand
+	bool sym_map_used;
+	struct vms_strmap sym_map;
+	uint32_t *syms_by_name;
 
 	// DWARF name index, loaded on first use
 	bool index_loaded;
@@ -226,6 +231,9 @@ struct vms_error *di_btf_variable(struct vms_debuginfo *di, uint64_t id, const c
 				  struct vms_type **type_ret, uint64_t *addr_ret);
 /* Free the BTF of @di. */
 void di_btf_deinit(struct vms_debuginfo *di);
+
+/* Free the symbol table of @di. */
+void symbols_deinit(struct vms_debuginfo *di);
 
 /* Record the allocated sections of di->elf (di->raw must be set). */
 struct vms_error *di_load_sections(struct vms_debuginfo *di);

@@ -43,7 +43,11 @@ static int addr_cmp(const void *a, const void *b)
  * System.map records sizes.  Sorts @s by address. */
 static void infer_sizes(struct debuginfo_symbols *s)
 {
-	qsort(s->syms, s->nsyms, sizeof(*s->syms), addr_cmp);
+	bool sorted = true;
+	for (size_t i = 1; i < s->nsyms && sorted; i++)
+		sorted = s->syms[i - 1].address <= s->syms[i].address;
+	if (!sorted)
+		qsort(s->syms, s->nsyms, sizeof(*s->syms), addr_cmp);
 	size_t next = s->nsyms;
 	for (size_t i = s->nsyms; i-- > 0;) {
 		while (next < s->nsyms && s->syms[next].address == s->syms[i].address)

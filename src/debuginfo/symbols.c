@@ -84,32 +84,86 @@ static struct vms_error *sort_symbols(struct vms_debuginfo *di)
 	return NULL;
 }
 
+/*
+ * Installed tables (kallsyms: ~200k names) are indexed without sorting by
+ * name, which would dominate the start-up: they come in address order (as
+ * kallsyms and System.map keep them; sorted here otherwise), names are found
+ * through a hash map, and the name order that completion wants is made on
+ * first use.
+ */
+static struct vms_error *index_installed(struct vms_debuginfo *di)
+{
+	size_t n = di->nsyms;
+	di->syms_by_addr = malloc((n ? n : 1) * sizeof(uint32_t));
+	if (!di->syms_by_addr)
+		return &vms_enomem;
+	for (size_t i = 0; i < n; i++)
+		di->syms_by_addr[i] = (uint32_t)i;
+	bool sorted = true;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = di->syms[i - 1].address <= di->syms[i].address;
+	if (!sorted) {
+		qsort_r(di->syms_by_addr, n, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	} else {
+		// order each run of aliases as sym_addr_cmp does
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && di->syms[j].address == di->syms[i].address; j++)
+				;
+			if (j - i > 1)
+				qsort_r(di->syms_by_addr + i, j - i, sizeof(uint32_t), sym_addr_cmp,
+					di->syms);
+		}
+	}
+	vms_strmap_init(&di->sym_map);
+	if (!vms_strmap_reserve(&di->sym_map, n))
+		return &vms_enomem;
+	for (size_t i = 0; i < n; i++) {
+		const struct vms_symbol *s = &di->syms[i];
+		bool inserted;
+		uint64_t *v = vms_strmap_insert_hashed(&di->sym_map, s->name,
+						      vms_hash_string(s->name), &inserted);
+		if (!v)
+			return &vms_enomem;
+		// one name, several symbols: as sym_name_cmp orders them
+		if (inserted || sym_name_cmp(s, &di->syms[*v - 1]) < 0)
+			*v = i + 1;
+	}
+	di->sym_map_used = true;
+	return NULL;
+}
+
 struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debuginfo_symbols *s)
 {
 	if (s->nsyms > UINT32_MAX) {
 		debuginfo_symbols_deinit(s);
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "too many symbols");
 	}
-	free(di->syms);
-	free(di->syms_by_addr);
-	free(di->sym_names);
-	vms_error_destroy(di->syms_err);
-	di->syms_err = NULL;
+	symbols_deinit(di);
 	di->syms = s->syms;
 	di->nsyms = s->nsyms;
 	di->sym_names = s->names;
-	di->syms_by_addr = NULL;
 	di->syms_loaded = true;
 	memset(s, 0, sizeof(*s));
-	struct vms_error *err = sort_symbols(di);
-	if (err) {
-		free(di->syms);
-		free(di->sym_names);
-		di->syms = NULL;
-		di->sym_names = NULL;
-		di->nsyms = 0;
-	}
+	struct vms_error *err = index_installed(di);
+	if (err)
+		symbols_deinit(di);
 	return err;
+}
+
+void symbols_deinit(struct vms_debuginfo *di)
+{
+	free(di->syms);
+	free(di->syms_by_addr);
+	free(di->syms_by_name);
+	free(di->sym_names);
+	vms_strmap_deinit(&di->sym_map);
+	vms_error_destroy(di->syms_err);
+	di->syms = NULL;
+	di->syms_by_addr = di->syms_by_name = NULL;
+	di->sym_names = NULL;
+	di->syms_err = NULL;
+	di->sym_map_used = false;
+	di->nsyms = 0;
 }
 
 static struct vms_error *load_symbols(struct vms_debuginfo *di)
@@ -196,6 +250,13 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
 		return err;
+	if (di->sym_map_used) {
+		uint64_t *v = vms_strmap_find(&di->sym_map, name);
+		if (!v)
+			return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
+		*ret = di->syms[*v - 1];
+		return NULL;
+	}
 	// first entry with this name: globals sort first among equal names
 	size_t lo = 0, hi = di->nsyms;
 	while (lo < hi) {
@@ -250,7 +311,25 @@ size_t debuginfo_symbol_count(struct vms_debuginfo *di)
 	return di->nsyms;
 }
 
+static int index_name_cmp(const void *a, const void *b, void *arg)
+{
+	const struct vms_symbol *syms = arg;
+	return sym_name_cmp(&syms[*(const uint32_t *)a], &syms[*(const uint32_t *)b]);
+}
+
 const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, size_t i)
 {
-	return i < debuginfo_symbol_count(di) ? &di->syms[i] : NULL;
+	if (i >= debuginfo_symbol_count(di))
+		return NULL;
+	if (!di->sym_map_used)
+		return &di->syms[i];
+	if (!di->syms_by_name) {
+		di->syms_by_name = malloc(di->nsyms * sizeof(uint32_t));
+		if (!di->syms_by_name)
+			return NULL;
+		for (size_t k = 0; k < di->nsyms; k++)
+			di->syms_by_name[k] = (uint32_t)k;
+		qsort_r(di->syms_by_name, di->nsyms, sizeof(uint32_t), index_name_cmp, di->syms);
+	}
+	return &di->syms[di->syms_by_name[i]];
 }

@@ -9,8 +9,8 @@
  * none (NR_CPUS, HUGE_MAX_HSTATE, the terminated pageflag_names[]).
  *
  * Each entry is checked against the BTF when the program opens: its type
- * must resolve there, its symbol must be a data symbol, and the type must
- * fit in the room the symbol has up to the next one.  An entry that fails
+ * must resolve there, and it must fit in the room its symbol has up to the
+ * next one.  (Symbol kinds do not tell data from code: 7.x marks data 'T'.)  An entry that fails
  * answers lookups with the reason; a name that is not here is asked of the
  * BTF (per-CPU variables), and failing that has no type (the expression
  * evaluator then treats it as an untyped symbol).
@@ -151,9 +151,6 @@ static struct vms_error *check_decl(struct vms_program *prog, const struct globa
 		vms_error_destroy(err);
 		return vms_error_create(VMS_ERR_LOOKUP, "no variable '%s'", d->name);
 	}
-	if (!strchr("DdBbRrVvGgSsC", sym.kind))
-		return vms_error_create(VMS_ERR_LOOKUP, "no variable '%s' (a symbol of kind %c)",
-					d->name, sym.kind);
 	struct vms_type *t;
 	if ((err = decl_type(prog, d, &t)))
 		return vms_error_wrap(err, "the declared type of '%s'", d->name);
