@@ -4,3 +4,5 @@ TESTS += tests/realdump/foundation.sh
 EXTRA_DIST += tests/realdump/lib.sh tests/realdump/foundation.sh tests/realdump/foundation.py
 TESTS += tests/realdump/kcore.sh
 EXTRA_DIST += tests/realdump/kcore.sh
+TESTS += tests/realdump/btf.sh
+EXTRA_DIST += tests/realdump/btf.sh tests/realdump/btf.py tests/realdump/vmsift-btf

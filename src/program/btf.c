@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/hashmap.h"
 #include "base/strbuf.h"
 #include "program/internal.h"
 
@@ -292,12 +293,23 @@ static char *sysmap_locate(struct vms_program *prog)
 	return found;
 }
 
-/* Every SYMBOL(x)=ADDR of VMCOREINFO that the symbol table has must be at
- * ADDR once relocated. */
-static struct vms_error *check_symbols(struct vms_program *prog, const char *what)
+/* Every SYMBOL(x)=ADDR of VMCOREINFO that symbol table @s has must be at
+ * ADDR once relocated (one pass over @s; a name several symbols share needs
+ * one of them there). */
+static struct vms_error *check_symbols(struct vms_program *prog,
+				       const struct debuginfo_symbols *s, const char *what)
 {
+	struct vmci_sym {
+		char name[128];
+		uint64_t addr;
+		int state; // 0 absent from @s, 1 elsewhere, 2 there
+		uint64_t at;
+	} *want = NULL;
+	size_t n = 0, cap = 0;
+	struct vms_strmap map;
+	vms_strmap_init(&map);
+	struct vms_error *err = NULL;
 	const char *text = dump_vmcoreinfo(prog->dump);
-	size_t checked = 0;
 	for (const char *p = text; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -306,34 +318,64 @@ static struct vms_error *check_symbols(struct vms_program *prog, const char *wha
 		int consumed = 0;
 		if (len < sizeof(name) + 32 && sscanf(p, "SYMBOL(%127[^)])=%llx%n", name, &addr,
 						      &consumed) == 2 && (size_t)consumed == len) {
-			struct vms_symbol sym;
-			struct vms_error *err = debuginfo_symbol(prog->di, name, &sym);
-			if (!err) {
-				uint64_t at = sym.address +
-					(sym.kind == 'A' || sym.kind == 'a' ? 0 : prog->kaslr_offset);
-				// VMCOREINFO_SYMBOL_ARRAY() records an array's address,
-				// which for a pointer (SPARSEMEM_EXTREME's mem_section)
-				// is its value
-				uint64_t val;
-				struct vms_error *rerr = NULL;
-				if (at != addr && !(rerr = dump_read(prog->dump, DUMP_KVIRT, at, &val, 8)) &&
-				    val == addr)
-					at = addr;
-				vms_error_destroy(rerr);
-				if (at != addr)
-					return vms_error_create(VMS_ERR_MISMATCH,
-								"%s does not match the dump: %s is at 0x%" PRIx64
-								", VMCOREINFO says 0x%llx", what, name, at, addr);
-				checked++;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				struct vmci_sym *w = realloc(want, cap * sizeof(*want));
+				if (!w) {
+					err = &vms_enomem;
+					break;
+				}
+				want = w;
 			}
-			vms_error_destroy(err);
+			memset(&want[n], 0, sizeof(want[n]));
+			strcpy(want[n].name, name);
+			want[n].addr = addr;
+			n++;
 		}
 		p = nl ? nl + 1 : NULL;
 	}
-	if (!checked)
+	for (size_t i = 0; i < n && !err; i++) {
+		bool inserted;
+		uint64_t *v = vms_strmap_insert_hashed(&map, want[i].name,
+						      vms_hash_string(want[i].name), &inserted);
+		if (!v)
+			err = &vms_enomem;
+		else
+			*v = i;
+	}
+	for (size_t i = 0; i < s->nsyms && !err && map.count; i++) {
+		const struct vms_symbol *sym = &s->syms[i];
+		uint64_t *v = vms_strmap_find(&map, sym->name);
+		if (!v || want[*v].state == 2)
+			continue;
+		struct vmci_sym *w = &want[*v];
+		w->at = sym->address + (sym->kind == 'A' || sym->kind == 'a' ? 0 : prog->kaslr_offset);
+		// VMCOREINFO_SYMBOL_ARRAY() records an array's address, which for
+		// a pointer (SPARSEMEM_EXTREME's mem_section) is its value
+		uint64_t val;
+		struct vms_error *rerr = NULL;
+		if (w->at == w->addr ||
+		    (!(rerr = dump_read(prog->dump, DUMP_KVIRT, w->at, &val, 8)) && val == w->addr))
+			w->state = 2;
+		else
+			w->state = 1;
+		vms_error_destroy(rerr);
+	}
+	size_t checked = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		if (want[i].state == 1)
+			err = vms_error_create(VMS_ERR_MISMATCH,
+					       "%s does not match the dump: %s is at 0x%" PRIx64
+					       ", VMCOREINFO says 0x%" PRIx64, what, want[i].name,
+					       want[i].at, want[i].addr);
+		checked += want[i].state == 2;
+	}
+	vms_strmap_deinit(&map);
+	free(want);
+	if (!err && !checked)
 		program_warn(prog, "cannot check %s against the dump: no VMCOREINFO symbol in it",
 			     what);
-	return NULL;
+	return err;
 }
 
 /* Every SIZE(x) and OFFSET(x.y) of VMCOREINFO whose type the BTF has must
@@ -518,8 +560,22 @@ struct vms_error *program_open_btf(struct vms_program *prog, const char *file, b
 			prog->symbols_from = strdup(found);
 		}
 	}
-	if (err)
+	if (!err)
+		err = check_symbols(prog, &syms, prog->symbols_from ? prog->symbols_from : "?");
+	if (err && err->code == VMS_ERR_MISMATCH && force) {
+		program_warn(prog, "%s; used anyway (--force)", err->message);
+		vms_error_destroy(err);
+		err = NULL;
+	} else if (err && err->code == VMS_ERR_MISMATCH) {
+		struct vms_error *hint = vms_error_create(err->code, "%s; --force uses it anyway",
+							  err->message);
+		vms_error_destroy(err);
+		err = hint;
+	}
+	if (err) {
+		debuginfo_symbols_deinit(&syms);
 		return err;
+	}
 	// types
 	struct vms_debuginfo *di = NULL;
 	if (image) {
@@ -544,9 +600,7 @@ struct vms_error *program_open_btf(struct vms_program *prog, const char *file, b
 	prog->di = di;
 	if ((err = debuginfo_set_symbols(di, &syms)))
 		return err;
-	struct vms_error *mismatch = check_symbols(prog, prog->symbols_from);
-	if (!mismatch)
-		mismatch = check_types(prog);
+	struct vms_error *mismatch = check_types(prog);
 	if (!mismatch && image)
 		mismatch = check_image(prog, di);
 	if (mismatch) {

@@ -54,6 +54,9 @@ static const struct global_decl decls[] = {
 	{ "huge_zero_page", "struct page *" },
 	{ "huge_zero_folio", "struct folio *" },
 	{ "special_mapping_vmops", "struct vm_operations_struct" },
+	// the vmalloc areas (a global tree and list before 6.9)
+	{ "vmap_area_root", "struct rb_root" },
+	{ "vmap_area_list", "struct list_head" },
 	// CPUs, paging
 	{ "__per_cpu_offset", "unsigned long []" },
 	{ "nr_cpu_ids", "unsigned int" },

@@ -8,10 +8,18 @@
 #                        (space-separated, "all" = 6.1 5.10 6.12), default 6.1.
 # dumps_of DIR           the dump files of a fixture (from its info.env).
 # vmsift ARGS...         run the built binary.
+# VMSIFT_BTF=1 runs every test in BTF mode: VMSIFT becomes a wrapper
+# (vmsift-btf) that adds --btf and drops the fixture's vmlinux argument;
+# VMSIFT_REAL is the binary itself.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${VMSIFT:=$top_builddir/src/vmsift}"
+if [ "${VMSIFT_BTF:-}" = 1 ] && [ -z "${VMSIFT_REAL:-}" ]; then
+	VMSIFT_REAL=$VMSIFT
+	VMSIFT=$top_srcdir/tests/realdump/vmsift-btf
+	export VMSIFT VMSIFT_REAL
+fi
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
@@ -29,7 +37,7 @@ need_fixture() {
 	local cache=${VMSIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsift}
 	mkdir -p "$cache"
 	# VMSIFT: the binary mkvmcore runs in the guest on /proc/kcore
-	out=$(VMSIFT="$VMSIFT" flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
+	out=$(VMSIFT="${VMSIFT_REAL:-$VMSIFT}" flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		skip "no $kernel fixture: $(tail -n 1 "${TMPDIR:-/tmp}/mkvmcore.$$.log")"
