@@ -5,8 +5,10 @@
  * and __stop_BTF) and shows in /sys/kernel/btf/vmlinux.  libbpf parses and
  * checks the blob; this file maps its types onto the same struct vms_type as
  * the DWARF of types.c, keyed by BTF type id instead of DIE offset, and
- * builds the same name index (dwarf_index.c's image format, never cached:
- * building it takes milliseconds).  This is the only user of libbpf.
+ * builds name maps that dwarf_index.c's lookups answer from (never cached:
+ * they take milliseconds to build; the sorted tables of its index image are
+ * made from them only when names are listed by prefix).  This is the only
+ * user of libbpf.
  *
  * What BTF does not have, and so vmsift does not fake: source lines, inline
  * frames, local variables, macros, and the types of global variables other
@@ -404,9 +406,10 @@ static int index_type(struct vms_debuginfo *di, struct vms_strmap *maps, uint32_
 
 struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *index)
 {
-	struct vms_strmap maps[DI_IDX_NR_KINDS];
-	for (int k = 0; k < DI_IDX_NR_KINDS; k++)
-		vms_strmap_init(&maps[k]);
+	struct vms_strmap *maps = calloc(DI_IDX_NR_KINDS, sizeof(*maps));
+	if (!maps)
+		return &vms_enomem;
+	index->maps = maps;
 	struct vms_error *err = NULL;
 	uint32_t n = btf__type_cnt(di->btf);
 	// a kernel's BTF: about a third are structs, a sixth enumerators
@@ -421,10 +424,6 @@ struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *
 		else if (index_type(di, maps, id, bt) < 0)
 			err = &vms_enomem;
 	}
-	if (!err)
-		err = di_index_from_maps(di, maps, index);
-	for (int k = 0; k < DI_IDX_NR_KINDS; k++)
-		vms_strmap_deinit(&maps[k]);
 	return err;
 }
 

@@ -614,11 +614,9 @@ struct vms_error *di_index_ensure(struct vms_debuginfo *di)
 	struct di_index index = {0};
 	if (di->btf) {
 		struct vms_error *err = di_btf_index_build(di, &index);
-		if (err)
+		if (err) {
+			di_index_deinit(&index);
 			return vms_error_wrap(err, "indexing BTF of %s", di->path);
-		if (!index_adopt(di, index.buf, index.size, &index)) {
-			free(index.buf);
-			return vms_error_create(VMS_ERR_OTHER, "BTF index self-check failed");
 		}
 		di->index = index;
 		di->index_loaded = true;
@@ -648,9 +646,17 @@ struct vms_error *di_index_ensure(struct vms_debuginfo *di)
 	return NULL;
 }
 
-const struct di_index_entry *di_index_find(const struct di_index *index,
+const struct di_index_entry *di_index_find(struct di_index *index,
 					   enum di_index_kind kind, const char *name)
 {
+	if (index->maps) {
+		const uint64_t *v = vms_strmap_find(&index->maps[kind], name);
+		if (!v)
+			return NULL;
+		index->found[kind].flags = VAL_FLAGS(*v);
+		index->found[kind].die_off = VAL_OFF(*v);
+		return &index->found[kind];
+	}
 	const struct di_index_entry *t = index->tables[kind];
 	size_t lo = 0, hi = index->counts[kind];
 	while (lo < hi) {
@@ -668,6 +674,9 @@ const struct di_index_entry *di_index_find(const struct di_index *index,
 
 void di_index_deinit(struct di_index *index)
 {
+	for (int k = 0; index->maps && k < DI_IDX_NR_KINDS; k++)
+		vms_strmap_deinit(&index->maps[k]);
+	free(index->maps);
 	free(index->buf);
 	memset(index, 0, sizeof(*index));
 }
@@ -688,7 +697,20 @@ struct vms_error *debuginfo_names_with_prefix(struct vms_debuginfo *di, const ch
 	struct vms_error *err = di_index_ensure(di);
 	if (err)
 		return err;
-	const struct di_index *index = &di->index;
+	struct di_index *index = &di->index;
+	if (index->maps && !index->buf) {
+		// BTF: the sorted tables, made on first use
+		struct di_index img = {0};
+		err = di_index_from_maps(di, index->maps, &img);
+		if (!err && !index_adopt(di, img.buf, img.size, &img))
+			err = vms_error_create(VMS_ERR_OTHER, "BTF name table self-check failed");
+		if (err) {
+			free(img.buf);
+			return err;
+		}
+		img.maps = index->maps;
+		*index = img;
+	}
 	size_t plen = strlen(prefix);
 	for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++) {
 		if (!(kinds & map[m].kind))

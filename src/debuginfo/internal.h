@@ -50,6 +50,10 @@ struct di_index {
 	const struct di_index_entry *tables[DI_IDX_NR_KINDS];
 	size_t counts[DI_IDX_NR_KINDS];
 	bool from_cache; // loaded from the cache file rather than scanned
+	// BTF: names looked up in these maps (values by di_index_value()); the
+	// sorted tables above are made from them only for prefix listings
+	struct vms_strmap *maps;
+	struct di_index_entry found[DI_IDX_NR_KINDS]; // di_index_find()'s answer
 };
 
 struct di_section {
@@ -91,9 +95,10 @@ struct vms_debuginfo {
 	uint32_t *syms_by_addr;  // indexes into syms, sorted by address
 	size_t nsyms;
 	// installed symbols (debuginfo_set_symbols): syms in address order,
-	// names through sym_map (name -> index + 1), name order made on demand
-	bool sym_map_used;
-	struct vms_strmap sym_map;
+	// names through an open-addressed table of index + 1 (sym_slots), name
+	// order made on demand
+	uint32_t *sym_slots;
+	size_t sym_mask;
 	uint32_t *syms_by_name;
 
 	// DWARF name index, loaded on first use
@@ -162,8 +167,9 @@ struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
 /* Load the DWARF name index (from the cache, else by scanning) if not loaded
  * yet; for BTF, build it from the BTF types (never cached). */
 struct vms_error *di_index_ensure(struct vms_debuginfo *di);
-/* The best entry named @name of @kind, or NULL.  The index must be loaded. */
-const struct di_index_entry *di_index_find(const struct di_index *index,
+/* The best entry named @name of @kind, or NULL (valid until the next call).
+ * The index must be loaded. */
+const struct di_index_entry *di_index_find(struct di_index *index,
 					   enum di_index_kind kind, const char *name);
 /* Free the index's memory. */
 void di_index_deinit(struct di_index *index);
@@ -219,7 +225,7 @@ void di_types_deinit(struct vms_debuginfo *di);
 
 /* ---- BTF (btf.c) ---- */
 
-/* Build the name index of @di's BTF into @index (not yet adopted). */
+/* Build the name maps of @di's BTF into @index->maps. */
 struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *index);
 /* The type of BTF type id @id. */
 struct vms_error *di_btf_type(struct vms_debuginfo *di, uint64_t id, struct vms_type **ret);

@@ -64,24 +64,29 @@ static struct vms_error *bad(const char *what, size_t i)
 				what, i);
 }
 
-/* Expand the token string of token @tok into @out at *@len. */
-static bool expand_token(const struct debuginfo_kallsyms *ks, uint8_t tok, char *out,
-			 size_t *len)
+/* The 256 tokens: start and length, or length 0 for a token that lies
+ * outside the table or has no terminator there. */
+struct tokens {
+	const char *s[256];
+	uint8_t len[256];
+};
+
+static void load_tokens(const struct debuginfo_kallsyms *ks, struct tokens *t)
 {
-	uint16_t off;
-	memcpy(&off, ks->token_index + 2 * tok, 2);
-	if (off >= ks->token_table_size)
-		return false;
-	const char *s = (const char *)ks->token_table + off;
-	const char *end = memchr(s, 0, ks->token_table_size - off);
-	if (!end || end == s)
-		return false;
-	size_t n = end - s;
-	if (*len + n >= MAX_NAME)
-		return false;
-	memcpy(out + *len, s, n);
-	*len += n;
-	return true;
+	for (int i = 0; i < 256; i++) {
+		uint16_t off;
+		memcpy(&off, ks->token_index + 2 * i, 2);
+		t->len[i] = 0;
+		if (off >= ks->token_table_size)
+			continue;
+		const char *s = (const char *)ks->token_table + off;
+		const char *end = memchr(s, 0, ks->token_table_size - off);
+		// tokens are at most a few dozen bytes (scripts/kallsyms.c pairs)
+		if (end && end > s && end - s < 256) {
+			t->s[i] = s;
+			t->len[i] = (uint8_t)(end - s);
+		}
+	}
 }
 
 static struct vms_error *symbol_address(const struct debuginfo_kallsyms *ks, size_t i,
@@ -139,8 +144,10 @@ struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
 		return &vms_enomem;
 	}
 	size_t used = 0, pos = 0;
-	char name[MAX_NAME];
+	char name[MAX_NAME + 256];
 	struct vms_error *err = NULL;
+	struct tokens tok;
+	load_tokens(ks, &tok);
 	for (size_t i = 0; i < ks->num_syms && !err; i++) {
 		if (pos >= ks->names_size) {
 			err = bad("names end early", i);
@@ -159,10 +166,15 @@ struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
 			break;
 		}
 		size_t nlen = 0;
-		for (size_t j = 0; j < len; j++) {
-			if (!expand_token(ks, ks->names[pos + j], name, &nlen)) {
+		for (size_t j = 0; j < len && !err; j++) {
+			uint8_t t = ks->names[pos + j];
+			if (!tok.len[t])
 				err = bad("a bad token", i);
-				break;
+			else if (nlen + tok.len[t] >= MAX_NAME)
+				err = bad("a name too long", i);
+			else {
+				memcpy(name + nlen, tok.s[t], tok.len[t]);
+				nlen += tok.len[t];
 			}
 		}
 		pos += len;

@@ -91,6 +91,17 @@ static struct vms_error *sort_symbols(struct vms_debuginfo *di)
  * through a hash map, and the name order that completion wants is made on
  * first use.
  */
+/* The slot of @name in di->sym_slots: its symbol's, or the empty one where
+ * it would go. */
+static uint32_t *sym_slot(struct vms_debuginfo *di, const char *name)
+{
+	for (size_t i = vms_hash_string(name) & di->sym_mask;; i = (i + 1) & di->sym_mask) {
+		uint32_t *slot = &di->sym_slots[i];
+		if (!*slot || !strcmp(di->syms[*slot - 1].name, name))
+			return slot;
+	}
+}
+
 static struct vms_error *index_installed(struct vms_debuginfo *di)
 {
 	size_t n = di->nsyms;
@@ -114,21 +125,20 @@ static struct vms_error *index_installed(struct vms_debuginfo *di)
 					di->syms);
 		}
 	}
-	vms_strmap_init(&di->sym_map);
-	if (!vms_strmap_reserve(&di->sym_map, n))
+	size_t cap = 64;
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	di->sym_slots = calloc(cap, sizeof(*di->sym_slots));
+	if (!di->sym_slots)
 		return &vms_enomem;
+	di->sym_mask = cap - 1;
 	for (size_t i = 0; i < n; i++) {
 		const struct vms_symbol *s = &di->syms[i];
-		bool inserted;
-		uint64_t *v = vms_strmap_insert_hashed(&di->sym_map, s->name,
-						      vms_hash_string(s->name), &inserted);
-		if (!v)
-			return &vms_enomem;
+		uint32_t *slot = sym_slot(di, s->name);
 		// one name, several symbols: as sym_name_cmp orders them
-		if (inserted || sym_name_cmp(s, &di->syms[*v - 1]) < 0)
-			*v = i + 1;
+		if (!*slot || sym_name_cmp(s, &di->syms[*slot - 1]) < 0)
+			*slot = (uint32_t)i + 1;
 	}
-	di->sym_map_used = true;
 	return NULL;
 }
 
@@ -156,13 +166,13 @@ void symbols_deinit(struct vms_debuginfo *di)
 	free(di->syms_by_addr);
 	free(di->syms_by_name);
 	free(di->sym_names);
-	vms_strmap_deinit(&di->sym_map);
+	free(di->sym_slots);
 	vms_error_destroy(di->syms_err);
 	di->syms = NULL;
 	di->syms_by_addr = di->syms_by_name = NULL;
 	di->sym_names = NULL;
 	di->syms_err = NULL;
-	di->sym_map_used = false;
+	di->sym_slots = NULL;
 	di->nsyms = 0;
 }
 
@@ -250,11 +260,11 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
 		return err;
-	if (di->sym_map_used) {
-		uint64_t *v = vms_strmap_find(&di->sym_map, name);
-		if (!v)
+	if (di->sym_slots) {
+		uint32_t *slot = sym_slot(di, name);
+		if (!*slot)
 			return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
-		*ret = di->syms[*v - 1];
+		*ret = di->syms[*slot - 1];
 		return NULL;
 	}
 	// first entry with this name: globals sort first among equal names
@@ -321,7 +331,7 @@ const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, siz
 {
 	if (i >= debuginfo_symbol_count(di))
 		return NULL;
-	if (!di->sym_map_used)
+	if (!di->sym_slots)
 		return &di->syms[i];
 	if (!di->syms_by_name) {
 		di->syms_by_name = malloc(di->nsyms * sizeof(uint32_t));

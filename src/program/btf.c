@@ -505,12 +505,22 @@ static struct vms_error *btf_from_dump(struct vms_program *prog,
 	if (stop.address <= start.address || stop.address - start.address > MAX_BTF_BYTES)
 		return vms_error_create(VMS_ERR_FORMAT, "BTF in the dump has a bad size (%"
 					PRIu64 " bytes)", stop.address - start.address);
+	uint64_t addr = start.address + prog->kaslr_offset, len = stop.address - start.address;
+	// libbpf copies the blob: read it in place when the dump allows
+	const void *p = dump_map(prog->dump, DUMP_KVIRT, addr, len);
+	if (p) {
+		err = debuginfo_open_btf(p, len, "the dump", ret);
+		dump_unmap(prog->dump, p, len);
+		return err;
+	}
 	_cleanup_free_ uint8_t *buf = NULL;
-	err = read_kvirt(prog, "the BTF in the dump", start.address + prog->kaslr_offset,
-			 stop.address - start.address, &buf);
+	err = read_kvirt(prog, "the BTF in the dump", addr, len, &buf);
+	if (err && (err->code == VMS_ERR_NODATA || err->code == VMS_ERR_FAULT))
+		return vms_error_wrap(err, "the dump does not hold the kernel's BTF (name a vmlinux "
+				      "or vmlinuz after the dump)");
 	if (err)
 		return err;
-	return debuginfo_open_btf(buf, stop.address - start.address, "the dump", ret);
+	return debuginfo_open_btf(buf, len, "the dump", ret);
 }
 
 /* What the second file is: a System.map (text) or an image with BTF. */
@@ -548,6 +558,9 @@ struct vms_error *program_open_btf(struct vms_program *prog, const char *file, b
 		prog->symbols_from = strdup(sysmap);
 	} else {
 		err = kallsyms_from_dump(prog, &syms);
+		if (err && (err->code == VMS_ERR_NODATA || err->code == VMS_ERR_FAULT))
+			err = vms_error_wrap(err, "the dump does not hold the kernel's kallsyms (name "
+					     "a System.map after the dump)");
 		prog->symbols_from = strdup("kallsyms of the dump");
 		if (err && err->code == VMS_ERR_LOOKUP) {
 			_cleanup_free_ char *found = sysmap_locate(prog);

@@ -73,6 +73,8 @@ static const struct global_decl decls[] = {
 	{ "log_first_seq", "u64" },
 	// time
 	{ "tk_core", "", NULL, tk_core_members },
+	{ "jiffies", "unsigned long" },
+	{ "jiffies_64", "u64" },
 	// meminfo counters
 	{ "_totalram_pages", "atomic_long_t" },
 	{ "totalram_pages", "unsigned long" },

@@ -77,6 +77,8 @@ def commands(fixture):
             "sym init_task", "sym linux_banner", "p/x PG_head", "p NR_VM_ZONE_STAT_ITEMS",
             "list &init_task.tasks -s task_struct.tasks -m pid,comm",
             "list -h init_task -s task_struct.tasks --max 5",
+            "whatis vmap_area_root", "ptype struct vmap_area",
+            "tree -t rbtree vmap_area_root -s vmap_area.rb_node --max 20",
             "rmap --all"]
     for p in pids:
         cmds += ["vm %s" % p, "vm -p %s" % p]
