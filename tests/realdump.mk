@@ -6,3 +6,8 @@ TESTS += tests/realdump/kcore.sh
 EXTRA_DIST += tests/realdump/kcore.sh
 TESTS += tests/realdump/btf.sh
 EXTRA_DIST += tests/realdump/btf.sh tests/realdump/btf.py tests/realdump/vmsift-btf
+TESTS += tests/realdump/facts.sh
+EXTRA_DIST += tests/realdump/facts.sh
+# no numeric kernel constant outside the kernel-facts layer
+TESTS += tests/kfacts-literals.sh
+EXTRA_DIST += tests/kfacts-literals.sh tests/kfacts_literals.py tests/kfacts-literals.allow

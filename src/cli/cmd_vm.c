@@ -8,6 +8,7 @@
 
 #include "linux/anon_vma.h"
 #include "linux/mm.h"
+#include "linux/page.h"
 #include "linux/pgtable.h"
 #include "linux/task.h"
 
@@ -77,7 +78,7 @@ static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 		value_set_int(o, "tgid", t->tgid);
 		value_set_int(o, "ppid", t->ppid);
 		value_set_hex(o, "task", t->addr);
-		value_set_str(o, "state", linux_task_state_name(t));
+		value_set_str(o, "state", linux_task_state_name(vm, t));
 		value_set_str(o, "comm", t->comm);
 		value_set_bool(o, "leader", t->leader);
 		value_set_hex(o, "mm", t->mm);
@@ -92,13 +93,12 @@ static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 				ctx->partial = true;
 				continue;
 			}
-			int64_t rss = mi.rss[LINUX_MM_FILEPAGES] + mi.rss[LINUX_MM_ANONPAGES] +
-				      mi.rss[LINUX_MM_SHMEMPAGES];
+			int64_t rss = mi.rss_file + mi.rss_anon + mi.rss_shmem;
 			value_set_int(o, "rss_kb", rss * kb_per_page);
 			value_set_int(o, "vsz_kb", (int64_t)mi.total_vm * kb_per_page);
-			value_set_int(o, "rss_anon_kb", mi.rss[LINUX_MM_ANONPAGES] * kb_per_page);
-			value_set_int(o, "rss_file_kb", mi.rss[LINUX_MM_FILEPAGES] * kb_per_page);
-			value_set_int(o, "rss_shmem_kb", mi.rss[LINUX_MM_SHMEMPAGES] * kb_per_page);
+			value_set_int(o, "rss_anon_kb", mi.rss_anon * kb_per_page);
+			value_set_int(o, "rss_file_kb", mi.rss_file * kb_per_page);
+			value_set_int(o, "rss_shmem_kb", mi.rss_shmem * kb_per_page);
 		}
 	}
 	const struct vms_error *te = linux_vm_tasks_error(vm);
@@ -149,7 +149,7 @@ static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 	struct vm_walk *w = arg;
 	struct vms_value *o = value_push(w->vmas, value_object());
 	char perms[5];
-	linux_vma_perms(v->flags, perms);
+	linux_vma_perms(w->vm, v->flags, perms);
 	value_set_hex(o, "vma", v->addr);
 	value_set_hex(o, "start", v->start);
 	value_set_hex(o, "end", v->end);
@@ -278,7 +278,7 @@ static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		unsigned kb = program_page_size(ctx->prog) / 1024;
 		value_set_hex(v, "pgd", mi.pgd);
-		value_set_int(v, "rss_kb", (mi.rss[0] + mi.rss[1] + mi.rss[3]) * kb);
+		value_set_int(v, "rss_kb", (mi.rss_file + mi.rss_anon + mi.rss_shmem) * kb);
 		value_set_int(v, "total_vm_kb", (int64_t)mi.total_vm * kb);
 		value_set_int(v, "map_count", mi.map_count);
 		struct vm_walk w = {.vm = vm, .mi = &mi, .pages = pages};
@@ -374,7 +374,11 @@ static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int argc, char **argv)
 	struct vms_error *err = cli_parse_u64(ctx, argv[1], true, true, &addr);
 	if (err)
 		return err;
-	addr &= ~3ULL;  // accept a page->mapping value as is
+	// accept a page->mapping value as is
+	const struct linux_page_layout *pl;
+	if (!(err = linux_page_layout(ctx->prog, &pl)))
+		addr &= ~pl->mapping_flags_mask;
+	vms_error_destroy(err);
 	struct linux_vm *vm;
 	if ((err = linux_vm_create(ctx->prog, &vm)))
 		return err;

@@ -8,6 +8,7 @@ extern const struct cli_command cli_cmd_dmesg, cli_cmd_eval, cli_cmd_log, cli_cm
 extern const struct cli_command cli_cmd_list, cli_cmd_tree;  // cmd_walk.c
 // pages, pagestat (the mem_map walk)
 extern const struct cli_command cli_cmd_pages, cli_cmd_pagestat;
+extern const struct cli_command cli_cmd_facts;  // cmd_facts.c
 extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_cmd_ptype, cli_cmd_quit,
 	cli_cmd_rd, cli_cmd_struct, cli_cmd_sym, cli_cmd_sys, cli_cmd_vtop, cli_cmd_whatis;
 // ps, vm, anonvma, rmap (tasks, address spaces, the reverse map)
@@ -17,6 +18,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_anonvma,
 	&cli_cmd_dmesg,
 	&cli_cmd_eval,
+	&cli_cmd_facts,
 	&cli_cmd_help,
 	&cli_cmd_list,
 	&cli_cmd_log,

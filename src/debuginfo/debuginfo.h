@@ -230,6 +230,17 @@ struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debugin
 struct vms_error *debuginfo_find_anonymous_struct(struct vms_debuginfo *di,
 						  const char *const *members, size_t n,
 						  struct vms_type **ret);
+/*
+ * Does the body of function @fn name @what: as one of its own local
+ * variables or parameters (not those of functions inlined into it), as a
+ * function inlined into it at any depth, or as a function it calls
+ * (DWARF call sites)?  Looks only at the out-of-line instance at the
+ * symbol's address.  For probes of kernel behaviour that no type shows.
+ * Errors: VMS_ERR_LOOKUP (no such function or no DWARF for it),
+ * VMS_ERR_UNSUPPORTED (the debug info has no function bodies).
+ */
+struct vms_error *debuginfo_function_mentions(struct vms_debuginfo *di, const char *fn,
+					      const char *what, bool *ret);
 
 /* ---- types ---- */
 

@@ -5,6 +5,6 @@ src_libvmsift_a_SOURCES += \
 	src/debuginfo/debuginfo.h src/debuginfo/internal.h \
 	src/debuginfo/debuginfo.c src/debuginfo/symbols.c \
 	src/debuginfo/dwarf_index.c src/debuginfo/memo.c \
-	src/debuginfo/types.c \
+	src/debuginfo/types.c src/debuginfo/functions.c \
 	src/debuginfo/btf.c src/debuginfo/kallsyms.c src/debuginfo/image.c \
 	src/debuginfo/type_name.c

@@ -55,8 +55,12 @@ static struct vms_error *vma_bounds(struct avc_walk *w, uint64_t vma_addr, uint6
 	if (err)
 		return err;
 	w->last_node = node;
-	*start = w->vma.pgoff;
-	*last = w->vma.pgoff + ((w->vma.end - w->vma.start) >> w->vm->page_shift) - 1;
+	// the key of an anon_vma tree is the anonymous page offset
+	// (vma_start_anon_pgoff(), apart from vm_pgoff in 7.3); of i_mmap the
+	// file's
+	uint64_t pgoff = w->file_fn ? w->vma.pgoff : w->vma.anon_pgoff;
+	*start = pgoff;
+	*last = pgoff + ((w->vma.end - w->vma.start) >> w->vm->page_shift) - 1;
 	return NULL;
 }
 

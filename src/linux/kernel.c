@@ -13,6 +13,7 @@ static void linux_kernel_destroy(void *p)
 		free(k->strings[i]);
 	free(k->strings);
 	free(k->vm_layouts);
+	free(k->facts);
 	free(k);
 }
 

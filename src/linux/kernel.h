@@ -8,6 +8,8 @@
 
 #include "linux/page.h"
 
+struct kf_cache;
+
 struct linux_kernel {
 	bool page_layout_done;
 	struct linux_page_layout page_layout;
@@ -16,6 +18,8 @@ struct linux_kernel {
 	// the walkers' and process-memory layouts (vmctx.c), probed once;
 	// a flat struct, freed with free()
 	struct linux_vm_layouts *vm_layouts;
+	// the kernel facts resolved so far (kfacts.c); freed with free()
+	struct kf_cache *facts;
 };
 
 /* The store of @prog, created on first use. */

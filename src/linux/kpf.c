@@ -74,14 +74,14 @@ static inline uint64_t kpf_page(const struct linux_page_layout *l, const uint64_
 {
 	uint64_t k = pi->flags, u = 0;
 	bool slab = test(l, pi->head_flags, LINUX_PG_SLAB);
-	bool anon = pi->mapping & 1;
+	bool anon = pi->mapping & l->mapping_anon;
 	bool head = pi->bits & LINUX_PAGE_HEAD, tail = pi->bits & LINUX_PAGE_TAIL;
 
 	if (!slab && (pi->bits & LINUX_PAGE_MAPPED))
 		u |= UINT64_C(1) << KPF_MMAP;
 	if (anon)
 		u |= UINT64_C(1) << KPF_ANON;
-	if ((pi->mapping & 3) == 3)
+	if ((pi->mapping & l->mapping_flags_mask) == l->mapping_flags_mask)
 		u |= UINT64_C(1) << KPF_KSM;
 	if (head)
 		u |= UINT64_C(1) << KPF_COMPOUND_HEAD;
@@ -124,13 +124,15 @@ static inline uint64_t kpf_folio(const struct linux_page_layout *l, const uint64
 	uint64_t k = pi->head_flags, u = 0;
 	if (pi->bits & LINUX_PAGE_MAPPED)
 		u |= UINT64_C(1) << KPF_MMAP;
-	if (pi->mapping & 1) {
+	if (pi->mapping & l->mapping_anon) {
 		u |= UINT64_C(1) << KPF_ANON;
-		// "if (mapping & PAGE_MAPPING_KSM)" with PAGE_MAPPING_KSM = ANON |
-		// MOVABLE is true for every anonymous folio: the kernel reports
-		// KPF_KSM on all anon pages here, and so do we (the page's real
-		// KSM-ness is mapping_kind).
-		if (pi->mapping & 3)
+		// 6.10-6.16: "if (mapping & PAGE_MAPPING_KSM)" with
+		// PAGE_MAPPING_KSM = ANON | MOVABLE is true for every anonymous
+		// folio: the kernel reports KPF_KSM on all anon pages, and so do
+		// we (the page's real KSM-ness is mapping_kind).  7.x tests
+		// folio_test_ksm().
+		uint64_t bits = pi->mapping & l->mapping_flags_mask;
+		if (l->kpf_ksm_exact ? bits == l->mapping_flags_mask : bits != 0)
 			u |= UINT64_C(1) << KPF_KSM;
 	}
 	if (!(pi->bits & LINUX_PAGE_TAIL))
@@ -147,9 +149,12 @@ static inline uint64_t kpf_folio(const struct linux_page_layout *l, const uint64
 		u |= UINT64_C(1) << KPF_ZERO_PAGE;
 	if (pi->bits & LINUX_PAGE_FREE)
 		u |= UINT64_C(1) << KPF_BUDDY;
-	if (pi->type == LINUX_PT_OFFLINE)
+	// PageOffline(page)/PageTable(page) up to 6.16; the snapshot's
+	// folio_test_offline()/folio_test_pgtable() in 7.x
+	unsigned type = l->kpf_snapshot ? pi->head_type : pi->type;
+	if (type == LINUX_PT_OFFLINE)
 		u |= UINT64_C(1) << KPF_OFFLINE;
-	if (pi->type == LINUX_PT_TABLE)
+	if (type == LINUX_PT_TABLE)
 		u |= UINT64_C(1) << KPF_PGTABLE;
 	if (pi->head_type == LINUX_PT_SLAB)
 		u |= UINT64_C(1) << KPF_SLAB;

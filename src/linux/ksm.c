@@ -18,7 +18,7 @@ struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
 	if ((err = linux_mem_u64(&vm->mem, addr + l->sn_kpfn, &n.kpfn)) ||
 	    (err = linux_mem_read(&vm->mem, addr + l->sn_hlist_len, &n.rmap_hlist_len, 4)))
 		return vms_error_wrap(err, "stable node 0x%" PRIx64, addr);
-	n.chain = n.rmap_hlist_len == LINUX_STABLE_NODE_CHAIN;
+	n.chain = l->stable_node_chain && n.rmap_hlist_len == l->stable_node_chain;
 	*ret = n;
 	return NULL;
 }
@@ -40,7 +40,7 @@ static struct vms_error *item_cb(void *arg, uint64_t node)
 	    (err = linux_mem_u64(&w->vm->mem, it.addr + l->ri_mm, &it.mm)) ||
 	    (err = linux_mem_u64(&w->vm->mem, it.addr + l->ri_address, &it.address)))
 		return vms_error_wrap(err, "rmap_item 0x%" PRIx64, it.addr);
-	it.address &= ~LINUX_KSM_FLAG_MASK & ~((1ULL << w->vm->page_shift) - 1);
+	it.address &= ~l->ksm_item_flags & ~((UINT64_C(1) << w->vm->page_shift) - 1);
 	return w->fn(w->arg, &it);
 }
 

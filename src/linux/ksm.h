@@ -12,8 +12,6 @@
 
 #include "linux/vmctx.h"
 
-#define LINUX_STABLE_NODE_CHAIN (-1024)
-#define LINUX_KSM_FLAG_MASK 0x3ffULL  // SEQNR_MASK | UNSTABLE_FLAG | STABLE_FLAG
 
 struct linux_stable_node {
 	uint64_t addr, kpfn;

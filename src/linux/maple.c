@@ -4,21 +4,16 @@
 #include <inttypes.h>
 #include <string.h>
 
-// include/linux/maple_tree.h
-#define MAPLE_NODE_MASK 255ULL
-#define MAPLE_NODE_TYPE_SHIFT 3
-#define MAPLE_NODE_TYPE_MASK 0x0f
-#define MAPLE_NODE_SIZE 256
-enum { maple_dense, maple_leaf_64, maple_range_64, maple_arange_64 };
-
-static bool xa_is_node(uint64_t e)
+// The encodings of maple tree pointers (include/linux/maple_tree.h,
+// lib/maple_tree.c) come from the walk layout (kfacts.def).
+static bool xa_is_node(const struct linux_walk_layout *l, uint64_t e)
 {
-	return (e & 3) == 2 && e > 4096;
+	return (e & l->xa_internal_mask) == l->xa_internal_tag && e > l->xa_node_min;
 }
 
-static bool xa_is_internal_small(uint64_t e)
+static bool xa_is_internal_small(const struct linux_walk_layout *l, uint64_t e)
 {
-	return (e & 3) == 2 && e <= 4096;
+	return (e & l->xa_internal_mask) == l->xa_internal_tag && e <= l->xa_node_min;
 }
 
 struct mwalk {
@@ -35,7 +30,7 @@ struct mwalk {
 
 static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, uint64_t entry)
 {
-	if (!entry || xa_is_internal_small(entry))
+	if (!entry || xa_is_internal_small(w->l, entry))
 		return NULL;
 	if (++w->entries > w->max)
 		return w->fatal = vms_error_create(VMS_ERR_CORRUPT, "maple tree at 0x%" PRIx64
@@ -50,13 +45,13 @@ static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, ui
 			       unsigned depth)
 {
 	const struct linux_walk_layout *l = w->l;
-	uint64_t node = enode & ~MAPLE_NODE_MASK;
-	unsigned type = (enode >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK;
+	uint64_t node = enode & ~l->maple_node_mask;
+	unsigned type = (enode >> l->maple_type_shift) & l->maple_type_mask;
 	if (depth > LINUX_MAPLE_MAX_HEIGHT)
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "maple tree at 0x%" PRIx64 ": deeper than %d at node 0x%" PRIx64,
 				      w->tree, LINUX_MAPLE_MAX_HEIGHT, node);
-	if (type > maple_arange_64 || !node)
+	if (type > l->maple_arange_64 || !node)
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "maple tree at 0x%" PRIx64 ": bad node pointer 0x%" PRIx64,
 				      w->tree, enode);
@@ -64,30 +59,33 @@ static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, ui
 		return w->fatal = vms_error_addr(VMS_ERR_CORRUPT, node,
 						 "maple tree at 0x%" PRIx64 ": more than %" PRIu64 " nodes",
 						 w->tree, w->max);
-	uint8_t buf[MAPLE_NODE_SIZE];
-	struct vms_error *err = linux_mem_read(w->mem, node, buf, sizeof(buf));
+	uint8_t buf[LINUX_MAPLE_MAX_NODE_SIZE];
+	const uint64_t size = l->maple_node_size;
+	struct vms_error *err = linux_mem_read(w->mem, node, buf, size);
 	if (err)
 		return vms_error_wrap(err, "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64, w->tree, node);
 
-	if (type == maple_dense) {
-		uint64_t slots[(MAPLE_NODE_SIZE - 8) / 8];
-		memcpy(slots, buf + 8, sizeof(slots));
-		for (unsigned i = 0; i < sizeof(slots) / 8 && min + i <= max; i++) {
+	if (type == l->maple_dense) {
+		// struct maple_node: the parent pointer, then the slots
+		uint64_t slots[LINUX_MAPLE_MAX_NODE_SIZE / 8];
+		unsigned nr = (unsigned)(size / 8 - 1);
+		memcpy(slots, buf + 8, nr * 8);
+		for (unsigned i = 0; i < nr && min + i <= max; i++) {
 			err = emit(w, min + i, min + i, slots[i]);
 			if (err)
 				return err;
 		}
 		return NULL;
 	}
-	bool arange = type == maple_arange_64;
+	bool arange = type == l->maple_arange_64;
 	unsigned nslots = arange ? l->ma64_slots : l->mr64_slots;
 	unsigned npivots = nslots - 1;
 	uint64_t poff = arange ? l->ma64_pivot : l->mr64_pivot;
 	uint64_t soff = arange ? l->ma64_slot : l->mr64_slot;
 	uint64_t moff = arange ? l->ma64_meta : l->mr64_meta;
-	if (poff + 8 * npivots > sizeof(buf) || soff + 8 * nslots > sizeof(buf) || moff >= sizeof(buf))
+	if (poff + 8 * npivots > size || soff + 8 * nslots > size || moff >= size)
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "unexpected maple node layout");
-	uint64_t pivots[64], slots[64];
+	uint64_t pivots[LINUX_MAPLE_MAX_SLOTS], slots[LINUX_MAPLE_MAX_SLOTS];
 	memcpy(pivots, buf + poff, 8 * npivots);
 	memcpy(slots, buf + soff, 8 * nslots);
 	uint8_t meta_end = buf[moff];
@@ -104,7 +102,7 @@ static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, ui
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64 " data end %u",
 				      w->tree, node, end);
-	bool leaf = type < maple_range_64;
+	bool leaf = type < l->maple_range_64;
 	uint64_t first = min;
 	for (unsigned i = 0; i <= end; i++) {
 		// mas_logical_pivot(): a missing or zero pivot past slot 0 means
@@ -120,8 +118,8 @@ static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, ui
 		if (leaf) {
 			err = emit(w, first, last, slots[i]);
 		} else if (slots[i]) {
-			if ((slots[i] & MAPLE_NODE_MASK) >> MAPLE_NODE_TYPE_SHIFT > maple_arange_64 ||
-			    !(slots[i] & 4))
+			if ((slots[i] & l->maple_node_mask) >> l->maple_type_shift > l->maple_arange_64 ||
+			    !(slots[i] & l->maple_enode_bit))
 				return vms_error_addr(VMS_ERR_CORRUPT, node,
 						      "maple tree at 0x%" PRIx64 ": node 0x%" PRIx64
 						      " slot %u holds 0x%" PRIx64 ", not a node",
@@ -163,10 +161,10 @@ struct vms_error *linux_maple_for_each(const struct linux_mem *mem, const struct
 		return vms_error_wrap(err, "maple tree at 0x%" PRIx64, tree);
 	if (!root)
 		return NULL;
-	if (!xa_is_node(root))
+	if (!xa_is_node(l, root))
 		err = emit(&w, 0, 0, root);
 	else
-		err = visit(&w, root & ~2ULL, 0, UINT64_MAX, 1);
+		err = visit(&w, root & ~l->maple_root_tag, 0, UINT64_MAX, 1);
 	if (err == &linux_walk_stop)
 		err = NULL;
 	if (w.skipped) {

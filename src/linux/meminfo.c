@@ -7,14 +7,8 @@
 
 #include "base/cleanup.h"
 #include "linux/kernel.h"
-
-/* The address of global variable @name (program_variable() wants a type
- * pointer too). */
-static struct vms_error *var_addr(struct vms_program *prog, const char *name, uint64_t *ret)
-{
-	struct vms_type *t;
-	return program_variable(prog, name, &t, ret);
-}
+#include "linux/kfacts.h"
+#include "linux/vmctx.h"
 
 #define MAX_STAT_ITEMS 256
 #define MAX_BDEV_INODES (1u << 20)
@@ -83,26 +77,28 @@ static void put(struct mi *m, const char *name, uint64_t v)
 	value_set_uint(m->values, name, v);
 }
 
-static struct vms_error *read_var(struct mi *m, const char *var, const char *path, uint64_t *ret)
+static struct vms_error *read_var(struct mi *m, enum kf_id var, const char *path, uint64_t *ret)
 {
-	return linux_var_read_uint(m->prog, var, path, ret);
+	return kf_var_read_uint(m->prog, var, path, ret);
 }
 
-static struct vms_error *read_stat_array(struct mi *m, const char *var, const char *enum_name,
+static struct vms_error *read_stat_array(struct mi *m, enum kf_id var, enum kf_id enum_id,
 					 const char *nr_name, struct vms_type **enum_ret,
 					 int64_t *vals, size_t *nr_ret)
 {
-	struct vms_error *err = program_find_type(m->prog, enum_name, enum_ret);
-	if (err)
-		return err;
+	*enum_ret = kf_type(m->prog, enum_id);
+	if (!*enum_ret)
+		return vms_error_create(VMS_ERR_LOOKUP, "no %s in the debug info", kf_name(m->prog, enum_id));
 	int64_t nr;
 	if (!enum_value(*enum_ret, nr_name, &nr) || nr <= 0 || nr > MAX_STAT_ITEMS)
-		return vms_error_create(VMS_ERR_UNSUPPORTED, "%s has no usable %s", enum_name, nr_name);
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "%s has no usable %s",
+					kf_name(m->prog, enum_id), nr_name);
 	uint64_t addr;
-	if ((err = var_addr(m->prog, var, &addr)))
+	struct vms_error *err = kf_var(m->prog, var, &addr, NULL);
+	if (err)
 		return err;
 	if ((err = program_read(m->prog, addr, vals, (size_t)nr * 8)))
-		return vms_error_wrap(err, "reading %s", var);
+		return vms_error_wrap(err, "reading %s", kf_name(m->prog, var));
 	*nr_ret = (size_t)nr;
 	return NULL;
 }
@@ -113,11 +109,11 @@ static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
 {
 	struct vms_error *err;
 	uint64_t sb, o_s_inodes, o_i_sb_list, o_i_mapping, o_nrpages;
-	if ((err = read_var(m, "blockdev_superblock", "", &sb)) ||
-	    (err = program_member_offset(m->prog, "struct super_block", "s_inodes", &o_s_inodes)) ||
-	    (err = program_member_offset(m->prog, "struct inode", "i_sb_list", &o_i_sb_list)) ||
-	    (err = program_member_offset(m->prog, "struct inode", "i_mapping", &o_i_mapping)) ||
-	    (err = program_member_offset(m->prog, "struct address_space", "nrpages", &o_nrpages)))
+	if ((err = read_var(m, KF_BLOCKDEV_SUPERBLOCK, NULL, &sb)) ||
+	    (err = kf_need_off(m->prog, KF_SB_S_INODES, &o_s_inodes)) ||
+	    (err = kf_need_off(m->prog, KF_INODE_I_SB_LIST, &o_i_sb_list)) ||
+	    (err = kf_need_off(m->prog, KF_INODE_I_MAPPING, &o_i_mapping)) ||
+	    (err = kf_need_off(m->prog, KF_AS_NRPAGES, &o_nrpages)))
 		return err;
 	uint64_t head = sb + o_s_inodes, node, total = 0;
 	if ((err = program_read_u64(m->prog, head, &node)))
@@ -143,38 +139,25 @@ static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
 static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 {
 	struct vms_error *err;
-	struct vms_type *pgdat_t, *zone_t;
-	if ((err = program_find_type(m->prog, "struct pglist_data", &pgdat_t)) ||
-	    (err = program_find_type(m->prog, "struct zone", &zone_t)))
+	uint64_t o_zones, o_wmark, o_boost = 0, zsize;
+	int64_t wmark_low;
+	if ((err = kf_need_off(m->prog, KF_PGDAT_NODE_ZONES, &o_zones)) ||
+	    (err = kf_need_off(m->prog, KF_ZONE_WATERMARK, &o_wmark)) ||
+	    (err = kf_need_size(m->prog, KF_ZONE, &zsize)) ||
+	    (err = kf_const(m->prog, KF_WMARK_LOW, &wmark_low)))
 		return err;
-	uint64_t o_zones, o_wmark, o_boost = 0;
-	struct vms_type *zones_t;
-	uint64_t bits;
-	if ((err = vms_type_member_find(pgdat_t, "node_zones", &zones_t, &bits, NULL)))
-		return err;
-	o_zones = bits / 8;
-	uint64_t nzones = vms_type_array_length(vms_type_strip(zones_t));
-	int64_t wmark_low = 1;
-	struct vms_type *wm_enum;
-	if (!program_find_type(m->prog, "enum zone_watermarks", &wm_enum))
-		enum_value(wm_enum, "WMARK_LOW", &wmark_low);
-	bool has_boost = program_has_member(m->prog, "struct zone", "watermark_boost");
-	err = program_member_offset(m->prog, "struct zone", "_watermark", &o_wmark);
-	if (err) {
-		vms_error_destroy(err);
-		if ((err = program_member_offset(m->prog, "struct zone", "watermark", &o_wmark)))
-			return err;
-	}
-	if (has_boost && (err = program_member_offset(m->prog, "struct zone", "watermark_boost", &o_boost)))
-		return err;
-	uint64_t zsize = vms_type_size(zone_t);
+	struct vms_type *zones_t = vms_type_strip(kf_type(m->prog, KF_PGDAT_NODE_ZONES));
+	uint64_t nzones = zones_t ? vms_type_array_length(zones_t) : 0;
+	bool has_boost = kf_has(m->prog, KF_ZONE_WATERMARK_BOOST);
+	if (has_boost)
+		o_boost = (uint64_t)kf_off(m->prog, KF_ZONE_WATERMARK_BOOST);
 
 	// The nodes: node_data[] with NUMA, else contig_page_data.
 	uint64_t pgdats[64];
 	size_t npg = 0;
 	struct vms_type *nd_t;
 	uint64_t nd_addr;
-	err = program_variable(m->prog, "node_data", &nd_t, &nd_addr);
+	err = kf_var(m->prog, KF_NODE_DATA, &nd_addr, &nd_t);
 	if (!err) {
 		uint64_t n = vms_type_array_length(vms_type_strip(nd_t));
 		for (uint64_t i = 0; i < n && npg < VMS_ARRAY_SIZE(pgdats); i++) {
@@ -186,7 +169,7 @@ static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 		}
 	} else {
 		vms_error_destroy(err);
-		if ((err = var_addr(m->prog, "contig_page_data", &nd_addr)))
+		if ((err = kf_var(m->prog, KF_CONTIG_PAGE_DATA, &nd_addr, NULL)))
 			return err;
 		pgdats[npg++] = nd_addr;
 	}
@@ -208,27 +191,26 @@ static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 static void hugetlb(struct mi *m, uint64_t totalram, uint64_t *huge_pages_ret)
 {
 	struct vms_error *err;
-	struct vms_type *hs_t, *h_t;
-	uint64_t hs_addr, max_hstate, def_idx;
+	struct vms_type *hs_t;
+	uint64_t hs_addr, max_hstate, def_idx, hsize;
 	*huge_pages_ret = 0;
-	if ((err = program_variable(m->prog, "hstates", &hs_t, &hs_addr)))
+	if ((err = kf_var(m->prog, KF_HSTATES, &hs_addr, &hs_t)) ||
+	    (err = kf_need_size(m->prog, KF_HSTATE, &hsize)))
 		goto fail;
-	if ((err = program_find_type(m->prog, "struct hstate", &h_t)))
+	if ((err = read_var(m, KF_HUGETLB_MAX_HSTATE, NULL, &max_hstate)) ||
+	    (err = read_var(m, KF_DEFAULT_HSTATE_IDX, NULL, &def_idx)))
 		goto fail;
-	if ((err = read_var(m, "hugetlb_max_hstate", "", &max_hstate)) ||
-	    (err = read_var(m, "default_hstate_idx", "", &def_idx)))
+	uint64_t o_order, o_nr, o_free, o_resv, o_surp;
+	if ((err = kf_need_off(m->prog, KF_HSTATE_ORDER, &o_order)) ||
+	    (err = kf_need_off(m->prog, KF_HSTATE_NR_HUGE_PAGES, &o_nr)) ||
+	    (err = kf_need_off(m->prog, KF_HSTATE_FREE_HUGE_PAGES, &o_free)) ||
+	    (err = kf_need_off(m->prog, KF_HSTATE_RESV_HUGE_PAGES, &o_resv)) ||
+	    (err = kf_need_off(m->prog, KF_HSTATE_SURPLUS_HUGE_PAGES, &o_surp)))
 		goto fail;
-	uint64_t o_order, o_nr, o_free, o_resv, o_surp, hsize = vms_type_size(h_t);
-	if ((err = program_member_offset(m->prog, "struct hstate", "order", &o_order)) ||
-	    (err = program_member_offset(m->prog, "struct hstate", "nr_huge_pages", &o_nr)) ||
-	    (err = program_member_offset(m->prog, "struct hstate", "free_huge_pages", &o_free)) ||
-	    (err = program_member_offset(m->prog, "struct hstate", "resv_huge_pages", &o_resv)) ||
-	    (err = program_member_offset(m->prog, "struct hstate", "surplus_huge_pages", &o_surp)))
-		goto fail;
-	max_hstate &= 0xffffffff;
-	def_idx &= 0xffffffff;
+	// hstates[HUGE_MAX_HSTATE]
+	uint64_t nr_hstates = vms_type_array_length(vms_type_strip(hs_t));
 	uint64_t total_kb = 0;
-	for (uint64_t i = 0; i < max_hstate && i < 16; i++) {
+	for (uint64_t i = 0; i < max_hstate && i < nr_hstates; i++) {
 		uint64_t h = hs_addr + i * hsize, nr, fr, rs, sp;
 		uint32_t order;
 		if ((err = program_read_u32(m->prog, h + o_order, &order)) ||
@@ -261,16 +243,15 @@ static struct vms_error *percpu_counter_sum(struct mi *m, uint64_t addr, int64_t
 {
 	struct vms_error *err;
 	uint64_t o_count, o_counters, count, counters, ncpus, pco;
-	if ((err = program_member_offset(m->prog, "struct percpu_counter", "count", &o_count)) ||
-	    (err = program_member_offset(m->prog, "struct percpu_counter", "counters", &o_counters)) ||
+	if ((err = kf_need_off(m->prog, KF_PCC_COUNT, &o_count)) ||
+	    (err = kf_need_off(m->prog, KF_PCC_COUNTERS, &o_counters)) ||
 	    (err = program_read_u64(m->prog, addr + o_count, &count)) ||
 	    (err = program_read_u64(m->prog, addr + o_counters, &counters)) ||
-	    (err = read_var(m, "nr_cpu_ids", "", &ncpus)) ||
-	    (err = var_addr(m->prog, "__per_cpu_offset", &pco)))
+	    (err = read_var(m, KF_NR_CPU_IDS, NULL, &ncpus)) ||
+	    (err = kf_var(m->prog, KF_PER_CPU_OFFSET, &pco, NULL)))
 		return err;
 	int64_t sum = (int64_t)count;
-	ncpus &= 0xffffffff;
-	for (uint64_t cpu = 0; cpu < ncpus && cpu < 8192; cpu++) {
+	for (uint64_t cpu = 0; cpu < ncpus && cpu < LINUX_MAX_CPUS; cpu++) {
 		uint64_t off;
 		uint32_t d;
 		if ((err = program_read_u64(m->prog, pco + 8 * cpu, &off)) ||
@@ -282,6 +263,72 @@ static struct vms_error *percpu_counter_sum(struct mi *m, uint64_t addr, int64_t
 	return NULL;
 }
 
+/* Zswap and Zswapped (CONFIG_ZSWAP): the compressed pool's size, and the
+ * pages stored in it.  The pool size is zswap_pool_total_size (bytes) up to
+ * 6.9; later zswap_total_pages() sums the pages of every pool on
+ * zswap_pools, which is answered here only when there is no pool. */
+static void zswap(struct mi *m)
+{
+	uint64_t stored, v, head, first;
+	struct vms_type *t = kf_type(m->prog, KF_ZSWAP_STORED_PAGES);
+	if (!t)
+		return;
+	struct vms_error *err = read_var(m, KF_ZSWAP_STORED_PAGES, "counter", &stored);
+	if (err) {
+		note(m, "Zswapped", err);
+		return;
+	}
+	if (!(err = read_var(m, KF_ZSWAP_POOL_TOTAL_SIZE, NULL, &v))) {
+		put(m, "Zswap", v >> 10);
+	} else if (!(vms_error_destroy(err), err = kf_var(m->prog, KF_ZSWAP_POOLS, &head, NULL)) &&
+		   !(err = program_read_u64(m->prog, head, &first))) {
+		if (first == head)
+			put_kb(m, "Zswap", 0);
+		else
+			value_push(m->unavailable, value_string("Zswap: summing the pages of zswap pools is not done yet"));
+	} else {
+		note(m, "Zswap", err);
+	}
+	put_kb(m, "Zswapped", (int64_t)stored);
+}
+
+/* How many pages one count of NR_ANON_THPS (and the other THP counters)
+ * stands for: pages since 5.13, whole THPs before.  The kernel's own
+ * memory_stats[] table tells: up to 5.14 each entry carries the bytes one
+ * count is (`ratio`, set at boot to HPAGE_PMD_SIZE for the THP counters
+ * while they counted THPs); without a ratio member they count pages. */
+static struct vms_error *thp_counter_unit(struct mi *m, int64_t *ret)
+{
+	if (!kf_has(m->prog, KF_MEMSTAT_RATIO)) {
+		if (!kf_has(m->prog, KF_MEMORY_STAT))
+			return vms_error_create(VMS_ERR_LOOKUP, "no memory_stats[] (CONFIG_MEMCG) to tell the unit of NR_ANON_THPS");
+		*ret = 1;
+		return NULL;
+	}
+	uint64_t table, size, o_ratio, o_idx;
+	struct vms_type *t;
+	int64_t thps;
+	struct vms_error *err;
+	if ((err = kf_var(m->prog, KF_MEMORY_STATS, &table, &t)) ||
+	    (err = kf_need_size(m->prog, KF_MEMORY_STAT, &size)) ||
+	    (err = kf_need_off(m->prog, KF_MEMSTAT_RATIO, &o_ratio)) ||
+	    (err = kf_need_off(m->prog, KF_MEMSTAT_IDX, &o_idx)) ||
+	    (err = kf_const(m->prog, KF_NR_ANON_THPS, &thps)))
+		return err;
+	uint64_t n = vms_type_array_length(vms_type_strip(t));
+	for (uint64_t i = 0; i < n && i < MAX_STAT_ITEMS; i++) {
+		uint32_t ratio, idx;
+		if ((err = program_read_u32(m->prog, table + i * size + o_idx, &idx)) ||
+		    (err = program_read_u32(m->prog, table + i * size + o_ratio, &ratio)))
+			return vms_error_wrap(err, "reading memory_stats[]");
+		if (idx == (uint64_t)thps && ratio) {
+			*ret = (int64_t)(ratio >> m->page_shift);
+			return *ret ? NULL : vms_error_create(VMS_ERR_CORRUPT, "memory_stats[] ratio %u", ratio);
+		}
+	}
+	return vms_error_create(VMS_ERR_LOOKUP, "no NR_ANON_THPS entry in memory_stats[]");
+}
+
 struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret)
 {
 	_cleanup_free_ struct mi *m = calloc(1, sizeof(*m));
@@ -290,9 +337,9 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	m->prog = prog;
 	m->page_shift = program_page_shift(prog);
 	struct vms_error *err;
-	if ((err = read_stat_array(m, "vm_zone_stat", "enum zone_stat_item", "NR_VM_ZONE_STAT_ITEMS",
+	if ((err = read_stat_array(m, KF_VM_ZONE_STAT, KF_ENUM_ZONE_STAT_ITEM, "NR_VM_ZONE_STAT_ITEMS",
 				   &m->zone_enum, m->zone_stat, &m->nr_zone)) ||
-	    (err = read_stat_array(m, "vm_node_stat", "enum node_stat_item", "NR_VM_NODE_STAT_ITEMS",
+	    (err = read_stat_array(m, KF_VM_NODE_STAT, KF_ENUM_NODE_STAT_ITEM, "NR_VM_NODE_STAT_ITEMS",
 				   &m->node_enum, m->node_stat, &m->nr_node)))
 		return vms_error_wrap(err, "reading the vm counters");
 	struct vms_value *obj = value_object();
@@ -300,14 +347,7 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	m->unavailable = value_array();
 
 	uint64_t totalram = 0, v;
-	// totalram_pages became atomic _totalram_pages in 5.0 (commit
-	// ca79b0c211af "mm: convert totalram_pages and totalhigh_pages
-	// variables to atomic").
-	err = read_var(m, "_totalram_pages", "", &totalram);
-	if (err) {
-		vms_error_destroy(err);
-		err = read_var(m, "totalram_pages", "", &totalram);
-	}
+	err = read_var(m, KF_TOTALRAM_PAGES, NULL, &totalram);
 	if (err)
 		note(m, "MemTotal", err);
 	int64_t freeram = stat0(m, "NR_FREE_PAGES");
@@ -318,9 +358,9 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 		bufferram = 0;
 	}
 	uint64_t total_swap = 0, free_swap = 0;
-	if ((err = read_var(m, "total_swap_pages", "", &total_swap)))
+	if ((err = read_var(m, KF_TOTAL_SWAP_PAGES, NULL, &total_swap)))
 		note(m, "SwapTotal", err);
-	if ((err = read_var(m, "nr_swap_pages", "counter", &free_swap)))
+	if ((err = read_var(m, KF_NR_SWAP_PAGES, "counter", &free_swap)))
 		note(m, "SwapFree", err);
 	// NR_SWAPCACHE is a node counter since 5.13 (commit b6038942480e
 	// "mm: memcg: add swapcache stat for memcg v2"); before, the swap
@@ -350,7 +390,7 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	int64_t available = -1;
 	uint64_t wmark_low = 0, totalreserve = 0;
 	if ((err = wmark_low_sum(m, &wmark_low)) ||
-	    (err = read_var(m, "totalreserve_pages", "", &totalreserve))) {
+	    (err = read_var(m, KF_TOTALRESERVE_PAGES, NULL, &totalreserve))) {
 		note(m, "MemAvailable", err);
 	} else {
 		available = freeram - (int64_t)totalreserve;
@@ -381,6 +421,7 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	put_kb(m, "Mlocked", stat0(m, "NR_MLOCK"));
 	put_kb(m, "SwapTotal", (int64_t)total_swap);
 	put_kb(m, "SwapFree", (int64_t)free_swap);
+	zswap(m);
 	put_kb(m, "Dirty", stat0(m, "NR_FILE_DIRTY"));
 	put_kb(m, "Writeback", stat0(m, "NR_WRITEBACK"));
 	put_kb(m, "AnonPages", stat0(m, "NR_ANON_MAPPED"));
@@ -412,12 +453,11 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	m->values = saved;
 
 	// vm_commit_limit()
-	uint64_t okb = 0, ratio = 50;
-	if ((err = read_var(m, "sysctl_overcommit_kbytes", "", &okb)) ||
-	    (err = read_var(m, "sysctl_overcommit_ratio", "", &ratio))) {
+	uint64_t okb = 0, ratio = 0;
+	if ((err = read_var(m, KF_SYSCTL_OVERCOMMIT_KBYTES, NULL, &okb)) ||
+	    (err = read_var(m, KF_SYSCTL_OVERCOMMIT_RATIO, NULL, &ratio))) {
 		note(m, "CommitLimit", err);
 	} else {
-		ratio &= 0xffffffff;
 		uint64_t allowed = okb ? okb >> (m->page_shift - 10)
 				       : (totalram - huge_pages) * ratio / 100;
 		put_kb(m, "CommitLimit", (int64_t)(allowed + total_swap));
@@ -427,38 +467,46 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	// vm overcommit policy"): the per-CPU deltas count.
 	uint64_t committed_addr;
 	int64_t committed = 0;
-	if ((err = var_addr(prog, "vm_committed_as", &committed_addr)) ||
+	if ((err = kf_var(prog, KF_VM_COMMITTED_AS, &committed_addr, NULL)) ||
 	    (err = percpu_counter_sum(m, committed_addr, &committed)))
 		note(m, "Committed_AS", err);
 	else
 		put_kb(m, "Committed_AS", committed < 0 ? 0 : committed);
-	// VMALLOC_SIZE_TB: 32 with 4-level paging, 12800 with 5-level
-	// (arch/x86/include/asm/pgtable_64_types.h).
+	// VMALLOC_SIZE_TB, by the paging mode (x86-64)
 	uint64_t l5 = 0;
-	err = read_var(m, "__pgtable_l5_enabled", "", &l5);
-	vms_error_destroy(err);
-	uint64_t vtb = (l5 & 0xffffffff) ? 12800 : 32;
-	put(m, "VmallocTotal", ((vtb << 40) - 1) >> 10);
-	if ((err = read_var(m, "nr_vmalloc_pages", "counter", &v)))
+	int64_t l5c;
+	if (!kf_const(prog, KF_PGTABLE_L5, &l5c))
+		l5 = l5c != 0;
+	else
+		vms_error_destroy(read_var(m, KF_PGTABLE_L5_ENABLED, NULL, &l5));
+	int64_t vtb = kf_const_or(prog, l5 ? KF_X86_VMALLOC_SIZE_TB_L5 : KF_X86_VMALLOC_SIZE_TB_L4, 0);
+	if (vtb > 0)
+		put(m, "VmallocTotal", (((uint64_t)vtb << 40) - 1) >> 10);
+	// vmalloc pages: the node counter NR_VMALLOC since 7.2, before the
+	// atomic nr_vmalloc_pages
+	if (stat(m, "NR_VMALLOC", &x))
+		put_kb(m, "VmallocUsed", x);
+	else if ((err = read_var(m, KF_NR_VMALLOC_PAGES, "counter", &v)))
 		note(m, "VmallocUsed", err);
 	else
 		put_kb(m, "VmallocUsed", (int64_t)v);
 	put_kb(m, "VmallocChunk", 0);
 	uint64_t populated, units;
-	if ((err = read_var(m, "pcpu_nr_populated", "", &populated)) ||
-	    (err = read_var(m, "pcpu_nr_units", "", &units)))
+	if ((err = read_var(m, KF_PCPU_NR_POPULATED, NULL, &populated)) ||
+	    (err = read_var(m, KF_PCPU_NR_UNITS, NULL, &units)))
 		note(m, "Percpu", err);
 	else
-		put_kb(m, "Percpu", (int64_t)(populated * (units & 0xffffffff)));
+		put_kb(m, "Percpu", (int64_t)(populated * units));
 	// CONFIG_MEMORY_FAILURE
-	if (!(err = read_var(m, "num_poisoned_pages", "counter", &v)))
+	if (!(err = read_var(m, KF_NUM_POISONED_PAGES, "counter", &v)))
 		put_kb(m, "HardwareCorrupted", (int64_t)v);
 	vms_error_destroy(err);
-	// NR_ANON_THPS counts pages since 5.13 (commit 69473e5de873 "mm:
-	// memcontrol: convert NR_ANON_THPS account to pages"), THPs before;
-	// NR_SWAPCACHE (same release) tells the two apart.
-	int64_t thp_unit = stat(m, "NR_SWAPCACHE", &x) ? 1 : 512;
-	if (stat(m, "NR_ANON_THPS", &x)) {
+	// NR_ANON_THPS counts pages since 5.13, THPs before: the kernel's
+	// own memory_stats[] says which (thp_counter_unit()).
+	int64_t thp_unit = 1;
+	if (stat(m, "NR_ANON_THPS", &x) && (err = thp_counter_unit(m, &thp_unit))) {
+		note(m, "AnonHugePages", err);
+	} else if (stat(m, "NR_ANON_THPS", &x)) {
 		put_kb(m, "AnonHugePages", x * thp_unit);
 		put_kb(m, "ShmemHugePages", stat0(m, "NR_SHMEM_THPS") * thp_unit);
 		put_kb(m, "ShmemPmdMapped", stat0(m, "NR_SHMEM_PMDMAPPED") * thp_unit);
@@ -469,9 +517,9 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	}
 	// CONFIG_CMA: mm/cma.c defines cma_areas (NR_FREE_CMA_PAGES and
 	// totalcma_pages exist without it).
-	struct program_symbol sym;
-	if (!(err = program_symbol(prog, "cma_areas", &sym)) &&
-	    !(err = read_var(m, "totalcma_pages", "", &v))) {
+	uint64_t cma;
+	if (!(err = kf_var(prog, KF_CMA_AREAS, &cma, NULL)) &&
+	    !(err = read_var(m, KF_TOTALCMA_PAGES, NULL, &v))) {
 		put_kb(m, "CmaTotal", (int64_t)v);
 		put_kb(m, "CmaFree", stat0(m, "NR_FREE_CMA_PAGES"));
 	}
@@ -480,30 +528,38 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	// for unaccepted memory")
 	if (stat(m, "NR_UNACCEPTED", &x))
 		put_kb(m, "Unaccepted", x);
+	// 7.x node counters
+	if (stat(m, "NR_BALLOON_PAGES", &x))
+		put_kb(m, "Balloon", x);
+	if (stat(m, "NR_GPU_ACTIVE", &x))
+		put_kb(m, "GPUActive", x);
+	if (stat(m, "NR_GPU_RECLAIM", &x))
+		put_kb(m, "GPUReclaim", x);
 	for (size_t i = 0; i < huge_values->object.len; i++) {
 		value_set(m->values, huge_values->object.pairs[i].key, huge_values->object.pairs[i].value);
 		huge_values->object.pairs[i].value = NULL;
 	}
 	value_destroy(huge_values);
-	// arch_report_meminfo() on x86: direct_pages_count[enum pg_level].
+	// arch_report_meminfo() on x86: direct_pages_count[enum pg_level],
+	// in kB of each level's page size.
 	uint64_t dpc;
-	struct vms_type *dpc_t;
-	int64_t l4k = 1, l2m = 2, l1g = 3;
-	vms_error_destroy(program_enumerator(prog, "PG_LEVEL_4K", &l4k));
-	vms_error_destroy(program_enumerator(prog, "PG_LEVEL_2M", &l2m));
-	vms_error_destroy(program_enumerator(prog, "PG_LEVEL_1G", &l1g));
-	if (!(err = program_variable(prog, "direct_pages_count", &dpc_t, &dpc))) {
+	int64_t l4k, l2m, l1g;
+	if (!(err = kf_var(prog, KF_DIRECT_PAGES_COUNT, &dpc, NULL)) &&
+	    !(err = kf_const(prog, KF_PG_LEVEL_4K, &l4k)) && !(err = kf_const(prog, KF_PG_LEVEL_2M, &l2m)) &&
+	    !(err = kf_const(prog, KF_PG_LEVEL_1G, &l1g))) {
 		uint64_t c4k, c2m, c1g, gb = 0;
+		unsigned pmd_shift = (unsigned)kf_const_or(prog, KF_X86_PMD_SHIFT, 0);
+		unsigned pud_shift = (unsigned)kf_const_or(prog, KF_X86_PUD_SHIFT, 0);
 		if ((err = program_read_u64(prog, dpc + 8 * (uint64_t)l4k, &c4k)) ||
 		    (err = program_read_u64(prog, dpc + 8 * (uint64_t)l2m, &c2m)) ||
 		    (err = program_read_u64(prog, dpc + 8 * (uint64_t)l1g, &c1g))) {
 			note(m, "DirectMap", err);
 		} else {
-			put(m, "DirectMap4k", c4k << 2);
-			put(m, "DirectMap2M", c2m << 11);
-			vms_error_destroy(read_var(m, "direct_gbpages", "", &gb));
-			if (gb & 0xffffffff)
-				put(m, "DirectMap1G", c1g << 20);
+			put(m, "DirectMap4k", c4k << (m->page_shift - 10));
+			put(m, "DirectMap2M", c2m << (pmd_shift - 10));
+			vms_error_destroy(read_var(m, KF_DIRECT_GBPAGES, NULL, &gb));
+			if (gb)
+				put(m, "DirectMap1G", c1g << (pud_shift - 10));
 		}
 	} else {
 		vms_error_destroy(err);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/memmap.h"
 #include "linux/kernel.h"
+#include "linux/kfacts.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -19,19 +20,6 @@ const char *linux_memmap_unknown_name(unsigned why)
 		[LINUX_UNKNOWN_UNMAPPED] = "unmapped", [LINUX_UNKNOWN_ERROR] = "error",
 	};
 	return why < LINUX_UNKNOWN_NR ? names[why] : "?";
-}
-
-static bool vmci(struct vms_program *prog, const char *key, uint64_t *ret)
-{
-	const char *v = program_vmcoreinfo(prog, key);
-	if (!v)
-		return false;
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (end == v)
-		return false;
-	*ret = n;
-	return true;
 }
 
 struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start, uint64_t end,
@@ -61,7 +49,7 @@ struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start,
 
 struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bits,
 					uint64_t physmem_bits, int64_t map_last_bit,
-					int64_t has_map_bit, int64_t online_bit,
+					int64_t has_map_bit, int64_t online_bit, unsigned subsec_shift,
 					struct linux_sparse_geom *ret)
 {
 	if (page_shift < 9 || page_shift > 20 || section_bits <= page_shift || section_bits >= 48 ||
@@ -75,9 +63,9 @@ struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bi
 	struct linux_sparse_geom g;
 	g.section_pages = UINT64_C(1) << (section_bits - page_shift);
 	g.nr_sections = UINT64_C(1) << (physmem_bits - section_bits);
-	// SUBSECTION_SHIFT 21 (2 MiB); a section smaller than that is one
+	// SUBSECTION_SHIFT; a section smaller than a subsection is one
 	// subsection (the kernel's #error aside).
-	g.subsec_pages = page_shift < 21 ? UINT64_C(1) << (21 - page_shift) : 1;
+	g.subsec_pages = page_shift < subsec_shift ? UINT64_C(1) << (subsec_shift - page_shift) : 1;
 	if (g.subsec_pages > g.section_pages)
 		g.subsec_pages = g.section_pages;
 	g.nr_subsec = g.section_pages / g.subsec_pages;
@@ -245,29 +233,29 @@ static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_mem
 	const struct linux_page_layout *l = m->layout;
 	struct vms_type *t;
 	uint64_t addr;
-	struct vms_error *err = program_variable(prog, "mem_section", &t, &addr);
+	struct vms_error *err = kf_var(prog, KF_MEM_SECTIONS, &addr, &t);
 	if (err)
 		return err;
 	uint64_t ms_size, off_map, off_usage = 0, off_subsec = 0;
-	if ((err = program_type_size(prog, "struct mem_section", &ms_size)) ||
-	    (err = program_member_offset(prog, "struct mem_section", "section_mem_map", &off_map)))
+	if ((err = kf_need_size(prog, KF_MEM_SECTION, &ms_size)) ||
+	    (err = kf_need_off(prog, KF_MS_SECTION_MEM_MAP, &off_map)))
 		return err;
-	bool has_usage = program_has_member(prog, "struct mem_section", "usage");
+	bool has_usage = kf_has(prog, KF_MS_USAGE);
 	if (has_usage &&
-	    ((err = program_member_offset(prog, "struct mem_section", "usage", &off_usage)) ||
-	     (err = program_member_offset(prog, "struct mem_section_usage", "subsection_map", &off_subsec))))
+	    ((err = kf_need_off(prog, KF_MS_USAGE, &off_usage)) ||
+	     (err = kf_need_off(prog, KF_MSU_SUBSECTION_MAP, &off_subsec))))
 		return err;
-	uint64_t section_bits = 27, physmem_bits = 46;
-	vmci(prog, "NUMBER(SECTION_SIZE_BITS)", &section_bits);
-	vmci(prog, "NUMBER(MAX_PHYSMEM_BITS)", &physmem_bits);
-	// SECTION_MAP_LAST_BIT: an enumerator since 5.18 (commit ed7802dd48f7
-	// "mm: memory_hotplug: enumerate all supported section flags"), before
-	// that the define (1UL<<4).
+	int64_t section_bits, physmem_bits, last_bit, has_map_bit, online_bit, subsec_shift;
+	if ((err = kf_const(prog, KF_SECTION_SIZE_BITS, &section_bits)) ||
+	    (err = kf_const(prog, KF_MAX_PHYSMEM_BITS, &physmem_bits)) ||
+	    (err = kf_const(prog, KF_SECTION_MAP_LAST_BIT, &last_bit)) ||
+	    (err = kf_const(prog, KF_SECTION_HAS_MEM_MAP_BIT, &has_map_bit)) ||
+	    (err = kf_const(prog, KF_SECTION_IS_ONLINE_BIT, &online_bit)) ||
+	    (err = kf_const(prog, KF_SUBSECTION_SHIFT, &subsec_shift)))
+		return err;
 	struct linux_sparse_geom g;
-	err = linux_sparse_geometry(program_page_shift(prog), section_bits, physmem_bits,
-				    program_enumerator_or(prog, "SECTION_MAP_LAST_BIT", 4),
-				    program_enumerator_or(prog, "SECTION_HAS_MEM_MAP_BIT", 1),
-				    program_enumerator_or(prog, "SECTION_IS_ONLINE_BIT", 2), &g);
+	err = linux_sparse_geometry(program_page_shift(prog), (uint64_t)section_bits, (uint64_t)physmem_bits,
+				    last_bit, has_map_bit, online_bit, (unsigned)subsec_shift, &g);
 	if (err)
 		return err;
 	m->section_pages = g.section_pages;
@@ -278,8 +266,12 @@ static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_mem
 		.has_usage = has_usage, .off_usage = off_usage, .off_subsec = off_subsec,
 	};
 	if (d.extreme) {
+		// SECTIONS_PER_ROOT: a page of them
 		d.per_root = program_page_size(prog) / ms_size;
-		if (!vmci(prog, "LENGTH(mem_section)", &d.nr_roots))
+		int64_t roots;
+		if (!kf_const(prog, KF_MEM_SECTION_ROOTS, &roots) && roots > 0)
+			d.nr_roots = (uint64_t)roots;
+		else
 			d.nr_roots = d.per_root ? (g.nr_sections + d.per_root - 1) / d.per_root : 0;
 	} else {
 		struct vms_type *outer = vms_type_strip(t);
@@ -297,31 +289,33 @@ static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memm
 {
 	uint64_t off_zones, zone_size, off_start, off_spanned, nr_zones_arr;
 	struct vms_error *err;
-	if ((err = program_member_offset(prog, "struct pglist_data", "node_zones", &off_zones)) ||
-	    (err = program_type_size(prog, "struct zone", &zone_size)) ||
-	    (err = program_member_offset(prog, "struct zone", "zone_start_pfn", &off_start)) ||
-	    (err = program_member_offset(prog, "struct zone", "spanned_pages", &off_spanned)))
+	if ((err = kf_need_off(prog, KF_PGDAT_NODE_ZONES, &off_zones)) ||
+	    (err = kf_need_size(prog, KF_ZONE, &zone_size)) ||
+	    (err = kf_need_off(prog, KF_ZONE_START_PFN, &off_start)) ||
+	    (err = kf_need_off(prog, KF_ZONE_SPANNED_PAGES, &off_spanned)))
 		return err;
 	nr_zones_arr = m->layout->nr_zones;
-	if (!nr_zones_arr || nr_zones_arr > 8 || zone_size < 16 || zone_size > 65536)
+	if (!nr_zones_arr || nr_zones_arr > LINUX_MAX_ZONES || zone_size < 16 || zone_size > 65536)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible struct zone (%" PRIu64 " zones of %"
 					PRIu64 " bytes)", nr_zones_arr, zone_size);
 	struct vms_type *t;
 	uint64_t addr;
 	uint64_t nodes[1024];
 	uint64_t nr_nodes;
-	if (!program_variable(prog, "node_data", &t, &addr)) {
+	err = NULL;
+	if (!kf_has(prog, KF_NODE_DATA) || (err = kf_var(prog, KF_NODE_DATA, &addr, &t))) {
+		vms_error_destroy(err);
+		if ((err = kf_var(prog, KF_CONTIG_PAGE_DATA, &addr, &t)))
+			return vms_error_wrap(err, "no node_data or contig_page_data");
+		nr_nodes = 1;
+		nodes[0] = addr;
+	} else {
 		// struct pglist_data *node_data[MAX_NUMNODES]
 		nr_nodes = vms_type_array_length(vms_type_strip(t));
 		if (!nr_nodes || nr_nodes > 1024)
 			return vms_error_create(VMS_ERR_FORMAT, "implausible node_data[%" PRIu64 "]", nr_nodes);
 		if ((err = program_read(prog, addr, nodes, nr_nodes * 8)))
 			return vms_error_wrap(err, "reading node_data");
-	} else if (!(err = program_variable(prog, "contig_page_data", &t, &addr))) {
-		nr_nodes = 1;
-		nodes[0] = addr;
-	} else {
-		return vms_error_wrap(err, "no node_data or contig_page_data");
 	}
 	for (uint64_t n = 0; n < nr_nodes; n++) {
 		if (!nodes[n])
@@ -383,19 +377,16 @@ struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_mem
 		return &vms_enomem;
 	m->layout = l;
 	m->max_pfn = l->max_pfn;
-	struct program_symbol sym;
-	err = linux_var_member(prog, "mem_section", NULL, &sym.address, NULL);
-	if (!err) {
+	if (kf_has(prog, KF_MEM_SECTIONS)) {
 		err = probe_sparse(prog, m);
 	} else if (l->model == LINUX_MEMMAP_FLAT && l->max_pfn) {
 		// FLATMEM: one mem_map from PFN 0 (ARCH_PFN_OFFSET 0 on the
 		// architectures we read).
-		vms_error_destroy(err);
 		m->model = "flatmem";
 		m->section_pages = 32768;
 		err = linux_memmap_add_range(m, 0, l->max_pfn, l->mem_map, true, 0);
 	} else {
-		err = vms_error_wrap(err, "no SPARSEMEM mem_section and no FLATMEM mem_map");
+		err = vms_error_create(VMS_ERR_LOOKUP, "no SPARSEMEM mem_section and no FLATMEM mem_map");
 	}
 	if (err) {
 		linux_memmap_destroy(m);
@@ -690,7 +681,7 @@ static uint64_t free_tails(const struct linux_page_layout *l, struct linux_page_
 		memcpy(&mp, b + off_m, 8);
 		memcpy(&rc, b + off_r, 4);
 		memcpy(&mc, b + off_mc, 4);
-		if (fl != rflags || (ch & 1) || mp != rmap || rc != 0 || mc != rmc)
+		if (fl != rflags || (ch & l->tail_bit) || mp != rmap || rc != 0 || mc != rmc)
 			break;
 	}
 	if (k > 2) {

@@ -111,7 +111,7 @@ struct linux_sparse_geom {
  * on implausible numbers. */
 struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bits,
 					uint64_t physmem_bits, int64_t map_last_bit,
-					int64_t has_map_bit, int64_t online_bit,
+					int64_t has_map_bit, int64_t online_bit, unsigned subsec_shift,
 					struct linux_sparse_geom *ret);
 
 /* Add section @nr with mem_section word @section_mem_map and subsection map

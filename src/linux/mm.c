@@ -28,6 +28,7 @@ struct vms_error *linux_vma_read(struct linux_vm *vm, uint64_t addr, struct linu
 		.end = U64(l->v_end),
 		.flags = U64(l->v_flags),
 		.pgoff = U64(l->v_pgoff),
+		.anon_pgoff = U64(l->v_pgoff),
 		.mm = U64(l->v_mm),
 		.file = U64(l->v_file),
 		.anon_vma = U64(l->v_anon_vma),
@@ -35,6 +36,13 @@ struct vms_error *linux_vma_read(struct linux_vm *vm, uint64_t addr, struct linu
 		.private_data = U64(l->v_private),
 	};
 #undef U64
+	if (l->has_anon_pgoff) {
+		uint32_t lo, hi = 0;
+		memcpy(&lo, buf + l->v_anon_pgoff_lo, 4);
+		if (l->has_anon_pgoff_hi)
+			memcpy(&hi, buf + l->v_anon_pgoff_hi, 4);
+		v.anon_pgoff = (uint64_t)hi << 32 | lo;
+	}
 	if (v.start >= v.end || (v.start | v.end) & ((1ULL << vm->page_shift) - 1))
 		return vms_error_addr(VMS_ERR_CORRUPT, addr,
 				      "vm_area_struct 0x%" PRIx64 " has range [0x%" PRIx64 ", 0x%" PRIx64 ")",
@@ -207,12 +215,14 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 	    (err = linux_mem_u64(&vm->mem, mm + l->mm_brk, &mi.brk)) ||
 	    (err = linux_mem_u64(&vm->mem, mm + l->mm_start_stack, &mi.start_stack)))
 		return vms_error_wrap(err, "mm 0x%" PRIx64, mm);
-	for (int i = 0; i < LINUX_NR_MM_COUNTERS; i++) {
+	int64_t rss[LINUX_MAX_MM_COUNTERS] = {0};
+	unsigned nr = l->nr_mm_counters;
+	for (unsigned i = 0; i < nr; i++) {
 		uint64_t a = mm + l->mm_rss + i * l->rss_stride;
 		if (l->rss_percpu)
-			err = percpu_sum(vm, a, &mi.rss[i]);
+			err = percpu_sum(vm, a, &rss[i]);
 		else
-			err = linux_mem_read(&vm->mem, a, &mi.rss[i], 8);
+			err = linux_mem_read(&vm->mem, a, &rss[i], 8);
 		if (err)
 			return vms_error_wrap(err, "rss of mm 0x%" PRIx64, mm);
 	}
@@ -221,25 +231,29 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 		for (size_t i = 0; i < vm->nr_tasks; i++) {
 			if (vm->tasks[i].mm != mm)
 				continue;
-			int32_t c[LINUX_NR_MM_COUNTERS];
-			if (!linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, sizeof(c)))
-				for (int j = 0; j < LINUX_NR_MM_COUNTERS; j++)
-					mi.rss[j] += c[j];
+			int32_t c[LINUX_MAX_MM_COUNTERS];
+			if (!linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, nr * sizeof(c[0])))
+				for (unsigned j = 0; j < nr; j++)
+					rss[j] += c[j];
 		}
 	}
-	for (int i = 0; i < LINUX_NR_MM_COUNTERS; i++)
-		if (mi.rss[i] < 0)
-			mi.rss[i] = 0;
+	for (unsigned i = 0; i < nr; i++)
+		if (rss[i] < 0)
+			rss[i] = 0;
+	mi.rss_anon = rss[l->mm_anonpages];
+	mi.rss_file = rss[l->mm_filepages];
+	mi.rss_shmem = l->mm_shmempages >= 0 ? rss[l->mm_shmempages] : 0;
 	*ret = mi;
 	return NULL;
 }
 
-void linux_vma_perms(uint64_t flags, char buf[5])
+void linux_vma_perms(const struct linux_vm *vm, uint64_t flags, char buf[5])
 {
-	buf[0] = flags & LINUX_VM_READ ? 'r' : '-';
-	buf[1] = flags & LINUX_VM_WRITE ? 'w' : '-';
-	buf[2] = flags & LINUX_VM_EXEC ? 'x' : '-';
-	buf[3] = flags & LINUX_VM_MAYSHARE ? 's' : 'p';
+	const struct linux_vm_layout *l = &vm->l;
+	buf[0] = flags & l->vm_read ? 'r' : '-';
+	buf[1] = flags & l->vm_write ? 'w' : '-';
+	buf[2] = flags & l->vm_exec ? 'x' : '-';
+	buf[3] = flags & l->vm_mayshare ? 's' : 'p';
 	buf[4] = '\0';
 }
 

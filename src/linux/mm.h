@@ -9,17 +9,10 @@
 
 #include "linux/vmctx.h"
 
-// include/linux/mm.h
-#define LINUX_VM_READ 0x1ULL
-#define LINUX_VM_WRITE 0x2ULL
-#define LINUX_VM_EXEC 0x4ULL
-#define LINUX_VM_SHARED 0x8ULL
-#define LINUX_VM_MAYSHARE 0x80ULL
-#define LINUX_VM_HUGETLB 0x400000ULL
-
 struct linux_vma {
 	uint64_t addr;
 	uint64_t start, end, flags, pgoff;
+	uint64_t anon_pgoff;  // vma_start_anon_pgoff(): apart from pgoff in 7.3, else pgoff
 	uint64_t mm, file, anon_vma, ops, private_data;
 };
 
@@ -38,11 +31,14 @@ struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_
 struct vms_error *linux_mm_find_vma(struct linux_vm *vm, uint64_t mm, uint64_t addr,
 				    struct linux_vma *ret);
 
-enum { LINUX_MM_FILEPAGES, LINUX_MM_ANONPAGES, LINUX_MM_SWAPENTS, LINUX_MM_SHMEMPAGES, LINUX_NR_MM_COUNTERS };
+// Most mm counters vmsift reads (NR_MM_COUNTERS is 4 or 5).
+#define LINUX_MAX_MM_COUNTERS 8
 
 struct linux_mm_info {
 	uint64_t pgd;
-	int64_t rss[LINUX_NR_MM_COUNTERS];  // pages, summed like get_mm_counter()
+	// pages, summed like get_mm_counter(): MM_ANONPAGES, MM_FILEPAGES,
+	// MM_SHMEMPAGES (0 where the kernel has none)
+	int64_t rss_anon, rss_file, rss_shmem;
 	uint64_t total_vm;
 	int32_t map_count;
 	uint64_t start_brk, brk, start_stack;
@@ -61,6 +57,6 @@ struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vm
 				 const struct linux_mm_info *mi, char **name_ret, uint64_t *ino_ret);
 
 /* The "rwxp" permission string of @flags into @buf (5 bytes). */
-void linux_vma_perms(uint64_t flags, char buf[5]);
+void linux_vma_perms(const struct linux_vm *vm, uint64_t flags, char buf[5]);
 
 #endif

@@ -6,12 +6,7 @@
 #include <string.h>
 
 #include "linux/kernel.h"
-
-static struct vms_error *member(struct vms_program *prog, const char *m, uint64_t *ret)
-{
-	return vms_error_wrap(program_member_offset(prog, "struct page", m, ret),
-			      "probing struct page");
-}
+#include "linux/kfacts.h"
 
 /*
  * Flag names.  The bit numbers come from the dump's own `enum pageflags`
@@ -23,43 +18,26 @@ static struct vms_error *member(struct vms_program *prog, const char *m, uint64_
 static void probe_flag_names(struct vms_program *prog, struct linux_page_layout *l,
 			     struct linux_kernel *k)
 {
-	struct vms_type *t;
-	struct vms_error *err = program_find_type(prog, "enum pageflags", &t);
-	int64_t nr = -1;
-	if (!err) {
-		for (size_t i = 0; i < vms_type_enumerator_count(t); i++) {
-			const struct vms_type_enumerator *e = vms_type_enumerator(t, i);
-			if (strcmp(e->name, "__NR_PAGEFLAGS") == 0)
-				nr = e->value;
-		}
-		for (size_t i = 0; i < vms_type_enumerator_count(t); i++) {
-			const struct vms_type_enumerator *e = vms_type_enumerator(t, i);
-			if (e->value < 0 || e->value >= LINUX_MAX_PAGEFLAGS || (nr >= 0 && e->value >= nr))
-				continue;
-			// The first enumerator of a value is its primary name;
-			// later ones (PG_checked, PG_swapcache...) are aliases.
-			if (!l->flag_enum[e->value])
-				l->flag_enum[e->value] = e->name;
-			if (strcmp(e->name, "PG_head") == 0)
-				l->pg_head = (int)e->value;
-		}
+	struct vms_type *t = kf_type(prog, KF_ENUM_PAGEFLAGS);
+	int64_t nr = kf_const_or(prog, KF_NR_PAGEFLAGS, -1);
+	for (size_t i = 0; t && i < vms_type_enumerator_count(t); i++) {
+		const struct vms_type_enumerator *e = vms_type_enumerator(t, i);
+		if (e->value < 0 || e->value >= LINUX_MAX_PAGEFLAGS || (nr >= 0 && e->value >= nr))
+			continue;
+		// The first enumerator of a value is its primary name;
+		// later ones (PG_checked, PG_swapcache...) are aliases.
+		if (!l->flag_enum[e->value])
+			l->flag_enum[e->value] = e->name;
 	}
-	vms_error_destroy(err);
 	l->nr_pageflags = nr > 0 && nr <= LINUX_MAX_PAGEFLAGS ? (unsigned)nr : 0;
 
-	struct program_symbol sym;
-	uint64_t entsz = 0, off_mask = 0, off_name = 8;
-	err = linux_var_member(prog, "pageflag_names", NULL, &sym.address, NULL);
-	if (!err)
-		err = program_type_size(prog, "struct trace_print_flags", &entsz);
-	if (!err)
-		err = program_member_offset(prog, "struct trace_print_flags", "mask", &off_mask);
-	if (!err)
-		err = program_member_offset(prog, "struct trace_print_flags", "name", &off_name);
-	if (!err && entsz >= 16 && entsz <= 64) {
+	uint64_t names, entsz = kf_size(prog, KF_TRACE_PRINT_FLAGS);
+	int64_t off_mask = kf_off(prog, KF_TPF_MASK), off_name = kf_off(prog, KF_TPF_NAME);
+	struct vms_error *err = kf_var(prog, KF_PAGEFLAG_NAMES, &names, NULL);
+	if (!err && off_mask >= 0 && off_name >= 0 && entsz >= 16 && entsz <= 64) {
 		for (unsigned i = 0; i < 2 * LINUX_MAX_PAGEFLAGS; i++) {
 			uint8_t ent[64];
-			struct vms_error *rerr = program_read(prog, sym.address + i * entsz, ent, entsz);
+			struct vms_error *rerr = program_read(prog, names + i * entsz, ent, entsz);
 			if (rerr) {
 				vms_error_destroy(rerr);
 				break;
@@ -74,14 +52,14 @@ static void probe_flag_names(struct vms_program *prog, struct linux_page_layout 
 			unsigned bit = (unsigned)__builtin_ctzll(mask);
 			if (bit >= LINUX_MAX_PAGEFLAGS || l->flag_name[bit])
 				continue;
-			char *s;
-			struct vms_error *e = program_read_string(prog, name, 32, &s);
+			char *str;
+			struct vms_error *e = program_read_string(prog, name, 32, &str);
 			if (e) {
 				vms_error_destroy(e);
 				continue;
 			}
-			l->flag_name[bit] = linux_kernel_intern(k, s);
-			free(s);
+			l->flag_name[bit] = linux_kernel_intern(k, str);
+			free(str);
 			l->names_from_kernel = true;
 		}
 	}
@@ -97,71 +75,42 @@ static void probe_flag_names(struct vms_program *prog, struct linux_page_layout 
 /* Where the struct page array starts. */
 static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_page_layout *l)
 {
-	struct program_symbol sym;
-	// x86_64 with KASLR keeps the vmemmap base in a variable
-	// (arch/x86/kernel/head64.c, since 4.9: "x86/mm: Enable KASLR for
-	// vmemmap memory region", commit 25dfe4785332).
-	struct vms_error *err = linux_var_member(prog, "vmemmap_base", NULL, &sym.address, NULL);
-	if (!err) {
+	uint64_t addr;
+	int64_t start;
+	// x86_64 with KASLR keeps the vmemmap base in a variable.
+	if (kf_has(prog, KF_VMEMMAP_BASE)) {
 		l->model = LINUX_MEMMAP_VMEMMAP;
-		return vms_error_wrap(program_read_u64(prog, sym.address, &l->vmemmap),
-				      "reading vmemmap_base");
+		struct vms_error *err = kf_var(prog, KF_VMEMMAP_BASE, &addr, NULL);
+		if (!err)
+			err = program_read_u64(prog, addr, &l->vmemmap);
+		return vms_error_wrap(err, "reading vmemmap_base");
 	}
-	vms_error_destroy(err);
-	const char *v = program_vmcoreinfo(prog, "NUMBER(VMEMMAP_START)");
-	if (v) {
+	if (!kf_const(prog, KF_VMEMMAP_START, &start)) {
 		l->model = LINUX_MEMMAP_VMEMMAP;
-		l->vmemmap = strtoull(v, NULL, 0);
+		l->vmemmap = (uint64_t)start;
 		return NULL;
 	}
-	err = linux_var_member(prog, "mem_map", NULL, &sym.address, NULL);
-	if (!err) {
+	if (kf_has(prog, KF_MEM_MAP)) {
 		l->model = LINUX_MEMMAP_FLAT;
-		return vms_error_wrap(program_read_u64(prog, sym.address, &l->mem_map),
-				      "reading mem_map");
+		struct vms_error *err = kf_var(prog, KF_MEM_MAP, &addr, NULL);
+		if (!err)
+			err = program_read_u64(prog, addr, &l->mem_map);
+		return vms_error_wrap(err, "reading mem_map");
 	}
-	vms_error_destroy(err);
-	// x86_64 without a randomized vmemmap: the fixed base from
-	// Documentation/x86/x86_64/mm.rst (4-level paging).
-	if (strcmp(program_arch(prog), "x86_64") == 0) {
+	// x86_64 without a randomized vmemmap: the fixed base.
+	if (strcmp(program_arch(prog), "x86_64") == 0 &&
+	    !kf_const(prog, KF_X86_64_VMEMMAP_START_L4, &start)) {
 		l->model = LINUX_MEMMAP_VMEMMAP;
-		l->vmemmap = 0xffffea0000000000ull;
+		l->vmemmap = (uint64_t)start;
 		return NULL;
 	}
 	return vms_error_create(VMS_ERR_UNSUPPORTED, "cannot find the struct page array (no vmemmap_base or mem_map)");
 }
 
-static int64_t offset_or(struct vms_program *prog, const char *type, const char *m, int64_t dflt)
+static bool read_var_u64(struct vms_program *prog, enum kf_id id, uint64_t *ret)
 {
-	uint64_t off;
-	if (!program_has_member(prog, type, m))
-		return dflt;
-	struct vms_error *err = program_member_offset(prog, type, m, &off);
-	if (err) {
-		vms_error_destroy(err);
-		return dflt;
-	}
-	return (int64_t)off;
-}
-
-static bool vmcoreinfo_number(struct vms_program *prog, const char *key, int64_t *ret)
-{
-	const char *v = program_vmcoreinfo(prog, key);
-	if (!v)
-		return false;
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (end == v)
-		return false;
-	*ret = n;
-	return true;
-}
-
-static bool read_var_u64(struct vms_program *prog, const char *name, uint64_t *ret)
-{
-	struct vms_type *t;
 	uint64_t addr;
-	struct vms_error *err = program_variable(prog, name, &t, &addr);
+	struct vms_error *err = kf_var(prog, id, &addr, NULL);
 	if (!err)
 		err = program_read_u64(prog, addr, ret);
 	if (err) {
@@ -181,206 +130,188 @@ static unsigned ilog2_u64(uint64_t v)
 	return r;
 }
 
+/* A byte offset in the first tail page: @id's offset plus one struct page,
+ * -1 when this kernel has no such member. */
+static int64_t tail_off(struct vms_program *prog, struct linux_page_layout *l, enum kf_id id)
+{
+	int64_t o = kf_off(prog, id);
+	return o >= 0 ? (int64_t)l->page_size + o : -1;
+}
+
+/* Page types (a union with _mapcount). */
+static void probe_page_types(struct vms_program *prog, struct linux_page_layout *l)
+{
+	memset(l->pt_value, 0, sizeof(l->pt_value));
+	if (kf_probe(prog, KF_PAGE_TYPE_TOP_BYTE)) {
+		static const enum kf_id pgty[LINUX_PT_NR] = {
+			[LINUX_PT_BUDDY] = KF_PGTY_BUDDY, [LINUX_PT_OFFLINE] = KF_PGTY_OFFLINE,
+			[LINUX_PT_TABLE] = KF_PGTY_TABLE, [LINUX_PT_GUARD] = KF_PGTY_GUARD,
+			[LINUX_PT_SLAB] = KF_PGTY_SLAB, [LINUX_PT_HUGETLB] = KF_PGTY_HUGETLB,
+			[LINUX_PT_ZSMALLOC] = KF_PGTY_ZSMALLOC, [LINUX_PT_UNACCEPTED] = KF_PGTY_UNACCEPTED,
+			[LINUX_PT_LARGE_KMALLOC] = KF_PGTY_LARGE_KMALLOC, [LINUX_PT_KMEMCG] = KF_NR,
+		};
+		l->pt_encoding = LINUX_PT_TOP_BYTE;
+		for (int i = 0; i < LINUX_PT_NR; i++) {
+			int64_t v = pgty[i] == KF_NR ? -1 : kf_const_or(prog, pgty[i], -1);
+			l->pt_value[i] = v > 0 && v < 256 ? (uint32_t)v : 0;
+		}
+		l->pt_shift = (unsigned)kf_const_or(prog, KF_PAGE_TYPE_SHIFT, 0);
+		// the decoder reads the type as the top byte of the word
+		if (l->pt_shift != 24)
+			l->pt_encoding = LINUX_PT_INVERTED, memset(l->pt_value, 0, sizeof(l->pt_value));
+		l->pt_has_type_below = (uint32_t)kf_const_or(prog, KF_PGTY_MAPCOUNT_UNDERFLOW, 0) << l->pt_shift;
+		return;
+	}
+	l->pt_encoding = LINUX_PT_INVERTED;
+	l->pt_base = (uint32_t)kf_const_or(prog, KF_PAGE_TYPE_BASE, 0);
+	l->pt_reserve = (int32_t)kf_const_or(prog, KF_PAGE_MAPCOUNT_RESERVE, 0);
+	l->pt_value[LINUX_PT_BUDDY] = (uint32_t)kf_const_or(prog, KF_PG_BUDDY_TYPE, 0);
+	l->pt_value[LINUX_PT_OFFLINE] = (uint32_t)kf_const_or(prog, KF_PG_OFFLINE_TYPE, 0);
+	if (kf_probe(prog, KF_MEMCG_DATA_KMEM)) {
+		l->pt_value[LINUX_PT_TABLE] = (uint32_t)kf_const_or(prog, KF_PG_TABLE_TYPE, 0);
+		l->pt_value[LINUX_PT_GUARD] = (uint32_t)kf_const_or(prog, KF_PG_GUARD_TYPE, 0);
+	} else {
+		l->pt_value[LINUX_PT_KMEMCG] = (uint32_t)kf_const_or(prog, KF_PG_KMEMCG_TYPE, 0);
+		l->pt_value[LINUX_PT_TABLE] = (uint32_t)kf_const_or(prog, KF_PG_TABLE_TYPE_OLD, 0);
+		l->pt_value[LINUX_PT_GUARD] = (uint32_t)kf_const_or(prog, KF_PG_GUARD_TYPE_OLD, 0);
+	}
+	l->pt_value[LINUX_PT_HUGETLB] = (uint32_t)kf_const_or(prog, KF_PG_HUGETLB_TYPE, 0);
+	l->pt_value[LINUX_PT_SLAB] = (uint32_t)kf_const_or(prog, KF_PG_SLAB_TYPE, 0);
+	l->pt_value[LINUX_PT_UNACCEPTED] = (uint32_t)kf_const_or(prog, KF_PG_UNACCEPTED_TYPE, 0);
+}
+
 /* Everything the full decoder needs beyond the basic offsets. */
 static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 			 struct linux_kernel *k)
 {
-	static const char *const pg_names[LINUX_PG_NR] = {
-		[LINUX_PG_LOCKED] = "PG_locked", [LINUX_PG_ERROR] = "PG_error",
-		[LINUX_PG_REFERENCED] = "PG_referenced", [LINUX_PG_UPTODATE] = "PG_uptodate",
-		[LINUX_PG_DIRTY] = "PG_dirty", [LINUX_PG_LRU] = "PG_lru",
-		[LINUX_PG_ACTIVE] = "PG_active", [LINUX_PG_WORKINGSET] = "PG_workingset",
-		[LINUX_PG_SLAB] = "PG_slab", [LINUX_PG_OWNER_PRIV_1] = "PG_owner_priv_1",
-		[LINUX_PG_ARCH_1] = "PG_arch_1", [LINUX_PG_RESERVED] = "PG_reserved",
-		[LINUX_PG_PRIVATE] = "PG_private", [LINUX_PG_PRIVATE_2] = "PG_private_2",
-		[LINUX_PG_WRITEBACK] = "PG_writeback", [LINUX_PG_HEAD] = "PG_head",
-		[LINUX_PG_MAPPEDTODISK] = "PG_mappedtodisk", [LINUX_PG_OWNER_2] = "PG_owner_2",
-		[LINUX_PG_RECLAIM] = "PG_reclaim", [LINUX_PG_SWAPBACKED] = "PG_swapbacked",
-		[LINUX_PG_UNEVICTABLE] = "PG_unevictable", [LINUX_PG_MLOCKED] = "PG_mlocked",
-		[LINUX_PG_UNCACHED] = "PG_uncached", [LINUX_PG_HWPOISON] = "PG_hwpoison",
-		[LINUX_PG_YOUNG] = "PG_young", [LINUX_PG_IDLE] = "PG_idle",
-		[LINUX_PG_ARCH_2] = "PG_arch_2", [LINUX_PG_ARCH_3] = "PG_arch_3",
-		[LINUX_PG_DOUBLE_MAP] = "PG_double_map",
-		[LINUX_PG_LARGE_RMAPPABLE] = "PG_large_rmappable",
-		[LINUX_PG_ANON_EXCLUSIVE] = "PG_anon_exclusive",
-		[LINUX_PG_SWAPCACHE] = "PG_swapcache",
+	static const enum kf_id pg_facts[LINUX_PG_NR] = {
+		[LINUX_PG_LOCKED] = KF_PG_LOCKED, [LINUX_PG_ERROR] = KF_PG_ERROR,
+		[LINUX_PG_REFERENCED] = KF_PG_REFERENCED, [LINUX_PG_UPTODATE] = KF_PG_UPTODATE,
+		[LINUX_PG_DIRTY] = KF_PG_DIRTY, [LINUX_PG_LRU] = KF_PG_LRU,
+		[LINUX_PG_ACTIVE] = KF_PG_ACTIVE, [LINUX_PG_WORKINGSET] = KF_PG_WORKINGSET,
+		[LINUX_PG_SLAB] = KF_PG_SLAB, [LINUX_PG_OWNER_PRIV_1] = KF_PG_OWNER_PRIV_1,
+		[LINUX_PG_ARCH_1] = KF_PG_ARCH_1, [LINUX_PG_RESERVED] = KF_PG_RESERVED,
+		[LINUX_PG_PRIVATE] = KF_PG_PRIVATE, [LINUX_PG_PRIVATE_2] = KF_PG_PRIVATE_2,
+		[LINUX_PG_WRITEBACK] = KF_PG_WRITEBACK, [LINUX_PG_HEAD] = KF_PG_HEAD,
+		[LINUX_PG_MAPPEDTODISK] = KF_PG_MAPPEDTODISK, [LINUX_PG_OWNER_2] = KF_PG_OWNER_2,
+		[LINUX_PG_RECLAIM] = KF_PG_RECLAIM, [LINUX_PG_SWAPBACKED] = KF_PG_SWAPBACKED,
+		[LINUX_PG_UNEVICTABLE] = KF_PG_UNEVICTABLE, [LINUX_PG_MLOCKED] = KF_PG_MLOCKED,
+		[LINUX_PG_UNCACHED] = KF_PG_UNCACHED, [LINUX_PG_HWPOISON] = KF_PG_HWPOISON,
+		[LINUX_PG_YOUNG] = KF_PG_YOUNG, [LINUX_PG_IDLE] = KF_PG_IDLE,
+		[LINUX_PG_ARCH_2] = KF_PG_ARCH_2, [LINUX_PG_ARCH_3] = KF_PG_ARCH_3,
+		[LINUX_PG_DOUBLE_MAP] = KF_PG_DOUBLE_MAP,
+		[LINUX_PG_LARGE_RMAPPABLE] = KF_PG_LARGE_RMAPPABLE,
+		[LINUX_PG_ANON_EXCLUSIVE] = KF_PG_ANON_EXCLUSIVE,
+		[LINUX_PG_SWAPCACHE] = KF_PG_SWAPCACHE, [LINUX_PG_MOVABLE_OPS] = KF_PG_MOVABLE_OPS,
 	};
 	for (int i = 0; i < LINUX_PG_NR; i++) {
-		int64_t v = program_enumerator_or(prog, pg_names[i], -1);
-		l->pg[i] = v >= 0 && v < 64 ? (int)v : -1;
+		int64_t v = kf_const_or(prog, pg_facts[i], -1);
+		l->pg[i] = v >= 0 && v < LINUX_MAX_PAGEFLAGS ? (int)v : -1;
 	}
-	// 6.12 has PG_owner_2 where older kernels had PG_mappedtodisk; the
-	// KPF bit 34 copies whichever exists (fs/proc/page.c).
-	if (l->pg[LINUX_PG_MAPPEDTODISK] < 0)
-		l->pg[LINUX_PG_MAPPEDTODISK] = l->pg[LINUX_PG_OWNER_2];
+	l->pg_head = l->pg[LINUX_PG_HEAD];
 
-	// Compound metadata lives in the first tail page.  Kernels with
-	// struct folio name it there (5.16+); older ones in struct page's
-	// "second tail page" union, at page[1].
-	bool folio = program_has_member(prog, "struct folio", "flags");
-	l->off_cmp_order = l->off_flags_1 = l->off_cmp_nr = l->off_cmp_mapcount = -1;
-	l->off_large_mapcount = l->off_nr_pages_mapped = l->off_cmp_dtor = -1;
-	if (folio) {
-		l->off_cmp_order = offset_or(prog, "struct folio", "_folio_order", -1);
-		// Without _folio_order (6.6+, commit ebc1baf5c9b4 "mm: free up a
-		// word in the first tail page") the order is the low byte of
-		// _flags_1 (folio_order()).
-		l->off_flags_1 = offset_or(prog, "struct folio", "_flags_1", -1);
-		l->off_cmp_nr = offset_or(prog, "struct folio", "_folio_nr_pages", -1);
-		l->off_cmp_mapcount = offset_or(prog, "struct folio", "_entire_mapcount", -1);
-		if (l->off_cmp_mapcount < 0) // 6.1: _total_mapcount == compound_mapcount
-			l->off_cmp_mapcount = offset_or(prog, "struct folio", "_total_mapcount", -1);
-		l->off_large_mapcount = offset_or(prog, "struct folio", "_large_mapcount", -1);
-		l->off_nr_pages_mapped = offset_or(prog, "struct folio", "_nr_pages_mapped", -1);
-		l->off_cmp_dtor = offset_or(prog, "struct folio", "_folio_dtor", -1);
-	}
-	int64_t ps = (int64_t)l->page_size;
-	int64_t o;
-	if (l->off_cmp_order < 0 && (o = offset_or(prog, "struct page", "compound_order", -1)) >= 0)
-		l->off_cmp_order = ps + o;
-	if (l->off_cmp_nr < 0 && (o = offset_or(prog, "struct page", "compound_nr", -1)) >= 0)
-		l->off_cmp_nr = ps + o;
-	if (l->off_cmp_mapcount < 0 && (o = offset_or(prog, "struct page", "compound_mapcount", -1)) >= 0)
-		l->off_cmp_mapcount = ps + o;
-	if (l->off_cmp_dtor < 0 && (o = offset_or(prog, "struct page", "compound_dtor", -1)) >= 0)
-		l->off_cmp_dtor = ps + o;
-	l->hugetlb_dtor = program_enumerator_or(prog, "HUGETLB_PAGE_DTOR", -1);
-
-	// Page types.  6.11 put one type in the top byte of page_type with
-	// values from enum pagetype (commit 4ffca5a96678 "mm: support only one
-	// page_type per page"); before, each type cleared one bit below
-	// PAGE_TYPE_BASE (0xf0000000).
-	memset(l->pt_value, 0, sizeof(l->pt_value));
-	if (program_enumerator_or(prog, "PGTY_buddy", -1) >= 0) {
-		static const char *const pgty[LINUX_PT_NR] = {
-			[LINUX_PT_BUDDY] = "PGTY_buddy", [LINUX_PT_OFFLINE] = "PGTY_offline",
-			[LINUX_PT_TABLE] = "PGTY_table", [LINUX_PT_GUARD] = "PGTY_guard",
-			[LINUX_PT_SLAB] = "PGTY_slab", [LINUX_PT_HUGETLB] = "PGTY_hugetlb",
-			[LINUX_PT_ZSMALLOC] = "PGTY_zsmalloc", [LINUX_PT_UNACCEPTED] = "PGTY_unaccepted",
-			[LINUX_PT_KMEMCG] = "PGTY_kmemcg",
-		};
-		l->pt_encoding = LINUX_PT_TOP_BYTE;
-		for (int i = 0; i < LINUX_PT_NR; i++) {
-			int64_t v = program_enumerator_or(prog, pgty[i], -1);
-			l->pt_value[i] = v > 0 && v < 256 ? (uint32_t)v : 0;
-		}
-	} else {
-		int64_t v;
-		l->pt_encoding = LINUX_PT_INVERTED;
-		l->pt_value[LINUX_PT_BUDDY] = vmcoreinfo_number(prog, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", &v)
-					      ? (uint32_t)~v : 0x80;
-		l->pt_value[LINUX_PT_OFFLINE] = vmcoreinfo_number(prog, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)", &v)
-						? (uint32_t)~v : 0x100;
-		// The Kmemcg type went away in 5.11 (commit 18b2db3b0385 "mm:
-		// Convert page kmemcg type to a page memcg flag"), together with
-		// page->mem_cgroup becoming memcg_data, and PG_table/PG_guard
-		// moved down one bit.
-		if (l->has_memcg) {
-			l->pt_value[LINUX_PT_TABLE] = 0x200;
-			l->pt_value[LINUX_PT_GUARD] = 0x400;
-		} else {
-			l->pt_value[LINUX_PT_KMEMCG] = 0x200;
-			l->pt_value[LINUX_PT_TABLE] = 0x400;
-			l->pt_value[LINUX_PT_GUARD] = 0x800;
-		}
-		// 6.9/6.10 exported these when hugetlb and slab became types.
-		if (vmcoreinfo_number(prog, "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)", &v))
-			l->pt_value[LINUX_PT_HUGETLB] = (uint32_t)~v;
-		if (vmcoreinfo_number(prog, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)", &v))
-			l->pt_value[LINUX_PT_SLAB] = (uint32_t)~v;
-	}
+	// Compound metadata lives in the first tail page: named in struct
+	// folio on kernels that have one, in struct page's "second tail page"
+	// union before.
+	l->off_cmp_order = kf_off(prog, KF_FOLIO_ORDER);
+	l->off_flags_1 = kf_off(prog, KF_FOLIO_FLAGS_1);
+	l->off_cmp_nr = kf_off(prog, KF_FOLIO_NR_PAGES);
+	l->off_cmp_mapcount = kf_off(prog, KF_FOLIO_ENTIRE_MAPCOUNT);
+	l->off_large_mapcount = kf_off(prog, KF_FOLIO_LARGE_MAPCOUNT);
+	l->off_nr_pages_mapped = kf_off(prog, KF_FOLIO_NR_PAGES_MAPPED);
+	l->off_cmp_dtor = kf_off(prog, KF_FOLIO_DTOR);
+	if (l->off_cmp_order < 0)
+		l->off_cmp_order = tail_off(prog, l, KF_PAGE_COMPOUND_ORDER);
+	if (l->off_cmp_nr < 0)
+		l->off_cmp_nr = tail_off(prog, l, KF_PAGE_COMPOUND_NR);
+	if (l->off_cmp_mapcount < 0)
+		l->off_cmp_mapcount = tail_off(prog, l, KF_PAGE_COMPOUND_MAPCOUNT);
+	if (l->off_cmp_dtor < 0)
+		l->off_cmp_dtor = tail_off(prog, l, KF_PAGE_COMPOUND_DTOR);
+	l->hugetlb_dtor = kf_const_or(prog, KF_HUGETLB_PAGE_DTOR, -1);
+	probe_page_types(prog, l);
 
 	// Fields packed at the top of page->flags (include/linux/
 	// page-flags-layout.h): [SECTION][NODE][ZONE]... from bit 63 down.
-	// ZONES_SHIFT follows MAX_NR_ZONES; NODES_SHIFT is log2(MAX_NUMNODES),
-	// the length of node_data[]; the section number is only there without
-	// SPARSEMEM_VMEMMAP.
-	int64_t nz = program_enumerator_or(prog, "__MAX_NR_ZONES", 0);
-	l->nr_zones = nz > 0 && nz <= 8 ? (unsigned)nz : 0;
-	l->zones_width = l->nr_zones < 2 ? 0 : l->nr_zones <= 2 ? 1 : l->nr_zones <= 4 ? 2 : 3;
+	// ZONES_SHIFT is the bits MAX_NR_ZONES needs; NODES_SHIFT is
+	// log2(MAX_NUMNODES), the length of node_data[]; the section number
+	// is only there without SPARSEMEM_VMEMMAP.
+	int64_t nz = kf_const_or(prog, KF_NR_ZONES, 0);
+	l->nr_zones = nz > 0 && nz <= LINUX_MAX_ZONES ? (unsigned)nz : 0;
+	l->zones_width = l->nr_zones < 2 ? 0 : ilog2_u64(l->nr_zones - 1) + 1;
 	uint64_t numnodes = 0;
 	int64_t v;
-	if (vmcoreinfo_number(prog, "LENGTH(node_data)", &v) && v > 0) {
+	if (!kf_const(prog, KF_MAX_NUMNODES, &v) && v > 0) {
 		numnodes = (uint64_t)v;
 	} else {
-		struct vms_type *t;
-		uint64_t addr;
-		struct vms_error *err = program_variable(prog, "node_data", &t, &addr);
-		if (!err && vms_type_kind(vms_type_strip(t)) == VMS_TYPE_ARRAY)
-			numnodes = vms_type_array_length(vms_type_strip(t));
-		vms_error_destroy(err);
+		struct vms_type *t = vms_type_strip(kf_type(prog, KF_NODE_DATA));
+		if (t && vms_type_kind(t) == VMS_TYPE_ARRAY)
+			numnodes = vms_type_array_length(t);
 	}
 	l->nodes_width = numnodes > 1 ? ilog2_u64(numnodes) : 0;
 	l->sections_width = 0;
 	if (l->model != LINUX_MEMMAP_VMEMMAP) {
-		int64_t phys, sect;
-		if (vmcoreinfo_number(prog, "NUMBER(MAX_PHYSMEM_BITS)", &phys) &&
-		    vmcoreinfo_number(prog, "NUMBER(SECTION_SIZE_BITS)", &sect) && phys > sect)
+		int64_t phys = kf_const_or(prog, KF_MAX_PHYSMEM_BITS, 0);
+		int64_t sect = kf_const_or(prog, KF_SECTION_SIZE_BITS, 0);
+		if (phys > sect && sect > 0)
 			l->sections_width = (unsigned)(phys - sect);
 	}
 	l->sections_pgshift = 64 - l->sections_width;
 	l->nodes_pgshift = l->sections_pgshift - l->nodes_width;
 	l->zones_pgshift = l->nodes_pgshift - l->zones_width;
-	for (unsigned z = 0; z < l->nr_zones && z < 8; z++)
+	for (unsigned z = 0; z < LINUX_MAX_ZONES; z++)
 		l->zone_name[z] = NULL;
-	struct vms_type *zt;
-	struct vms_error *err = program_find_type(prog, "enum zone_type", &zt);
-	if (!err) {
-		for (size_t i = 0; i < vms_type_enumerator_count(zt); i++) {
-			const struct vms_type_enumerator *e = vms_type_enumerator(zt, i);
-			if (e->value >= 0 && e->value < 8 && (unsigned)e->value < l->nr_zones &&
-			    strncmp(e->name, "ZONE_", 5) == 0)
-				l->zone_name[e->value] = e->name + 5;
-		}
+	struct vms_type *zt = kf_type(prog, KF_ENUM_ZONE_TYPE);
+	for (size_t i = 0; zt && i < vms_type_enumerator_count(zt); i++) {
+		const struct vms_type_enumerator *e = vms_type_enumerator(zt, i);
+		if (e->value >= 0 && (uint64_t)e->value < l->nr_zones && strncmp(e->name, "ZONE_", 5) == 0)
+			l->zone_name[e->value] = e->name + 5;
 	}
-	vms_error_destroy(err);
 	// Prefer the kernel's own spelling (mm/page_alloc.c zone_names[]).
-	struct program_symbol zsym;
-	err = linux_var_member(prog, "zone_names", NULL, &zsym.address, NULL);
-	if (!err) {
+	uint64_t zn;
+	if (!kf_var(prog, KF_ZONE_NAMES, &zn, NULL)) {
 		for (unsigned z = 0; z < l->nr_zones; z++) {
 			uint64_t p = 0;
-			char *s = NULL;
-			struct vms_error *e = program_read_u64(prog, zsym.address + 8 * z, &p);
+			char *str = NULL;
+			struct vms_error *e = program_read_u64(prog, zn + 8 * z, &p);
 			if (!e && p)
-				e = program_read_string(prog, p, 16, &s);
-			if (!e && s)
-				l->zone_name[z] = linux_kernel_intern(k, s);
-			free(s);
+				e = program_read_string(prog, p, 16, &str);
+			if (!e && str)
+				l->zone_name[z] = linux_kernel_intern(k, str);
+			free(str);
 			vms_error_destroy(e);
 		}
+	} else {
+		vms_error_destroy(kf_var(prog, KF_ZONE_NAMES, &zn, NULL));
 	}
-	vms_error_destroy(err);
 
-	l->has_zero_pfn = read_var_u64(prog, "zero_pfn", &l->zero_pfn);
+	l->has_zero_pfn = read_var_u64(prog, KF_ZERO_PFN, &l->zero_pfn);
 	l->huge_zero_page = 0;
-	if (!read_var_u64(prog, "huge_zero_page", &l->huge_zero_page))
-		read_var_u64(prog, "huge_zero_folio", &l->huge_zero_page);
-	l->max_order = vmcoreinfo_number(prog, "LENGTH(zone.free_area)", &v) && v > 0 && v < 64
-			       ? (unsigned)v : 11;
-	l->mapping_flags_mask = 3; // PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE
+	read_var_u64(prog, KF_HUGE_ZERO_PAGE, &l->huge_zero_page);
+	v = kf_const_or(prog, KF_NR_PAGE_ORDERS, 0);
+	l->max_order = v > 0 && v < 64 ? (unsigned)v : 0;
+	l->mapping_anon = (uint64_t)kf_const_or(prog, KF_MAPPING_ANON, 0);
+	l->mapping_ksm_bit = (uint64_t)kf_const_or(prog, KF_MAPPING_KSM_BIT, 0);
+	l->mapping_flags_mask = l->mapping_anon | l->mapping_ksm_bit;
+	l->tail_bit = (uint64_t)kf_const_or(prog, KF_TAIL_PAGE_BIT, 0);
+	l->folio_order_mask = (uint64_t)kf_const_or(prog, KF_FOLIO_ORDER_MASK, 0);
+	l->compound_info_mask = kf_probe(prog, KF_COMPOUND_INFO_MASK);
+	l->movable_is_flag = kf_probe(prog, KF_MOVABLE_IS_FLAG);
 
-	// stable_page_flags() was rewritten on folios in 6.10 (commit
-	// dee3d0bef2b0 "proc: rewrite stable_page_flags()"): flags of a tail
-	// come from its folio and THP means "large and large_rmappable".  The
-	// PG_large_rmappable flag it tests is the probe (it exists since 6.6;
-	// 6.6-6.9 are not supported kernels).
-	l->kpf_from_folio = l->pg[LINUX_PG_LARGE_RMAPPABLE] >= 0;
-	// /proc/kpagecount uses folio_precise_page_mapcount() since the large
-	// mapcount went in (6.11, commit 05c5323b2a34 "mm: track mapcount of
-	// large folios in single value").
-	l->mapcount_precise = l->off_large_mapcount >= 0;
-	// page_is_idle() reads the folio once folios exist (5.19 page_idle.h).
-	l->idle_from_folio = folio;
-	l->has_memcg_ptr = !l->has_memcg && program_has_member(prog, "struct page", "mem_cgroup");
+	l->kpf_from_folio = kf_probe(prog, KF_KPF_FROM_FOLIO);
+	l->kpf_ksm_exact = kf_probe(prog, KF_KPF_KSM_EXACT);
+	l->mapcount_precise = kf_probe(prog, KF_MAPCOUNT_PRECISE);
+	l->idle_from_folio = kf_probe(prog, KF_IDLE_FROM_FOLIO);
+	l->kpf_snapshot = kf_has(prog, KF_PAGE_SNAPSHOT);
+	l->has_memcg_ptr = !l->has_memcg && kf_has(prog, KF_PAGE_MEM_CGROUP);
 	if (l->has_memcg_ptr)
-		l->off_memcg_ptr = (uint64_t)offset_or(prog, "struct page", "mem_cgroup", 0);
+		l->off_memcg_ptr = (uint64_t)kf_off(prog, KF_PAGE_MEM_CGROUP);
 
-	l->off_as_host = offset_or(prog, "struct address_space", "host", -1);
-	l->off_inode_dentry = offset_or(prog, "struct inode", "i_dentry", -1);
-	l->off_inode_ino = offset_or(prog, "struct inode", "i_ino", -1);
-	l->off_dentry_alias = offset_or(prog, "struct dentry", "d_u.d_alias", -1);
-	l->off_dentry_name = offset_or(prog, "struct dentry", "d_name.name", -1);
+	l->off_as_host = kf_off(prog, KF_AS_HOST);
+	l->off_inode_dentry = kf_off(prog, KF_INODE_I_DENTRY);
+	l->off_inode_ino = kf_off(prog, KF_INODE_I_INO);
+	l->off_dentry_alias = kf_off(prog, KF_DENTRY_D_ALIAS);
+	l->off_dentry_name = kf_off(prog, KF_DENTRY_D_NAME_NAME);
 }
 
 static struct vms_error *probe_layout(struct vms_program *prog, struct linux_page_layout *l,
@@ -388,26 +319,23 @@ static struct vms_error *probe_layout(struct vms_program *prog, struct linux_pag
 {
 	struct vms_error *err;
 	l->pg_head = -1;
-	if ((err = program_type_size(prog, "struct page", &l->page_size)) ||
-	    (err = member(prog, "flags", &l->off_flags)) ||
-	    (err = member(prog, "compound_head", &l->off_compound_head)) ||
-	    (err = member(prog, "mapping", &l->off_mapping)) ||
-	    (err = member(prog, "index", &l->off_index)) ||
-	    (err = member(prog, "private", &l->off_private)) ||
-	    (err = member(prog, "_mapcount", &l->off_mapcount)) ||
-	    (err = member(prog, "_refcount", &l->off_refcount)))
-		return err;
-	l->has_memcg = program_has_member(prog, "struct page", "memcg_data");
+	if ((err = kf_need_size(prog, KF_PAGE, &l->page_size)) ||
+	    (err = kf_need_off(prog, KF_PAGE_FLAGS, &l->off_flags)) ||
+	    (err = kf_need_off(prog, KF_PAGE_COMPOUND_HEAD, &l->off_compound_head)) ||
+	    (err = kf_need_off(prog, KF_PAGE_MAPPING, &l->off_mapping)) ||
+	    (err = kf_need_off(prog, KF_PAGE_INDEX, &l->off_index)) ||
+	    (err = kf_need_off(prog, KF_PAGE_PRIVATE, &l->off_private)) ||
+	    (err = kf_need_off(prog, KF_PAGE_MAPCOUNT, &l->off_mapcount)) ||
+	    (err = kf_need_off(prog, KF_PAGE_REFCOUNT, &l->off_refcount)))
+		return vms_error_wrap(err, "probing struct page");
+	l->has_memcg = kf_has(prog, KF_PAGE_MEMCG_DATA);
 	if (l->has_memcg)
-		member(prog, "memcg_data", &l->off_memcg);
-	if (l->page_size == 0 || l->page_size > 256)
+		l->off_memcg = (uint64_t)kf_off(prog, KF_PAGE_MEMCG_DATA);
+	if (l->page_size == 0 || l->page_size > LINUX_MAX_PAGE_STRUCT)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible sizeof(struct page) %" PRIu64,
 					l->page_size);
-	struct program_symbol sym;
-	err = linux_var_member(prog, "max_pfn", NULL, &sym.address, NULL);
-	if (!err)
-		err = program_read_u64(prog, sym.address, &l->max_pfn);
-	vms_error_destroy(err);
+	if (!read_var_u64(prog, KF_MAX_PFN, &l->max_pfn))
+		l->max_pfn = 0;
 	probe_flag_names(prog, l, k);
 	err = probe_memmap(prog, l);
 	if (err)
@@ -480,11 +408,9 @@ void linux_page_parse(const struct linux_page_layout *l, const uint8_t *b,
 	memcpy(&r->refcount, b + l->off_refcount, 4);
 	if (l->has_memcg)
 		memcpy(&r->memcg_data, b + l->off_memcg, 8);
-	// Tail pages point at their head with bit 0 set (include/linux/mm_types.h
-	// "compound_head"); PageTail() tests exactly that.
-	if (r->compound_head & 1) {
+	if (r->compound_head & l->tail_bit) {
 		r->is_tail = true;
-		r->head = r->compound_head - 1;
+		r->head = linux_compound_head(l, page, r->compound_head);
 	}
 }
 
@@ -498,7 +424,7 @@ struct vms_error *linux_page_read(struct vms_program *prog, uint64_t pfn, struct
 	err = linux_pfn_to_page(prog, pfn, &page);
 	if (err)
 		return err;
-	uint8_t buf[256];
+	uint8_t buf[LINUX_MAX_PAGE_STRUCT];
 	err = program_read(prog, page, buf, l->page_size);
 	if (err)
 		return vms_error_wrap(err, "reading struct page of pfn 0x%" PRIx64, pfn);

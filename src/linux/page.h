@@ -14,6 +14,10 @@
 #include "program/program.h"
 
 #define LINUX_MAX_PAGEFLAGS 64
+// Bounds of what vmsift accepts from the debug info (sanity limits, not
+// kernel facts).
+#define LINUX_MAX_ZONES 8
+#define LINUX_MAX_PAGE_STRUCT 256
 
 enum linux_memmap_model {
 	LINUX_MEMMAP_VMEMMAP,   // SPARSEMEM_VMEMMAP: one virtual array
@@ -31,7 +35,7 @@ enum linux_pg {
 	LINUX_PG_UNEVICTABLE, LINUX_PG_MLOCKED, LINUX_PG_UNCACHED, LINUX_PG_HWPOISON,
 	LINUX_PG_YOUNG, LINUX_PG_IDLE, LINUX_PG_ARCH_2, LINUX_PG_ARCH_3,
 	LINUX_PG_DOUBLE_MAP, LINUX_PG_LARGE_RMAPPABLE, LINUX_PG_ANON_EXCLUSIVE,
-	LINUX_PG_SWAPCACHE,
+	LINUX_PG_SWAPCACHE, LINUX_PG_MOVABLE_OPS,
 	LINUX_PG_NR,
 };
 
@@ -39,12 +43,12 @@ enum linux_pg {
 enum linux_page_type {
 	LINUX_PT_BUDDY, LINUX_PT_OFFLINE, LINUX_PT_TABLE, LINUX_PT_GUARD,
 	LINUX_PT_SLAB, LINUX_PT_HUGETLB, LINUX_PT_ZSMALLOC, LINUX_PT_UNACCEPTED,
-	LINUX_PT_KMEMCG,
+	LINUX_PT_KMEMCG, LINUX_PT_LARGE_KMALLOC,
 	LINUX_PT_NR,
 };
 
 enum linux_page_type_encoding {
-	LINUX_PT_INVERTED,  // PAGE_TYPE_BASE 0xf0000000 with a cleared bit per type (<= 6.9)
+	LINUX_PT_INVERTED,  // PAGE_TYPE_BASE with a cleared bit per type (up to 6.10)
 	LINUX_PT_TOP_BYTE,  // enum pagetype value in the top byte (6.11+)
 };
 
@@ -81,19 +85,31 @@ struct linux_page_layout {
 	// Page types in page_type (a union with _mapcount).
 	enum linux_page_type_encoding pt_encoding;
 	uint32_t pt_value[LINUX_PT_NR]; // inverted: the bit; top byte: the byte; 0 = none
+	uint32_t pt_base;            // inverted: PAGE_TYPE_BASE
+	int32_t pt_reserve;          // inverted: PAGE_MAPCOUNT_RESERVE
+	uint32_t pt_has_type_below;  // top byte: PGTY_mapcount_underflow << pt_shift
+	unsigned pt_shift;           // top byte: the type is page_type >> pt_shift
 	// The node/zone/section fields packed at the top of page->flags.
 	unsigned zones_pgshift, zones_width, nodes_pgshift, nodes_width;
 	unsigned sections_pgshift, sections_width;
 	unsigned nr_zones;
-	const char *zone_name[8];
+	const char *zone_name[LINUX_MAX_ZONES];
 	// Special pages.
 	bool has_zero_pfn;
 	uint64_t zero_pfn;
 	uint64_t huge_zero_page;     // struct page of the huge zero folio, 0 if none
 	unsigned max_order;          // buddy orders are < max_order
-	uint64_t mapping_flags_mask; // PAGE_MAPPING_FLAGS (3)
+	uint64_t mapping_flags_mask; // PAGE_MAPPING_FLAGS / FOLIO_MAPPING_FLAGS
+	uint64_t mapping_anon;       // PAGE_MAPPING_ANON
+	uint64_t mapping_ksm_bit;    // with mapping_anon: KSM (MOVABLE alone up to 6.16)
+	uint64_t tail_bit;           // PageTail(): bit of compound_head/compound_info
+	uint64_t folio_order_mask;   // folio_order(): the order bits of _flags_1
+	bool compound_info_mask;     // tail pages hold a mask to their head (7.x HVO)
+	bool movable_is_flag;        // movable is PG_movable_ops, not a mapping bit
 	// Kernel behaviour switches for /proc/kpageflags and /proc/kpagecount.
 	bool kpf_from_folio;         // stable_page_flags() reads the folio (6.10+)
+	bool kpf_snapshot;           // ... a snapshot_page() copy of it (7.x)
+	bool kpf_ksm_exact;          // KPF_KSM only for KSM folios
 	bool mapcount_precise;       // kpagecount = folio_precise_page_mapcount()
 	bool idle_from_folio;        // page_is_idle() tests the folio
 	bool has_memcg_ptr;          // 5.10: page->mem_cgroup instead of memcg_data
@@ -125,6 +141,15 @@ struct linux_page_raw {
 	bool is_tail;
 	uint64_t head;            // struct page of the head when is_tail
 };
+
+/* The struct page of the head of tail page @page whose compound_head word
+ * is @info (tail bit set): a pointer with the tail bit, or in 7.x with
+ * compound_info_has_mask() a mask to apply to the tail's own address. */
+static inline uint64_t linux_compound_head(const struct linux_page_layout *l, uint64_t page,
+					   uint64_t info)
+{
+	return l->compound_info_mask ? page & info : info - l->tail_bit;
+}
 
 /* Read and split the struct page of @pfn. */
 struct vms_error *linux_page_read(struct vms_program *prog, uint64_t pfn, struct linux_page_raw *ret);

@@ -35,14 +35,14 @@ static inline bool flag(const struct linux_page_layout *l, uint64_t flags, enum 
 static unsigned page_type_of(const struct linux_page_layout *l, uint32_t pt)
 {
 	if (l->pt_encoding == LINUX_PT_TOP_BYTE) {
-		uint32_t byte = pt >> 24;
+		uint32_t byte = pt >> l->pt_shift;
 		for (unsigned t = 0; t < LINUX_PT_NR; t++)
 			if (l->pt_value[t] && l->pt_value[t] == byte)
 				return t;
 		return LINUX_PT_NR;
 	}
 	// PageType(page, flag): (page_type & (PAGE_TYPE_BASE | flag)) == PAGE_TYPE_BASE
-	if ((pt & 0xf0000000u) != 0xf0000000u)
+	if ((pt & l->pt_base) != l->pt_base)
 		return LINUX_PT_NR;
 	for (unsigned t = 0; t < LINUX_PT_NR; t++)
 		if (l->pt_value[t] && !(pt & l->pt_value[t]))
@@ -54,9 +54,9 @@ static inline unsigned page_type_fast(const struct linux_page_layout *l,
 				      const struct linux_page_fast *f, uint32_t pt)
 {
 	if (l->pt_encoding == LINUX_PT_TOP_BYTE)
-		return f->pt_top[pt >> 24];
+		return f->pt_top[(uint8_t)(pt >> l->pt_shift)];
 	// No type bit cleared (a map count, -1 included): no type.
-	if ((pt & 0xf0000000u) != 0xf0000000u || (pt & f->pt_inv_mask) == f->pt_inv_mask)
+	if ((pt & l->pt_base) != l->pt_base || (pt & f->pt_inv_mask) == f->pt_inv_mask)
 		return LINUX_PT_NR;
 	return page_type_of(l, pt);
 }
@@ -65,7 +65,7 @@ void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_lay
 {
 	linux_kpf_common_table(l, f->kpf_common);
 	for (unsigned b = 0; b < 256; b++)
-		f->pt_top[b] = l->pt_encoding == LINUX_PT_TOP_BYTE ? (uint8_t)page_type_of(l, (uint32_t)b << 24)
+		f->pt_top[b] = l->pt_encoding == LINUX_PT_TOP_BYTE ? (uint8_t)page_type_of(l, (uint32_t)b << l->pt_shift)
 								   : LINUX_PT_NR;
 	f->pt_inv_mask = 0;
 	for (unsigned t = 0; t < LINUX_PT_NR; t++)
@@ -88,8 +88,8 @@ static bool has_type(const struct linux_page_layout *l, int32_t raw)
 {
 	if (l->pt_encoding == LINUX_PT_TOP_BYTE)
 		// page_type_has_type(): page_type < PGTY_mapcount_underflow << 24
-		return raw < (int32_t)0xff000000u;
-	return raw < -128; // PAGE_MAPCOUNT_RESERVE
+		return raw < (int32_t)l->pt_has_type_below;
+	return raw < l->pt_reserve; // PAGE_MAPCOUNT_RESERVE
 }
 
 /* is_free_buddy_page() for a page whose count is 0: is it inside a free
@@ -205,15 +205,16 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	if (l->nodes_width)
 		pi->node = (uint16_t)((pi->flags >> l->nodes_pgshift) & ((1u << l->nodes_width) - 1));
 
-	// The folio: a tail's compound_head points at its head with bit 0 set
-	// (PageTail()).  The head's PFN follows from the distance between the
-	// two struct pages, which are contiguous within a compound page.
+	// The folio: a tail's compound_head points at its head with the tail
+	// bit set (PageTail()), or holds a mask to its head (7.x HVO).  The
+	// head's PFN follows from the distance between the two struct pages,
+	// which are contiguous within a compound page.
 	const uint8_t *hb = b;
 	pi->head_pfn = pfn;
 	pi->head_page = page_addr;
 	uint64_t ch = rd64(b, l->off_compound_head);
-	if (ch & 1) {
-		uint64_t head = ch - 1;
+	if (ch & l->tail_bit) {
+		uint64_t head = linux_compound_head(l, page_addr, ch);
 		uint64_t dist = page_addr - head;
 		pi->bits |= LINUX_PAGE_TAIL;
 		if (head < page_addr && dist % l->page_size == 0 &&
@@ -249,6 +250,7 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	pi->head_flags = rd64(hb, l->off_flags);
 	pi->head_type = hb == b ? pi->type : (uint8_t)page_type_fast(l, f, (uint32_t)head_mapcount_raw);
 	pi->mapping = rd64(hb, l->off_mapping);
+	pi->mapping_obj = pi->mapping & ~l->mapping_flags_mask;
 	pi->page_count = rd32(hb, l->off_refcount);
 	if (l->has_memcg)
 		pi->memcg = rd64(hb, l->off_memcg);
@@ -269,7 +271,7 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 			if (l->off_cmp_order >= 0)
 				pi->order = sb[l->off_cmp_order - ps];
 			else if (l->off_flags_1 >= 0)
-				pi->order = (uint8_t)(rd64(sb, (uint64_t)l->off_flags_1 - ps) & 0xff);
+				pi->order = (uint8_t)(rd64(sb, (uint64_t)l->off_flags_1 - ps) & l->folio_order_mask);
 			if (l->off_cmp_mapcount >= 0)
 				pi->entire_mapcount = rd32(sb, (uint64_t)l->off_cmp_mapcount - ps) + 1;
 			if (l->off_large_mapcount >= 0)
@@ -284,17 +286,22 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	if (pi->head_type == LINUX_PT_HUGETLB)
 		pi->bits |= LINUX_PAGE_HUGETLB;
 
-	// What the mapping word points at (PAGE_MAPPING_ANON = 1, MOVABLE = 2,
-	// KSM = both: include/linux/page-flags.h).
+	// What the mapping word points at (include/linux/page-flags.h): the
+	// anon bit alone an anon_vma, with the second bit a KSM stable node;
+	// the second bit alone a movable_operations up to 6.16, nothing after
+	// (movable became the page flag PG_movable_ops).
 	if (pi->mapping) {
-		switch (pi->mapping & l->mapping_flags_mask) {
-		case 1: pi->mapping_kind = LINUX_MAPPING_ANON; break;
-		case 3: pi->mapping_kind = LINUX_MAPPING_KSM; break;
-		case 2: pi->mapping_kind = LINUX_MAPPING_MOVABLE; break;
-		default: pi->mapping_kind = LINUX_MAPPING_FILE; break;
-		}
+		uint64_t bits = pi->mapping & l->mapping_flags_mask;
+		if (bits == l->mapping_flags_mask)
+			pi->mapping_kind = LINUX_MAPPING_KSM;
+		else if (bits == l->mapping_anon)
+			pi->mapping_kind = LINUX_MAPPING_ANON;
+		else if (bits && !l->movable_is_flag)
+			pi->mapping_kind = LINUX_MAPPING_MOVABLE;
+		else if (!bits)
+			pi->mapping_kind = LINUX_MAPPING_FILE;
 	}
-	bool anon = pi->mapping & 1;
+	bool anon = pi->mapping & l->mapping_anon;
 	bool slab = l->pt_value[LINUX_PT_SLAB] ? pi->head_type == LINUX_PT_SLAB
 					       : flag(l, pi->head_flags, LINUX_PG_SLAB);
 	// A slab page's mapping word is struct slab's slab_cache (or, on 6.12,
@@ -386,7 +393,7 @@ const char *linux_page_type_name(unsigned type)
 		[LINUX_PT_TABLE] = "pgtable", [LINUX_PT_GUARD] = "guard",
 		[LINUX_PT_SLAB] = "slab", [LINUX_PT_HUGETLB] = "hugetlb",
 		[LINUX_PT_ZSMALLOC] = "zsmalloc", [LINUX_PT_UNACCEPTED] = "unaccepted",
-		[LINUX_PT_KMEMCG] = "kmemcg",
+		[LINUX_PT_KMEMCG] = "kmemcg", [LINUX_PT_LARGE_KMALLOC] = "large_kmalloc",
 	};
 	return type < LINUX_PT_NR ? names[type] : NULL;
 }
@@ -420,7 +427,7 @@ const char *linux_page_flag_name(const struct linux_page_layout *l,
 	if (bit >= LINUX_MAX_PAGEFLAGS)
 		return NULL;
 	int b = (int)bit;
-	bool anon = pi && (pi->mapping & 1);
+	bool anon = pi && (pi->mapping & l->mapping_anon);
 	if (pi && b == l->pg[LINUX_PG_OWNER_PRIV_1] && flag(l, pi->head_flags, LINUX_PG_SWAPBACKED))
 		return "swapcache";
 	if (pi && anon && b == l->pg[LINUX_PG_ANON_EXCLUSIVE] && l->pg[LINUX_PG_ANON_EXCLUSIVE] >= 0)
@@ -525,7 +532,7 @@ struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
 				 : pi->mapping_kind == LINUX_MAPPING_KSM ? "ksm_stable_node"
 				 : pi->mapping_kind == LINUX_MAPPING_MOVABLE ? "movable_ops"
 				 : "address_space",
-			      pi->mapping & ~l->mapping_flags_mask);
+			      pi->mapping_obj);
 	value_set_hex(v, "index", pi->index);
 	value_set_hex(v, "private", pi->private_);
 	if (l->has_memcg || l->has_memcg_ptr)

@@ -104,6 +104,7 @@ struct linux_page_info {
 	uint64_t second_flags;     // the first tail's flags (folio _flags_1), 0 if none
 	uint64_t head_pfn, head_page;
 	uint64_t mapping;          // the folio's mapping, raw (low bits included)
+	uint64_t mapping_obj;      // ... without its flag bits: the anon_vma, node or address_space
 	uint64_t mapping_raw;      // this page's own mapping word (TAIL_MAPPING etc. on tails)
 	uint64_t index, private_;  // this page's
 	uint64_t memcg;            // the folio's memcg_data / mem_cgroup
@@ -134,8 +135,6 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 		       const uint8_t *bytes, uint64_t pfn, uint64_t page_addr,
 		       struct linux_page_info *ret);
 
-/* The KPF_* word of a "no page" PFN (a hole in the memory map). */
-#define LINUX_KPF_NOPAGE (UINT64_C(1) << 20)
 
 /* Names, for output. */
 const char *linux_page_type_name(unsigned type);          // "buddy", "slab"...; NULL if none

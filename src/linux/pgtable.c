@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* x86-64 user page-table walks through physical memory
- * (arch/x86/include/asm/pgtable_types.h, pgtable-invert.h). */
+/* User page-table walks through physical memory, in the architecture's
+ * format (linux/arch.h). */
 #include "linux/pgtable.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PT_PRESENT 0x001ULL
-#define PT_PSE 0x080ULL
-#define PT_PROTNONE 0x100ULL  // _PAGE_BIT_GLOBAL reused when not present
-#define PT_PHYS_MASK 0x000ffffffffff000ULL  // __PHYSICAL_MASK_SHIFT 52
+// Most entries per table the walker handles (512 on x86-64).
 #define PT_ENTRIES 512
 #define PT_CACHE_SLOTS 2048
 
@@ -65,7 +62,7 @@ static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64
 		if (!vm->ptc)
 			return &vms_enomem;
 	}
-	uint64_t key = paddr >> 12;
+	uint64_t key = paddr >> vm->l.ptf.page_shift;
 	struct linux_pt_cache_slot *s = &vm->ptc->slots[(key * 0x9e3779b97f4a7c15ULL) >> 53];
 	if (s->paddr != paddr + 1) {
 		struct vms_error *err = program_read_phys(vm->prog, paddr, s->data, sizeof(s->data));
@@ -90,7 +87,7 @@ struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *
 	struct vms_error *err = linux_mem_u64(&vm->mem, mm + vm->l.mm_pgd, &pgd);
 	if (err)
 		return vms_error_wrap(err, "mm 0x%" PRIx64, mm);
-	if (!pgd || pgd & 0xfff)
+	if (!pgd || pgd & ((UINT64_C(1) << vm->l.ptf.page_shift) - 1))
 		return vms_error_addr(VMS_ERR_CORRUPT, mm, "mm 0x%" PRIx64 " has pgd 0x%" PRIx64, mm, pgd);
 	err = program_vtop(vm->prog, pgd, &paddr);
 	if (err)
@@ -101,23 +98,23 @@ struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *
 }
 
 /* Present for a leaf: _PAGE_PRESENT, or PROT_NONE (pte_present()). */
-static bool leaf_present(uint64_t e)
+static bool leaf_present(const struct linux_pt_format *f, uint64_t e)
 {
-	return e & (PT_PRESENT | PT_PROTNONE);
+	return e & (f->present | f->protnone);
 }
 
 /* Physical address bits of an entry, undoing the L1TF inversion of
  * non-present entries (pgtable-invert.h: __pte_needs_invert()). */
-static uint64_t entry_phys(uint64_t e, uint64_t mask)
+static uint64_t entry_phys(const struct linux_pt_format *f, uint64_t e, uint64_t mask)
 {
-	if (e && !(e & PT_PRESENT))
+	if (f->invert_nonpresent && e && !(e & f->present))
 		e = ~e;
 	return e & mask;
 }
 
-static unsigned level_shift(int level)
+static bool is_leaf(const struct linux_pt_format *f, int level, uint64_t e)
 {
-	return 12 + 9 * (level - 1);  // 1 pte, 2 pmd, 3 pud, 4 p4d, 5 pgd(l5)
+	return level == 1 || ((f->huge_levels >> level & 1) && (e & f->huge));
 }
 
 struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
@@ -126,8 +123,9 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 	uint64_t tbl;
 	struct vms_error *err;
 	struct linux_pt_entry r = {0};
-	int top = vm->l.l5 ? 5 : 4;
-	uint64_t range = vaddr >> 21;
+	const struct linux_pt_format *f = &vm->l.ptf;
+	int top = (int)f->levels;
+	uint64_t range = vaddr >> linux_pt_level_shift(f, 2);
 	size_t slot = pmd_slot(mm, range);
 	if (vm->pmdc && vm->pmdc->slots[slot].mm == mm && vm->pmdc->slots[slot].range == range) {
 		tbl = vm->pmdc->slots[slot].tbl;
@@ -139,15 +137,14 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 		const uint64_t *t;
 		if ((err = table(vm, tbl, &t)))
 			return err;
-		unsigned idx = (vaddr >> level_shift(level)) & (PT_ENTRIES - 1);
+		unsigned idx = (vaddr >> linux_pt_level_shift(f, level)) & ((1u << f->entries_shift) - 1);
 		uint64_t e = t[idx];
-		bool leaf = level == 1 || ((level == 2 || level == 3) && (e & PT_PSE));
-		if (!leaf) {
-			if (!(e & PT_PRESENT)) {
+		if (!is_leaf(f, level, e)) {
+			if (!(e & f->present)) {
 				*ret = r;  // nothing mapped here
 				return NULL;
 			}
-			tbl = e & PT_PHYS_MASK;
+			tbl = e & f->phys_mask;
 			if (level == 2 && mm) {
 				if (!vm->pmdc)
 					vm->pmdc = calloc(1, sizeof(*vm->pmdc));
@@ -159,15 +156,16 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 			}
 			continue;
 		}
-		uint64_t size = 1ULL << level_shift(level);
+		uint64_t size = UINT64_C(1) << linux_pt_level_shift(f, level);
+		uint64_t page_mask = (UINT64_C(1) << f->page_shift) - 1;
 		r.level = level;
 		r.entry = e;
 		r.entry_paddr = tbl + 8 * idx;
 		r.size = size;
-		r.present = leaf_present(e);
+		r.present = leaf_present(f, e);
 		if (r.present) {
-			uint64_t base = entry_phys(e, PT_PHYS_MASK & ~(size - 1));
-			r.paddr = base + ((vaddr & (size - 1)) & ~0xfffULL);
+			uint64_t base = entry_phys(f, e, f->phys_mask & ~(size - 1));
+			r.paddr = base + ((vaddr & (size - 1)) & ~page_mask);
 			r.pfn = r.paddr >> vm->page_shift;
 		}
 		*ret = r;
@@ -184,33 +182,34 @@ static struct vms_error *walk_level(struct linux_vm *vm, uint64_t tbl, int level
 	struct vms_error *err = table(vm, tbl, &tp);
 	if (err)
 		return err;
+	const struct linux_pt_format *f = &vm->l.ptf;
+	unsigned nent = 1u << f->entries_shift;
 	uint64_t t[PT_ENTRIES];
-	memcpy(t, tp, sizeof(t));  // the cache slot may be reused below
-	unsigned shift = level_shift(level);
-	uint64_t span = 1ULL << shift;
-	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+	memcpy(t, tp, nent * sizeof(t[0]));  // the cache slot may be reused below
+	unsigned shift = linux_pt_level_shift(f, level);
+	uint64_t span = UINT64_C(1) << shift;
+	for (unsigned i = 0; i < nent; i++) {
 		uint64_t va = base + (uint64_t)i * span;
-		if (level == 5 || (level == 4 && !vm->l.l5)) {
+		if (level == (int)f->levels) {
 			// sign-extend the canonical address
-			if (va & (1ULL << (vm->l.l5 ? 56 : 47)))
-				va |= vm->l.l5 ? 0xfe00000000000000ULL : 0xffff000000000000ULL;
+			if (va & (UINT64_C(1) << (f->va_bits - 1)))
+				va |= ~((UINT64_C(1) << f->va_bits) - 1);
 		}
 		if (va + span <= start || va >= end)
 			continue;
 		uint64_t e = t[i];
 		if (!e)
 			continue;
-		bool leaf = level == 1 || ((level == 2 || level == 3) && (e & PT_PSE));
-		if (leaf) {
-			if (!leaf_present(e))
+		if (is_leaf(f, level, e)) {
+			if (!leaf_present(f, e))
 				continue;
 			struct linux_pt_entry r = {.level = level, .entry = e, .entry_paddr = tbl + 8 * i,
 						   .present = true, .size = span};
-			r.paddr = entry_phys(e, PT_PHYS_MASK & ~(span - 1));
+			r.paddr = entry_phys(f, e, f->phys_mask & ~(span - 1));
 			r.pfn = r.paddr >> vm->page_shift;
 			err = fn(arg, va, &r);
-		} else if (e & PT_PRESENT) {
-			err = walk_level(vm, e & PT_PHYS_MASK, level - 1, va, start, end, fn, arg);
+		} else if (e & f->present) {
+			err = walk_level(vm, e & f->phys_mask, level - 1, va, start, end, fn, arg);
 		}
 		if (err)
 			return err;
@@ -225,6 +224,8 @@ struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint6
 	struct vms_error *err = linux_mm_pgd_phys(vm, mm, &pgd);
 	if (err)
 		return err;
-	err = walk_level(vm, pgd, vm->l.l5 ? 5 : 4, 0, start, end, fn, arg);
+	if (vm->l.ptf.entries_shift > 9 || vm->l.ptf.levels > LINUX_PT_MAX_LEVELS)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "page tables of %u entries", 1u << vm->l.ptf.entries_shift);
+	err = walk_level(vm, pgd, (int)vm->l.ptf.levels, 0, start, end, fn, arg);
 	return err == &linux_walk_stop ? NULL : err;
 }

@@ -6,29 +6,28 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "linux/kfacts.h"
 
-/* The address of global variable @name (program_variable() wants a type
- * pointer too). */
-static struct vms_error *var_addr(struct vms_program *prog, const char *name, uint64_t *ret)
+static struct vms_error *var_addr(struct vms_program *prog, enum kf_id id, uint64_t *ret)
 {
-	struct vms_type *t;
-	return program_variable(prog, name, &t, ret);
+	return kf_var(prog, id, ret, NULL);
 }
 
 // Bounds that keep a corrupt ring from making us allocate without limit.
 #define MAX_RING_BITS 30          // 1 GiB of text, 2^30 descriptors
 #define MAX_LOG_BUF (1u << 30)
 
-static struct vms_error *member_offset(struct vms_type *t, const char *path, uint64_t *off,
+/* Offset in bits (callers divide) and bit size of member fact @id. */
+static struct vms_error *member_offset(struct vms_program *prog, enum kf_id id, uint64_t *off,
 				       uint64_t *bit_size)
 {
-	uint64_t bits, bsize;
-	struct vms_error *err = vms_type_member_find(t, path, NULL, &bits, &bsize);
+	uint64_t o;
+	struct vms_error *err = kf_need_off(prog, id, &o);
 	if (err)
 		return err;
-	*off = bits;  // in bits: callers divide
+	*off = kf_bit_off(prog, id);
 	if (bit_size)
-		*bit_size = bsize;
+		*bit_size = kf_bit_size(prog, id);
 	return NULL;
 }
 
@@ -77,43 +76,40 @@ static struct vms_error *push_record(struct linux_log *log, size_t *cap,
 /* Offsets (in bits) and sizes of the printk_info fields we read. */
 struct info_layout {
 	uint64_t size;
+	uint32_t caller_cpu;  // PRINTK_CALLER_CPU: the flag of a CPU caller
 	uint64_t seq, ts_nsec, text_len, facility, level, level_bits, caller_id;
 	uint64_t text_len_size;
 	bool has_caller;
 };
 
-static struct vms_error *info_layout(struct vms_program *prog, const char *type_name,
-				     struct info_layout *l)
+/* The record header: struct printk_info (ring buffer) or struct printk_log
+ * (log_buf); both have the same fields but seq. */
+static struct vms_error *info_layout(struct vms_program *prog, bool ring, struct info_layout *l)
 {
-	struct vms_type *t;
-	struct vms_error *err = program_find_type(prog, type_name, &t);
-	if (err)
+	struct vms_error *err;
+	if ((err = kf_need_size(prog, ring ? KF_PRINTK_INFO : KF_PRINTK_LOG, &l->size)) ||
+	    (err = member_offset(prog, ring ? KF_PI_TS_NSEC : KF_PL_TS_NSEC, &l->ts_nsec, NULL)) ||
+	    (err = member_offset(prog, ring ? KF_PI_TEXT_LEN : KF_PL_TEXT_LEN, &l->text_len, NULL)) ||
+	    (err = member_offset(prog, ring ? KF_PI_FACILITY : KF_PL_FACILITY, &l->facility, NULL)) ||
+	    (err = member_offset(prog, ring ? KF_PI_LEVEL : KF_PL_LEVEL, &l->level, &l->level_bits)))
 		return err;
-	l->size = vms_type_size(t);
-	if ((err = member_offset(t, "ts_nsec", &l->ts_nsec, NULL)) ||
-	    (err = member_offset(t, "text_len", &l->text_len, NULL)) ||
-	    (err = member_offset(t, "facility", &l->facility, NULL)) ||
-	    (err = member_offset(t, "level", &l->level, &l->level_bits)))
-		return vms_error_wrap(err, "%s", type_name);
-	struct vms_type *tl;
-	err = vms_type_member_find(t, "text_len", &tl, NULL, NULL);
-	if (err)
-		return err;
-	l->text_len_size = vms_type_size(tl);
+	l->text_len_size = kf_size(prog, ring ? KF_PI_TEXT_LEN : KF_PL_TEXT_LEN);
 	// printk_info has seq; printk_log does not (the log_buf reader
 	// numbers records from log_first_seq).
-	err = member_offset(t, "seq", &l->seq, NULL);
-	if (err) {
-		vms_error_destroy(err);
-		l->seq = UINT64_MAX;
+	l->seq = UINT64_MAX;
+	if (ring && (err = member_offset(prog, KF_PI_SEQ, &l->seq, NULL)))
+		return err;
+	enum kf_id caller = ring ? KF_PI_CALLER_ID : KF_PL_CALLER_ID;
+	l->has_caller = kf_has(prog, caller);
+	if (l->has_caller) {
+		int64_t cpu;
+		if ((err = member_offset(prog, caller, &l->caller_id, NULL)) ||
+		    (err = kf_const(prog, KF_PRINTK_CALLER_CPU, &cpu)))
+			return err;
+		l->caller_cpu = (uint32_t)cpu;
 	}
-	// caller_id appeared with CONFIG_PRINTK_CALLER in 5.1 (commit
-	// 15ff2069cb7f "printk: Add caller information to printk() output").
-	err = member_offset(t, "caller_id", &l->caller_id, NULL);
-	l->has_caller = !err;
-	vms_error_destroy(err);
 	if (!l->level_bits)
-		l->level_bits = 8;
+		l->level_bits = 8 * kf_size(prog, ring ? KF_PI_LEVEL : KF_PL_LEVEL);
 	return NULL;
 }
 
@@ -125,8 +121,11 @@ static void decode_info(const struct info_layout *l, const uint8_t *p, struct li
 	r->ts_nsec = load(p + l->ts_nsec / 8, 8);
 	r->facility = (int)load(p + l->facility / 8, 1);
 	r->level = (int)load_bits(p, l->level, l->level_bits);
-	if (l->has_caller)
-		r->caller_id = (uint32_t)load(p + l->caller_id / 8, 4);
+	if (l->has_caller) {
+		uint32_t id = (uint32_t)load(p + l->caller_id / 8, 4);
+		r->caller_is_cpu = id & l->caller_cpu;
+		r->caller_id = id & ~l->caller_cpu;
+	}
 }
 
 /*
@@ -140,29 +139,34 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 {
 	struct vms_error *err;
 	uint64_t prb_var, prb;
-	err = var_addr(prog, "prb", &prb_var);
+	err = var_addr(prog, KF_PRB, &prb_var);
 	if (err)
 		return err;
 	if ((err = program_read_u64(prog, prb_var, &prb)))
 		return vms_error_wrap(err, "reading prb");
 
-	struct vms_type *rbt, *desct;
-	if ((err = program_find_type(prog, "struct printk_ringbuffer", &rbt)) ||
-	    (err = program_find_type(prog, "struct prb_desc", &desct)))
-		return err;
 	uint64_t o_count_bits, o_descs, o_infos, o_size_bits, o_data;
-	uint64_t o_state, o_begin, o_next;
-	if ((err = member_offset(rbt, "desc_ring.count_bits", &o_count_bits, NULL)) ||
-	    (err = member_offset(rbt, "desc_ring.descs", &o_descs, NULL)) ||
-	    (err = member_offset(rbt, "desc_ring.infos", &o_infos, NULL)) ||
-	    (err = member_offset(rbt, "text_data_ring.size_bits", &o_size_bits, NULL)) ||
-	    (err = member_offset(rbt, "text_data_ring.data", &o_data, NULL)) ||
-	    (err = member_offset(desct, "state_var", &o_state, NULL)) ||
-	    (err = member_offset(desct, "text_blk_lpos.begin", &o_begin, NULL)) ||
-	    (err = member_offset(desct, "text_blk_lpos.next", &o_next, NULL)))
+	uint64_t o_state, o_begin, o_next, desc_size;
+	int64_t sv_bits, committed, finalized, state_mask, dataless;
+	if ((err = member_offset(prog, KF_PRB_COUNT_BITS, &o_count_bits, NULL)) ||
+	    (err = member_offset(prog, KF_PRB_DESCS, &o_descs, NULL)) ||
+	    (err = member_offset(prog, KF_PRB_INFOS, &o_infos, NULL)) ||
+	    (err = member_offset(prog, KF_PRB_SIZE_BITS, &o_size_bits, NULL)) ||
+	    (err = member_offset(prog, KF_PRB_DATA, &o_data, NULL)) ||
+	    (err = member_offset(prog, KF_PRBD_STATE_VAR, &o_state, NULL)) ||
+	    (err = member_offset(prog, KF_PRBD_BEGIN, &o_begin, NULL)) ||
+	    (err = member_offset(prog, KF_PRBD_NEXT, &o_next, NULL)) ||
+	    (err = kf_need_size(prog, KF_PRB_DESC, &desc_size)) ||
+	    (err = kf_const(prog, KF_DESC_SV_BITS, &sv_bits)) ||
+	    (err = kf_const(prog, KF_DESC_COMMITTED, &committed)) ||
+	    (err = kf_const(prog, KF_DESC_FINALIZED, &finalized)) ||
+	    (err = kf_const(prog, KF_DESC_STATE_MASK, &state_mask)) ||
+	    (err = kf_const(prog, KF_LPOS_DATALESS, &dataless)))
 		return err;
+	if (sv_bits < 8 || sv_bits > 64)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "prb_desc.state_var of %" PRId64 " bits", sv_bits);
 	struct info_layout il;
-	if ((err = info_layout(prog, "struct printk_info", &il)))
+	if ((err = info_layout(prog, true, &il)))
 		return err;
 
 	uint32_t count_bits, size_bits;
@@ -178,7 +182,6 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 				      "printk ring buffer has impossible sizes (2^%u records, 2^%u bytes)",
 				      count_bits, size_bits);
 	uint64_t count = 1ull << count_bits, dsize = 1ull << size_bits;
-	uint64_t desc_size = vms_type_size(desct);
 
 	_cleanup_free_ uint8_t *dbuf = malloc(count * desc_size);
 	_cleanup_free_ uint8_t *ibuf = malloc(count * il.size);
@@ -193,17 +196,16 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 		return vms_error_wrap(err, "reading printk text ring");
 
 	// state_var: the top two bits are the state, the rest the id
-	// (DESC_FLAGS_SHIFT in kernel/printk/printk_ringbuffer.h).
-	const unsigned shift = 62;
-	const uint64_t id_mask = ~(3ull << shift);
-	enum { desc_committed = 1, desc_finalized = 2 };
+	// (DESC_FLAGS_SHIFT = DESC_SV_BITS - 2 in kernel/printk/printk_ringbuffer.h).
+	const unsigned shift = (unsigned)sv_bits - 2;
+	const uint64_t id_mask = ~((uint64_t)state_mask << shift);
 	size_t cap = 0;
 	for (uint64_t i = 0; i < count; i++) {
 		const uint8_t *d = dbuf + i * desc_size;
 		uint64_t sv = load(d + o_state / 8, 8);
-		unsigned state = (unsigned)(sv >> shift) & 3;
+		int64_t state = (int64_t)((sv >> shift) & (uint64_t)state_mask);
 		uint64_t id = sv & id_mask;
-		if (state != desc_committed && state != desc_finalized)
+		if (state != committed && state != finalized)
 			continue;
 		if ((id & (count - 1)) != i) {
 			log->unreadable++;
@@ -216,7 +218,7 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 		const char *p = "";
 		uint64_t len = 0;
 		// get_data(): data-less blocks have bit 0 set in both positions.
-		if (!((begin & 1) && (next & 1))) {
+		if (!((begin & (uint64_t)dataless) && (next & (uint64_t)dataless))) {
 			uint64_t off, size;
 			if (begin >> size_bits == next >> size_bits && begin < next) {
 				off = begin & (dsize - 1);
@@ -255,27 +257,25 @@ static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log
 {
 	struct vms_error *err;
 	struct info_layout il;
-	if ((err = info_layout(prog, "struct printk_log", &il)))
+	if ((err = info_layout(prog, false, &il)))
 		return err;
-	struct vms_type *t;
 	uint64_t o_len;
-	if ((err = program_find_type(prog, "struct printk_log", &t)) ||
-	    (err = member_offset(t, "len", &o_len, NULL)))
+	if ((err = member_offset(prog, KF_PL_LEN, &o_len, NULL)))
 		return err;
 	uint64_t a_buf, a_len, a_first, a_next, a_seq, buf;
 	uint32_t buf_len, first, next;
 	uint64_t first_seq = 0;
-	if ((err = var_addr(prog, "log_buf", &a_buf)) ||
-	    (err = var_addr(prog, "log_buf_len", &a_len)) ||
-	    (err = var_addr(prog, "log_first_idx", &a_first)) ||
-	    (err = var_addr(prog, "log_next_idx", &a_next)))
+	if ((err = var_addr(prog, KF_LOG_BUF, &a_buf)) ||
+	    (err = var_addr(prog, KF_LOG_BUF_LEN, &a_len)) ||
+	    (err = var_addr(prog, KF_LOG_FIRST_IDX, &a_first)) ||
+	    (err = var_addr(prog, KF_LOG_NEXT_IDX, &a_next)))
 		return err;
 	if ((err = program_read_u64(prog, a_buf, &buf)) ||
 	    (err = program_read_u32(prog, a_len, &buf_len)) ||
 	    (err = program_read_u32(prog, a_first, &first)) ||
 	    (err = program_read_u32(prog, a_next, &next)))
 		return vms_error_wrap(err, "reading log_buf");
-	if (!var_addr(prog, "log_first_seq", &a_seq))
+	if (kf_has(prog, KF_LOG_FIRST_SEQ) && !var_addr(prog, KF_LOG_FIRST_SEQ, &a_seq))
 		vms_error_destroy(program_read_u64(prog, a_seq, &first_seq));
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF || first >= buf_len || next >= buf_len)
 		return vms_error_addr(VMS_ERR_CORRUPT, buf, "log_buf has impossible size or indexes");
@@ -318,21 +318,14 @@ struct vms_error *linux_log_read(struct vms_program *prog, struct linux_log *ret
 {
 	memset(ret, 0, sizeof(*ret));
 	struct vms_error *err;
-	struct vms_type *t;
 	// Probe: the lockless ring has struct printk_ringbuffer and `prb`.
-	err = program_find_type(prog, "struct printk_ringbuffer", &t);
-	if (!err) {
+	if (kf_has(prog, KF_PRINTK_RINGBUFFER))
 		err = read_prb(prog, ret);
-	} else {
-		vms_error_destroy(err);
-		err = program_find_type(prog, "struct printk_log", &t);
-		if (err) {
-			vms_error_destroy(err);
-			return vms_error_create(VMS_ERR_UNSUPPORTED,
-						"the debug info describes neither printk_ringbuffer nor printk_log");
-		}
+	else if (kf_has(prog, KF_PRINTK_LOG))
 		err = read_log_buf(prog, ret);
-	}
+	else
+		return vms_error_create(VMS_ERR_UNSUPPORTED,
+					"the debug info describes neither printk_ringbuffer nor printk_log");
 	if (err) {
 		linux_log_deinit(ret);
 		return err;
@@ -360,9 +353,8 @@ struct vms_value *linux_log_record_value(const struct linux_log_record *r)
 						 r->ts_nsec % UINT64_C(1000000000) / 1000));
 	value_set_int(v, "level", r->level);
 	value_set_int(v, "facility", r->facility);
-	if (r->caller_id)
-		value_set(v, "caller", value_stringf("%c%u", r->caller_id & 0x80000000u ? 'C' : 'T',
-						     r->caller_id & 0x7fffffffu));
+	if (r->caller_id || r->caller_is_cpu)
+		value_set(v, "caller", value_stringf("%c%u", r->caller_is_cpu ? 'C' : 'T', r->caller_id));
 	value_set_str(v, "text", r->text);
 	return v;
 }

@@ -20,7 +20,8 @@ struct linux_log_record {
 	uint64_t ts_nsec;    // local_clock() at the time of printk
 	int level;           // syslog level 0 (emerg) .. 7 (debug)
 	int facility;        // syslog facility (0 kernel, 1 user: /dev/kmsg)
-	uint32_t caller_id;  // 0x80000000|cpu or the thread id; 0 when unknown
+	uint32_t caller_id;  // the thread id or the CPU (caller_is_cpu); 0 when unknown
+	bool caller_is_cpu;
 	char *text;          // NUL-terminated, may hold several lines; owned
 };
 

@@ -30,7 +30,7 @@ static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t par
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "rbtree at 0x%" PRIx64 ": more than %" PRIu64 " nodes", w->root,
 				      w->max);
-	if (node & 3)
+	if (node & l->rb_color_mask)
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "rbtree at 0x%" PRIx64 ": misaligned node pointer 0x%" PRIx64,
 				      w->root, node);
@@ -50,7 +50,7 @@ static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t par
 		return vms_error_wrap(err, "rbtree at 0x%" PRIx64 ": node 0x%" PRIx64, w->root, node);
 	ret->left = buf[l->rb_left / 8];
 	ret->right = buf[l->rb_right / 8];
-	ret->parent = buf[l->rb_parent_color / 8] & ~3ULL;
+	ret->parent = buf[l->rb_parent_color / 8] & ~l->rb_color_mask;
 	if (w->ops)
 		ret->subtree_last = buf[w->ops->subtree_last / 8];
 	if (ret->parent != parent)

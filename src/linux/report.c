@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/report.h"
 
+#include "linux/kfacts.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,7 +246,7 @@ static void walk_page(void *arg, const struct linux_page_info *pi)
 		pfn_list_add(&ws->chk[CHK_BAD_FLAGS], pi->pfn, ws->max_pfns);
 	// anon_vmas to check once each, after the walk
 	if (anon_vma_page(pi) && ws->nr_anon_vmas < MAX_ANON_VMAS) {
-		uint64_t av = pi->mapping & ~UINT64_C(3);
+		uint64_t av = pi->mapping_obj;
 		if (!ws->nr_anon_vmas || ws->anon_vmas[ws->nr_anon_vmas - 1] != av) {
 			if (ws->nr_anon_vmas == ws->cap_anon_vmas) {
 				size_t cap = ws->cap_anon_vmas ? 2 * ws->cap_anon_vmas : 256;
@@ -795,16 +797,16 @@ static struct vms_error *sec_processes(struct rctx *rc, struct vms_value **ret)
 		value_set_int(o, "pid", t->pid);
 		value_set_int(o, "ppid", t->ppid);
 		value_set_str(o, "comm", t->comm);
-		value_set_str(o, "state", linux_task_state_name(t));
+		value_set_str(o, "state", linux_task_state_name(vm, t));
 		value_set_hex(o, "task", t->addr);
 		int64_t rss = 0, anon = 0, file = 0, shmem = 0, vsz = 0;
 		if (t->mm) {
 			struct linux_mm_info mi;
 			struct vms_error *e = linux_mm_info(vm, t->mm, &mi);
 			if (!e) {
-				anon = mi.rss[LINUX_MM_ANONPAGES];
-				file = mi.rss[LINUX_MM_FILEPAGES];
-				shmem = mi.rss[LINUX_MM_SHMEMPAGES];
+				anon = mi.rss_anon;
+				file = mi.rss_file;
+				shmem = mi.rss_shmem;
 				rss = anon + file + shmem;
 				vsz = (int64_t)mi.total_vm;
 			} else {
@@ -921,8 +923,8 @@ static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws,
 {
 	uint64_t o_root, o_ref;
 	struct vms_error *err;
-	if ((err = program_member_offset(rc->prog, "struct anon_vma", "root", &o_root)) ||
-	    (err = program_member_offset(rc->prog, "struct anon_vma", "refcount", &o_ref)))
+	if ((err = kf_need_off(rc->prog, KF_AV_ROOT, &o_root)) ||
+	    (err = kf_need_off(rc->prog, KF_AV_REFCOUNT, &o_ref)))
 		return err;
 	if (ws->nr_anon_vmas) // qsort(NULL, 0) is undefined (UBSan)
 		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), cmp_u64);
@@ -975,7 +977,7 @@ static void av_walk_page(void *arg, const struct linux_page_info *pi)
 	struct av_walk *a = arg;
 	if (!anon_vma_page(pi))
 		return;
-	uint64_t av = pi->mapping & ~UINT64_C(3);
+	uint64_t av = pi->mapping_obj;
 	if (bsearch(&av, a->bad, a->nr_bad, sizeof(*a->bad), cmp_u64))
 		pfn_list_add(&a->pages, pi->pfn, a->max_pfns);
 }

@@ -127,13 +127,17 @@ static void add_hit(struct linux_rmap *rm, struct linux_rmap_result *r, const st
 		r->confirmed++;
 }
 
-/* vma_address(): the page's address in @vma, or false if outside it. */
-static bool vma_address(struct linux_rmap *rm, const struct linux_vma *v, uint64_t pgoff, uint64_t *ret)
+/* vma_address(): the page's address in @vma, or false if outside it.  An
+ * anonymous page's index counts from the VMA's anonymous page offset
+ * (vma_anon_address() in 7.3), a file page's from vm_pgoff. */
+static bool vma_address(struct linux_rmap *rm, const struct linux_vma *v, uint64_t pgoff, bool anon,
+			uint64_t *ret)
 {
 	uint64_t pages = (v->end - v->start) >> rm->vm->page_shift;
-	if (pgoff < v->pgoff || pgoff - v->pgoff >= pages)
+	uint64_t start = anon ? v->anon_pgoff : v->pgoff;
+	if (pgoff < start || pgoff - start >= pages)
 		return false;
-	*ret = v->start + ((pgoff - v->pgoff) << rm->vm->page_shift);
+	*ret = v->start + ((pgoff - start) << rm->vm->page_shift);
 	return true;
 }
 
@@ -141,6 +145,7 @@ struct collect {
 	struct linux_rmap *rm;
 	struct linux_rmap_result *r;
 	struct rmap_vmas *cache;  // collecting into a cache instead
+	bool anon;                // an anon_vma tree (else i_mmap)
 	uint64_t item_address;    // KSM: the rmap_item's address
 	uint64_t item;
 };
@@ -170,7 +175,7 @@ static struct vms_error *anon_cb(void *arg, uint64_t avc, const struct linux_vma
 	if (c->cache)
 		return cache_add(c->cache, v, avc);
 	uint64_t vaddr;
-	if (vma_address(c->rm, v, c->r->pgoff, &vaddr))
+	if (vma_address(c->rm, v, c->r->pgoff, c->anon, &vaddr))
 		add_hit(c->rm, c->r, v, vaddr, avc);
 	return NULL;
 }
@@ -189,7 +194,7 @@ static struct rmap_vmas *cached_vmas(struct linux_rmap *rm, uint64_t key, bool a
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	struct collect col = {.rm = rm, .cache = c};
+	struct collect col = {.rm = rm, .cache = c, .anon = anon};
 	struct vms_error *err = NULL;
 	if (anon) {
 		struct linux_anon_vma av;
@@ -226,14 +231,14 @@ static void walk_tree(struct linux_rmap *rm, struct linux_rmap_result *r, uint64
 		}
 		for (size_t i = 0; i < c->nr; i++) {
 			uint64_t vaddr;
-			if (vma_address(rm, &c->vmas[i], r->pgoff, &vaddr))
+			if (vma_address(rm, &c->vmas[i], r->pgoff, anon, &vaddr))
 				add_hit(rm, r, &c->vmas[i], vaddr, c->via[i]);
 		}
 		if (c->error)
 			add_error(r, vms_error_create(VMS_ERR_CORRUPT, "%s", c->error));
 		return;
 	}
-	struct collect col = {.rm = rm, .r = r};
+	struct collect col = {.rm = rm, .r = r, .anon = anon};
 	struct vms_error *err =
 		anon ? linux_anon_vma_for_each_avc(rm->vm, key, r->pgoff, r->pgoff, anon_cb, &col)
 		     : linux_mapping_for_each_vma(rm->vm, key, r->pgoff, r->pgoff, file_cb, &col);
@@ -291,7 +296,7 @@ bool linux_rmap_needs_scan(const struct linux_page_info *pi)
 {
 	if (pi->bits & LINUX_PAGE_ZERO)
 		return true;
-	bool has_rmap = (pi->mapping & ~3ULL) &&
+	bool has_rmap = pi->mapping_obj &&
 			(pi->mapping_kind == LINUX_MAPPING_ANON || pi->mapping_kind == LINUX_MAPPING_FILE ||
 			 pi->mapping_kind == LINUX_MAPPING_KSM);
 	return !has_rmap && pi->mapcount > 0;
@@ -508,7 +513,7 @@ struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page
 	r->pfn = pi->pfn;
 	r->page = *pi;
 	r->kind = pi->mapping_kind;
-	uint64_t mapping = pi->mapping & ~3ULL;
+	uint64_t mapping = pi->mapping_obj;
 	if (r->kind != LINUX_MAPPING_ANON && r->kind != LINUX_MAPPING_FILE && r->kind != LINUX_MAPPING_KSM) {
 		r->note = "not a user page (no anon_vma, address_space or KSM node)";
 		return NULL;

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "linux/kernel.h"
+#include "linux/kfacts.h"
+
+#define LINUX_NSEC_PER_SEC 1000000000ull
 
 static void note_unavailable(struct vms_value *obj, const char *what, struct vms_error *err)
 {
@@ -22,7 +25,13 @@ static void uts_field(struct vms_program *prog, struct vms_value *obj, const cha
 	uint64_t addr;
 	char path[64];
 	snprintf(path, sizeof(path), "name.%s", field);
-	struct vms_error *err = linux_var_member(prog, "init_uts_ns", path, &addr, NULL);
+	struct vms_type *t;
+	struct vms_error *err = kf_var(prog, KF_INIT_UTS_NS, &addr, &t);
+	uint64_t bit_off;
+	if (!err)
+		err = vms_type_member_find(t, path, NULL, &bit_off, NULL);
+	if (!err)
+		addr += bit_off / 8;
 	char *s = NULL;
 	if (!err)
 		err = program_read_string(prog, addr, 65, &s);
@@ -56,31 +65,32 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 	uts_field(prog, obj, "machine", "machine");
 	uts_field(prog, obj, "nodename", "nodename");
 	value_set_uint(obj, "page_size", program_page_size(prog));
+	if (program_is_image_only(prog)) {
+		// a kernel image alone: what it says of itself, nothing that
+		// only a running kernel knows
+		struct vms_value *d = value_set(obj, "dump", value_object());
+		value_set_str(d, "path", program_dump_path(prog));
+		value_set_str(d, "format", program_dump_format(prog));
+		value_set_str(d, "vmlinux", program_vmlinux_path(prog));
+		*ret = obj;
+		return NULL;
+	}
 	value_set_hex(obj, "kaslr_offset", program_kaslr_offset(prog));
 
 	uint64_t v;
-	// totalram_pages became an atomic_long_t _totalram_pages in 5.0
-	// (commit ca79b0c211af "mm: convert totalram_pages and totalhigh_pages
-	// variables to atomic"); probe both names.
-	// Fall back only when the name is not found: a read error (page not
-	// in the dump) is the answer.
-	err = linux_var_read_uint(prog, "_totalram_pages", "", &v);
-	if (err && err->code == VMS_ERR_LOOKUP) {
-		vms_error_destroy(err);
-		err = linux_var_read_uint(prog, "totalram_pages", "", &v);
-	}
+	err = kf_var_read_uint(prog, KF_TOTALRAM_PAGES, NULL, &v);
 	if (!err)
 		value_set_uint(obj, "memory_bytes", v * program_page_size(prog));
 	else
 		note_unavailable(obj, "memory_bytes", err);
 
-	err = linux_var_read_uint(prog, "max_pfn", "", &v);
+	err = kf_var_read_uint(prog, KF_MAX_PFN, NULL, &v);
 	if (!err)
 		value_set_hex(obj, "max_pfn", v);
 	else
 		note_unavailable(obj, "max_pfn", err);
 
-	err = linux_var_read_uint(prog, "nr_cpu_ids", "", &v);
+	err = kf_var_read_uint(prog, KF_NR_CPU_IDS, NULL, &v);
 	if (!err)
 		value_set_uint(obj, "cpus", v);
 	else if (err->code == VMS_ERR_LOOKUP)
@@ -90,22 +100,22 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 
 	// Monotonic seconds since boot, kept by the timekeeper (struct
 	// timekeeper.ktime_sec since 3.17); plus the suspended time in offs_boot.
-	err = linux_var_read_uint(prog, "tk_core", "timekeeper.ktime_sec", &v);
+	err = kf_var_read_uint(prog, KF_TK_CORE, "timekeeper.ktime_sec", &v);
 	if (!err) {
 		uint64_t offs_boot = 0;
-		struct vms_error *e2 = linux_var_read_uint(prog, "tk_core", "timekeeper.offs_boot", &offs_boot);
+		struct vms_error *e2 = kf_var_read_uint(prog, KF_TK_CORE, "timekeeper.offs_boot", &offs_boot);
 		vms_error_destroy(e2);
-		value_set_uint(obj, "uptime_seconds", v + offs_boot / 1000000000ull);
+		// offs_boot is a ktime_t in nanoseconds
+		value_set_uint(obj, "uptime_seconds", v + offs_boot / LINUX_NSEC_PER_SEC);
 	} else {
 		note_unavailable(obj, "uptime_seconds", err);
 	}
 
 	// panic_cpu is PANIC_CPU_INVALID (-1) unless a CPU entered panic().
-	err = linux_var_read_uint(prog, "panic_cpu", "counter", &v);
-	if (err && err->code == VMS_ERR_LOOKUP) {
-		vms_error_destroy(err);
-		err = linux_var_read_uint(prog, "panic_cpu", "", &v);
-	}
+	// an atomic_t since 4.5; a plain int before
+	struct vms_type *pct = kf_type(prog, KF_PANIC_CPU);
+	bool atomic = pct && vms_type_kind(vms_type_strip(pct)) == VMS_TYPE_STRUCT;
+	err = kf_var_read_uint(prog, KF_PANIC_CPU, atomic ? "counter" : NULL, &v);
 	if (!err) {
 		int32_t cpu = (int32_t)v;
 		value_set_bool(obj, "panicked", cpu >= 0);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/task.h"
 
+#include "linux/kfacts.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +37,8 @@ struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct lin
 	RD(t.group_leader, l->t_group_leader);
 #undef RD
 	t.leader = t.pid == t.tgid;
-	t.kthread = t.flags & LINUX_PF_KTHREAD;
-	t.exiting = (t.flags & LINUX_PF_EXITING) || t.exit_state;
+	t.kthread = t.flags & vm->l.pf_kthread;
+	t.exiting = (t.flags & vm->l.pf_exiting) || t.exit_state;
 	t.ppid = -1;
 	*ret = t;
 	return NULL;
@@ -127,8 +129,7 @@ static void read_tasks(struct linux_vm *vm)
 {
 	struct collect c = {.vm = vm};
 	uint64_t init_task = 0;
-	struct vms_type *t;
-	struct vms_error *err = program_variable(vm->prog, "init_task", &t, &init_task);
+	struct vms_error *err = kf_var(vm->prog, KF_INIT_TASK, &init_task, NULL);
 	if (!err)
 		err = leader_cb(&c, init_task + vm->l.t_tasks);
 	if (!err)
@@ -218,34 +219,37 @@ struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct
 	return NULL;
 }
 
-const char *linux_task_state_name(const struct linux_task *t)
+const char *linux_task_state_name(const struct linux_vm *vm, const struct linux_task *t)
 {
-	// include/linux/sched.h: TASK_RUNNING 0, INTERRUPTIBLE 1,
-	// UNINTERRUPTIBLE 2, __TASK_STOPPED 4, __TASK_TRACED 8; exit_state
-	// EXIT_DEAD 0x10, EXIT_ZOMBIE 0x20; TASK_PARKED 0x40, TASK_DEAD 0x80,
-	// TASK_IDLE = UNINTERRUPTIBLE | NOLOAD (0x400 since v4.14).
-	if (t->exit_state & 0x20)
-		return "ZO";
-	if (t->exit_state & 0x10)
-		return "DE";
-	uint64_t s = t->state;
-	if (s == 0)
-		return "RU";
-	if ((s & 0x402) == 0x402)
-		return "ID";
-	if (s & 1)
-		return "IN";
-	if (s & 2)
-		return "UN";
-	if (s & 4)
-		return "ST";
-	if (s & 8)
-		return "TR";
-	if (s & 0x40)
-		return "PA";
-	if (s & 0x80)
-		return "DE";
-	return "??";
+	// task_state_index() (include/linux/sched.h): the reportable bits of
+	// state | exit_state, TASK_IDLE as its own entry past them; the
+	// index is fls() of that, into task_state_array[].
+	const struct linux_vm_layout *l = &vm->l;
+	if (!l->nr_task_states)
+		return "??";
+	unsigned nr = l->nr_task_states;
+	uint64_t report = (UINT64_C(1) << (nr - 2)) - 1;  // TASK_REPORT
+	uint64_t state = t->state, s = (state | t->exit_state) & report;
+	unsigned idx;
+	if ((state & l->task_idle) == l->task_idle)
+		idx = nr - 1;  // TASK_REPORT_IDLE
+	else
+		idx = s ? 64 - (unsigned)__builtin_clzll(s) : 0;
+	if (idx >= nr)
+		return "??";
+	// crash's two-letter names of the kernel's letters
+	switch (l->task_state_letter[idx]) {
+	case 'R': return "RU";
+	case 'S': return "IN";
+	case 'D': return "UN";
+	case 'T': return "ST";
+	case 't': return "TR";
+	case 'X': return "DE";
+	case 'Z': return "ZO";
+	case 'P': return "PA";
+	case 'I': return "ID";
+	default: return "??";
+	}
 }
 
 static const struct linux_task *leader_of(struct linux_vm *vm, const struct linux_task *t)

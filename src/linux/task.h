@@ -10,15 +10,13 @@
 #include "linux/vmctx.h"
 
 #define LINUX_TASK_COMM_LEN 16
-#define LINUX_PF_EXITING 0x00000004u
-#define LINUX_PF_KTHREAD 0x00200000u
 
 struct linux_task {
 	uint64_t addr;
 	int32_t pid, tgid, ppid;
 	char comm[LINUX_TASK_COMM_LEN + 1];
 	uint64_t state;        // __state (5.14+) or state
-	uint32_t exit_state;   // EXIT_ZOMBIE 0x20, EXIT_DEAD 0x10
+	uint32_t exit_state;   // EXIT_ZOMBIE, EXIT_DEAD
 	uint32_t flags;        // PF_*
 	uint64_t mm, active_mm, real_parent, group_leader;
 	bool leader;           // pid == tgid
@@ -43,8 +41,10 @@ const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm);
  * pid.  VMS_ERR_LOOKUP if none. */
 struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret);
 
-/* The name of a task state: "RU", "IN", "UN", "ZO", "DE", "ST", "TR", "ID"... as crash. */
-const char *linux_task_state_name(const struct linux_task *t);
+/* The name of a task state: "RU", "IN", "UN", "ZO", "DE", "ST", "TR", "ID"...
+ * as crash names them, from the letter of the kernel's own task_state_array
+ * (fs/proc/array.c) that /proc/PID/status would show. */
+const char *linux_task_state_name(const struct linux_vm *vm, const struct linux_task *t);
 
 /* The processes that use @mm: thread-group leaders (one per tgid) whose
  * threads have ->mm == @mm, or, for an exiting task whose ->mm is already

@@ -3,10 +3,13 @@
  * it follows) and lifetime. */
 #include "linux/vmctx.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "linux/kernel.h"
+#include "linux/kfacts.h"
+#include "linux/mm.h"
 #include "linux/pgtable.h"
 #include "linux/task.h"
 
@@ -16,205 +19,234 @@ struct linux_vm_layouts {
 	struct linux_vm_layout l;
 };
 
-static bool has(struct vms_program *prog, const char *type, const char *member)
+/* The kernel's own task state letters: task_state_array[] (fs/proc/array.c),
+ * an array of "R (running)"-style strings in the order of the TASK_REPORT
+ * bits, with "I (idle)" last. */
+static struct vms_error *probe_task_states(struct vms_program *prog, struct linux_vm_layout *l)
 {
-	return program_has_member(prog, type, member);
-}
-
-static unsigned member_size(struct vms_program *prog, const char *type, const char *member)
-{
-	struct vms_type *mt;
-	struct vms_error *err = program_member_type(prog, type, member, &mt);
-	if (err) {
+	int64_t noload, unint, exiting, kthread;
+	struct vms_error *err;
+	if ((err = kf_const(prog, KF_TASK_NOLOAD, &noload)) ||
+	    (err = kf_const(prog, KF_TASK_UNINTERRUPTIBLE, &unint)) ||
+	    (err = kf_const(prog, KF_PF_EXITING, &exiting)) ||
+	    (err = kf_const(prog, KF_PF_KTHREAD, &kthread)))
+		return err;
+	l->task_idle = (uint64_t)(noload | unint);
+	l->pf_exiting = (uint32_t)exiting;
+	l->pf_kthread = (uint32_t)kthread;
+	l->nr_task_states = 0;
+	uint64_t addr;
+	struct vms_type *t;
+	if ((err = kf_var(prog, KF_TASK_STATE_ARRAY, &addr, &t))) {
+		// Without the table, ps shows "??" for every state.
 		vms_error_destroy(err);
-		return 0;
+		return NULL;
 	}
-	return (unsigned)vms_type_size(mt);
+	uint64_t n = vms_type_array_length(vms_type_strip(t));
+	if (n < 3 || n > sizeof(l->task_state_letter))
+		return NULL;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t p;
+		uint8_t c;
+		if ((err = program_read_u64(prog, addr + 8 * i, &p)) || (err = program_read_u8(prog, p, &c))) {
+			vms_error_destroy(err);
+			return NULL;
+		}
+		l->task_state_letter[i] = (char)c;
+	}
+	l->nr_task_states = (unsigned)n;
+	return NULL;
 }
 
 static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout *l)
 {
 	struct vms_error *err;
-#define OFF(field, type, member)                                 \
-	do {                                                     \
-		err = linux_offset(prog, type, member, &l->field); \
-		if (err)                                         \
-			return err;                              \
+#define OFF(field, id)                                        \
+	do {                                                  \
+		if ((err = kf_need_off(prog, KF_##id, &l->field))) \
+			return err;                           \
 	} while (0)
-	static const char TS[] = "struct task_struct", MM[] = "struct mm_struct",
-			  VMA[] = "struct vm_area_struct", AV[] = "struct anon_vma",
-			  AVC[] = "struct anon_vma_chain";
-	OFF(t_tasks, TS, "tasks");
-	OFF(t_pid, TS, "pid");
-	OFF(t_tgid, TS, "tgid");
-	OFF(t_comm, TS, "comm");
-	// task_struct::state became __state in v5.14 (commit 2f064a59a11f).
-	const char *state = has(prog, TS, "__state") ? "__state" : "state";
-	OFF(t_state, TS, state);
-	l->t_state_size = member_size(prog, TS, state);
-	OFF(t_exit_state, TS, "exit_state");
-	OFF(t_flags, TS, "flags");
-	OFF(t_mm, TS, "mm");
-	OFF(t_active_mm, TS, "active_mm");
-	OFF(t_real_parent, TS, "real_parent");
-	OFF(t_group_leader, TS, "group_leader");
-	OFF(t_signal, TS, "signal");
-	// Threads are listed on signal->thread_head since v3.14 (commit
-	// 0c740d0afc3b); task_struct.thread_group went away in v6.7.
-	OFF(t_thread_node, TS, "thread_node");
-	OFF(sig_thread_head, "struct signal_struct", "thread_head");
-	// Per-task RSS caches (SPLIT_RSS_COUNTING) until v6.2 (commit
-	// f1a7941243c1 "mm: convert mm's rss stats into percpu_counter").
-	l->has_task_rss = has(prog, TS, "rss_stat.count");
+	OFF(t_tasks, TASK_TASKS);
+	OFF(t_pid, TASK_PID);
+	OFF(t_tgid, TASK_TGID);
+	OFF(t_comm, TASK_COMM);
+	OFF(t_state, TASK_STATE);
+	l->t_state_size = (unsigned)kf_size(prog, KF_TASK_STATE);
+	OFF(t_exit_state, TASK_EXIT_STATE);
+	OFF(t_flags, TASK_FLAGS);
+	OFF(t_mm, TASK_MM);
+	OFF(t_active_mm, TASK_ACTIVE_MM);
+	OFF(t_real_parent, TASK_REAL_PARENT);
+	OFF(t_group_leader, TASK_GROUP_LEADER);
+	OFF(t_signal, TASK_SIGNAL);
+	OFF(t_thread_node, TASK_THREAD_NODE);
+	OFF(sig_thread_head, SIGNAL_THREAD_HEAD);
+	if ((err = probe_task_states(prog, l)))
+		return err;
+	l->has_task_rss = kf_has(prog, KF_TASK_RSS_STAT_COUNT);
 	if (l->has_task_rss)
-		OFF(t_rss, TS, "rss_stat.count");
+		OFF(t_rss, TASK_RSS_STAT_COUNT);
 
-	// VMAs: maple tree mm_mt since v6.1 (commit d4af56c5c7c6), before
-	// that the mmap list and mm_rb rbtree.
-	l->mm_maple = has(prog, MM, "mm_mt");
+	// VMAs: a maple tree, or (before 6.1) the mmap list and mm_rb.
+	l->mm_maple = kf_has(prog, KF_MM_MT);
 	if (l->mm_maple) {
-		OFF(mm_mt, MM, "mm_mt");
+		OFF(mm_mt, MM_MT);
 	} else {
-		OFF(mm_mmap, MM, "mmap");
-		OFF(mm_rb, MM, "mm_rb");
+		OFF(mm_mmap, MM_MMAP);
+		OFF(mm_rb, MM_RB);
 	}
-	OFF(mm_pgd, MM, "pgd");
-	OFF(mm_map_count, MM, "map_count");
-	OFF(mm_rss, MM, "rss_stat");
-	OFF(mm_total_vm, MM, "total_vm");
-	OFF(mm_start_brk, MM, "start_brk");
-	OFF(mm_brk, MM, "brk");
-	OFF(mm_start_stack, MM, "start_stack");
-	l->has_mm_owner = has(prog, MM, "owner");
+	OFF(mm_pgd, MM_PGD);
+	OFF(mm_map_count, MM_MAP_COUNT);
+	OFF(mm_rss, MM_RSS_STAT);
+	OFF(mm_total_vm, MM_TOTAL_VM);
+	OFF(mm_start_brk, MM_START_BRK);
+	OFF(mm_brk, MM_BRK);
+	OFF(mm_start_stack, MM_START_STACK);
+	l->has_mm_owner = kf_has(prog, KF_MM_OWNER);
 	if (l->has_mm_owner)
-		OFF(mm_owner, MM, "owner");
-	if (has(prog, MM, "rss_stat.count")) {
-		OFF(mm_rss, MM, "rss_stat.count");
-		l->rss_stride = 8;  // atomic_long_t count[NR_MM_COUNTERS]
+		OFF(mm_owner, MM_OWNER);
+	if (kf_has(prog, KF_MM_RSS_STAT_COUNT)) {
+		OFF(mm_rss, MM_RSS_STAT_COUNT);
+		// atomic_long_t count[NR_MM_COUNTERS]
+		l->rss_stride = kf_size(prog, KF_MM_RSS_STAT_COUNT) /
+				(uint64_t)kf_const_or(prog, KF_NR_MM_COUNTERS, 1);
 	} else {
 		l->rss_percpu = true;
-		uint64_t sz;
-		err = program_type_size(prog, "struct percpu_counter", &sz);
-		if (err)
+		if ((err = kf_need_size(prog, KF_PERCPU_COUNTER, &l->rss_stride)))
 			return vms_error_wrap(err, "probing mm_struct.rss_stat");
-		l->rss_stride = sz;
-		OFF(pcc_count, "struct percpu_counter", "count");
-		OFF(pcc_counters, "struct percpu_counter", "counters");
+		OFF(pcc_count, PCC_COUNT);
+		OFF(pcc_counters, PCC_COUNTERS);
 	}
+	if (!l->rss_stride)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "cannot size mm_struct.rss_stat");
+	int64_t v;
+	if ((err = kf_const(prog, KF_MM_FILEPAGES, &v)))
+		return err;
+	l->mm_filepages = (unsigned)v;
+	if ((err = kf_const(prog, KF_MM_ANONPAGES, &v)))
+		return err;
+	l->mm_anonpages = (unsigned)v;
+	l->mm_shmempages = (int)kf_const_or(prog, KF_MM_SHMEMPAGES, -1);
+	if ((err = kf_const(prog, KF_NR_MM_COUNTERS, &v)))
+		return err;
+	if (v <= 0 || v > LINUX_MAX_MM_COUNTERS || l->mm_filepages >= (uint64_t)v ||
+	    l->mm_anonpages >= (uint64_t)v || l->mm_shmempages >= v)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "unexpected mm counters (NR_MM_COUNTERS %" PRId64 ")", v);
+	l->nr_mm_counters = (unsigned)v;
+	l->vm_read = (uint64_t)kf_const_or(prog, KF_VM_READ, 0);
+	l->vm_write = (uint64_t)kf_const_or(prog, KF_VM_WRITE, 0);
+	l->vm_exec = (uint64_t)kf_const_or(prog, KF_VM_EXEC, 0);
+	l->vm_shared = (uint64_t)kf_const_or(prog, KF_VM_SHARED, 0);
+	l->vm_mayshare = (uint64_t)kf_const_or(prog, KF_VM_MAYSHARE, 0);
+	l->vm_hugetlb = (uint64_t)kf_const_or(prog, KF_VM_HUGETLB, 0);
 
-	OFF(v_start, VMA, "vm_start");
-	OFF(v_end, VMA, "vm_end");
-	l->has_vm_next = has(prog, VMA, "vm_next");
+	OFF(v_start, VMA_START);
+	OFF(v_end, VMA_END);
+	l->has_vm_next = kf_has(prog, KF_VMA_NEXT);
 	if (l->has_vm_next)
-		OFF(v_next, VMA, "vm_next");
-	OFF(v_mm, VMA, "vm_mm");
-	OFF(v_flags, VMA, "vm_flags");
-	OFF(v_pgoff, VMA, "vm_pgoff");
-	OFF(v_file, VMA, "vm_file");
-	OFF(v_anon_vma, VMA, "anon_vma");
-	OFF(v_ops, VMA, "vm_ops");
-	OFF(v_private, VMA, "vm_private_data");
-	OFF(v_shared_rb, VMA, "shared.rb");
-	OFF(v_shared_last, VMA, "shared.rb_subtree_last");
-	OFF(v_avc_list, VMA, "anon_vma_chain");
-	err = program_type_size(prog, VMA, &l->v_size);
-	if (err)
+		OFF(v_next, VMA_NEXT);
+	OFF(v_mm, VMA_MM);
+	OFF(v_flags, VMA_FLAGS);
+	OFF(v_pgoff, VMA_PGOFF);
+	l->has_anon_pgoff = kf_has(prog, KF_VMA_ANON_PGOFF_LO);
+	if (l->has_anon_pgoff) {
+		OFF(v_anon_pgoff_lo, VMA_ANON_PGOFF_LO);
+		l->has_anon_pgoff_hi = kf_has(prog, KF_VMA_ANON_PGOFF_HI);
+		if (l->has_anon_pgoff_hi)
+			OFF(v_anon_pgoff_hi, VMA_ANON_PGOFF_HI);
+	}
+	OFF(v_file, VMA_FILE);
+	OFF(v_anon_vma, VMA_ANON_VMA);
+	OFF(v_ops, VMA_OPS);
+	OFF(v_private, VMA_PRIVATE);
+	OFF(v_shared_rb, VMA_SHARED_RB);
+	OFF(v_shared_last, VMA_SHARED_LAST);
+	OFF(v_avc_list, VMA_ANON_VMA_CHAIN);
+	if ((err = kf_need_size(prog, KF_VMA, &l->v_size)))
 		return err;
 
-	OFF(av_root, AV, "root");
-	OFF(av_parent, AV, "parent");
-	OFF(av_refcount, AV, "refcount");
-	OFF(av_rb_root, AV, "rb_root");
-	// anon_vma.rb_root became an rb_root_cached in v4.13 (commit
-	// f808c13fd373).
-	l->av_cached = has(prog, AV, "rb_root.rb_leftmost");
-	// anon_vma.degree was split into num_children and num_active_vmas in
-	// v6.1 (commit 2555283eb40d).
-	l->has_degree = has(prog, AV, "degree");
+	OFF(av_root, AV_ROOT);
+	OFF(av_parent, AV_PARENT);
+	OFF(av_refcount, AV_REFCOUNT);
+	OFF(av_rb_root, AV_RB_ROOT);
+	l->av_cached = kf_has(prog, KF_AV_RB_LEFTMOST);
+	l->has_degree = kf_has(prog, KF_AV_DEGREE);
 	if (l->has_degree)
-		OFF(av_degree, AV, "degree");
-	l->has_children = has(prog, AV, "num_children");
+		OFF(av_degree, AV_DEGREE);
+	l->has_children = kf_has(prog, KF_AV_NUM_CHILDREN);
 	if (l->has_children) {
-		OFF(av_children, AV, "num_children");
-		OFF(av_active, AV, "num_active_vmas");
+		OFF(av_children, AV_NUM_CHILDREN);
+		OFF(av_active, AV_NUM_ACTIVE_VMAS);
 	}
-	OFF(avc_vma, AVC, "vma");
-	OFF(avc_anon_vma, AVC, "anon_vma");
-	OFF(avc_rb, AVC, "rb");
-	OFF(avc_last, AVC, "rb_subtree_last");
-	OFF(avc_same_vma, AVC, "same_vma");
+	OFF(avc_vma, AVC_VMA);
+	OFF(avc_anon_vma, AVC_ANON_VMA);
+	OFF(avc_rb, AVC_RB);
+	OFF(avc_last, AVC_LAST);
+	OFF(avc_same_vma, AVC_SAME_VMA);
 
-	OFF(f_mapping, "struct file", "f_mapping");
-	OFF(f_inode, "struct file", "f_inode");
-	OFF(f_dentry, "struct file", "f_path.dentry");
-	OFF(f_vfsmnt, "struct file", "f_path.mnt");
-	OFF(as_i_mmap, "struct address_space", "i_mmap");
-	OFF(as_host, "struct address_space", "host");
-	OFF(i_ino, "struct inode", "i_ino");
-	OFF(d_name, "struct dentry", "d_name");
-	OFF(d_parent, "struct dentry", "d_parent");
-	OFF(d_hash_pprev, "struct dentry", "d_hash.pprev");
-	OFF(qstr_name, "struct qstr", "name");
-	l->has_paths = has(prog, "struct mount", "mnt_mountpoint");
+	OFF(f_mapping, FILE_F_MAPPING);
+	OFF(f_inode, FILE_F_INODE);
+	OFF(f_dentry, FILE_F_DENTRY);
+	OFF(f_vfsmnt, FILE_F_VFSMNT);
+	OFF(as_i_mmap, AS_I_MMAP);
+	OFF(as_host, AS_HOST);
+	OFF(i_ino, INODE_I_INO);
+	OFF(d_name, DENTRY_D_NAME);
+	OFF(d_parent, DENTRY_D_PARENT);
+	OFF(d_hash_pprev, DENTRY_D_HASH_PPREV);
+	OFF(qstr_name, QSTR_NAME);
+	l->has_paths = kf_has(prog, KF_MOUNT_MNT_MOUNTPOINT);
 	if (l->has_paths) {
-		OFF(mnt_mnt, "struct mount", "mnt");
-		OFF(mnt_parent, "struct mount", "mnt_parent");
-		OFF(mnt_mountpoint, "struct mount", "mnt_mountpoint");
-		OFF(vfsmnt_root, "struct vfsmount", "mnt_root");
+		OFF(mnt_mnt, MOUNT_MNT);
+		OFF(mnt_parent, MOUNT_MNT_PARENT);
+		OFF(mnt_mountpoint, MOUNT_MNT_MOUNTPOINT);
+		OFF(vfsmnt_root, VFSMOUNT_MNT_ROOT);
 	}
 
-	// KSM's private types gained a ksm_ prefix in v6.3 (commit
-	// 21fbd59136e0 "ksm: add the ksm prefix to the names of the ksm
-	// private structures").
-	static const char *const SN[] = {"struct ksm_stable_node", "struct stable_node", NULL};
-	static const char *const RI[] = {"struct ksm_rmap_item", "struct rmap_item", NULL};
-	l->has_ksm = has(prog, SN[0], "kpfn") || has(prog, SN[1], "kpfn");
+	l->has_ksm = kf_has(prog, KF_SN_KPFN);
 	if (l->has_ksm) {
-		if ((err = linux_offset_any(prog, SN, "hlist", &l->sn_hlist)) ||
-		    (err = linux_offset_any(prog, SN, "kpfn", &l->sn_kpfn)) ||
-		    (err = linux_offset_any(prog, SN, "rmap_hlist_len", &l->sn_hlist_len)) ||
-		    (err = linux_offset_any(prog, SN, "hlist_dup", &l->sn_hlist_dup)) ||
-		    (err = linux_offset_any(prog, RI, "anon_vma", &l->ri_anon_vma)) ||
-		    (err = linux_offset_any(prog, RI, "mm", &l->ri_mm)) ||
-		    (err = linux_offset_any(prog, RI, "address", &l->ri_address)) ||
-		    (err = linux_offset_any(prog, RI, "hlist", &l->ri_hlist)))
-			return err;
+		OFF(sn_hlist, SN_HLIST);
+		OFF(sn_kpfn, SN_KPFN);
+		OFF(sn_hlist_len, SN_RMAP_HLIST_LEN);
+		OFF(sn_hlist_dup, SN_HLIST_DUP);
+		OFF(ri_anon_vma, RI_ANON_VMA);
+		OFF(ri_mm, RI_MM);
+		OFF(ri_address, RI_ADDRESS);
+		OFF(ri_hlist, RI_HLIST);
+		l->stable_node_chain = (int32_t)kf_const_or(prog, KF_STABLE_NODE_CHAIN, 0);
+		l->ksm_item_flags = (uint64_t)kf_const_or(prog, KF_KSM_RMAP_ITEM_FLAGS, 0);
 	}
 
 	// special_mapping_vmops is a static variable: its DWARF location is
 	// enough (no symbol table load, which costs tens of ms).
-	struct vms_type *t;
-	if ((err = program_variable(prog, "special_mapping_vmops", &t, &l->special_vmops)))
+	if ((err = kf_var(prog, KF_SPECIAL_MAPPING_VMOPS, &l->special_vmops, NULL))) {
+		vms_error_destroy(err);
 		l->special_vmops = 0;
-	vms_error_destroy(err);
-	if (has(prog, "struct vm_special_mapping", "name"))
-		OFF(vsm_name, "struct vm_special_mapping", "name");
+	}
+	if (kf_has(prog, KF_VSM_NAME))
+		OFF(vsm_name, VSM_NAME);
 
-	if ((err = program_variable(prog, "__per_cpu_offset", &t, &l->per_cpu_offset))) {
+	if ((err = kf_var(prog, KF_PER_CPU_OFFSET, &l->per_cpu_offset, NULL))) {
 		vms_error_destroy(err);
 		l->per_cpu_offset = 0;
 	}
 	l->nr_cpu_ids = 1;
-	uint64_t a;
-	if (!(err = program_variable(prog, "nr_cpu_ids", &t, &a))) {
-		uint32_t n;
-		if (!(err = program_read_u32(prog, a, &n)) && n && n <= 8192)
-			l->nr_cpu_ids = n;
-	}
+	uint64_t n;
+	if (!(err = kf_var_read_uint(prog, KF_NR_CPU_IDS, NULL, &n)) && n && n <= LINUX_MAX_CPUS)
+		l->nr_cpu_ids = (unsigned)n;
 	vms_error_destroy(err);
 	err = NULL;
 
-	// 5-level paging is a boot-time choice (v4.17, commit 91f606a8fa68);
-	// the kernel exports it in VMCOREINFO.
-	const char *l5 = program_vmcoreinfo(prog, "NUMBER(pgtable_l5_enabled)");
-	if (l5) {
-		l->l5 = strtoul(l5, NULL, 10) != 0;
-	} else if (!(err = program_variable(prog, "__pgtable_l5_enabled", &t, &a))) {
-		uint32_t v;
-		if (!(err = program_read_u32(prog, a, &v)))
-			l->l5 = v != 0;
+	// 5-level paging is a boot-time choice (4.17); the kernel exports it
+	// in VMCOREINFO, else __pgtable_l5_enabled says.
+	if (!kf_const(prog, KF_PGTABLE_L5, &v)) {
+		l->l5 = v != 0;
+	} else if (!(err = kf_var_read_uint(prog, KF_PGTABLE_L5_ENABLED, NULL, &n))) {
+		l->l5 = n != 0;
 	}
 	vms_error_destroy(err);
+	if ((err = linux_arch_pt_format(prog, l->l5, &l->ptf)))
+		return err;
 #undef OFF
 	return NULL;
 }

@@ -18,7 +18,11 @@
 #include <stdint.h>
 
 #include "base/hashmap.h"
+#include "linux/arch.h"
 #include "linux/walk.h"
+
+// Most CPUs vmsift accepts nr_cpu_ids to be (a sanity bound).
+#define LINUX_MAX_CPUS 65536
 
 struct linux_vm_layout {
 	// task_struct
@@ -26,6 +30,12 @@ struct linux_vm_layout {
 		t_active_mm, t_real_parent, t_group_leader, t_signal, t_thread_node;
 	unsigned t_state_size;
 	bool has_task_rss;
+	// task states: the first letter of each task_state_array[] entry
+	// (fs/proc/array.c), TASK_IDLE, and the PF_* flags read
+	char task_state_letter[16];
+	unsigned nr_task_states;
+	uint64_t task_idle;
+	uint32_t pf_exiting, pf_kthread;
 	uint64_t t_rss;              // task_struct.rss_stat.count (5.10, 6.1)
 	uint64_t sig_thread_head;    // signal_struct.thread_head
 	// mm_struct
@@ -36,10 +46,16 @@ struct linux_vm_layout {
 	bool rss_percpu;             // rss_stat is percpu_counter[] (6.2+)
 	uint64_t rss_stride;         // bytes per counter
 	uint64_t pcc_count, pcc_counters;  // percpu_counter.count / .counters
+	unsigned mm_filepages, mm_anonpages; // enum MM_* counter indexes
+	unsigned nr_mm_counters;           // NR_MM_COUNTERS
+	int mm_shmempages;                 // -1 if none
 	// vm_area_struct
 	uint64_t v_start, v_end, v_next, v_rb, v_mm, v_flags, v_pgoff, v_file, v_anon_vma, v_ops,
 		v_private, v_shared_rb, v_shared_last, v_avc_list, v_size;
 	bool has_vm_next;
+	uint64_t vm_read, vm_write, vm_exec, vm_shared, vm_mayshare, vm_hugetlb; // VM_* flags
+	bool has_anon_pgoff, has_anon_pgoff_hi;  // __vm_anon_pgoff_lo/_hi (7.3)
+	uint64_t v_anon_pgoff_lo, v_anon_pgoff_hi;
 	// anon_vma, anon_vma_chain
 	uint64_t av_root, av_parent, av_refcount, av_rb_root, av_degree, av_children, av_active;
 	bool av_cached;              // rb_root is rb_root_cached
@@ -53,6 +69,8 @@ struct linux_vm_layout {
 	bool has_ksm;
 	uint64_t sn_hlist, sn_kpfn, sn_hlist_len, sn_hlist_dup, ri_anon_vma, ri_mm, ri_address,
 		ri_hlist;
+	int32_t stable_node_chain;   // rmap_hlist_len of a chain head (STABLE_NODE_CHAIN)
+	uint64_t ksm_item_flags;     // flag bits in rmap_item->address
 	// special mappings ([vdso], [vvar])
 	uint64_t special_vmops, vsm_name;
 	// per-CPU data
@@ -60,6 +78,7 @@ struct linux_vm_layout {
 	unsigned nr_cpu_ids;
 	// page tables
 	bool l5;
+	struct linux_pt_format ptf;
 	uint64_t page_offset_base;
 };
 

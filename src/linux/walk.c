@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "linux/kfacts.h"
+
 struct vms_error linux_walk_stop = {
 	.code = VMS_ERR_OTHER,
 	.message = (char *)"walk stopped",
@@ -19,82 +21,85 @@ struct linux_mem linux_mem_program(struct vms_program *prog)
 	return (struct linux_mem){.read = program_mem_read, .arg = prog};
 }
 
-struct vms_error *linux_offset(struct vms_program *prog, const char *type, const char *member,
-			       uint64_t *ret)
+/* Length of array member fact @id (0 on any failure). */
+static unsigned array_len(struct vms_program *prog, enum kf_id id)
 {
-	struct vms_error *err = program_member_offset(prog, type, member, ret);
-	return err ? vms_error_wrap(err, "probing %s.%s", type, member) : NULL;
-}
-
-struct vms_error *linux_offset_any(struct vms_program *prog, const char *const *types,
-				   const char *member, uint64_t *ret)
-{
-	for (size_t i = 0; types[i]; i++)
-		if (program_has_member(prog, types[i], member))
-			return linux_offset(prog, types[i], member, ret);
-	return vms_error_create(VMS_ERR_LOOKUP, "no type %s with member %s", types[0], member);
-}
-
-/* Length of array member @member of @type (0 on any failure). */
-static unsigned array_len(struct vms_program *prog, const char *type, const char *member)
-{
-	struct vms_type *mt;
-	struct vms_error *err = program_member_type(prog, type, member, &mt);
-	if (err) {
-		vms_error_destroy(err);
-		return 0;
-	}
-	mt = vms_type_strip(mt);
-	return vms_type_kind(mt) == VMS_TYPE_ARRAY ? (unsigned)vms_type_array_length(mt) : 0;
+	struct vms_type *mt = vms_type_strip(kf_type(prog, id));
+	return mt && vms_type_kind(mt) == VMS_TYPE_ARRAY ? (unsigned)vms_type_array_length(mt) : 0;
 }
 
 struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret)
 {
 	struct linux_walk_layout l = {0};
 	struct vms_error *err;
-#define OFF(field, type, member)                                  \
-	do {                                                      \
-		err = linux_offset(prog, type, member, &l.field); \
-		if (err)                                          \
-			return err;                               \
+#define OFF(field, id)                                         \
+	do {                                                   \
+		if ((err = kf_need_off(prog, KF_##id, &l.field))) \
+			return err;                            \
 	} while (0)
-	OFF(list_next, "struct list_head", "next");
-	OFF(list_prev, "struct list_head", "prev");
-	OFF(hlist_first, "struct hlist_head", "first");
-	OFF(hnode_next, "struct hlist_node", "next");
-	OFF(hnode_pprev, "struct hlist_node", "pprev");
-	OFF(rb_parent_color, "struct rb_node", "__rb_parent_color");
-	OFF(rb_right, "struct rb_node", "rb_right");
-	OFF(rb_left, "struct rb_node", "rb_left");
-	OFF(rb_root_node, "struct rb_root", "rb_node");
-	OFF(rbc_root, "struct rb_root_cached", "rb_root");
+#define CONST(field, id)                                                \
+	do {                                                            \
+		int64_t v_;                                             \
+		if ((err = kf_const(prog, KF_##id, &v_)))               \
+			return err;                                     \
+		l.field = (__typeof__(l.field))v_;                      \
+	} while (0)
+	OFF(list_next, LIST_NEXT);
+	OFF(list_prev, LIST_PREV);
+	OFF(hlist_first, HLIST_FIRST);
+	OFF(hnode_next, HNODE_NEXT);
+	OFF(hnode_pprev, HNODE_PPREV);
+	OFF(rb_parent_color, RB_PARENT_COLOR);
+	OFF(rb_right, RB_RIGHT);
+	OFF(rb_left, RB_LEFT);
+	OFF(rb_root_node, RB_ROOT_NODE);
+	OFF(rbc_root, RBC_ROOT);
+	CONST(rb_color_mask, RB_COLOR_MASK);
 	// The maple tree replaced the VMA rbtree and list in v6.1 (commit
 	// d4af56c5c7c6 "mm: start tracking VMAs with maple tree").
-	if (program_has_member(prog, "struct maple_tree", "ma_root")) {
+	if (kf_has(prog, KF_MT_ROOT)) {
 		l.has_maple = true;
-		OFF(mt_root, "struct maple_tree", "ma_root");
-		OFF(mt_flags, "struct maple_tree", "ma_flags");
-		OFF(mr64_pivot, "struct maple_node", "mr64.pivot");
-		OFF(mr64_slot, "struct maple_node", "mr64.slot");
-		OFF(mr64_meta, "struct maple_node", "mr64.meta");
-		OFF(ma64_pivot, "struct maple_node", "ma64.pivot");
-		OFF(ma64_slot, "struct maple_node", "ma64.slot");
-		OFF(ma64_meta, "struct maple_node", "ma64.meta");
-		l.mr64_slots = array_len(prog, "struct maple_range_64", "slot");
-		l.ma64_slots = array_len(prog, "struct maple_arange_64", "slot");
-		if (!l.mr64_slots || !l.ma64_slots || l.mr64_slots > 64 || l.ma64_slots > 64)
+		OFF(mt_root, MT_ROOT);
+		OFF(mt_flags, MT_FLAGS);
+		OFF(mr64_pivot, MN_MR64_PIVOT);
+		OFF(mr64_slot, MN_MR64_SLOT);
+		OFF(mr64_meta, MN_MR64_META);
+		OFF(ma64_pivot, MN_MA64_PIVOT);
+		OFF(ma64_slot, MN_MA64_SLOT);
+		OFF(ma64_meta, MN_MA64_META);
+		l.mr64_slots = array_len(prog, KF_MN_MR64_SLOT);
+		l.ma64_slots = array_len(prog, KF_MN_MA64_SLOT);
+		if (!l.mr64_slots || !l.ma64_slots || l.mr64_slots > LINUX_MAPLE_MAX_SLOTS ||
+		    l.ma64_slots > LINUX_MAPLE_MAX_SLOTS)
 			return vms_error_create(VMS_ERR_UNSUPPORTED, "unexpected maple node slot counts");
+		if ((err = kf_need_size(prog, KF_MAPLE_NODE, &l.maple_node_size)))
+			return err;
+		if (l.maple_node_size > LINUX_MAPLE_MAX_NODE_SIZE)
+			return vms_error_create(VMS_ERR_UNSUPPORTED, "unexpected struct maple_node size");
+		CONST(maple_node_mask, MAPLE_NODE_MASK);
+		CONST(maple_root_tag, MAPLE_ROOT_NODE);
+		CONST(maple_enode_bit, MAPLE_ENODE_NULL);
+		CONST(maple_type_shift, MAPLE_NODE_TYPE_SHIFT);
+		CONST(maple_type_mask, MAPLE_NODE_TYPE_MASK);
+		CONST(maple_dense, MAPLE_DENSE);
+		CONST(maple_leaf_64, MAPLE_LEAF_64);
+		CONST(maple_range_64, MAPLE_RANGE_64);
+		CONST(maple_arange_64, MAPLE_ARANGE_64);
 	}
-	if (program_has_member(prog, "struct xa_node", "slots")) {
+	CONST(xa_internal_mask, XA_INTERNAL_MASK);
+	CONST(xa_internal_tag, XA_INTERNAL_TAG);
+	CONST(xa_node_min, XA_INTERNAL_MAX);
+	if (kf_has(prog, KF_XN_SLOTS)) {
 		l.has_xarray = true;
-		OFF(xa_head, "struct xarray", "xa_head");
-		OFF(xn_shift, "struct xa_node", "shift");
-		OFF(xn_slots, "struct xa_node", "slots");
-		l.xa_chunk = array_len(prog, "struct xa_node", "slots");
-		if (!l.xa_chunk || l.xa_chunk > 256)
+		OFF(xa_head, XA_HEAD);
+		OFF(xn_shift, XN_SHIFT);
+		OFF(xn_slots, XN_SLOTS);
+		l.xa_chunk = array_len(prog, KF_XN_SLOTS);
+		if (!l.xa_chunk || l.xa_chunk > LINUX_XA_MAX_CHUNK)
 			l.has_xarray = false;
 	}
 #undef OFF
+#undef CONST
 	*ret = l;
 	return NULL;
 }

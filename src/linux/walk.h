@@ -49,6 +49,10 @@ static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_
 
 /* Default bound of list and tree walks (entries). */
 #define LINUX_WALK_MAX_DEFAULT (1u << 24)
+// Sanity bounds on container layouts read from the debug info.
+#define LINUX_MAPLE_MAX_SLOTS 64
+#define LINUX_MAPLE_MAX_NODE_SIZE 512
+#define LINUX_XA_MAX_CHUNK 256
 
 struct linux_walk_layout {
 	// struct list_head / hlist_head / hlist_node
@@ -68,6 +72,12 @@ struct linux_walk_layout {
 	bool has_xarray;
 	uint64_t xa_head, xn_shift, xn_slots;
 	unsigned xa_chunk;                          // XA_CHUNK_SIZE (slots per node)
+	// pointer encodings (kfacts.def: RB_COLOR_MASK, XA_*, MAPLE_*)
+	uint64_t rb_color_mask;
+	uint64_t xa_internal_mask, xa_internal_tag, xa_node_min;
+	uint64_t maple_node_mask, maple_root_tag, maple_enode_bit, maple_node_size;
+	unsigned maple_type_shift, maple_type_mask;
+	unsigned maple_dense, maple_leaf_64, maple_range_64, maple_arange_64;
 };
 
 /* Probe the container layout of @prog into the caller's *@ret (callers keep
@@ -75,14 +85,5 @@ struct linux_walk_layout {
  * parts are optional (has_maple, has_xarray).  Fails with VMS_ERR_LOOKUP
  * when list_head or rb_node is not described by the debug info. */
 struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret);
-
-/* Byte offset of @member in @type, with the type and member named in the
- * error.  A helper for the probes of the walkers. */
-struct vms_error *linux_offset(struct vms_program *prog, const char *type, const char *member,
-			       uint64_t *ret);
-/* As linux_offset(), trying each "type" name in a NULL-terminated list
- * (renamed types, e.g. stable_node → ksm_stable_node). */
-struct vms_error *linux_offset_any(struct vms_program *prog, const char *const *types,
-				   const char *member, uint64_t *ret);
 
 #endif

@@ -3,15 +3,16 @@
 
 #include <inttypes.h>
 
-// include/linux/xarray.h: internal entries are (v << 2) | 2.
-static bool xa_is_internal(uint64_t e)
+// include/linux/xarray.h: internal entries are (v << 2) | 2 (the encodings
+// come from the walk layout, kfacts.def).
+static bool xa_is_internal(const struct linux_walk_layout *l, uint64_t e)
 {
-	return (e & 3) == 2;
+	return (e & l->xa_internal_mask) == l->xa_internal_tag;
 }
 
-static bool xa_is_node(uint64_t e)
+static bool xa_is_node(const struct linux_walk_layout *l, uint64_t e)
 {
-	return xa_is_internal(e) && e > 4096;
+	return xa_is_internal(l, e) && e > l->xa_node_min;
 }
 
 static unsigned chunk_shift(const struct linux_walk_layout *l)
@@ -42,7 +43,7 @@ static struct vms_error *visit(struct xwalk *w, uint64_t node, uint64_t base, in
 		return vms_error_addr(VMS_ERR_CORRUPT, node,
 				      "xarray at 0x%" PRIx64 ": node 0x%" PRIx64 " has shift %u", w->xa,
 				      node, shift);
-	uint64_t slots[256];
+	uint64_t slots[LINUX_XA_MAX_CHUNK];
 	err = linux_mem_read(w->mem, node + l->xn_slots, slots, 8 * l->xa_chunk);
 	if (err)
 		return vms_error_wrap(err, "xarray at 0x%" PRIx64 ": node 0x%" PRIx64, w->xa, node);
@@ -50,13 +51,13 @@ static struct vms_error *visit(struct xwalk *w, uint64_t node, uint64_t base, in
 		uint64_t e = slots[i], index = base + ((uint64_t)i << shift);
 		if (!e)
 			continue;
-		if (xa_is_node(e)) {
+		if (xa_is_node(l, e)) {
 			if (!shift)
 				return vms_error_addr(VMS_ERR_CORRUPT, node,
 						      "xarray at 0x%" PRIx64 ": leaf node 0x%" PRIx64
 						      " points to node 0x%" PRIx64, w->xa, node, e);
-			err = visit(w, e - 2, index, shift - w->shift_step);
-		} else if (xa_is_internal(e)) {
+			err = visit(w, e - l->xa_internal_tag, index, shift - w->shift_step);
+		} else if (xa_is_internal(l, e)) {
 			continue;  // sibling, retry, zero entry
 		} else {
 			if (++w->count > w->max)
@@ -83,9 +84,9 @@ struct vms_error *linux_xarray_for_each(const struct linux_mem *mem, const struc
 		return vms_error_wrap(err, "xarray at 0x%" PRIx64, xa);
 	if (!head)
 		return NULL;
-	if (xa_is_node(head))
-		err = visit(&w, head - 2, 0, -1);
-	else if (!xa_is_internal(head))
+	if (xa_is_node(l, head))
+		err = visit(&w, head - l->xa_internal_tag, 0, -1);
+	else if (!xa_is_internal(l, head))
 		err = fn(arg, 0, head);
 	return err == &linux_walk_stop ? NULL : err;
 }

@@ -28,6 +28,7 @@ struct vms_program {
 	unsigned page_shift;
 	void *linux_data;
 	void (*linux_data_destroy)(void *);
+	bool image_only;  // a kernel image without a dump (open_image())
 	char *warnings[MAX_WARNINGS];
 	size_t nr_warnings;
 	// BTF mode: types from BTF, symbols from kallsyms or a System.map

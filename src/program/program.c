@@ -148,6 +148,39 @@ static struct vms_error *locate_vmlinux(struct vms_program *prog)
 	return NULL;
 }
 
+/* Is @path a kernel image (an ELF executable) rather than a dump (an ELF
+ * core file or a kdump file)? */
+static bool is_kernel_image(const char *path)
+{
+	unsigned char h[18];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t n = fread(h, 1, sizeof(h), f);
+	fclose(f);
+	// e_ident, then e_type (ET_EXEC 2, ET_DYN 3) in the file's byte order
+	if (n < sizeof(h) || memcmp(h, "\x7f" "ELF", 4) != 0)
+		return false;
+	unsigned type = h[5] == 2 ? (unsigned)h[16] << 8 | h[17] : (unsigned)h[17] << 8 | h[16];
+	return type == 2 || type == 3;
+}
+
+/* A program over a kernel image alone: its types, symbols and the
+ * initialized data of its sections, read at link-time addresses.  What only
+ * a running kernel has (allocated memory, VMCOREINFO) is not there. */
+static struct vms_error *open_image(struct vms_program *prog, const char *path)
+{
+	prog->image_only = true;
+	prog->vmlinux_path = strdup(path);
+	struct vms_error *err = debuginfo_open(path, &prog->di);
+	if (err)
+		return err;
+	// x86-64 is the one architecture vmsift reads: 4 KiB pages
+	prog->page_size = 4096;
+	prog->page_shift = 12;
+	return NULL;
+}
+
 struct vms_error *program_open(const char *dump_path,
 			       const struct vms_program_options *opts,
 			       struct vms_program **ret)
@@ -159,6 +192,13 @@ struct vms_error *program_open(const char *dump_path,
 	prog->owns_di = true;
 	prog->dump_path = strdup(dump_path);
 
+	if (!(opts && opts->vmlinux) && is_kernel_image(dump_path)) {
+		err = open_image(prog, dump_path);
+		if (err)
+			goto fail;
+		*ret = prog;
+		return NULL;
+	}
 	err = dump_open(dump_path, &prog->dump);
 	if (err)
 		goto fail;
@@ -227,6 +267,8 @@ fail:
 
 struct vms_error *program_clone(struct vms_program *prog, struct vms_program **ret)
 {
+	if (prog->image_only)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "a kernel image alone has no memory to walk");
 	struct vms_program *c = calloc(1, sizeof(*c));
 	if (!c)
 		return &vms_enomem;
@@ -287,26 +329,51 @@ const char *program_osrelease(const struct vms_program *prog) { return prog->osr
 uint64_t program_kaslr_offset(const struct vms_program *prog) { return prog->kaslr_offset; }
 uint32_t program_page_size(const struct vms_program *prog) { return prog->page_size; }
 unsigned program_page_shift(const struct vms_program *prog) { return prog->page_shift; }
-const char *program_arch(const struct vms_program *prog) { return dump_arch(prog->dump); }
-const char *program_dump_format(const struct vms_program *prog) { return dump_format(prog->dump); }
-const char *program_dump_compression(const struct vms_program *prog) { return dump_compression(prog->dump); }
-bool program_is_live(const struct vms_program *prog) { return dump_is_live(prog->dump); }
+const char *program_arch(const struct vms_program *prog)
+{
+	return prog->dump ? dump_arch(prog->dump) : "x86_64";
+}
+const char *program_dump_format(const struct vms_program *prog)
+{
+	return prog->dump ? dump_format(prog->dump) : "kernel image (no dump)";
+}
+const char *program_dump_compression(const struct vms_program *prog)
+{
+	return prog->dump ? dump_compression(prog->dump) : NULL;
+}
+bool program_is_live(const struct vms_program *prog) { return prog->dump && dump_is_live(prog->dump); }
+bool program_is_image_only(const struct vms_program *prog) { return prog->image_only; }
+
+static struct vms_error *no_dump(void)
+{
+	return vms_error_create(VMS_ERR_UNSUPPORTED, "no dump: only a kernel image is open");
+}
+
+/* Kernel virtual memory: the dump's, or the image's initialized data. */
+static struct vms_error *kread(struct vms_program *prog, uint64_t addr, void *buf, size_t len)
+{
+	if (prog->dump)
+		return dump_read(prog->dump, DUMP_KVIRT, addr, buf, len);
+	return debuginfo_read_static(prog->di, addr - prog->kaslr_offset, buf, len);
+}
 size_t program_warning_count(const struct vms_program *prog) { return prog->nr_warnings; }
 const char *program_warning(const struct vms_program *prog, size_t i) { return prog->warnings[i]; }
 
 const char *program_vmcoreinfo(const struct vms_program *prog, const char *key)
 {
-	return dump_vmcoreinfo_value(prog->dump, key);
+	return prog->dump ? dump_vmcoreinfo_value(prog->dump, key) : NULL;
 }
 
 const char *program_vmcoreinfo_text(const struct vms_program *prog)
 {
-	return dump_vmcoreinfo(prog->dump);
+	return prog->dump ? dump_vmcoreinfo(prog->dump) : NULL;
 }
 
 struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret)
 {
 	struct dump_stats st;
+	if (!prog->dump)
+		return no_dump();
 	struct vms_error *err = dump_stats(prog->dump, &st);
 	if (err)
 		return err;
@@ -322,27 +389,32 @@ struct vms_error *program_dump_stats(struct vms_program *prog, struct program_du
 
 struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret)
 {
+	if (!prog->dump)
+		return no_dump();
 	return dump_page_held(prog->dump, pfn, ret);
 }
 
 struct vms_error *program_read(struct vms_program *prog, uint64_t addr, void *buf, size_t len)
 {
-	return dump_read(prog->dump, DUMP_KVIRT, addr, buf, len);
+	return kread(prog, addr, buf, len);
 }
 
 struct vms_error *program_read_phys(struct vms_program *prog, uint64_t paddr, void *buf, size_t len)
 {
+	if (!prog->dump)
+		return no_dump();
 	return dump_read(prog->dump, DUMP_PHYS, paddr, buf, len);
 }
 
 const void *program_map(struct vms_program *prog, uint64_t addr, size_t len)
 {
-	return dump_map(prog->dump, DUMP_KVIRT, addr, len);
+	return prog->dump ? dump_map(prog->dump, DUMP_KVIRT, addr, len) : NULL;
 }
 
 void program_unmap(struct vms_program *prog, const void *p, size_t len)
 {
-	dump_unmap(prog->dump, p, len);
+	if (prog->dump)
+		dump_unmap(prog->dump, p, len);
 }
 
 #define DEFINE_READ(bits)                                                           \
@@ -350,7 +422,7 @@ void program_unmap(struct vms_program *prog, const void *p, size_t len)
 					       uint##bits##_t *ret)                 \
 	{                                                                           \
 		uint##bits##_t v;                                                   \
-		struct vms_error *err = dump_read(prog->dump, DUMP_KVIRT, addr, &v, sizeof(v)); \
+		struct vms_error *err = kread(prog, addr, &v, sizeof(v));                  \
 		if (!err)                                                           \
 			*ret = v;                                                   \
 		return err;                                                         \
@@ -373,7 +445,7 @@ struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, s
 			n = to_page_end;
 		if (n > max - sb.len)
 			n = max - sb.len;
-		struct vms_error *err = dump_read(prog->dump, DUMP_KVIRT, addr, chunk, n);
+		struct vms_error *err = kread(prog, addr, chunk, n);
 		if (err) {
 			strbuf_release(&sb);
 			return err;
@@ -392,6 +464,8 @@ struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, s
 
 struct vms_error *program_vtop(struct vms_program *prog, uint64_t vaddr, uint64_t *paddr_ret)
 {
+	if (!prog->dump)
+		return no_dump();
 	return dump_vtop(prog->dump, vaddr, paddr_ret);
 }
 
@@ -545,4 +619,10 @@ int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_
 		return dflt;
 	}
 	return v;
+}
+
+struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,
+					    const char *what, bool *ret)
+{
+	return debuginfo_function_mentions(prog->di, fn, what, ret);
 }

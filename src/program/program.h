@@ -30,11 +30,14 @@ struct vms_program_options {
 
 /* Open @dump_path (a vmcore or /proc/kcore) with its debug info: DWARF when
  * a vmlinux with DWARF is given or found, else (or with opts->btf) BTF and
- * kallsyms (see program_is_btf(); the choice is told by a warning).  Fails
- * with VMS_ERR_MISMATCH when the debug info does not match the dump (unless
- * opts->force), VMS_ERR_LOOKUP when there is none, VMS_ERR_FORMAT for
- * corrupt BTF or kallsyms.  On success the caller owns *ret
- * (program_destroy). */
+ * kallsyms (see program_is_btf(); the choice is told by a warning).  A
+ * kernel image (an ELF executable, a vmlinux) given as @dump_path with no
+ * opts->vmlinux opens that image alone (program_is_image_only()): types,
+ * symbols and the data the image initializes, read at its link-time
+ * addresses; reads of anything else fail.  Fails with VMS_ERR_MISMATCH when
+ * the debug info does not match the dump (unless opts->force),
+ * VMS_ERR_LOOKUP when there is none, VMS_ERR_FORMAT for corrupt BTF or
+ * kallsyms.  On success the caller owns *ret (program_destroy). */
 struct vms_error *program_open(const char *dump_path,
 			       const struct vms_program_options *opts,
 			       struct vms_program **ret);
@@ -67,6 +70,9 @@ const char *program_arch(const struct vms_program *prog);
 const char *program_dump_format(const struct vms_program *prog);
 const char *program_dump_compression(const struct vms_program *prog);
 bool program_is_live(const struct vms_program *prog);
+/* Opened on a kernel image alone (program_open() of a vmlinux): types,
+ * symbols and the image's initialized data; no dump. */
+bool program_is_image_only(const struct vms_program *prog);
 /* Warnings collected while opening (e.g. "vmlinux mismatch ignored"). */
 size_t program_warning_count(const struct vms_program *prog);
 const char *program_warning(const struct vms_program *prog, size_t i);
@@ -141,6 +147,11 @@ struct vms_error *program_member_type(struct vms_program *prog, const char *type
 bool program_has_member(struct vms_program *prog, const char *type_name, const char *member);
 /* Size of @type_name in bytes. */
 struct vms_error *program_type_size(struct vms_program *prog, const char *type_name, uint64_t *ret);
+
+/* Does function @fn's body name @what (a local, an inlined or called
+ * function)?  See debuginfo_function_mentions(). */
+struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,
+					    const char *what, bool *ret);
 
 /* Type and variable names starting with @prefix (see
  * debuginfo_names_with_prefix for @kinds and @fn). */

@@ -103,7 +103,7 @@ static struct linux_memmap *new_map(enum linux_memmap_model model, uint64_t max_
 
 static void geom(struct linux_sparse_geom *g, int64_t last_bit)
 {
-	assert_null(linux_sparse_geometry(PAGE_SHIFT, SECTION_BITS, 46, last_bit, 1, 2, g));
+	assert_null(linux_sparse_geometry(PAGE_SHIFT, SECTION_BITS, 46, last_bit, 1, 2, 21, g));
 }
 
 static uint64_t page_of(const struct linux_memmap *m, uint64_t pfn)
@@ -126,10 +126,10 @@ static void test_geometry(void **state)
 	assert_int_equal(g.map_mask, ~UINT64_C(0xf));   // 5.10: (1UL<<4) - 1
 	// implausible numbers are refused, not trusted
 	struct vms_error *bad[] = {
-		linux_sparse_geometry(PAGE_SHIFT, 12, 46, 5, 1, 2, &g),
-		linux_sparse_geometry(PAGE_SHIFT, 27, 80, 5, 1, 2, &g),
-		linux_sparse_geometry(PAGE_SHIFT, 27, 46, 0, 1, 2, &g),
-		linux_sparse_geometry(PAGE_SHIFT, 27, 46, 5, 7, 2, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 12, 46, 5, 1, 2, 21, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 27, 80, 5, 1, 2, 21, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 27, 46, 0, 1, 2, 21, &g),
+		linux_sparse_geometry(PAGE_SHIFT, 27, 46, 5, 7, 2, 21, &g),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_non_null(bad[i]);

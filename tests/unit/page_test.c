@@ -65,7 +65,9 @@ static void layout_61(struct linux_page_layout *l)
 	l->zone_name[1] = "DMA32";
 	l->has_zero_pfn = true; l->zero_pfn = 1000;
 	l->max_order = 11;
-	l->mapping_flags_mask = 3;
+	l->mapping_anon = 1; l->mapping_ksm_bit = 2; l->mapping_flags_mask = 3;
+	l->tail_bit = 1; l->folio_order_mask = 0xff;
+	l->pt_base = 0xf0000000u; l->pt_reserve = -128;
 }
 
 static void blank(void)
@@ -175,7 +177,7 @@ static void test_folio_generation(void **state)
 	l.pt_encoding = LINUX_PT_TOP_BYTE;
 	memset(l.pt_value, 0, sizeof(l.pt_value));
 	l.pt_value[LINUX_PT_BUDDY] = 0xf0; l.pt_value[LINUX_PT_SLAB] = 0xf5;
-	l.pt_value[LINUX_PT_HUGETLB] = 0xf4;
+	l.pt_value[LINUX_PT_HUGETLB] = 0xf4; l.pt_has_type_below = 0xff000000u; l.pt_shift = 24;
 	l.pg[LINUX_PG_LARGE_RMAPPABLE] = 9;
 	l.pg[LINUX_PG_DOUBLE_MAP] = -1;
 	l.off_cmp_order = -1; l.off_flags_1 = 64; l.off_large_mapcount = 64 + 16;

@@ -40,6 +40,11 @@ static struct linux_walk_layout layout(void)
 		.ma64_pivot = 8, .ma64_slot = 80, .ma64_meta = 80 + 10 * 8 + 10 * 8,
 		.mr64_slots = 16, .ma64_slots = 10,
 		.has_xarray = true, .xa_head = 8, .xn_shift = 0, .xn_slots = 40, .xa_chunk = 64,
+		// the encodings of x86-64 kernels (kfacts.def)
+		.rb_color_mask = 3, .xa_internal_mask = 3, .xa_internal_tag = 2, .xa_node_min = 4096,
+		.maple_node_mask = 255, .maple_root_tag = 2, .maple_enode_bit = 4, .maple_node_size = 256,
+		.maple_type_shift = 3, .maple_type_mask = 15, .maple_dense = 0, .maple_leaf_64 = 1,
+		.maple_range_64 = 2, .maple_arange_64 = 3,
 	};
 	return l;
 }
