@@ -3,10 +3,15 @@
  * The types of the global variables vmsift reads, for BTF mode.  Kernel BTF
  * records the types of per-CPU variables only (pahole's "var" feature
  * encodes .data..percpu), so every other global the code above reads is
- * declared here once, by name, with its C type; an array whose length is a
- * build constant takes it from what the kernel records (an enumerator or a
- * VMCOREINFO LENGTH()), or stays without a length when the kernel records
- * none (NR_CPUS, HUGE_MAX_HSTATE, the terminated pageflag_names[]).
+ * declared here once, by name, with its C type (src/linux/kfacts.def names
+ * every global vmsift reads: each of its KF_VAR names is here).  An array
+ * whose length is a build constant takes it from what the kernel records (an
+ * enumerator or a VMCOREINFO LENGTH()), or, when the kernel records none,
+ * stays without a length (NR_CPUS, HUGE_MAX_HSTATE, the terminated
+ * pageflag_names[]) or takes the room its symbol has up to the next one
+ * (ROOM: an upper bound, for tables read until their entry is found or
+ * checked entry by entry).  A type that changed between versions lists the
+ * alternatives, widest first: the first that fits the symbol's room wins.
  *
  * Each entry is checked against the BTF when the program opens: its type
  * must resolve there, and it must fit in the room its symbol has up to the
@@ -27,16 +32,22 @@
 
 struct global_decl {
 	const char *name;
-	const char *type;   // C spelling; "" for a struct without a name (members)
-	const char *length; // for "T []": "LENGTH(x)" of VMCOREINFO, or an enumerator
+	const char *type;   // C spelling ("a|b": alternatives); "" for a struct
+			    // without a name (then @members)
+	const char *length; // for "T []": "LENGTH(x)" of VMCOREINFO, an
+			    // enumerator, or ROOM
 	const char *const *members; // an anonymous struct: its member names
 };
+
+#define ROOM "(room)"
+
 
 static const char *const tk_core_members[] = { "seq", "timekeeper", NULL };
 
 static const struct global_decl decls[] = {
 	// tasks, namespaces, memory model
 	{ "init_task", "struct task_struct" },
+	{ "task_state_array", "char *[]", ROOM },
 	{ "init_uts_ns", "struct uts_namespace" },
 	// x86-64 is always SPARSEMEM_EXTREME (mm/Kconfig: def_bool y unless
 	// SPARSEMEM_STATIC, which x86 does not select): struct mem_section **
@@ -49,6 +60,8 @@ static const struct global_decl decls[] = {
 	{ "vmalloc_base", "unsigned long" },
 	{ "max_pfn", "unsigned long" },
 	{ "zero_pfn", "unsigned long" },
+	{ "zero_page_pfn", "unsigned long" }, // 7.2
+	{ "vmemmap_optimize_enabled", "_Bool" },
 	{ "pageflag_names", "struct trace_print_flags []" },
 	{ "zone_names", "char *[]", "__MAX_NR_ZONES" },
 	{ "huge_zero_page", "struct page *" },
@@ -73,6 +86,7 @@ static const struct global_decl decls[] = {
 	{ "log_first_seq", "u64" },
 	// time
 	{ "tk_core", "", NULL, tk_core_members },
+	{ "timekeeper_data", "struct tk_data []", "TIMEKEEPERS_MAX" }, // 7.2
 	{ "jiffies", "unsigned long" },
 	{ "jiffies_64", "u64" },
 	// meminfo counters
@@ -93,6 +107,13 @@ static const struct global_decl decls[] = {
 	{ "vm_zone_stat", "atomic_long_t []", "NR_VM_ZONE_STAT_ITEMS" },
 	{ "blockdev_superblock", "struct super_block *" },
 	{ "hstates", "struct hstate []" },
+	{ "memory_stats", "struct memory_stat []", ROOM },
+	// CONFIG_ZSWAP: an atomic_t until 6.13 ("mm: zswap: modify
+	// zswap_stored_pages to be atomic_long_t")
+	{ "zswap_stored_pages", "atomic_long_t|atomic_t" },
+	{ "zswap_pool_total_size", "u64" },
+	{ "zswap_pools", "struct list_head" },
+	{ "cma_areas", "struct cma []", ROOM },
 	{ "hugetlb_max_hstate", "int" },
 	{ "default_hstate_idx", "unsigned int" },
 };
@@ -115,8 +136,32 @@ void program_btf_globals_destroy(struct program_btf_globals *g)
 	free(g);
 }
 
+static struct vms_error *spelled_type(struct vms_program *prog, const struct global_decl *d,
+				      const char *type, uint64_t room, struct vms_type **ret);
+
+/* The declared type of @d whose symbol has @room bytes up to the next one
+ * (0: unknown): the first alternative that fits. */
 static struct vms_error *decl_type(struct vms_program *prog, const struct global_decl *d,
-				   struct vms_type **ret)
+				   uint64_t room, struct vms_type **ret)
+{
+	const char *p = d->type;
+	struct vms_error *err = NULL;
+	for (;;) {
+		const char *bar = strchr(p, '|');
+		char one[128];
+		snprintf(one, sizeof(one), "%.*s", (int)(bar ? (size_t)(bar - p) : strlen(p)), p);
+		vms_error_destroy(err);
+		err = spelled_type(prog, d, one, room, ret);
+		if (!err && (!bar || !room || vms_type_size(*ret) <= room))
+			return NULL;
+		if (!bar)
+			return err;
+		p = bar + 1;
+	}
+}
+
+static struct vms_error *spelled_type(struct vms_program *prog, const struct global_decl *d,
+				      const char *type, uint64_t room, struct vms_type **ret)
 {
 	struct vms_error *err;
 	if (d->members) {
@@ -125,11 +170,21 @@ static struct vms_error *decl_type(struct vms_program *prog, const struct global
 			n++;
 		return debuginfo_find_anonymous_struct(prog->di, d->members, n, ret);
 	}
-	size_t len = strlen(d->type);
-	if (len < 3 || strcmp(d->type + len - 2, "[]") != 0 || !d->length)
-		return debuginfo_find_type(prog->di, d->type, ret);
+	size_t len = strlen(type);
+	if (len < 3 || strcmp(type + len - 2, "[]") != 0 || !d->length)
+		return debuginfo_find_type(prog->di, type, ret);
 	uint64_t n;
-	if (!strncmp(d->length, "LENGTH(", 7)) {
+	if (!strcmp(d->length, ROOM)) {
+		struct vms_type *elem;
+		char spelled[160];
+		snprintf(spelled, sizeof(spelled), "%.*s", (int)(len - 2), type);
+		if ((err = debuginfo_find_type(prog->di, spelled, &elem)))
+			return err;
+		uint64_t esize = vms_type_size(elem);
+		if (!room || !esize || room / esize == 0)
+			return debuginfo_find_type(prog->di, type, ret);
+		n = room / esize;
+	} else if (!strncmp(d->length, "LENGTH(", 7)) {
 		const char *v = dump_vmcoreinfo_value(prog->dump, d->length);
 		char *end;
 		if (!v || (n = strtoull(v, &end, 10), *end))
@@ -143,7 +198,7 @@ static struct vms_error *decl_type(struct vms_program *prog, const struct global
 		n = (uint64_t)ev;
 	}
 	char spelled[160];
-	snprintf(spelled, sizeof(spelled), "%.*s[%" PRIu64 "]", (int)(len - 2), d->type, n);
+	snprintf(spelled, sizeof(spelled), "%.*s[%" PRIu64 "]", (int)(len - 2), type, n);
 	return debuginfo_find_type(prog->di, spelled, ret);
 }
 
@@ -157,7 +212,7 @@ static struct vms_error *check_decl(struct vms_program *prog, const struct globa
 		return vms_error_create(VMS_ERR_LOOKUP, "no variable '%s'", d->name);
 	}
 	struct vms_type *t;
-	if ((err = decl_type(prog, d, &t)))
+	if ((err = decl_type(prog, d, sym.size, &t)))
 		return vms_error_wrap(err, "the declared type of '%s'", d->name);
 	uint64_t size = vms_type_size(t);
 	if (sym.size && size > sym.size)

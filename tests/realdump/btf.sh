@@ -9,15 +9,20 @@
 
 command -v python3 >/dev/null 2>&1 || skip "python3 is needed to compare"
 status=0
+compared=0
 for kernel in $(fixture_kernels); do
 	need_fixture "$kernel"
+	if [ ! -f "$FIXTURE/vmlinux" ]; then
+		echo "== $kernel: image-only, no DWARF to compare with (the other tests run it in BTF mode)"
+		continue
+	fi
 	for dump in vmcore.elf vmcore.d31; do
 		[ -f "$FIXTURE/$dump" ] || continue
 		echo "== $kernel $dump"
-		python3 "$top_srcdir/tests/realdump/btf.py" "${VMSIFT_REAL:-$VMSIFT}" "$FIXTURE" "$dump"
-		rc=$?
-		[ $rc -eq 77 ] && skip "no vmlinux with DWARF for $kernel"
-		[ $rc -eq 0 ] || status=1
+		python3 "$top_srcdir/tests/realdump/btf.py" "${VMSIFT_REAL:-$VMSIFT}" "$FIXTURE" "$dump" ||
+			status=1
+		compared=$((compared + 1))
 	done
 done
+[ $compared -gt 0 ] || skip "no fixture with a vmlinux with DWARF"
 exit $status

@@ -11,14 +11,15 @@
 #                        build does: it has no QEMU and no network.
 # dumps_of DIR           the dump files of a fixture (from its info.env).
 # vmsift ARGS...         run the built binary.
-# VMSIFT_BTF=1 runs every test in BTF mode: VMSIFT becomes a wrapper
-# (vmsift-btf) that adds --btf and drops the fixture's vmlinux argument;
-# VMSIFT_REAL is the binary itself.
+# VMSIFT is a wrapper (vmsift-btf) of the binary VMSIFT_REAL: it runs
+# vmsift in BTF mode, without the fixture's vmlinux argument, when
+# VMSIFT_BTF=1 (every test in BTF mode) or when the fixture has no vmlinux
+# (an image-only kernel line); else it runs the binary as asked.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${VMSIFT:=$top_builddir/src/vmsift}"
-if [ "${VMSIFT_BTF:-}" = 1 ] && [ -z "${VMSIFT_REAL:-}" ]; then
+if [ -z "${VMSIFT_REAL:-}" ]; then
 	VMSIFT_REAL=$VMSIFT
 	VMSIFT=$top_srcdir/tests/realdump/vmsift-btf
 	export VMSIFT VMSIFT_REAL
