@@ -106,7 +106,7 @@ static const struct global_decl decls[] = {
 	{ "vm_node_stat", "atomic_long_t []", "NR_VM_NODE_STAT_ITEMS" },
 	{ "vm_zone_stat", "atomic_long_t []", "NR_VM_ZONE_STAT_ITEMS" },
 	{ "blockdev_superblock", "struct super_block *" },
-	{ "hstates", "struct hstate []" },
+	{ "hstates", "struct hstate []", ROOM }, // [HUGE_MAX_HSTATE], read up to hugetlb_max_hstate
 	{ "memory_stats", "struct memory_stat []", ROOM },
 	// CONFIG_ZSWAP: an atomic_t until 6.13 ("mm: zswap: modify
 	// zswap_stored_pages to be atomic_long_t")
