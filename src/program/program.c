@@ -143,7 +143,7 @@ static struct vms_error *locate_vmlinux(struct vms_program *prog)
 	struct vms_error *err = debuginfo_locate(prog->osrelease, idlen ? idbuf : NULL, idlen,
 						 &prog->vmlinux_path);
 	if (err)
-		return vms_error_wrap(err, "no vmlinux with DWARF for %s", prog->osrelease);
+		return err;
 	prog->vmlinux_located = true;
 	return NULL;
 }
@@ -221,7 +221,8 @@ struct vms_error *program_open(const char *dump_path,
 		err = locate_vmlinux(prog);
 		if (err && err->code == VMS_ERR_LOOKUP) {
 			// no DWARF for this kernel here: the dump's own BTF and kallsyms
-			program_warn(prog, "%s; using BTF and kallsyms from the dump", err->message);
+			program_warn(prog, "%s (no DWARF); using the kernel's BTF and kallsyms from the dump",
+				     err->message);
 			vms_error_destroy(err);
 			err = NULL;
 			btf = true;
