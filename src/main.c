@@ -100,6 +100,7 @@ static int main_report(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'H': html = true; break;
 		case 'F': opts.force = true; break;
+		case 'B': opts.btf = true; break;
 		case 'O': only = optarg; break;
 		case 'h':
 			printf("usage: %s\n%s\n\n", cli_report_synopsis, cli_report_description);
@@ -199,6 +200,9 @@ int main(int argc, char **argv)
 		case 'F':
 			opts.force = true;
 			break;
+		case 'B':
+			opts.btf = true;
+			break;
 		case 'P': {
 			struct vms_error *perr = plugin_load(optarg);
 			if (perr) {
@@ -251,6 +255,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
 	if (program_vmlinux_was_located(prog) && !quiet)
 		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
+	if (program_is_btf(prog) && (!quiet || program_btf_was_fallback(prog)))
+		fprintf(stderr, "vmsift: types from BTF of %s, symbols from %s (no source lines, "
+			"inline frames, locals or macros)\n", program_types_from(prog),
+			program_symbols_from(prog));
 
 	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
 	int status;

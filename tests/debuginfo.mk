@@ -47,6 +47,13 @@ tests_unit_debuginfo_test_LDADD = src/libvmsift.a $(VMS_LIBS) $(CMOCKA_LIBS)
 EXTRA_tests_unit_debuginfo_test_DEPENDENCIES = $(DI_FIXTURES)
 endif
 
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/btf_test
+TESTS += tests/unit/btf_test
+tests_unit_btf_test_SOURCES = tests/unit/btf_test.c
+tests_unit_btf_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_btf_test_LDADD = src/libvmsift.a $(VMS_LIBS) $(CMOCKA_LIBS)
+endif
 # a "future kernel": kernel_types.c with a member vmsift reads renamed
 # (tests/kfacts-newer.sh)
 tests/fixtures/kernel_types-future.elf: $(DI_FIXTURE_SRCS)

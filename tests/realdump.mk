@@ -4,6 +4,8 @@ TESTS += tests/realdump/foundation.sh
 EXTRA_DIST += tests/realdump/lib.sh tests/realdump/foundation.sh tests/realdump/foundation.py
 TESTS += tests/realdump/kcore.sh
 EXTRA_DIST += tests/realdump/kcore.sh
+TESTS += tests/realdump/btf.sh
+EXTRA_DIST += tests/realdump/btf.sh tests/realdump/btf.py tests/realdump/vmsift-btf
 TESTS += tests/realdump/facts.sh
 EXTRA_DIST += tests/realdump/facts.sh
 # no numeric kernel constant outside the kernel-facts layer

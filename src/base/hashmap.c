@@ -46,9 +46,8 @@ uint64_t *vms_strmap_find(const struct vms_strmap *m, const char *key)
 	return vms_strmap_find_hashed(m, key, vms_hash_string(key));
 }
 
-static bool strmap_grow(struct vms_strmap *m)
+static bool strmap_resize(struct vms_strmap *m, size_t cap)
 {
-	size_t cap = m->slots ? (m->mask + 1) * 2 : 64;
 	struct vms_strmap_slot *slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return false;
@@ -67,6 +66,19 @@ static bool strmap_grow(struct vms_strmap *m)
 	m->slots = slots;
 	m->mask = cap - 1;
 	return true;
+}
+
+static bool strmap_grow(struct vms_strmap *m)
+{
+	return strmap_resize(m, m->slots ? (m->mask + 1) * 2 : 64);
+}
+
+bool vms_strmap_reserve(struct vms_strmap *m, size_t n)
+{
+	size_t cap = 64;
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	return cap <= (m->slots ? m->mask + 1 : 0) || strmap_resize(m, cap);
 }
 
 uint64_t *vms_strmap_insert_hashed(struct vms_strmap *m, const char *key,

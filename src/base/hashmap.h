@@ -42,6 +42,9 @@ uint64_t *vms_strmap_find(const struct vms_strmap *m, const char *key);
 /* As vms_strmap_find() with a precomputed vms_hash_string(@key). */
 uint64_t *vms_strmap_find_hashed(const struct vms_strmap *m, const char *key,
 				 uint64_t hash);
+/* Make room for @n keys without growing again.  Returns false if out of
+ * memory (the map is unchanged). */
+bool vms_strmap_reserve(struct vms_strmap *m, size_t n);
 /*
  * Insert @key if absent.  On success returns a pointer to its value slot and
  * sets *@inserted (the value of a new slot is 0); returns NULL if out of

@@ -51,9 +51,14 @@ static void text_system(const struct vms_value *d, struct strbuf *out)
 
 static void text_dump(const struct vms_value *d, struct strbuf *out)
 {
-	strbuf_addf(out, "  file:     %s\n  format:   %s%s%s%s\n  vmlinux:  %s\n", str(d, "path"),
+	strbuf_addf(out, "  file:     %s\n  format:   %s%s%s%s\n", str(d, "path"),
 		    str(d, "format"), get(d, "compression") ? " (" : "", str(d, "compression"),
-		    get(d, "compression") ? ")" : "", str(d, "vmlinux"));
+		    get(d, "compression") ? ")" : "");
+	if (get(d, "types_from"))
+		strbuf_addf(out, "  types:    BTF of %s\n  symbols:  %s\n", str(d, "types_from"),
+			    str(d, "symbols_from"));
+	else
+		strbuf_addf(out, "  vmlinux:  %s\n", str(d, "vmlinux"));
 	strbuf_addf(out, "  pages:    %" PRIu64 " in the dump, %" PRIu64 " excluded%s\n", num(d, "pages_present"),
 		    num(d, "pages_excluded"), get(d, "filtered") && get(d, "filtered")->b ? " (filtered dump)" : "");
 }

@@ -49,7 +49,11 @@ static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 			strbuf_addf(out, "              truncated: file ends at %" PRIu64 ", %" PRIu64
 				    " pages past the end are missing\n",
 				    value_get(x, "file_size")->u, value_get(x, "pages_missing")->u);
-		strbuf_addf(out, "     VMLINUX: %s\n", value_get(d, "vmlinux")->s);
+		if ((x = value_get(d, "vmlinux")))
+			strbuf_addf(out, "     VMLINUX: %s\n", x->s);
+		if ((x = value_get(d, "types_from")))
+			strbuf_addf(out, "       TYPES: BTF of %s\n     SYMBOLS: %s\n", x->s,
+				    value_get(d, "symbols_from")->s);
 	}
 	const struct vms_value *u = value_get(v, "unavailable");
 	for (size_t i = 0; u && i < u->array.len; i++)

@@ -6,7 +6,7 @@
  */
 #include "cli/cli.h"
 
-const char cli_synopsis[] = "vmsift [OPTIONS] VMCORE [VMLINUX]";
+const char cli_synopsis[] = "vmsift [OPTIONS] VMCORE [VMLINUX | SYSTEM.MAP | IMAGE]";
 const char cli_report_synopsis[] = "vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html] [--only SECTIONS]";
 
 const char cli_description[] =
@@ -16,13 +16,17 @@ const char cli_description[] =
 const char cli_input_note[] =
 	"Without -e or -f, commands are read from standard input when it is not a\n"
 	"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
-	"release and build-id when not given.";
+	"release and build-id when not given; without one, or with --btf, types come\n"
+	"from the BTF in the dump and symbols from its kallsyms (kernels 6.0 and\n"
+	"later; give a SYSTEM.MAP for older ones), or from an IMAGE with .BTF (a\n"
+	"vmlinux or vmlinuz).";
 
 const struct cli_option cli_main_options[] = {
 	{ 'e', 'e', "execute", "CMDS", "run CMDS (separated by ';') and exit; may be repeated" },
 	{ 'f', 'f', "file", "FILE", "run the commands in FILE ('-' for standard input)" },
 	{ 'j', 'j', "json", NULL, "JSON output: one document per command, NDJSON for streams" },
-	{ 0, 'F', "force", NULL, "use a vmlinux even if it does not match the dump" },
+	{ 0, 'F', "force", NULL, "use debug info even if it does not match the dump" },
+	{ 0, 'B', "btf", NULL, "types from the kernel's BTF, symbols from its kallsyms, not DWARF" },
 	{ 0, 'P', "plugin", "PATH", "load a plugin (repeatable); a NAME without '/' from the plugin directory" },
 	{ 'q', 'q', "quiet", NULL, "no banner, and no note of the vmlinux found" },
 	{ 'V', 'V', "version", NULL, "print the version" },
@@ -41,7 +45,8 @@ const struct cli_option cli_report_options[] = {
 	{ 'j', 'j', "json", NULL, "the report as one JSON document on standard output" },
 	{ 0, 'H', "html", NULL, "also write DIR/report.html (needs -o)" },
 	{ 0, 'O', "only", "SECTIONS", "only these sections (comma-separated names)" },
-	{ 0, 'F', "force", NULL, "use a vmlinux even if it does not match the dump" },
+	{ 0, 'F', "force", NULL, "use debug info even if it does not match the dump" },
+	{ 0, 'B', "btf", NULL, "types from the kernel's BTF, symbols from its kallsyms, not DWARF" },
 	{ 'h', 'h', "help", NULL, "this help" },
 	{ 0 },
 };

@@ -70,7 +70,7 @@ static int section_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static struct vms_error *load_sections(struct vms_debuginfo *di)
+struct vms_error *di_load_sections(struct vms_debuginfo *di)
 {
 	size_t shnum;
 	if (elf_getshdrnum(di->elf, &shnum) != 0)
@@ -170,7 +170,7 @@ struct vms_error *debuginfo_open(const char *vmlinux, struct vms_debuginfo **ret
 		err = vms_error_create(VMS_ERR_FORMAT, "'%s' has no symbol table", vmlinux);
 		goto fail;
 	}
-	err = load_sections(di);
+	err = di_load_sections(di);
 	if (err)
 		goto fail;
 	di->build_id_len = di_elf_build_id(di->elf, di->build_id, sizeof(di->build_id));
@@ -199,10 +199,9 @@ void debuginfo_destroy(struct vms_debuginfo *di)
 	vms_u64map_deinit(&di->types);
 	vms_u64map_deinit(&di->pointers);
 	di_index_deinit(&di->index);
-	vms_error_destroy(di->syms_err);
-	free(di->syms);
-	free(di->syms_by_addr);
+	symbols_deinit(di);
 	free(di->sections);
+	di_btf_deinit(di);
 	while (di->blocks) {
 		struct di_block *next = di->blocks->next;
 		free(di->blocks);
@@ -212,6 +211,7 @@ void debuginfo_destroy(struct vms_debuginfo *di)
 		dwarf_end(di->dwarf);
 	if (di->elf)
 		elf_end(di->elf);
+	free(di->image_buf);
 	if (di->fd >= 0)
 		close(di->fd);
 	free(di->path);
@@ -233,6 +233,9 @@ struct vms_error *debuginfo_read_static(struct vms_debuginfo *di, uint64_t addr,
 					void *buf, size_t len)
 {
 	unsigned char *out = buf;
+	if (!di->raw)
+		return vms_error_addr(VMS_ERR_FAULT, addr, "%s has no image to read 0x%" PRIx64
+				      " from", di->path, addr);
 	while (len > 0) {
 		// last section starting at or below addr
 		size_t lo = 0, hi = di->nsections;
@@ -358,4 +361,29 @@ struct vms_error *debuginfo_locate(const char *osrelease, const uint8_t *build_i
 	if (!err)
 		*path_ret = found;
 	return err;
+}
+
+bool debuginfo_has_dwarf(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	bool found = false;
+	size_t shstrndx;
+	if (elf && elf_kind(elf) == ELF_K_ELF && elf_getshdrstrndx(elf, &shstrndx) == 0) {
+		Elf_Scn *scn = NULL;
+		while (!found && (scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr shdr;
+			const char *name;
+			found = gelf_getshdr(scn, &shdr) && shdr.sh_type != SHT_NOBITS &&
+				shdr.sh_size && (name = elf_strptr(elf, shstrndx, shdr.sh_name)) &&
+				!strcmp(name, ".debug_info");
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return found;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
  * debuginfo: names and types of a kernel image, from its ELF symbol table and
- * DWARF.  This module is the only user of libdw/libelf in vmsift.
+ * DWARF, or from BTF with symbols from kallsyms or System.map (btf.c,
+ * kallsyms.c).  This module is the only user of libdw/libelf and of libbpf
+ * in vmsift.
  *
  * Ownership: a struct vms_debuginfo owns everything reached from it.  Names,
  * symbols, types, members and enumerators returned by the functions below are
@@ -33,6 +35,7 @@
 #include "base/error.h"
 
 struct vms_debuginfo;
+struct vms_type;
 
 /*
  * Open the ELF file @vmlinux and check that it has DWARF and a symbol table.
@@ -42,6 +45,10 @@ struct vms_debuginfo;
  * "... has no symbol table").
  */
 struct vms_error *debuginfo_open(const char *vmlinux, struct vms_debuginfo **ret);
+
+/* Whether @path is an ELF file with DWARF (a .debug_info section); false
+ * when it cannot be read. */
+bool debuginfo_has_dwarf(const char *path);
 
 /* Free @di and everything borrowed from it.  NULL is a no-op. */
 void debuginfo_destroy(struct vms_debuginfo *di);
@@ -115,6 +122,114 @@ size_t debuginfo_symbol_count(struct vms_debuginfo *di);
  */
 const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, size_t i);
 
+/* ---- debug info without DWARF: BTF types, kallsyms or System.map symbols ---- */
+
+/*
+ * Open kernel BTF: @size bytes at @data (copied), e.g. the .BTF section of an
+ * image, the dump's __start_BTF..__stop_BTF, or /sys/kernel/btf/vmlinux.
+ * @origin names where it came from in messages and debuginfo_path().  The
+ * handle has no symbols until debuginfo_set_symbols(), no DWARF, no build-id
+ * and no file contents (debuginfo_read_static() fails); types, enumerators,
+ * per-CPU variables and name completion work as with DWARF.  Errors:
+ * VMS_ERR_FORMAT naming what is wrong ("BTF from X is truncated", "... has a
+ * bad magic number", "... is corrupt (libbpf: ...)").  This is the entry
+ * point for fuzzing BTF parsing on raw bytes.
+ */
+struct vms_error *debuginfo_open_btf(const void *data, size_t size, const char *origin,
+				     struct vms_debuginfo **ret);
+
+/*
+ * Open the BTF of a kernel image file @path: an ELF vmlinux (with or without
+ * DWARF) with a .BTF section, a bzImage (vmlinuz, its payload decompressed:
+ * gzip, xz, zstd or lz4), or a raw BTF file (/sys/kernel/btf/vmlinux).  An
+ * ELF image's allocated sections stay readable through
+ * debuginfo_read_static() (to check it against a dump).  Errors: VMS_ERR_OS,
+ * VMS_ERR_FORMAT ("... has no .BTF section", ...), VMS_ERR_UNSUPPORTED (a
+ * compression this build cannot read).
+ */
+struct vms_error *debuginfo_open_btf_image(const char *path, struct vms_debuginfo **ret);
+
+/* Whether @di reads BTF rather than DWARF. */
+bool debuginfo_is_btf(const struct vms_debuginfo *di);
+
+/* A symbol table made outside ELF; names point into @names.  Owned. */
+struct debuginfo_symbols {
+	struct vms_symbol *syms;
+	size_t nsyms;
+	char *names;
+};
+
+/* Free what @s holds (it can be reused). */
+void debuginfo_symbols_deinit(struct debuginfo_symbols *s);
+
+/* How kallsyms_offsets encode addresses (see kernel/kallsyms.c,
+ * kallsyms_sym_address(), of each version). */
+enum debuginfo_kallsyms_mode {
+	/* kallsyms_addresses[]: absolute u64 (!CONFIG_KALLSYMS_BASE_RELATIVE,
+	 * before 6.12) */
+	DEBUGINFO_KALLSYMS_ADDRESSES,
+	/* relative_base + (u32)offset (CONFIG_KALLSYMS_BASE_RELATIVE without
+	 * ABSOLUTE_PERCPU, 4.6+) */
+	DEBUGINFO_KALLSYMS_BASE_RELATIVE,
+	/* offset >= 0: absolute (per-CPU symbols); else relative_base - 1 -
+	 * offset (CONFIG_KALLSYMS_ABSOLUTE_PERCPU, x86-64 SMP until 6.15) */
+	DEBUGINFO_KALLSYMS_ABSOLUTE_PERCPU,
+	/* &kallsyms_offsets[i] + offset (kallsyms_relative_base removed) */
+	DEBUGINFO_KALLSYMS_PC_RELATIVE,
+};
+
+/* The kallsyms tables of a kernel, as bytes copied from its memory (in the
+ * kernel's byte order, which must be the host's). */
+struct debuginfo_kallsyms {
+	uint64_t num_syms;
+	const uint8_t *names;
+	size_t names_size;          // may extend past the last name
+	const uint8_t *token_table;
+	size_t token_table_size;
+	const uint8_t *token_index; // 256 u16
+	enum debuginfo_kallsyms_mode mode;
+	const uint8_t *offsets;     // num_syms s32 (all modes but ADDRESSES)
+	size_t offsets_size;
+	const uint8_t *addresses;   // num_syms u64 (ADDRESSES)
+	size_t addresses_size;
+	uint64_t relative_base;     // BASE_RELATIVE, ABSOLUTE_PERCPU
+	uint64_t offsets_address;   // PC_RELATIVE: run-time address of offsets[0]
+	uint64_t kaslr_offset;      // subtracted from relocated addresses
+};
+
+/*
+ * Decode kallsyms tables @ks into a symbol table with unrelocated addresses
+ * (relocated ones less @ks->kaslr_offset; absolute per-CPU ones as they
+ * are), nm kinds from the names' first letters, and sizes inferred from the
+ * next symbol's address.  Bounded by the given sizes.  On success the caller
+ * owns *@ret.  Errors: VMS_ERR_FORMAT ("kallsyms table is corrupt: ... at
+ * symbol N").  An entry point for fuzzing.
+ */
+struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
+					    struct debuginfo_symbols *ret);
+
+/*
+ * Parse System.map text (lines "ADDRESS TYPE NAME", as nm -n prints them)
+ * of @len bytes.  Undefined ('U') symbols are dropped; sizes are inferred.
+ * Errors: VMS_ERR_FORMAT naming the first bad line, or saying that the file
+ * is Debian's placeholder that points to the -dbg package.  An entry point
+ * for fuzzing.
+ */
+struct vms_error *debuginfo_sysmap_parse(const char *text, size_t len,
+					 struct debuginfo_symbols *ret);
+
+/* Make @s (taken over, left empty) the symbol table of @di, replacing any
+ * other.  Errors: VMS_ERR_NOMEM. */
+struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debuginfo_symbols *s);
+
+/*
+ * The anonymous struct (BTF only) whose members are named exactly
+ * @members[0..@n) in order, for variables of a type without a name (e.g.
+ * tk_core).  Errors: VMS_ERR_LOOKUP, VMS_ERR_UNSUPPORTED (not BTF).
+ */
+struct vms_error *debuginfo_find_anonymous_struct(struct vms_debuginfo *di,
+						  const char *const *members, size_t n,
+						  struct vms_type **ret);
 /*
  * Does the body of function @fn name @what: as one of its own local
  * variables or parameters (not those of functions inlined into it), as a

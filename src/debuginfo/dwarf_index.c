@@ -74,12 +74,11 @@ uint64_t di_checksum(const void *p, size_t n)
 
 /* ---- scanning ---- */
 
-// a map value: DIE offset in the low 56 bits, flags + 1 above
 #define VAL_OFF(v) ((v) & ((1ULL << 56) - 1))
 #define VAL_FLAGS(v) ((uint32_t)((v) >> 56) - 1)
-#define VAL_MAKE(off, flags) ((off) | ((uint64_t)((flags) + 1) << 56))
+#define VAL_MAKE(off, flags) di_index_value(off, flags)
 
-static bool value_better(uint64_t nv, uint64_t old)
+bool di_index_value_better(uint64_t nv, uint64_t old)
 {
 	if (!old)
 		return true;
@@ -109,7 +108,7 @@ static int scan_add(struct scan *s, enum di_index_kind kind, const char *name,
 	if (!v)
 		return -1;
 	uint64_t nv = VAL_MAKE(off, flags);
-	if (!value_better(nv, *v))
+	if (!di_index_value_better(nv, *v))
 		return 0;
 	*v = nv;
 	return 1;
@@ -258,13 +257,10 @@ static unsigned scan_threads(void)
 	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-/* Scan the DWARF of @di and build its index image in @index. */
-static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *index)
+struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
+				     struct vms_strmap maps[DI_IDX_NR_KINDS],
+				     struct di_index *index)
 {
-	unsigned n = scan_threads();
-	struct scan scans[MAX_THREADS];
-	pthread_t threads[MAX_THREADS];
-	bool started[MAX_THREADS] = {false};
 	struct vms_error *err = NULL;
 	struct name_value *sorted[DI_IDX_NR_KINDS] = {NULL};
 	size_t counts[DI_IDX_NR_KINDS] = {0};
@@ -272,54 +268,6 @@ static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *
 	vms_strmap_init(&strings);
 	char *strtab = NULL;
 	void *buf = NULL;
-
-	memset(scans, 0, sizeof(scans));
-	for (unsigned t = 0; t < n; t++) {
-		scans[t].path = di->path;
-		scans[t].tid = t;
-		scans[t].nthreads = n;
-		scans[t].fd = -1;
-		for (int k = 0; k < DI_IDX_NR_KINDS; k++)
-			vms_strmap_init(&scans[t].maps[k]);
-	}
-	for (unsigned t = 1; t < n; t++)
-		started[t] = pthread_create(&threads[t], NULL, scan_thread, &scans[t]) == 0;
-	scan_thread(&scans[0]);
-	for (unsigned t = 1; t < n; t++) {
-		if (started[t])
-			pthread_join(threads[t], NULL);
-		else
-			scan_thread(&scans[t]);
-	}
-	for (unsigned t = 0; t < n && !err; t++) {
-		if (scans[t].err) {
-			err = scans[t].err;
-			scans[t].err = NULL;
-		}
-	}
-	if (err)
-		goto out;
-
-	// merge into scans[0]
-	for (unsigned t = 1; t < n; t++) {
-		for (int k = 0; k < DI_IDX_NR_KINDS; k++) {
-			struct vms_strmap *m = &scans[t].maps[k];
-			for (size_t i = 0; m->slots && i <= m->mask; i++) {
-				struct vms_strmap_slot *sl = &m->slots[i];
-				if (!sl->key)
-					continue;
-				bool inserted;
-				uint64_t *v = vms_strmap_insert_hashed(&scans[0].maps[k], sl->key,
-								      sl->hash, &inserted);
-				if (!v) {
-					err = &vms_enomem;
-					goto out;
-				}
-				if (value_better(sl->value, *v))
-					*v = sl->value;
-			}
-		}
-	}
 
 	// sort each kind and lay out the string table
 	size_t strsize = 0, strcap = 1 << 20;
@@ -329,7 +277,7 @@ static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *
 		goto out;
 	}
 	for (int k = 0; k < DI_IDX_NR_KINDS; k++) {
-		struct vms_strmap *m = &scans[0].maps[k];
+		struct vms_strmap *m = &maps[k];
 		sorted[k] = malloc((m->count ? m->count : 1) * sizeof(**sorted));
 		if (!sorted[k]) {
 			err = &vms_enomem;
@@ -434,6 +382,68 @@ out:
 	free(strtab);
 	free(buf);
 	vms_strmap_deinit(&strings);
+	return err;
+}
+
+/* Scan the DWARF of @di and build its index image in @index. */
+static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *index)
+{
+	unsigned n = scan_threads();
+	struct scan scans[MAX_THREADS];
+	pthread_t threads[MAX_THREADS];
+	bool started[MAX_THREADS] = {false};
+	struct vms_error *err = NULL;
+
+	memset(scans, 0, sizeof(scans));
+	for (unsigned t = 0; t < n; t++) {
+		scans[t].path = di->path;
+		scans[t].tid = t;
+		scans[t].nthreads = n;
+		scans[t].fd = -1;
+		for (int k = 0; k < DI_IDX_NR_KINDS; k++)
+			vms_strmap_init(&scans[t].maps[k]);
+	}
+	for (unsigned t = 1; t < n; t++)
+		started[t] = pthread_create(&threads[t], NULL, scan_thread, &scans[t]) == 0;
+	scan_thread(&scans[0]);
+	for (unsigned t = 1; t < n; t++) {
+		if (started[t])
+			pthread_join(threads[t], NULL);
+		else
+			scan_thread(&scans[t]);
+	}
+	for (unsigned t = 0; t < n && !err; t++) {
+		if (scans[t].err) {
+			err = scans[t].err;
+			scans[t].err = NULL;
+		}
+	}
+	if (err)
+		goto out;
+
+	// merge into scans[0]
+	for (unsigned t = 1; t < n; t++) {
+		for (int k = 0; k < DI_IDX_NR_KINDS; k++) {
+			struct vms_strmap *m = &scans[t].maps[k];
+			for (size_t i = 0; m->slots && i <= m->mask; i++) {
+				struct vms_strmap_slot *sl = &m->slots[i];
+				if (!sl->key)
+					continue;
+				bool inserted;
+				uint64_t *v = vms_strmap_insert_hashed(&scans[0].maps[k], sl->key,
+								      sl->hash, &inserted);
+				if (!v) {
+					err = &vms_enomem;
+					goto out;
+				}
+				if (di_index_value_better(sl->value, *v))
+					*v = sl->value;
+			}
+		}
+	}
+
+	err = di_index_from_maps(di, scans[0].maps, index);
+out:
 	for (unsigned t = 0; t < n; t++)
 		scan_deinit(&scans[t]);
 	return err;
@@ -601,8 +611,18 @@ struct vms_error *di_index_ensure(struct vms_debuginfo *di)
 {
 	if (di->index_loaded)
 		return NULL;
-	char *path = di_cache_file(di, "idx");
 	struct di_index index = {0};
+	if (di->btf) {
+		struct vms_error *err = di_btf_index_build(di, &index);
+		if (err) {
+			di_index_deinit(&index);
+			return vms_error_wrap(err, "indexing BTF of %s", di->path);
+		}
+		di->index = index;
+		di->index_loaded = true;
+		return NULL;
+	}
+	char *path = di_cache_file(di, "idx");
 	if (path && cache_load(di, path, &index)) {
 		index.from_cache = true;
 	} else {
@@ -626,9 +646,17 @@ struct vms_error *di_index_ensure(struct vms_debuginfo *di)
 	return NULL;
 }
 
-const struct di_index_entry *di_index_find(const struct di_index *index,
+const struct di_index_entry *di_index_find(struct di_index *index,
 					   enum di_index_kind kind, const char *name)
 {
+	if (index->maps) {
+		const uint64_t *v = vms_strmap_find(&index->maps[kind], name);
+		if (!v)
+			return NULL;
+		index->found[kind].flags = VAL_FLAGS(*v);
+		index->found[kind].die_off = VAL_OFF(*v);
+		return &index->found[kind];
+	}
 	const struct di_index_entry *t = index->tables[kind];
 	size_t lo = 0, hi = index->counts[kind];
 	while (lo < hi) {
@@ -646,6 +674,9 @@ const struct di_index_entry *di_index_find(const struct di_index *index,
 
 void di_index_deinit(struct di_index *index)
 {
+	for (int k = 0; index->maps && k < DI_IDX_NR_KINDS; k++)
+		vms_strmap_deinit(&index->maps[k]);
+	free(index->maps);
 	free(index->buf);
 	memset(index, 0, sizeof(*index));
 }
@@ -666,7 +697,20 @@ struct vms_error *debuginfo_names_with_prefix(struct vms_debuginfo *di, const ch
 	struct vms_error *err = di_index_ensure(di);
 	if (err)
 		return err;
-	const struct di_index *index = &di->index;
+	struct di_index *index = &di->index;
+	if (index->maps && !index->buf) {
+		// BTF: the sorted tables, made on first use
+		struct di_index img = {0};
+		err = di_index_from_maps(di, index->maps, &img);
+		if (!err && !index_adopt(di, img.buf, img.size, &img))
+			err = vms_error_create(VMS_ERR_OTHER, "BTF name table self-check failed");
+		if (err) {
+			free(img.buf);
+			return err;
+		}
+		img.maps = index->maps;
+		*index = img;
+	}
 	size_t plen = strlen(prefix);
 	for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++) {
 		if (!(kinds & map[m].kind))

@@ -50,6 +50,10 @@ struct di_index {
 	const struct di_index_entry *tables[DI_IDX_NR_KINDS];
 	size_t counts[DI_IDX_NR_KINDS];
 	bool from_cache; // loaded from the cache file rather than scanned
+	// BTF: names looked up in these maps (values by di_index_value()); the
+	// sorted tables above are made from them only for prefix listings
+	struct vms_strmap *maps;
+	struct di_index_entry found[DI_IDX_NR_KINDS]; // di_index_find()'s answer
 };
 
 struct di_section {
@@ -64,7 +68,12 @@ struct di_block {
 };
 
 struct vms_debuginfo {
-	char *path;
+	char *path; // the ELF file, or where the BTF came from
+	// BTF mode (btf.c): types from this BTF, no DWARF; symbols installed by
+	// debuginfo_set_symbols() (kallsyms, System.map), not read from ELF
+	struct btf *btf;
+	char *sym_names; // the names of installed symbols
+	void *image_buf; // a decompressed image that elf reads (image.c)
 	int fd;
 	Elf *elf;
 	Dwarf *dwarf;
@@ -85,6 +94,12 @@ struct vms_debuginfo {
 	struct vms_symbol *syms; // sorted by name
 	uint32_t *syms_by_addr;  // indexes into syms, sorted by address
 	size_t nsyms;
+	// installed symbols (debuginfo_set_symbols): syms in address order,
+	// names through an open-addressed table of index + 1 (sym_slots), name
+	// order made on demand
+	uint32_t *sym_slots;
+	size_t sym_mask;
+	uint32_t *syms_by_name;
 
 	// DWARF name index, loaded on first use
 	bool index_loaded;
@@ -120,7 +135,7 @@ struct vms_type {
 	uint64_t length;
 	struct vms_type *target;
 	struct vms_debuginfo *di;
-	uint64_t die_off; // struct/union: DIE to read members from
+	uint64_t die_off; // struct/union: DIE (BTF: type id) to read members from
 	struct vms_error *members_err;
 	struct vms_type_member *members;
 	size_t nmembers;
@@ -134,11 +149,27 @@ struct vms_type {
  * of memory. */
 void *di_alloc(struct vms_debuginfo *di, size_t size);
 
+/* A name map value: DIE offset (or BTF type id) in the low 56 bits, index
+ * entry flags + 1 above. */
+static inline uint64_t di_index_value(uint64_t off, uint32_t flags)
+{
+	return off | ((uint64_t)(flags + 1) << 56);
+}
+/* Whether name map value @nv should replace @old (0 = none): the higher
+ * priority flags, then the lower offset. */
+bool di_index_value_better(uint64_t nv, uint64_t old);
+/* Build the index image of name maps (one per kind, values made by
+ * di_index_value()) into @index (not yet adopted).  The maps are not freed. */
+struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
+				     struct vms_strmap maps[DI_IDX_NR_KINDS],
+				     struct di_index *index);
+
 /* Load the DWARF name index (from the cache, else by scanning) if not loaded
- * yet. */
+ * yet; for BTF, build it from the BTF types (never cached). */
 struct vms_error *di_index_ensure(struct vms_debuginfo *di);
-/* The best entry named @name of @kind, or NULL.  The index must be loaded. */
-const struct di_index_entry *di_index_find(const struct di_index *index,
+/* The best entry named @name of @kind, or NULL (valid until the next call).
+ * The index must be loaded. */
+const struct di_index_entry *di_index_find(struct di_index *index,
 					   enum di_index_kind kind, const char *name);
 /* Free the index's memory. */
 void di_index_deinit(struct di_index *index);
@@ -191,6 +222,27 @@ struct vms_error *di_dwarf_error(const char *what);
 
 /* Free what types hold outside the arena (lazily recorded errors). */
 void di_types_deinit(struct vms_debuginfo *di);
+
+/* ---- BTF (btf.c) ---- */
+
+/* Build the name maps of @di's BTF into @index->maps. */
+struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *index);
+/* The type of BTF type id @id. */
+struct vms_error *di_btf_type(struct vms_debuginfo *di, uint64_t id, struct vms_type **ret);
+/* Load the members of BTF struct/union @t. */
+struct vms_error *di_btf_members(struct vms_type *t);
+/* A BTF variable (per-CPU variables only, in kernel BTF): its type, and its
+ * address from the installed symbols. */
+struct vms_error *di_btf_variable(struct vms_debuginfo *di, uint64_t id, const char *name,
+				  struct vms_type **type_ret, uint64_t *addr_ret);
+/* Free the BTF of @di. */
+void di_btf_deinit(struct vms_debuginfo *di);
+
+/* Free the symbol table of @di. */
+void symbols_deinit(struct vms_debuginfo *di);
+
+/* Record the allocated sections of di->elf (di->raw must be set). */
+struct vms_error *di_load_sections(struct vms_debuginfo *di);
 
 /* Read build-id of an open Elf; returns the length (0 if none). */
 size_t di_elf_build_id(Elf *elf, uint8_t *buf, size_t bufsize);

@@ -394,6 +394,8 @@ out:
 const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo_kind kind,
 					  const char *name)
 {
+	if (di->btf)
+		return NULL; // BTF mode keeps no files
 	if (!di->memo_loaded)
 		memo_load(di);
 	if (!di->memo.count)
@@ -415,7 +417,7 @@ const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo
 void di_memo_record(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
 		    const struct vms_error *err, struct vms_type *type, uint64_t value)
 {
-	if (err && err->code != VMS_ERR_LOOKUP)
+	if (di->btf || (err && err->code != VMS_ERR_LOOKUP))
 		return;
 	if (!di->memo_loaded)
 		memo_load(di);

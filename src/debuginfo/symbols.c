@@ -70,6 +70,112 @@ static int sym_addr_cmp(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? 1 : -1;
 }
 
+/* Sort di->syms by name and index them by address. */
+static struct vms_error *sort_symbols(struct vms_debuginfo *di)
+{
+	size_t count = di->nsyms;
+	qsort(di->syms, count, sizeof(*di->syms), sym_name_cmp);
+	di->syms_by_addr = malloc((count ? count : 1) * sizeof(uint32_t));
+	if (!di->syms_by_addr)
+		return &vms_enomem;
+	for (size_t i = 0; i < count; i++)
+		di->syms_by_addr[i] = (uint32_t)i;
+	qsort_r(di->syms_by_addr, count, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	return NULL;
+}
+
+/*
+ * Installed tables (kallsyms: ~200k names) are indexed without sorting by
+ * name, which would dominate the start-up: they come in address order (as
+ * kallsyms and System.map keep them; sorted here otherwise), names are found
+ * through a hash map, and the name order that completion wants is made on
+ * first use.
+ */
+/* The slot of @name in di->sym_slots: its symbol's, or the empty one where
+ * it would go. */
+static uint32_t *sym_slot(struct vms_debuginfo *di, const char *name)
+{
+	for (size_t i = vms_hash_string(name) & di->sym_mask;; i = (i + 1) & di->sym_mask) {
+		uint32_t *slot = &di->sym_slots[i];
+		if (!*slot || !strcmp(di->syms[*slot - 1].name, name))
+			return slot;
+	}
+}
+
+static struct vms_error *index_installed(struct vms_debuginfo *di)
+{
+	size_t n = di->nsyms;
+	di->syms_by_addr = malloc((n ? n : 1) * sizeof(uint32_t));
+	if (!di->syms_by_addr)
+		return &vms_enomem;
+	for (size_t i = 0; i < n; i++)
+		di->syms_by_addr[i] = (uint32_t)i;
+	bool sorted = true;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = di->syms[i - 1].address <= di->syms[i].address;
+	if (!sorted) {
+		qsort_r(di->syms_by_addr, n, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	} else {
+		// order each run of aliases as sym_addr_cmp does
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && di->syms[j].address == di->syms[i].address; j++)
+				;
+			if (j - i > 1)
+				qsort_r(di->syms_by_addr + i, j - i, sizeof(uint32_t), sym_addr_cmp,
+					di->syms);
+		}
+	}
+	size_t cap = 64;
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	di->sym_slots = calloc(cap, sizeof(*di->sym_slots));
+	if (!di->sym_slots)
+		return &vms_enomem;
+	di->sym_mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct vms_symbol *s = &di->syms[i];
+		uint32_t *slot = sym_slot(di, s->name);
+		// one name, several symbols: as sym_name_cmp orders them
+		if (!*slot || sym_name_cmp(s, &di->syms[*slot - 1]) < 0)
+			*slot = (uint32_t)i + 1;
+	}
+	return NULL;
+}
+
+struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debuginfo_symbols *s)
+{
+	if (s->nsyms > UINT32_MAX) {
+		debuginfo_symbols_deinit(s);
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "too many symbols");
+	}
+	symbols_deinit(di);
+	di->syms = s->syms;
+	di->nsyms = s->nsyms;
+	di->sym_names = s->names;
+	di->syms_loaded = true;
+	memset(s, 0, sizeof(*s));
+	struct vms_error *err = index_installed(di);
+	if (err)
+		symbols_deinit(di);
+	return err;
+}
+
+void symbols_deinit(struct vms_debuginfo *di)
+{
+	free(di->syms);
+	free(di->syms_by_addr);
+	free(di->syms_by_name);
+	free(di->sym_names);
+	free(di->sym_slots);
+	vms_error_destroy(di->syms_err);
+	di->syms = NULL;
+	di->syms_by_addr = di->syms_by_name = NULL;
+	di->sym_names = NULL;
+	di->syms_err = NULL;
+	di->sym_slots = NULL;
+	di->nsyms = 0;
+}
+
 static struct vms_error *load_symbols(struct vms_debuginfo *di)
 {
 	size_t shnum;
@@ -124,15 +230,7 @@ static struct vms_error *load_symbols(struct vms_debuginfo *di)
 		s->kind = nm_kind(&sym, shdrs, shnum);
 	}
 	di->nsyms = count;
-	qsort(di->syms, count, sizeof(*di->syms), sym_name_cmp);
-	di->syms_by_addr = malloc((count ? count : 1) * sizeof(uint32_t));
-	if (!di->syms_by_addr) {
-		err = &vms_enomem;
-		goto out;
-	}
-	for (size_t i = 0; i < count; i++)
-		di->syms_by_addr[i] = (uint32_t)i;
-	qsort_r(di->syms_by_addr, count, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	err = sort_symbols(di);
 out:
 	free(shdrs);
 	if (err) {
@@ -162,6 +260,13 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
 		return err;
+	if (di->sym_slots) {
+		uint32_t *slot = sym_slot(di, name);
+		if (!*slot)
+			return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
+		*ret = di->syms[*slot - 1];
+		return NULL;
+	}
 	// first entry with this name: globals sort first among equal names
 	size_t lo = 0, hi = di->nsyms;
 	while (lo < hi) {
@@ -216,7 +321,25 @@ size_t debuginfo_symbol_count(struct vms_debuginfo *di)
 	return di->nsyms;
 }
 
+static int index_name_cmp(const void *a, const void *b, void *arg)
+{
+	const struct vms_symbol *syms = arg;
+	return sym_name_cmp(&syms[*(const uint32_t *)a], &syms[*(const uint32_t *)b]);
+}
+
 const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, size_t i)
 {
-	return i < debuginfo_symbol_count(di) ? &di->syms[i] : NULL;
+	if (i >= debuginfo_symbol_count(di))
+		return NULL;
+	if (!di->sym_slots)
+		return &di->syms[i];
+	if (!di->syms_by_name) {
+		di->syms_by_name = malloc(di->nsyms * sizeof(uint32_t));
+		if (!di->syms_by_name)
+			return NULL;
+		for (size_t k = 0; k < di->nsyms; k++)
+			di->syms_by_name[k] = (uint32_t)k;
+		qsort_r(di->syms_by_name, di->nsyms, sizeof(uint32_t), index_name_cmp, di->syms);
+	}
+	return &di->syms[di->syms_by_name[i]];
 }

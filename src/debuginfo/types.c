@@ -486,6 +486,8 @@ static bool member_location(Dwarf_Die *die, uint64_t *ret)
 static struct vms_error *load_members(struct vms_type *t)
 {
 	struct vms_debuginfo *di = t->di;
+	if (di->btf)
+		return di_btf_members(t);
 	Dwarf_Die die, child;
 	struct vms_error *err = die_at(di, t->die_off, &die);
 	if (err)
@@ -576,6 +578,8 @@ void di_types_deinit(struct vms_debuginfo *di)
 
 static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t off, struct vms_type **ret)
 {
+	if (di->btf)
+		return di_btf_type(di, off, ret);
 	Dwarf_Die die;
 	struct vms_error *err = die_at(di, off, &die);
 	if (err)
@@ -837,6 +841,16 @@ static struct vms_error *find_variable(struct vms_debuginfo *di, const char *nam
 	const struct di_index_entry *e = di_index_find(&di->index, DI_IDX_VARIABLE, name);
 	if (!e)
 		return vms_error_create(VMS_ERR_LOOKUP, "no variable '%s'", name);
+	if (di->btf) {
+		struct vms_type *bt = NULL;
+		uint64_t baddr = 0;
+		err = di_btf_variable(di, e->die_off, name, &bt, &baddr);
+		if (!err && type_ret)
+			*type_ret = bt;
+		if (!err && addr_ret)
+			*addr_ret = baddr;
+		return err;
+	}
 	Dwarf_Die die;
 	err = die_at(di, e->die_off, &die);
 	if (err)

@@ -523,12 +523,19 @@ static bool run_probe(struct vms_program *prog, enum kf_probe p)
 		vms_error_destroy(err);
 		return err == NULL;
 	}
-	case KF_KPF_KSM_EXACT:
+	case KF_KPF_KSM_EXACT: {
 		// 7.2 and 7.3 compare both mapping bits; 6.10-6.12 test
 		// "mapping & PAGE_MAPPING_KSM".  Taken here to have changed
 		// with snapshot_page() (7.2 and 7.3 checked, 6.17-7.1 not).
-		return kf_has(prog, KF_PAGE_SNAPSHOT) ||
-		       mentions(prog, "stable_page_flags", "folio_test_ksm", &known);
+		if (kf_has(prog, KF_PAGE_SNAPSHOT))
+			return true;
+		bool r = mentions(prog, "stable_page_flags", "folio_test_ksm", &known);
+		if (known)
+			return r;
+		// Without function bodies (BTF): the inexact test came with
+		// the folio rewrite of stable_page_flags() (6.10)
+		return !kf_probe(prog, KF_KPF_FROM_FOLIO);
+	}
 	case KF_PROBE_NR:
 		break;
 	}

@@ -13,6 +13,7 @@
 #include "linux/memmap.h"
 #include "linux/mm.h"
 #include "linux/pagestat.h"
+#include "linux/sysinfo.h"
 #include "linux/printk.h"
 #include "linux/rmap.h"
 #include "linux/sysinfo.h"
@@ -567,7 +568,7 @@ static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
 	if (program_dump_compression(prog))
 		value_set_str(v, "compression", program_dump_compression(prog));
 	value_set_str(v, "arch", program_arch(prog));
-	value_set_str(v, "vmlinux", program_vmlinux_path(prog));
+	linux_sysinfo_debuginfo(prog, v);
 	if (program_osrelease(prog))
 		value_set_str(v, "osrelease", program_osrelease(prog));
 	struct program_dump_stats st;

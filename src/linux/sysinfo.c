@@ -43,6 +43,18 @@ static void uts_field(struct vms_program *prog, struct vms_value *obj, const cha
 	free(s);
 }
 
+void linux_sysinfo_debuginfo(struct vms_program *prog, struct vms_value *obj)
+{
+	if (program_is_btf(prog)) {
+		value_set_str(obj, "debuginfo", "btf");
+		value_set_str(obj, "types_from", program_types_from(prog));
+		value_set_str(obj, "symbols_from", program_symbols_from(prog));
+	} else {
+		value_set_str(obj, "debuginfo", "dwarf");
+		value_set_str(obj, "vmlinux", program_vmlinux_path(prog));
+	}
+}
+
 struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret)
 {
 	struct vms_value *obj = value_object();
@@ -123,7 +135,7 @@ struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret
 	if (comp)
 		value_set_str(d, "compression", comp);
 	value_set_str(d, "arch", program_arch(prog));
-	value_set_str(d, "vmlinux", program_vmlinux_path(prog));
+	linux_sysinfo_debuginfo(prog, d);
 	struct program_dump_stats st;
 	err = program_dump_stats(prog, &st);
 	if (!err) {

@@ -12,4 +12,8 @@
  * that reason alone. */
 struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret);
 
+/* Set where @prog's debug info comes from in @obj: "debuginfo" ("dwarf" or
+ * "btf"), then "vmlinux" (DWARF) or "types_from" and "symbols_from" (BTF). */
+void linux_sysinfo_debuginfo(struct vms_program *prog, struct vms_value *obj);
+
 #endif

@@ -42,18 +42,33 @@ static struct vms_error *probe_task_states(struct vms_program *prog, struct linu
 		vms_error_destroy(err);
 		return NULL;
 	}
+	// Without a recorded length (BTF mode: the room up to the next symbol,
+	// an upper bound) the table ends at the first entry that is not a
+	// state name "X (...)", as every one of task_state_array's is.
 	uint64_t n = vms_type_array_length(vms_type_strip(t));
-	if (n < 3 || n > sizeof(l->task_state_letter))
+	bool exact = vms_type_array_has_length(vms_type_strip(t)) && !program_is_btf(prog);
+	if (n < 3 || (exact && n > sizeof(l->task_state_letter)))
 		return NULL;
+	if (n > sizeof(l->task_state_letter))
+		n = sizeof(l->task_state_letter);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t p;
-		uint8_t c;
-		if ((err = program_read_u64(prog, addr + 8 * i, &p)) || (err = program_read_u8(prog, p, &c))) {
+		uint8_t c[3];
+		if ((err = program_read_u64(prog, addr + 8 * i, &p)) || (err = program_read(prog, p, c, 3))) {
 			vms_error_destroy(err);
-			return NULL;
+			if (exact)
+				return NULL;
+			n = i;
+			break;
 		}
-		l->task_state_letter[i] = (char)c;
+		if (!exact && (c[1] != ' ' || c[2] != '(')) {
+			n = i;
+			break;
+		}
+		l->task_state_letter[i] = (char)c[0];
 	}
+	if (n < 3)
+		return NULL;
 	l->nr_task_states = (unsigned)n;
 	return NULL;
 }

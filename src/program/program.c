@@ -10,26 +10,7 @@
 #include "base/cleanup.h"
 #include "base/strbuf.h"
 #include "dump/dump.h"
-
-#define MAX_WARNINGS 16
-
-struct vms_program {
-	struct vms_dump *dump;
-	struct vms_debuginfo *di;
-	bool owns_di;
-	char *dump_path;
-	char *vmlinux_path;
-	bool vmlinux_located;
-	char *osrelease;
-	uint64_t kaslr_offset;
-	uint32_t page_size;
-	unsigned page_shift;
-	void *linux_data;
-	void (*linux_data_destroy)(void *);
-	bool image_only;  // a kernel image without a dump (open_image())
-	char *warnings[MAX_WARNINGS];
-	size_t nr_warnings;
-};
+#include "program/internal.h"
 
 static volatile sig_atomic_t cancel_requested;
 
@@ -44,9 +25,7 @@ struct vms_error *program_check_cancel(void)
 	return NULL;
 }
 
-static void program_warn(struct vms_program *prog, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void program_warn(struct vms_program *prog, const char *fmt, ...)
+void program_warn(struct vms_program *prog, const char *fmt, ...)
 {
 	if (prog->nr_warnings >= MAX_WARNINGS)
 		return;
@@ -144,6 +123,31 @@ static struct vms_error *program_check_match(struct vms_program *prog)
 				prog->vmlinux_path);
 }
 
+/* Find the vmlinux with DWARF of the dump by its release and build-id. */
+static struct vms_error *locate_vmlinux(struct vms_program *prog)
+{
+	if (!prog->osrelease)
+		return vms_error_create(VMS_ERR_LOOKUP, "%s: no OSRELEASE in the dump to find its "
+					"vmlinux by", prog->dump_path);
+	const char *id = dump_vmcoreinfo_value(prog->dump, "BUILD-ID");
+	uint8_t idbuf[64];
+	size_t idlen = 0;
+	if (id) {
+		for (; idlen < sizeof(idbuf) && id[2 * idlen] && id[2 * idlen + 1]; idlen++) {
+			unsigned v;
+			if (sscanf(id + 2 * idlen, "%2x", &v) != 1)
+				break;
+			idbuf[idlen] = (uint8_t)v;
+		}
+	}
+	struct vms_error *err = debuginfo_locate(prog->osrelease, idlen ? idbuf : NULL, idlen,
+						 &prog->vmlinux_path);
+	if (err)
+		return err;
+	prog->vmlinux_located = true;
+	return NULL;
+}
+
 /* Is @path a kernel image (an ELF executable) rather than a dump (an ELF
  * core file or a kdump file)? */
 static bool is_kernel_image(const char *path)
@@ -211,35 +215,31 @@ struct vms_error *program_open(const char *dump_path,
 	if (off)
 		prog->kaslr_offset = strtoull(off, NULL, 16);
 
-	if (opts && opts->vmlinux) {
-		prog->vmlinux_path = strdup(opts->vmlinux);
-	} else {
-		if (!prog->osrelease) {
-			err = vms_error_create(VMS_ERR_LOOKUP,
-					       "%s: no OSRELEASE in the dump to find its vmlinux by; name the vmlinux after the dump",
-					       dump_path);
+	const char *file = opts ? opts->vmlinux : NULL;
+	bool btf = (opts && opts->btf) || (file && !debuginfo_has_dwarf(file));
+	if (!btf && !file) {
+		err = locate_vmlinux(prog);
+		if (err && err->code == VMS_ERR_LOOKUP) {
+			// no DWARF for this kernel here: the dump's own BTF and kallsyms
+			program_warn(prog, "%s (no DWARF); using the kernel's BTF and kallsyms from the dump",
+				     err->message);
+			vms_error_destroy(err);
+			err = NULL;
+			btf = true;
+			prog->btf_fallback = true;
+		}
+		if (err)
 			goto fail;
-		}
-		const char *id = dump_vmcoreinfo_value(prog->dump, "BUILD-ID");
-		uint8_t idbuf[64];
-		size_t idlen = 0;
-		if (id) {
-			for (; idlen < sizeof(idbuf) && id[2 * idlen] && id[2 * idlen + 1]; idlen++) {
-				unsigned v;
-				if (sscanf(id + 2 * idlen, "%2x", &v) != 1)
-					break;
-				idbuf[idlen] = (uint8_t)v;
-			}
-		}
-		err = debuginfo_locate(prog->osrelease, idlen ? idbuf : NULL, idlen,
-				       &prog->vmlinux_path);
-		if (err) {
-			err = vms_error_wrap(err, "no vmlinux found for %s (install linux-image-%s-dbg or name it after the dump)",
-					     prog->osrelease, prog->osrelease);
-			goto fail;
-		}
-		prog->vmlinux_located = true;
 	}
+	if (btf) {
+		err = program_open_btf(prog, file, opts && opts->force);
+		if (err)
+			goto fail;
+		*ret = prog;
+		return NULL;
+	}
+	if (file)
+		prog->vmlinux_path = strdup(file);
 
 	err = debuginfo_open(prog->vmlinux_path, &prog->di);
 	if (err)
@@ -280,6 +280,8 @@ struct vms_error *program_clone(struct vms_program *prog, struct vms_program **r
 	}
 	c->di = prog->di;
 	c->owns_di = false;
+	c->btf = prog->btf;
+	c->globals = prog->globals;
 	c->kaslr_offset = prog->kaslr_offset;
 	c->page_size = prog->page_size;
 	c->page_shift = prog->page_shift;
@@ -296,8 +298,12 @@ void program_destroy(struct vms_program *prog)
 		return;
 	if (prog->linux_data_destroy)
 		prog->linux_data_destroy(prog->linux_data);
-	if (prog->owns_di)
+	if (prog->owns_di) {
 		debuginfo_destroy(prog->di);
+		program_btf_globals_destroy(prog->globals);
+	}
+	free(prog->types_from);
+	free(prog->symbols_from);
 	dump_destroy(prog->dump);
 	for (size_t i = 0; i < prog->nr_warnings; i++)
 		free(prog->warnings[i]);
@@ -309,6 +315,16 @@ void program_destroy(struct vms_program *prog)
 
 const char *program_vmlinux_path(const struct vms_program *prog) { return prog->vmlinux_path; }
 bool program_vmlinux_was_located(const struct vms_program *prog) { return prog->vmlinux_located; }
+bool program_is_btf(const struct vms_program *prog) { return prog->btf; }
+bool program_btf_was_fallback(const struct vms_program *prog) { return prog->btf_fallback; }
+const char *program_types_from(const struct vms_program *prog)
+{
+	return prog->btf ? prog->types_from : prog->vmlinux_path;
+}
+const char *program_symbols_from(const struct vms_program *prog)
+{
+	return prog->btf ? prog->symbols_from : prog->vmlinux_path;
+}
 const char *program_dump_path(const struct vms_program *prog) { return prog->dump_path; }
 const char *program_osrelease(const struct vms_program *prog) { return prog->osrelease; }
 uint64_t program_kaslr_offset(const struct vms_program *prog) { return prog->kaslr_offset; }
@@ -504,7 +520,9 @@ struct vms_error *program_variable(struct vms_program *prog, const char *name,
 {
 	struct vms_type *t;
 	uint64_t addr;
-	struct vms_error *err = debuginfo_find_variable(prog->di, name, &t, &addr);
+	struct vms_error *err;
+	if (!program_btf_global(prog, name, &t, &addr, &err))
+		err = debuginfo_find_variable(prog->di, name, &t, &addr);
 	if (err)
 		return err;
 	*type_ret = t;

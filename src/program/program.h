@@ -19,18 +19,25 @@
 struct vms_program;
 
 struct vms_program_options {
-	const char *vmlinux;  // NULL: locate it from the dump's OSRELEASE/build-id
-	bool force;           // accept a vmlinux that does not match the dump
+	/* NULL: locate a vmlinux with DWARF from the dump's OSRELEASE/build-id,
+	 * else use BTF and kallsyms.  Else a vmlinux with DWARF, or (BTF mode) a
+	 * System.map, or an image carrying .BTF (vmlinux without DWARF,
+	 * vmlinuz, raw BTF). */
+	const char *vmlinux;
+	bool force;           // accept debug info that does not match the dump
+	bool btf;             // BTF mode even when DWARF is there
 };
 
-/* Open @dump_path (a vmcore or /proc/kcore) with its debug info.  A kernel
- * image (an ELF executable, a vmlinux) given as @dump_path with no
+/* Open @dump_path (a vmcore or /proc/kcore) with its debug info: DWARF when
+ * a vmlinux with DWARF is given or found, else (or with opts->btf) BTF and
+ * kallsyms (see program_is_btf(); the choice is told by a warning).  A
+ * kernel image (an ELF executable, a vmlinux) given as @dump_path with no
  * opts->vmlinux opens that image alone (program_is_image_only()): types,
  * symbols and the data the image initializes, read at its link-time
- * addresses; reads of anything else fail.  Fails with
- * VMS_ERR_MISMATCH when the vmlinux does not match the dump (unless
- * opts->force), VMS_ERR_LOOKUP when no vmlinux can be found.  On success the
- * caller owns *ret (program_destroy). */
+ * addresses; reads of anything else fail.  Fails with VMS_ERR_MISMATCH when
+ * the debug info does not match the dump (unless opts->force),
+ * VMS_ERR_LOOKUP when there is none, VMS_ERR_FORMAT for corrupt BTF or
+ * kallsyms.  On success the caller owns *ret (program_destroy). */
 struct vms_error *program_open(const char *dump_path,
 			       const struct vms_program_options *opts,
 			       struct vms_program **ret);
@@ -44,6 +51,16 @@ struct vms_error *program_clone(struct vms_program *prog, struct vms_program **r
 /* Facts about the image. */
 const char *program_vmlinux_path(const struct vms_program *prog);
 bool program_vmlinux_was_located(const struct vms_program *prog);
+/* BTF mode: types from BTF, symbols from kallsyms or a System.map; no
+ * vmlinux (program_vmlinux_path() is NULL), so no source lines, inline
+ * frames, local variables or macros, and globals typed by a declared table. */
+bool program_is_btf(const struct vms_program *prog);
+/* Whether BTF mode was chosen because no vmlinux with DWARF was found. */
+bool program_btf_was_fallback(const struct vms_program *prog);
+/* Where types and symbols come from: the vmlinux path (DWARF), or e.g.
+ * "the dump", "kallsyms of the dump", a file path (BTF mode).  Borrowed. */
+const char *program_types_from(const struct vms_program *prog);
+const char *program_symbols_from(const struct vms_program *prog);
 const char *program_dump_path(const struct vms_program *prog);
 const char *program_osrelease(const struct vms_program *prog);
 uint64_t program_kaslr_offset(const struct vms_program *prog);

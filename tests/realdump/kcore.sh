@@ -44,7 +44,7 @@ for kernel in $(fixture_kernels); do
 		echo "$?" >"$tmp/$c.rc"
 	done
 	ran=$((ran + 1))
-	"$PY" - "$FIXTURE" "$tmp" "$VMSIFT" <<'EOF' || status=1
+	"$PY" - "$FIXTURE" "$tmp" "${VMSIFT_REAL:-$VMSIFT}" <<'EOF' || status=1
 import hashlib, json, os, sys
 
 fix, tmp, vmsift = sys.argv[1:4]

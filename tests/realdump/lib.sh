@@ -11,10 +11,19 @@
 #                        build does: it has no QEMU and no network.
 # dumps_of DIR           the dump files of a fixture (from its info.env).
 # vmsift ARGS...         run the built binary.
+# VMSIFT is a wrapper (vmsift-btf) of the binary VMSIFT_REAL: it runs
+# vmsift in BTF mode, without the fixture's vmlinux argument, when
+# VMSIFT_BTF=1 (every test in BTF mode) or when the fixture has no vmlinux
+# (an image-only kernel line); else it runs the binary as asked.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${VMSIFT:=$top_builddir/src/vmsift}"
+if [ -z "${VMSIFT_REAL:-}" ]; then
+	VMSIFT_REAL=$VMSIFT
+	VMSIFT=$top_srcdir/tests/realdump/vmsift-btf
+	export VMSIFT VMSIFT_REAL
+fi
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
@@ -50,7 +59,7 @@ need_fixture() {
 	local cache=${VMSIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsift}
 	mkdir -p "$cache"
 	# VMSIFT: the binary mkvmcore runs in the guest on /proc/kcore
-	out=$(VMSIFT="$VMSIFT" flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
+	out=$(VMSIFT="${VMSIFT_REAL:-$VMSIFT}" flock "$cache/.mkvmcore.lock" "$top_srcdir/testdata/mkvmcore" --kernel "$kernel" --quiet 2>"${TMPDIR:-/tmp}/mkvmcore.$$.log")
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		skip "no $kernel fixture: $(tail -n 1 "${TMPDIR:-/tmp}/mkvmcore.$$.log")"
