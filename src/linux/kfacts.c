@@ -523,19 +523,18 @@ static bool run_probe(struct vms_program *prog, enum kf_probe p)
 		vms_error_destroy(err);
 		return err == NULL;
 	}
-	case KF_KPF_KSM_EXACT: {
-		// 7.2 and 7.3 compare both mapping bits; 6.10-6.12 test
-		// "mapping & PAGE_MAPPING_KSM".  Taken here to have changed
-		// with snapshot_page() (7.2 and 7.3 checked, 6.17-7.1 not).
-		if (kf_has(prog, KF_PAGE_SNAPSHOT))
+	case KF_KPF_KSM_EXACT:
+		// stable_page_flags() set KPF_KSM on every anonymous folio from
+		// the 6.10 rewrite to 6.18 ("mapping & PAGE_MAPPING_KSM", KSM
+		// being both mapping bits); 7.1, 7.2 and 7.3 compare both bits
+		// (checked in their sources; 6.19 and 7.0 are gone from the
+		// archive).  Before 6.10 PageKsm() was exact too.  No type
+		// changed with the fix: the probe is compound_info, which 7.1
+		// has and 6.18 lacks, documented as such (tests/realdump
+		// compares the KPF word with each line's /proc/kpageflags).
+		if (!kf_probe(prog, KF_KPF_FROM_FOLIO))
 			return true;
-		bool r = mentions(prog, "stable_page_flags", "folio_test_ksm", &known);
-		if (known)
-			return r;
-		// Without function bodies (BTF): the inexact test came with
-		// the folio rewrite of stable_page_flags() (6.10)
-		return !kf_probe(prog, KF_KPF_FROM_FOLIO);
-	}
+		return kf_alt(prog, KF_PAGE_COMPOUND_HEAD) == 0;
 	case KF_PROBE_NR:
 		break;
 	}
@@ -571,7 +570,7 @@ static const struct {
 	[KF_MOVABLE_IS_FLAG] = { "movable_is_flag",
 				 "non-LRU movable pages carry PG_movable_ops, not mapping bit 1 (6.17+)" },
 	[KF_KPF_KSM_EXACT] = { "kpageflags_ksm_exact",
-			       "KPF_KSM only on KSM folios (snapshot_page() kernels; 6.10-6.16 set it on every anon folio)" },
+			       "KPF_KSM only on KSM folios (7.1+ and before 6.10; 6.10-6.18 set it on every anon folio)" },
 };
 
 const char *kf_probe_name(enum kf_probe p)
