@@ -85,7 +85,9 @@ static const struct global_decl decls[] = {
 	{ "log_next_idx", "u32" },
 	{ "log_first_seq", "u64" },
 	// time
-	{ "tk_core", "", NULL, tk_core_members },
+	// a struct tk_data after 6.12 (Debian's 6.16 has it), an anonymous
+	// struct up to 6.12
+	{ "tk_core", "struct tk_data|", NULL, tk_core_members },
 	{ "timekeeper_data", "struct tk_data []", "TIMEKEEPERS_MAX" }, // 7.2
 	{ "jiffies", "unsigned long" },
 	{ "jiffies_64", "u64" },
@@ -164,7 +166,7 @@ static struct vms_error *spelled_type(struct vms_program *prog, const struct glo
 				      const char *type, uint64_t room, struct vms_type **ret)
 {
 	struct vms_error *err;
-	if (d->members) {
+	if (!*type && d->members) {
 		size_t n = 0;
 		while (d->members[n])
 			n++;
