@@ -51,7 +51,10 @@ static char *read_file(const char *path)
 		strbuf_add(&sb, buf, n);
 	if (fp != stdin)
 		fclose(fp);
-	return strbuf_detach(&sb);
+	char *text = strbuf_detach(&sb);
+	if (!text)
+		errno = ENOMEM;
+	return text;
 }
 
 /*

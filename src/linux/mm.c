@@ -360,7 +360,10 @@ struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vm
 		strbuf_release(&sb);
 		return err;
 	}
-	*name_ret = strbuf_detach(&sb);
+	char *name = strbuf_detach(&sb);
+	if (!name)
+		return &vms_enomem;
+	*name_ret = name;
 	*ino_ret = ino;
 	return NULL;
 }

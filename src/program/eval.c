@@ -308,7 +308,7 @@ static struct vms_error *parse_member_path(struct parser *ps, char **ret)
 		}
 	}
 	*ret = strbuf_detach(&path);
-	return NULL;
+	return *ret ? NULL : &vms_enomem;
 fail:
 	strbuf_release(&path);
 	return err;

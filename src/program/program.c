@@ -54,7 +54,9 @@ static void program_warn(struct vms_program *prog, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	prog->warnings[prog->nr_warnings++] = strbuf_detach(&sb);
+	char *w = strbuf_detach(&sb);
+	if (w)  // out of memory: the warning is lost, nothing else
+		prog->warnings[prog->nr_warnings++] = w;
 }
 
 static char *hex_string(const uint8_t *bytes, size_t len)
@@ -370,7 +372,10 @@ struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, s
 		strbuf_add(&sb, chunk, n);
 		addr += n;
 	}
-	*ret = strbuf_detach(&sb);
+	char *s = strbuf_detach(&sb);
+	if (!s)
+		return &vms_enomem;
+	*ret = s;
 	return NULL;
 }
 
