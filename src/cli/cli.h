@@ -50,7 +50,6 @@ struct cli_ctx {
 	bool partial;              // set by a command whose answer is incomplete
 	bool quit;                 // set by `quit`
 	bool interactive;          // running in the REPL
-	unsigned records;          // records emitted by the current command
 	const struct cli_command *command;  // the command being run
 	struct rec_sink sink;      // the command's output, buffered (cli_out())
 	bool out_nomem;            // output was lost for want of memory

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -582,7 +581,7 @@ struct walk_shared {
 	// per-chunk counts, folded in on delivery so a stop stays consistent
 	uint64_t (*counts)[LINUX_UNKNOWN_NR + 2];
 	struct linux_page_fast *fast;  // decoder tables, read-only in workers
-	bool zerocopy;           // VMSIFT_MEMMAP_ZEROCOPY=1: struct pages from program_map()
+	bool zerocopy;           // w->zerocopy: struct pages from program_map()
 };
 
 struct worker {
@@ -812,18 +811,10 @@ unsigned linux_memmap_walk_threads(const struct linux_memmap_walk *w)
 	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
 }
 
-static double now_s(void)
+/* PFNs per batch: a power of two (w->batch to experiment). */
+static uint64_t batch_pages(const struct linux_memmap_walk *w)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* PFNs per batch: a power of two (VMSIFT_MEMMAP_BATCH to experiment). */
-static uint64_t batch_pages(void)
-{
-	const char *e = getenv("VMSIFT_MEMMAP_BATCH");
-	uint64_t n = e ? strtoull(e, NULL, 0) : 0;
+	uint64_t n = w->batch;
 	if (n < 64 || (n & (n - 1)))
 		n = 4096;
 	return n;
@@ -832,7 +823,7 @@ static uint64_t batch_pages(void)
 /* Split [start, end) into chunks: pieces of ranges (at most a section, not
  * crossing a range) and holes (counted, not read). */
 static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
-				     struct chunk **ret, size_t *nr_ret)
+				     uint64_t batch, struct chunk **ret, size_t *nr_ret)
 {
 	size_t n = 0, cap = 0;
 	struct chunk *cs = NULL;
@@ -842,7 +833,6 @@ static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t star
 	// they are decoded; aligned, so that compound pages up to order 12 and
 	// free buddy blocks lie within one batch.
 	uint64_t sp = m->section_pages ? m->section_pages : 32768;
-	uint64_t batch = batch_pages();
 	if (sp > batch)
 		sp = batch;
 	while (pfn < end) {
@@ -895,10 +885,8 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 	w->stopped = false;
 	if (end <= start)
 		return NULL;
-	struct walk_shared sh = { .prog = prog, .m = m, .w = w };
-	const char *zc = getenv("VMSIFT_MEMMAP_ZEROCOPY");
-	sh.zerocopy = zc && strcmp(zc, "1") == 0;
-	struct vms_error *err = make_chunks(m, start, end, &sh.chunks, &sh.nr_chunks);
+	struct walk_shared sh = { .prog = prog, .m = m, .w = w, .zerocopy = w->zerocopy };
+	struct vms_error *err = make_chunks(m, start, end, batch_pages(w), &sh.chunks, &sh.nr_chunks);
 	if (err)
 		return err;
 	unsigned nthreads = linux_memmap_walk_threads(w);
@@ -945,16 +933,9 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 		pthread_mutex_unlock(&sh.lock);
 	}
 
-	double t0 = now_s(), last_draw = 0;
-	bool tty = w->progress && isatty(2);
-	// The bar shows after a second; VMSIFT_PROGRESS_AFTER (seconds) lowers
-	// that for tests (tests/realdump/progress.sh).
-	double after = 1.0;
-	const char *pa = getenv("VMSIFT_PROGRESS_AFTER");
-	if (pa && *pa)
-		after = strtod(pa, NULL);
-	bool drew = false;
 	uint64_t total = end - start;
+	if (w->progress)
+		w->progress(w->progress_arg, 0, total);
 	for (size_t i = 0; i < sh.nr_chunks && !err; i++) {
 		pthread_mutex_lock(&sh.lock);
 		while (!sh.done[i] && !sh.stop)
@@ -985,17 +966,11 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 			w->stopped = true;
 			break;
 		}
-		if (tty) {
-			double t = now_s();
-			if (t - t0 >= after && t - last_draw > 0.1) {
-				fprintf(stderr, "\rscanning mem_map: %3.0f%%", 100.0 * (double)w->pfns_covered / (double)total);
-				last_draw = t;
-				drew = true;
-			}
-		}
+		if (w->progress)
+			w->progress(w->progress_arg, w->pfns_covered, total);
 	}
-	if (drew)
-		fprintf(stderr, "\r%*s\r", 30, "");
+	if (w->progress)
+		w->progress(w->progress_arg, total, total);
 	pthread_mutex_lock(&sh.lock);
 	sh.stop = true;
 	pthread_cond_broadcast(&sh.cond);

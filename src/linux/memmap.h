@@ -223,7 +223,15 @@ struct linux_memmap_walk {
 	void *arg;
 	/* Polled between chunks on the calling thread: true stops the walk. */
 	bool (*stop)(void *arg);
-	bool progress;                 // draw a progress bar on stderr (if a tty, >1 s)
+	/* Optional, on the calling thread: @done of @total PFNs walked, at the
+	 * start (0), after each chunk, and at the end (done == total, also
+	 * after a stop or an error), for the user interface to show. */
+	void (*progress)(void *progress_arg, uint64_t done, uint64_t total);
+	void *progress_arg;
+	uint64_t batch;                // PFNs decoded at a time: a power of two
+	                               // >= 64 (0: 4096)
+	bool zerocopy;                 // decode struct pages in place in the dump
+	                               // file when it can (program_map())
 	// Results, filled by the walk:
 	uint64_t pages_decoded;
 	uint64_t pages_partial;        // decoded, but a page they depend on was unreadable

@@ -148,13 +148,20 @@ static int by_pages_desc(const void *a, const void *b)
 }
 
 struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
-				 uint64_t start_pfn, uint64_t end_pfn, unsigned nthreads,
-				 bool progress, struct linux_pagestat **ret)
+				 const struct linux_memmap_walk *how, struct linux_pagestat **ret)
 {
-	struct linux_memmap_walk w = {
-		.start_pfn = start_pfn, .end_pfn = end_pfn, .nthreads = nthreads,
-		.page = on_page, .page_run = on_page_run, .progress = progress,
-	};
+	struct linux_memmap_walk w = { 0 };
+	if (how) {
+		w.start_pfn = how->start_pfn;
+		w.end_pfn = how->end_pfn;
+		w.nthreads = how->nthreads;
+		w.batch = how->batch;
+		w.zerocopy = how->zerocopy;
+		w.progress = how->progress;
+		w.progress_arg = how->progress_arg;
+	}
+	w.page = on_page;
+	w.page_run = on_page_run;
 	unsigned n = linux_memmap_walk_threads(&w);
 	w.nthreads = n;
 	struct worker_state *ws = calloc(n, sizeof(*ws));
@@ -223,8 +230,8 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	counter_free(&all);
 	qsort(st->combos, st->nr_combos, sizeof(*st->combos), by_pages_desc);
 	st->zone_checked = m->zones != NULL;
-	st->start_pfn = start_pfn;
-	st->end_pfn = end_pfn ? end_pfn : m->end_pfn;
+	st->start_pfn = w.start_pfn;
+	st->end_pfn = w.end_pfn ? w.end_pfn : m->end_pfn;
 	st->pfns = w.pfns_covered;
 	st->decoded = w.pages_decoded;
 	st->partial = w.pages_partial;

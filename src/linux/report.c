@@ -367,7 +367,8 @@ static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret
 		return err;
 	if (!rc->census_done) {
 		rc->census_done = true;
-		rc->census_err = linux_pagestat(rc->prog, m, 0, 0, rc->o.threads, false, &rc->census);
+		struct linux_memmap_walk how = { .nthreads = rc->o.threads };
+		rc->census_err = linux_pagestat(rc->prog, m, &how, &rc->census);
 	}
 	if (rc->census_err)
 		return err_dup(rc->census_err);
