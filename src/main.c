@@ -29,10 +29,14 @@ static void usage(FILE *fp)
 		"  -j, --json          JSON output: one document per command, NDJSON for streams\n"
 		"      --force         use a vmlinux even if it does not match the dump\n"
 		"      --plugin PATH   load a plugin (repeatable)\n"
+		"      --progress-after SECONDS\n"
+		"                      show the progress of a long walk on a terminal after\n"
+		"                      SECONDS (default 1; negative: never)\n"
 		"  -q, --quiet         no banner\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
 		"\n"
+		"Options may come before or after VMCORE and VMLINUX; '--' ends them.\n"
 		"Without -e or -f, commands are read from standard input when it is not a\n"
 		"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
 		"release and build-id when not given.  Exit status: 0 ok, 1 a command failed,\n"
@@ -135,9 +139,10 @@ static int main_report(int argc, char **argv)
 		args[n++] = (char *)only;
 	}
 	args[n] = NULL;
-	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json, .progress_after = 1.0 };
 	int status = VMS_EXIT_OK;
 	err = cmd->run(&ctx, n, args);
+	cli_flush(&ctx);
 	if (err) {
 		cli_print_error(&ctx, "report", err);
 		vms_error_destroy(err);
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "plugin", required_argument, NULL, 'P' },
+		{ "progress-after", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -167,10 +173,19 @@ int main(int argc, char **argv)
 		return main_report(argc - 1, argv + 1);
 	struct strbuf script = STRBUF_INIT;
 	bool have_script = false, json = false, quiet = false;
+	double progress_after = 1.0;
 	struct vms_program_options opts = { 0 };
 	int c;
 	opterr = 0;  // we say what is wrong ourselves, in one line
-	while ((c = getopt_long(argc, argv, "+:e:f:jqVh", longopts, NULL)) != -1) {
+	// Options anywhere (GNU permutation, as crash takes them): "vmsift
+	// VMCORE -e sys" and "vmsift VMCORE VMLINUX --json -e ps"; "--" ends
+	// them.  POSIXLY_CORRECT would stop at the first file: the leading "-"
+	// asks for permutation whatever the environment says, and hands the
+	// files over as argument 1 in order.
+	const char *files[2];
+	int nfiles = 0;
+	const char *extra = NULL;
+	while ((c = getopt_long(argc, argv, "-:e:f:jqVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			strbuf_addstr(&script, optarg);
@@ -204,6 +219,21 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'A': {
+			char *end;
+			progress_after = strtod(optarg, &end);
+			if (end == optarg || *end) {
+				fprintf(stderr, "vmsift: --progress-after wants seconds, got '%s'\n", optarg);
+				return VMS_EXIT_USAGE;
+			}
+			break;
+		}
+		case 1:  // a file name
+			if (nfiles < 2)
+				files[nfiles++] = optarg;
+			else if (!extra)
+				extra = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -223,17 +253,24 @@ int main(int argc, char **argv)
 			return VMS_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	// after "--", the rest are files
+	for (; optind < argc; optind++) {
+		if (nfiles < 2)
+			files[nfiles++] = argv[optind];
+		else if (!extra)
+			extra = argv[optind];
+	}
+	if (!nfiles) {
 		fprintf(stderr, "vmsift: no dump named (usage: vmsift [OPTIONS] VMCORE [VMLINUX]; try 'vmsift --help')\n");
 		return VMS_EXIT_USAGE;
 	}
-	if (argc - optind > 2) {
+	if (extra) {
 		fprintf(stderr, "vmsift: too many arguments: '%s' (usage: vmsift [OPTIONS] VMCORE [VMLINUX])\n",
-			argv[optind + 2]);
+			extra);
 		return VMS_EXIT_USAGE;
 	}
-	const char *dump_path = argv[optind];
-	opts.vmlinux = optind + 1 < argc ? argv[optind + 1] : NULL;
+	const char *dump_path = files[0];
+	opts.vmlinux = nfiles > 1 ? files[1] : NULL;
 
 	struct vms_program *prog;
 	struct vms_error *err = program_open(dump_path, &opts, &prog);
@@ -248,7 +285,7 @@ int main(int argc, char **argv)
 	if (program_vmlinux_was_located(prog) && !quiet)
 		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
 
-	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json, .progress_after = progress_after };
 	int status;
 	if (have_script) {
 		status = cli_run_script(&ctx, script.buf);

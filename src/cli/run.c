@@ -342,10 +342,13 @@ static struct vms_error *finish_output(struct cli_ctx *ctx, struct vms_error *er
 			err = NULL;
 		}
 		program_cancel_clear();
+	} else if (s->error && (!err || err->code == VMS_ERR_CANCELLED)) {
+		// the command was stopped because its output failed
+		vms_error_destroy(err);
+		err = vms_error_errno(s->error, "writing the output");
+		program_cancel_clear();
 	} else if (!err && (ctx->out_nomem || strbuf_failed(&s->buf))) {
 		err = vms_error_create(VMS_ERR_NOMEM, "out of memory writing the output");
-	} else if (!err && s->error) {
-		err = vms_error_errno(s->error, "writing the output");
 	}
 	rec_sink_deinit(s);  // the next command starts afresh
 	rec_sink_init(s, ctx->out);
