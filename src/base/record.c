@@ -117,7 +117,9 @@ struct vms_value *rec_row_value(const struct rec_row *r)
 				for (uint32_t i = 0; i < v->list.n; i++)
 					value_push(x, value_string(r->items[v->list.first + i]));
 				break;
-			case REC_LIST: continue;
+			case REC_LIST:
+			case REC_VALUE:
+				continue;
 			}
 		}
 		value_set(o, s->fields[f].key, x);
@@ -341,6 +343,12 @@ static void json_value(struct strbuf *out, const struct rec_row *r, unsigned f)
 	case REC_LIST:
 		strbuf_add(out, "[]", 2);  // set but never opened: empty
 		break;
+	case REC_VALUE:
+		if (v->val)
+			value_to_json(v->val, out);
+		else
+			strbuf_add(out, "null", 4);
+		break;
 	}
 }
 
@@ -417,6 +425,7 @@ static void text_value(struct strbuf *out, const struct rec_row *r, unsigned f, 
 		}
 		break;
 	case REC_LIST:
+	case REC_VALUE:
 		break;
 	}
 }
@@ -487,18 +496,22 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 	strbuf_addch(out, '\n');
 }
 
+void rec_put_header(struct strbuf *out, const struct rec_schema *s)
+{
+	for (unsigned c = 0; c < s->ncols; c++) {
+		if (c)
+			strbuf_addch(out, ' ');
+		const char *t = s->cols[c].title ? s->cols[c].title : "";
+		rec_put_pad(out, t, strlen(t), s->cols[c].width);
+	}
+	strbuf_addch(out, '\n');
+}
+
 void rec_write_header(struct rec_writer *w, const struct rec_schema *s)
 {
 	w->header_pending = false;
-	if (w->mode != REC_TEXT || !s->header)
-		return;
-	for (unsigned c = 0; c < s->ncols; c++) {
-		if (c)
-			strbuf_addch(w->out, ' ');
-		const char *t = s->cols[c].title ? s->cols[c].title : "";
-		rec_put_pad(w->out, t, strlen(t), s->cols[c].width);
-	}
-	strbuf_addch(w->out, '\n');
+	if (w->mode == REC_TEXT && s->header)
+		rec_put_header(w->out, s);
 }
 
 /* The generic text form (value_to_text() of a flat object): "key: value",
@@ -511,19 +524,20 @@ static void text_block(struct strbuf *out, const struct rec_row *r, const unsign
 	for (unsigned i = 0; i < n; i++) {
 		unsigned f = order[i];
 		unsigned type = fd[f].type;
-		if (rec_has(r, f) && type != REC_STRS && type != REC_LIST && fd[f].key_len > width)
+		if (rec_has(r, f) && type != REC_STRS && type != REC_LIST && type != REC_VALUE &&
+		    fd[f].key_len > width)
 			width = fd[f].key_len;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		unsigned f = order[i];
-		if (!rec_has(r, f))
+		if (!rec_has(r, f) || fd[f].type == REC_LIST || fd[f].type == REC_VALUE)
 			continue;
 		strbuf_add(out, fd[f].key, fd[f].key_len);
 		strbuf_addch(out, ':');
 		if (fd[f].type == REC_STRS) {
 			if (rec_strs_count(r, f))
 				strbuf_addch(out, ' ');
-		} else if (fd[f].type != REC_LIST) {
+		} else {
 			strbuf_addchars(out, ' ', width - fd[f].key_len + 1);
 		}
 		text_value(out, r, f, true);

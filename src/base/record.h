@@ -62,6 +62,8 @@ enum rec_type {
 	REC_DOUBLE,  // %.6g, JSON null when not finite
 	REC_STRS,    // a list of strings: JSON array, text joined by ','
 	REC_LIST,    // records of another schema, streamed (rec_open())
+	REC_VALUE,   // a borrowed struct vms_value (a nested object whose shape
+	             // is only known at run time); JSON only, text leaves it out
 };
 
 #define REC_MAX_FIELDS 64
@@ -119,6 +121,7 @@ struct rec_row {
 		int64_t i;
 		double d;
 		const char *s;
+		const struct vms_value *val;  // REC_VALUE
 		size_t off;                   // in the arena
 		struct { uint32_t first, n; } list;  // REC_STRS: items
 	} v[REC_MAX_FIELDS];
@@ -196,6 +199,13 @@ static inline bool rec_row_failed(const struct rec_row *r)
 {
 	return r->failed || strbuf_failed(&r->scratch);
 }
+struct vms_value;
+/* A borrowed value tree (REC_VALUE field), until the row is written. */
+static inline void rec_value(struct rec_row *r, unsigned f, const struct vms_value *v)
+{
+	r->v[f].val = v;
+	r->set |= UINT64_C(1) << f;
+}
 /* A formatted string, copied into the row. */
 void rec_strf(struct rec_row *r, unsigned f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -260,11 +270,13 @@ void rec_open(struct rec_writer *w, const struct rec_row *r, unsigned f);
 void rec_close(struct rec_writer *w);
 /* Write the text header of @s now (text mode, if it has one). */
 void rec_write_header(struct rec_writer *w, const struct rec_schema *s);
+/* Append the header line of @s's columns (for a text function that writes
+ * a list's header itself). */
+void rec_put_header(struct strbuf *out, const struct rec_schema *s);
 
 /* The set fields of @r as a value object, in schema order (a single answer
- * built from a record's schema); REC_LIST fields are left out.  Caller owns
- * it (value_failed() on out of memory). */
-struct vms_value;
+ * built from a record's schema); REC_LIST and REC_VALUE fields are left
+ * out.  Caller owns it (value_failed() on out of memory). */
 struct vms_value *rec_row_value(const struct rec_row *r);
 
 /* Fast appends for text renderers. */
