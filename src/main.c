@@ -169,6 +169,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	plugin_host_init(&cli_plugin_host);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
 		return main_report(argc - 1, argv + 1);
 	struct strbuf script = STRBUF_INIT;

@@ -124,6 +124,11 @@ int cli_run_stream(struct cli_ctx *ctx, FILE *in);
 /* Interactive loop with readline. */
 int cli_repl(struct cli_ctx *ctx);
 
+/* The command layer's side of the plugin host (plugin/plugin.h): main
+ * hands it to plugin_host_init() before loading plugins. */
+struct plugin_host_ops;
+extern const struct plugin_host_ops cli_plugin_host;
+
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);
 

@@ -33,6 +33,27 @@ const struct cli_command *cli_find_command(const char *name)
 	return plugin_find_command(name);
 }
 
+static bool host_command_exists(const char *name)
+{
+	return cli_find_command(name) != NULL;
+}
+
+static struct vms_error *host_parse_number(struct cli_ctx *ctx, const char *text, uint64_t *ret)
+{
+	return cli_parse_u64(ctx, text, false, true, ret);
+}
+
+static void host_emit_record(struct cli_ctx *ctx, struct vms_value *v)
+{
+	cli_emit_record(ctx, v, NULL);
+}
+
+const struct plugin_host_ops cli_plugin_host = {
+	.command_exists = host_command_exists,
+	.parse_number = host_parse_number,
+	.emit_record = host_emit_record,
+};
+
 struct strbuf *cli_out(struct cli_ctx *ctx)
 {
 	if (!ctx->sink.flush_at)
