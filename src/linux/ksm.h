@@ -35,8 +35,4 @@ typedef struct vms_error *linux_ksm_item_fn(void *arg, const struct linux_rmap_i
 struct vms_error *linux_ksm_for_each_rmap_item(struct linux_vm *vm, uint64_t node,
 					       linux_ksm_item_fn *fn, void *arg);
 
-/* Call @fn with the address of each dup stable node of chain @chain. */
-struct vms_error *linux_ksm_chain_for_each_dup(struct linux_vm *vm, uint64_t chain,
-					       struct vms_error *(*fn)(void *arg, uint64_t dup), void *arg);
-
 #endif

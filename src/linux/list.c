@@ -82,23 +82,6 @@ struct vms_error *linux_list_for_each_reverse(const struct linux_mem *mem,
 	return walk(mem, head, last, l->list_prev, true, max, fn, arg);
 }
 
-static struct vms_error *count_one(void *arg, uint64_t node)
-{
-	(void)node;
-	++*(uint64_t *)arg;
-	return NULL;
-}
-
-struct vms_error *linux_list_count(const struct linux_mem *mem, const struct linux_walk_layout *l,
-				   uint64_t head, uint64_t max, uint64_t *ret)
-{
-	uint64_t n = 0;
-	struct vms_error *err = linux_list_for_each(mem, l, head, max, count_one, &n);
-	if (!err)
-		*ret = n;
-	return err;
-}
-
 struct vms_error *linux_hlist_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
 				       uint64_t head, uint64_t max, linux_list_fn *fn, void *arg)
 {

@@ -34,11 +34,6 @@ struct vms_error *linux_list_for_each_reverse(const struct linux_mem *mem,
 					      const struct linux_walk_layout *l, uint64_t head,
 					      uint64_t max, linux_list_fn *fn, void *arg);
 
-/* Number of nodes of the list at @head, with the checks of
- * linux_list_for_each(). */
-struct vms_error *linux_list_count(const struct linux_mem *mem, const struct linux_walk_layout *l,
-				   uint64_t head, uint64_t max, uint64_t *ret);
-
 /*
  * Call @fn for each node of the hlist whose struct hlist_head is at @head
  * (->first, then ->next until NULL), at most @max nodes.  Errors as for

@@ -138,39 +138,6 @@ struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_
 	return err ? vms_error_wrap(err, "VMAs of mm 0x%" PRIx64, mm) : NULL;
 }
 
-struct find {
-	uint64_t addr;
-	struct linux_vma *ret;
-	bool found;
-};
-
-static struct vms_error *find_cb(void *arg, const struct linux_vma *v)
-{
-	struct find *f = arg;
-	if (f->addr < v->start)
-		return &linux_walk_stop;
-	if (f->addr < v->end) {
-		*f->ret = *v;
-		f->found = true;
-		return &linux_walk_stop;
-	}
-	return NULL;
-}
-
-struct vms_error *linux_mm_find_vma(struct linux_vm *vm, uint64_t mm, uint64_t addr, struct linux_vma *ret)
-{
-	struct linux_vma v;
-	struct find f = {.addr = addr, .ret = &v};
-	struct vms_error *err = linux_mm_for_each_vma(vm, mm, find_cb, &f);
-	if (err)
-		return err;
-	if (!f.found)
-		return vms_error_addr(VMS_ERR_FAULT, addr, "no VMA of mm 0x%" PRIx64 " contains 0x%" PRIx64,
-				      mm, addr);
-	*ret = v;
-	return NULL;
-}
-
 static struct vms_error *percpu_sum(struct linux_vm *vm, uint64_t counter, int64_t *ret)
 {
 	const struct linux_vm_layout *l = &vm->l;

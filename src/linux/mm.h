@@ -34,10 +34,6 @@ typedef struct vms_error *linux_vma_fn(void *arg, const struct linux_vma *vma);
  * failed read (wrapped with "mm 0x..."). */
 struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_vma_fn *fn, void *arg);
 
-/* The VMA of @mm containing @addr; VMS_ERR_FAULT if none. */
-struct vms_error *linux_mm_find_vma(struct linux_vm *vm, uint64_t mm, uint64_t addr,
-				    struct linux_vma *ret);
-
 enum { LINUX_MM_FILEPAGES, LINUX_MM_ANONPAGES, LINUX_MM_SWAPENTS, LINUX_MM_SHMEMPAGES, LINUX_NR_MM_COUNTERS };
 
 struct linux_mm_info {

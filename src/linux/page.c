@@ -432,24 +432,6 @@ struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux
 	return NULL;
 }
 
-struct vms_error *linux_pfn_to_page(struct vms_program *prog, uint64_t pfn, uint64_t *ret)
-{
-	const struct linux_page_layout *l;
-	struct vms_error *err = linux_page_layout(prog, &l);
-	if (err)
-		return err;
-	switch (l->model) {
-	case LINUX_MEMMAP_VMEMMAP:
-		*ret = l->vmemmap + pfn * l->page_size;
-		return NULL;
-	case LINUX_MEMMAP_FLAT:
-		*ret = l->mem_map + pfn * l->page_size;
-		return NULL;
-	default:
-		return vms_error_create(VMS_ERR_UNSUPPORTED, "SPARSEMEM without VMEMMAP is not handled yet");
-	}
-}
-
 struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uint64_t *ret)
 {
 	const struct linux_page_layout *l;
@@ -465,43 +447,3 @@ struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uin
 	return NULL;
 }
 
-void linux_page_parse(const struct linux_page_layout *l, const uint8_t *b,
-		      uint64_t pfn, uint64_t page, struct linux_page_raw *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->pfn = pfn;
-	r->page = page;
-	memcpy(&r->flags, b + l->off_flags, 8);
-	memcpy(&r->compound_head, b + l->off_compound_head, 8);
-	memcpy(&r->mapping, b + l->off_mapping, 8);
-	memcpy(&r->index, b + l->off_index, 8);
-	memcpy(&r->private_, b + l->off_private, 8);
-	memcpy(&r->mapcount_raw, b + l->off_mapcount, 4);
-	memcpy(&r->refcount, b + l->off_refcount, 4);
-	if (l->has_memcg)
-		memcpy(&r->memcg_data, b + l->off_memcg, 8);
-	// Tail pages point at their head with bit 0 set (include/linux/mm_types.h
-	// "compound_head"); PageTail() tests exactly that.
-	if (r->compound_head & 1) {
-		r->is_tail = true;
-		r->head = r->compound_head - 1;
-	}
-}
-
-struct vms_error *linux_page_read(struct vms_program *prog, uint64_t pfn, struct linux_page_raw *ret)
-{
-	const struct linux_page_layout *l;
-	struct vms_error *err = linux_page_layout(prog, &l);
-	if (err)
-		return err;
-	uint64_t page;
-	err = linux_pfn_to_page(prog, pfn, &page);
-	if (err)
-		return err;
-	uint8_t buf[256];
-	err = program_read(prog, page, buf, l->page_size);
-	if (err)
-		return vms_error_wrap(err, "reading struct page of pfn 0x%" PRIx64, pfn);
-	linux_page_parse(l, buf, pfn, page, ret);
-	return NULL;
-}

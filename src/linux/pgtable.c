@@ -40,15 +40,6 @@ static size_t pmd_slot(uint64_t mm, uint64_t range)
 	return ((mm >> 6) * 0x9e3779b97f4a7c15ULL + range * 0xc2b2ae3d27d4eb4fULL) >> 52;
 }
 
-void linux_pt_cache_clear(struct linux_vm *vm)
-{
-	if (vm->ptc)
-		for (size_t i = 0; i < PT_CACHE_SLOTS; i++)
-			vm->ptc->slots[i].paddr = 0;
-	if (vm->pmdc)
-		memset(vm->pmdc, 0, sizeof(*vm->pmdc));
-}
-
 void linux_pt_cache_destroy(struct linux_vm *vm)
 {
 	free(vm->ptc);

@@ -41,8 +41,6 @@ typedef struct vms_error *linux_pt_fn(void *arg, uint64_t vaddr, const struct li
 struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint64_t start, uint64_t end,
 					 linux_pt_fn *fn, void *arg);
 
-/* Drop the page-table page cache (e.g. between commands). */
-void linux_pt_cache_clear(struct linux_vm *vm);
 void linux_pt_cache_destroy(struct linux_vm *vm);
 
 #endif

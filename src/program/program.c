@@ -276,18 +276,12 @@ unsigned program_page_shift(const struct vms_program *prog) { return prog->page_
 const char *program_arch(const struct vms_program *prog) { return dump_arch(prog->dump); }
 const char *program_dump_format(const struct vms_program *prog) { return dump_format(prog->dump); }
 const char *program_dump_compression(const struct vms_program *prog) { return dump_compression(prog->dump); }
-bool program_is_live(const struct vms_program *prog) { return dump_is_live(prog->dump); }
 size_t program_warning_count(const struct vms_program *prog) { return prog->nr_warnings; }
 const char *program_warning(const struct vms_program *prog, size_t i) { return prog->warnings[i]; }
 
 const char *program_vmcoreinfo(const struct vms_program *prog, const char *key)
 {
 	return dump_vmcoreinfo_value(prog->dump, key);
-}
-
-const char *program_vmcoreinfo_text(const struct vms_program *prog)
-{
-	return dump_vmcoreinfo(prog->dump);
 }
 
 struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret)

@@ -48,14 +48,11 @@ unsigned program_page_shift(const struct vms_program *prog);
 const char *program_arch(const struct vms_program *prog);
 const char *program_dump_format(const struct vms_program *prog);
 const char *program_dump_compression(const struct vms_program *prog);
-bool program_is_live(const struct vms_program *prog);
 /* Warnings collected while opening (e.g. "vmlinux mismatch ignored"). */
 size_t program_warning_count(const struct vms_program *prog);
 const char *program_warning(const struct vms_program *prog, size_t i);
 /* A VMCOREINFO value, or NULL; borrowed. */
 const char *program_vmcoreinfo(const struct vms_program *prog, const char *key);
-/* Whole VMCOREINFO text or NULL. */
-const char *program_vmcoreinfo_text(const struct vms_program *prog);
 
 struct program_dump_stats {
 	uint64_t max_pfn;
