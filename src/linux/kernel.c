@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/kernel.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,5 +89,76 @@ struct vms_error *linux_var_read_uint(struct vms_program *prog, const char *var,
 	if (err)
 		return err;
 	*ret = v;
+	return NULL;
+}
+
+struct vms_error *linux_percpu_counter_layout(struct vms_program *prog,
+					      struct linux_percpu_counter_layout *ret)
+{
+	struct linux_percpu_counter_layout l = { .nr_cpu_ids = 1 };
+	struct vms_error *err;
+	if ((err = program_member_offset(prog, "struct percpu_counter", "count", &l.off_count)) ||
+	    (err = program_member_offset(prog, "struct percpu_counter", "counters", &l.off_counters)))
+		return err;
+	if ((err = program_variable(prog, "__per_cpu_offset", NULL, &l.per_cpu_offset))) {
+		vms_error_destroy(err);
+		l.per_cpu_offset = 0;
+	}
+	uint64_t a;
+	uint32_t n;
+	if (!(err = program_variable(prog, "nr_cpu_ids", NULL, &a)) &&
+	    !(err = program_read_u32(prog, a, &n)) && n && n <= 8192)
+		l.nr_cpu_ids = n;
+	vms_error_destroy(err);
+	*ret = l;
+	return NULL;
+}
+
+struct vms_error *linux_percpu_counter_sum(const struct linux_mem *mem,
+					   const struct linux_percpu_counter_layout *l,
+					   uint64_t counter, int64_t *ret)
+{
+	int64_t sum;
+	uint64_t pcp;
+	struct vms_error *err = linux_mem_read(mem, counter + l->off_count, &sum, 8);
+	if (!err)
+		err = linux_mem_u64(mem, counter + l->off_counters, &pcp);
+	if (err)
+		return err;
+	for (unsigned cpu = 0; pcp && l->per_cpu_offset && cpu < l->nr_cpu_ids; cpu++) {
+		uint64_t off;
+		int32_t d;
+		if ((err = linux_mem_u64(mem, l->per_cpu_offset + 8 * cpu, &off)) ||
+		    (err = linux_mem_read(mem, pcp + off, &d, 4)))
+			return vms_error_wrap(err, "reading the counter of cpu %u", cpu);
+		sum += d;
+	}
+	*ret = sum;
+	return NULL;
+}
+
+struct vms_error *linux_node_pgdats(struct vms_program *prog, uint64_t *ret, size_t max,
+				    size_t *nr_ret)
+{
+	struct vms_type *t;
+	uint64_t addr;
+	struct vms_error *err = program_variable(prog, "node_data", &t, &addr);
+	if (!err) {
+		// struct pglist_data *node_data[MAX_NUMNODES]
+		uint64_t n = vms_type_array_length(vms_type_strip(t));
+		if (!n || n > max)
+			return vms_error_create(VMS_ERR_FORMAT, "implausible node_data[%" PRIu64 "]", n);
+		if ((err = program_read(prog, addr, ret, n * 8)))
+			return vms_error_wrap(err, "reading node_data");
+		*nr_ret = (size_t)n;
+		return NULL;
+	}
+	vms_error_destroy(err);
+	if ((err = program_variable(prog, "contig_page_data", NULL, &addr)))
+		return vms_error_wrap(err, "no node_data or contig_page_data");
+	if (!max)
+		return vms_error_create(VMS_ERR_INVALID, "no room for a node");
+	ret[0] = addr;
+	*nr_ret = 1;
 	return NULL;
 }

@@ -7,6 +7,7 @@
 #define VMS_LINUX_KERNEL_H
 
 #include "linux/page.h"
+#include "linux/walk.h"
 
 struct linux_kernel {
 	bool page_layout_done;
@@ -31,5 +32,36 @@ struct vms_error *linux_var_member(struct vms_program *prog, const char *var, co
  * at most 8 bytes, zero-extended). */
 struct vms_error *linux_var_read_uint(struct vms_program *prog, const char *var, const char *path,
 				      uint64_t *ret);
+
+/* Where a struct percpu_counter keeps its parts, and the per-CPU offsets. */
+struct linux_percpu_counter_layout {
+	uint64_t off_count, off_counters;  // members of struct percpu_counter
+	uint64_t per_cpu_offset;           // address of __per_cpu_offset[]; 0 (UP): none
+	unsigned nr_cpu_ids;               // 1..8192
+};
+
+/* Probe it: the members must exist; without __per_cpu_offset or a sane
+ * nr_cpu_ids the counter's global count alone is summed. */
+struct vms_error *linux_percpu_counter_layout(struct vms_program *prog,
+					      struct linux_percpu_counter_layout *ret);
+
+/* percpu_counter_sum() (lib/percpu_counter.c) of the struct percpu_counter
+ * at @counter: its count plus each possible CPU's s32 delta at counters +
+ * __per_cpu_offset[cpu], cpu < nr_cpu_ids.  Fails with the read error. */
+struct vms_error *linux_percpu_counter_sum(const struct linux_mem *mem,
+					   const struct linux_percpu_counter_layout *l,
+					   uint64_t counter, int64_t *ret);
+
+/* Nodes at most: MAX_NUMNODES is 1 << NODES_SHIFT, NODES_SHIFT at most 10
+ * on x86-64 (arch/x86/Kconfig). */
+#define LINUX_MAX_NODES 1024
+
+/* The pglist_data of each node, by node id: node_data[MAX_NUMNODES] with
+ * NUMA (0 where a node is absent), else &contig_page_data as node 0.  At
+ * most @max entries in @ret; *nr_ret is how many.  Fails when neither
+ * variable exists, node_data's length is 0 or above @max, or it cannot be
+ * read. */
+struct vms_error *linux_node_pgdats(struct vms_program *prog, uint64_t *ret, size_t max,
+				    size_t *nr_ret);
 
 #endif

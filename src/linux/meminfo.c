@@ -8,14 +8,6 @@
 #include "base/cleanup.h"
 #include "linux/kernel.h"
 
-/* The address of global variable @name (program_variable() wants a type
- * pointer too). */
-static struct vms_error *var_addr(struct vms_program *prog, const char *name, uint64_t *ret)
-{
-	struct vms_type *t;
-	return program_variable(prog, name, &t, ret);
-}
-
 #define MAX_STAT_ITEMS 256
 #define MAX_BDEV_INODES (1u << 20)
 
@@ -99,7 +91,7 @@ static struct vms_error *read_stat_array(struct mi *m, const char *var, const ch
 	if (!enum_value(*enum_ret, nr_name, &nr) || nr <= 0 || nr > MAX_STAT_ITEMS)
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "%s has no usable %s", enum_name, nr_name);
 	uint64_t addr;
-	if ((err = var_addr(m->prog, var, &addr)))
+	if ((err = program_variable(m->prog, var, NULL, &addr)))
 		return err;
 	if ((err = program_read(m->prog, addr, vals, (size_t)nr * 8)))
 		return vms_error_wrap(err, "reading %s", var);
@@ -170,28 +162,14 @@ static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 	uint64_t zsize = vms_type_size(zone_t);
 
 	// The nodes: node_data[] with NUMA, else contig_page_data.
-	uint64_t pgdats[64];
-	size_t npg = 0;
-	struct vms_type *nd_t;
-	uint64_t nd_addr;
-	err = program_variable(m->prog, "node_data", &nd_t, &nd_addr);
-	if (!err) {
-		uint64_t n = vms_type_array_length(vms_type_strip(nd_t));
-		for (uint64_t i = 0; i < n && npg < VMS_ARRAY_SIZE(pgdats); i++) {
-			uint64_t p;
-			if ((err = program_read_u64(m->prog, nd_addr + 8 * i, &p)))
-				return err;
-			if (p)
-				pgdats[npg++] = p;
-		}
-	} else {
-		vms_error_destroy(err);
-		if ((err = var_addr(m->prog, "contig_page_data", &nd_addr)))
-			return err;
-		pgdats[npg++] = nd_addr;
-	}
+	uint64_t pgdats[LINUX_MAX_NODES];
+	size_t npg;
+	if ((err = linux_node_pgdats(m->prog, pgdats, VMS_ARRAY_SIZE(pgdats), &npg)))
+		return err;
 	uint64_t sum = 0;
 	for (size_t i = 0; i < npg; i++) {
+		if (!pgdats[i])
+			continue;
 		for (uint64_t z = 0; z < nzones; z++) {
 			uint64_t za = pgdats[i] + o_zones + z * zsize, w, b = 0;
 			if ((err = program_read_u64(m->prog, za + o_wmark + 8 * (uint64_t)wmark_low, &w)))
@@ -253,33 +231,6 @@ static void hugetlb(struct mi *m, uint64_t totalram, uint64_t *huge_pages_ret)
 	return;
 fail:
 	note(m, "HugePages", err);
-}
-
-/* percpu_counter_sum() of the percpu_counter at @addr: the global count plus
- * every possible CPU's s32 delta (counters + __per_cpu_offset[cpu]). */
-static struct vms_error *percpu_counter_sum(struct mi *m, uint64_t addr, int64_t *ret)
-{
-	struct vms_error *err;
-	uint64_t o_count, o_counters, count, counters, ncpus, pco;
-	if ((err = program_member_offset(m->prog, "struct percpu_counter", "count", &o_count)) ||
-	    (err = program_member_offset(m->prog, "struct percpu_counter", "counters", &o_counters)) ||
-	    (err = program_read_u64(m->prog, addr + o_count, &count)) ||
-	    (err = program_read_u64(m->prog, addr + o_counters, &counters)) ||
-	    (err = read_var(m, "nr_cpu_ids", "", &ncpus)) ||
-	    (err = var_addr(m->prog, "__per_cpu_offset", &pco)))
-		return err;
-	int64_t sum = (int64_t)count;
-	ncpus &= 0xffffffff;
-	for (uint64_t cpu = 0; cpu < ncpus && cpu < 8192; cpu++) {
-		uint64_t off;
-		uint32_t d;
-		if ((err = program_read_u64(m->prog, pco + 8 * cpu, &off)) ||
-		    (err = program_read_u32(m->prog, counters + off, &d)))
-			return vms_error_wrap(err, "reading the counter of cpu %" PRIu64, cpu);
-		sum += (int32_t)d;
-	}
-	*ret = sum;
-	return NULL;
 }
 
 struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret)
@@ -427,8 +378,11 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	// vm overcommit policy"): the per-CPU deltas count.
 	uint64_t committed_addr;
 	int64_t committed = 0;
-	if ((err = var_addr(prog, "vm_committed_as", &committed_addr)) ||
-	    (err = percpu_counter_sum(m, committed_addr, &committed)))
+	struct linux_percpu_counter_layout pcl;
+	struct linux_mem mem = linux_mem_program(prog);
+	if ((err = program_variable(prog, "vm_committed_as", NULL, &committed_addr)) ||
+	    (err = linux_percpu_counter_layout(prog, &pcl)) ||
+	    (err = linux_percpu_counter_sum(&mem, &pcl, committed_addr, &committed)))
 		note(m, "Committed_AS", err);
 	else
 		put_kb(m, "Committed_AS", committed < 0 ? 0 : committed);

@@ -305,23 +305,10 @@ static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memm
 	if (!nr_zones_arr || nr_zones_arr > 8 || zone_size < 16 || zone_size > 65536)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible struct zone (%" PRIu64 " zones of %"
 					PRIu64 " bytes)", nr_zones_arr, zone_size);
-	struct vms_type *t;
-	uint64_t addr;
-	uint64_t nodes[1024];
-	uint64_t nr_nodes;
-	if (!program_variable(prog, "node_data", &t, &addr)) {
-		// struct pglist_data *node_data[MAX_NUMNODES]
-		nr_nodes = vms_type_array_length(vms_type_strip(t));
-		if (!nr_nodes || nr_nodes > 1024)
-			return vms_error_create(VMS_ERR_FORMAT, "implausible node_data[%" PRIu64 "]", nr_nodes);
-		if ((err = program_read(prog, addr, nodes, nr_nodes * 8)))
-			return vms_error_wrap(err, "reading node_data");
-	} else if (!(err = program_variable(prog, "contig_page_data", &t, &addr))) {
-		nr_nodes = 1;
-		nodes[0] = addr;
-	} else {
-		return vms_error_wrap(err, "no node_data or contig_page_data");
-	}
+	uint64_t nodes[LINUX_MAX_NODES];
+	size_t nr_nodes;
+	if ((err = linux_node_pgdats(prog, nodes, VMS_ARRAY_SIZE(nodes), &nr_nodes)))
+		return err;
 	for (uint64_t n = 0; n < nr_nodes; n++) {
 		if (!nodes[n])
 			continue;

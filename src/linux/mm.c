@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "linux/kernel.h"
 #include "linux/maple.h"
 #include "linux/task.h"
 
@@ -138,35 +139,14 @@ struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_
 	return err ? vms_error_wrap(err, "VMAs of mm 0x%" PRIx64, mm) : NULL;
 }
 
-static struct vms_error *percpu_sum(struct linux_vm *vm, uint64_t counter, int64_t *ret)
-{
-	const struct linux_vm_layout *l = &vm->l;
-	int64_t sum;
-	uint64_t pcp;
-	struct vms_error *err = linux_mem_read(&vm->mem, counter + l->pcc_count, &sum, 8);
-	if (!err)
-		err = linux_mem_u64(&vm->mem, counter + l->pcc_counters, &pcp);
-	if (err)
-		return err;
-	// percpu_counter_sum(): count plus every CPU's s32 delta.
-	for (unsigned cpu = 0; pcp && l->per_cpu_offset && cpu < l->nr_cpu_ids; cpu++) {
-		uint64_t off;
-		int32_t d;
-		if ((err = linux_mem_u64(&vm->mem, l->per_cpu_offset + 8 * cpu, &off)))
-			return err;
-		if ((err = linux_mem_read(&vm->mem, pcp + off, &d, 4)))
-			return err;
-		sum += d;
-	}
-	*ret = sum;
-	return NULL;
-}
-
 struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_mm_info *ret)
 {
 	const struct linux_vm_layout *l = &vm->l;
 	struct linux_mm_info mi = {0};
 	struct vms_error *err;
+	const struct linux_percpu_counter_layout pcl = {
+		l->pcc_count, l->pcc_counters, l->per_cpu_offset, l->nr_cpu_ids,
+	};
 	if ((err = linux_mem_u64(&vm->mem, mm + l->mm_pgd, &mi.pgd)) ||
 	    (err = linux_mem_u64(&vm->mem, mm + l->mm_total_vm, &mi.total_vm)) ||
 	    (err = linux_mem_read(&vm->mem, mm + l->mm_map_count, &mi.map_count, 4)) ||
@@ -177,7 +157,7 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 	for (int i = 0; i < LINUX_NR_MM_COUNTERS; i++) {
 		uint64_t a = mm + l->mm_rss + i * l->rss_stride;
 		if (l->rss_percpu)
-			err = percpu_sum(vm, a, &mi.rss[i]);
+			err = linux_percpu_counter_sum(&vm->mem, &pcl, a, &mi.rss[i]);
 		else
 			err = linux_mem_read(&vm->mem, a, &mi.rss[i], 8);
 		if (err)

@@ -3,7 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "base/util.h"
 
 /* A tiny open-addressing counter table: KPF word -> pages. */
 struct counter {
@@ -178,10 +179,9 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 		states[i] = &ws[i];
 	}
 	w.wstate = states;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = vms_now();
 	struct vms_error *err = linux_memmap_walk(prog, m, &w);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = vms_now() - t0;
 	for (unsigned i = 0; i < n; i++)
 		if (ws[i].run_n)
 			counter_add(&ws[i].combos, ws[i].run_kpf, ws[i].run_n);
@@ -237,7 +237,7 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	st->partial = w.pages_partial;
 	memcpy(st->unknown, w.unknown, sizeof(st->unknown));
 	st->threads = n;
-	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	st->seconds = seconds;
 	*ret = st;
 	return NULL;
 }

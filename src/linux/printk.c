@@ -7,14 +7,6 @@
 
 #include "base/cleanup.h"
 
-/* The address of global variable @name (program_variable() wants a type
- * pointer too). */
-static struct vms_error *var_addr(struct vms_program *prog, const char *name, uint64_t *ret)
-{
-	struct vms_type *t;
-	return program_variable(prog, name, &t, ret);
-}
-
 // Bounds that keep a corrupt ring from making us allocate without limit.
 #define MAX_RING_BITS 30          // 1 GiB of text, 2^30 descriptors
 #define MAX_LOG_BUF (1u << 30)
@@ -140,7 +132,7 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
 {
 	struct vms_error *err;
 	uint64_t prb_var, prb;
-	err = var_addr(prog, "prb", &prb_var);
+	err = program_variable(prog, "prb", NULL, &prb_var);
 	if (err)
 		return err;
 	if ((err = program_read_u64(prog, prb_var, &prb)))
@@ -265,17 +257,17 @@ static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log
 	uint64_t a_buf, a_len, a_first, a_next, a_seq, buf;
 	uint32_t buf_len, first, next;
 	uint64_t first_seq = 0;
-	if ((err = var_addr(prog, "log_buf", &a_buf)) ||
-	    (err = var_addr(prog, "log_buf_len", &a_len)) ||
-	    (err = var_addr(prog, "log_first_idx", &a_first)) ||
-	    (err = var_addr(prog, "log_next_idx", &a_next)))
+	if ((err = program_variable(prog, "log_buf", NULL, &a_buf)) ||
+	    (err = program_variable(prog, "log_buf_len", NULL, &a_len)) ||
+	    (err = program_variable(prog, "log_first_idx", NULL, &a_first)) ||
+	    (err = program_variable(prog, "log_next_idx", NULL, &a_next)))
 		return err;
 	if ((err = program_read_u64(prog, a_buf, &buf)) ||
 	    (err = program_read_u32(prog, a_len, &buf_len)) ||
 	    (err = program_read_u32(prog, a_first, &first)) ||
 	    (err = program_read_u32(prog, a_next, &next)))
 		return vms_error_wrap(err, "reading log_buf");
-	if (!var_addr(prog, "log_first_seq", &a_seq))
+	if (!program_variable(prog, "log_first_seq", NULL, &a_seq))
 		vms_error_destroy(program_read_u64(prog, a_seq, &first_seq));
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF || first >= buf_len || next >= buf_len)
 		return vms_error_addr(VMS_ERR_CORRUPT, buf, "log_buf has impossible size or indexes");

@@ -4,9 +4,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/cleanup.h"
+#include "base/util.h"
 #include "linux/meminfo.h"
 #include "linux/memmap.h"
 #include "linux/mm.h"
@@ -907,12 +907,6 @@ static struct vms_value *check_value(struct rctx *rc, struct vms_value *list, in
 	return o;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Check each distinct anon_vma once: readable, refcount > 0, root->root ==
  * root (mm/rmap.c keeps a root's root pointing at itself).  The bad ones go
  * to *bad_ret, sorted (malloc'd). */
@@ -925,7 +919,7 @@ static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws,
 	    (err = program_member_offset(rc->prog, "struct anon_vma", "refcount", &o_ref)))
 		return err;
 	if (ws->nr_anon_vmas) // qsort(NULL, 0) is undefined (UBSan)
-		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), cmp_u64);
+		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), vms_cmp_u64);
 	*checked = 0;
 	uint64_t *bad = NULL;
 	size_t nr_bad = 0;
@@ -976,7 +970,7 @@ static void av_walk_page(void *arg, const struct linux_page_info *pi)
 	if (!anon_vma_page(pi))
 		return;
 	uint64_t av = pi->mapping & ~UINT64_C(3);
-	if (bsearch(&av, a->bad, a->nr_bad, sizeof(*a->bad), cmp_u64))
+	if (bsearch(&av, a->bad, a->nr_bad, sizeof(*a->bad), vms_cmp_u64))
 		pfn_list_add(&a->pages, pi->pfn, a->max_pfns);
 }
 
@@ -1117,13 +1111,6 @@ const char *const report_section_names[] = {
 	"system", "dump", "log", "memory", "census", "processes", "sharers", "anomalies", "physmap", NULL,
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool wanted(const char *only, const char *name)
 {
 	if (!only)
@@ -1156,7 +1143,7 @@ struct vms_error *report_run(struct vms_program *prog, const struct report_optio
 	if (!rc.o.max_cells)
 		rc.o.max_cells = 4096;
 	rc.limits = value_array();
-	double t0 = now();
+	double t0 = vms_now();
 	struct vms_value *doc = value_object();
 	value_set_str(doc, "schema", "vmsift-report");
 	value_set_uint(doc, "schema_version", REPORT_SCHEMA_VERSION);
@@ -1177,12 +1164,12 @@ struct vms_error *report_run(struct vms_program *prog, const struct report_optio
 		struct vms_value *s = value_push(secs, value_object());
 		value_set_str(s, "name", sections[i].name);
 		value_set_str(s, "title", sections[i].title);
-		double t = now();
+		double t = vms_now();
 		struct vms_value *data = NULL;
 		struct vms_error *err = program_check_cancel();
 		if (!err)
 			err = sections[i].run(&rc, &data);
-		double dt = now() - t;
+		double dt = vms_now() - t;
 		if (err) {
 			bool unsupported = err->code == VMS_ERR_UNSUPPORTED;
 			value_set_str(s, "status", unsupported ? "unavailable" : "failed");
@@ -1215,7 +1202,7 @@ struct vms_error *report_run(struct vms_program *prog, const struct report_optio
 			value_set(s, "data", data);
 	}
 	value_set(doc, "limitations", rc.limits);
-	value_set(doc, "seconds", value_double(now() - t0));
+	value_set(doc, "seconds", value_double(vms_now() - t0));
 
 	if (rc.log_done && !rc.log_err)
 		linux_log_deinit(&rc.log);

@@ -431,7 +431,8 @@ struct vms_error *program_variable(struct vms_program *prog, const char *name,
 	struct vms_error *err = debuginfo_find_variable(prog->di, name, &t, &addr);
 	if (err)
 		return err;
-	*type_ret = t;
+	if (type_ret)
+		*type_ret = t;
 	*addr_ret = addr + prog->kaslr_offset;
 	return NULL;
 }

@@ -101,7 +101,7 @@ const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
 
 /* Types and variables from DWARF. */
 struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
-/* A global variable: its type and relocated address. */
+/* A global variable: its type (@type_ret may be NULL) and relocated address. */
 struct vms_error *program_variable(struct vms_program *prog, const char *name,
 				   struct vms_type **type_ret, uint64_t *addr_ret);
 struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret);
