@@ -100,7 +100,7 @@ void cli_progress(void *arg, uint64_t done, uint64_t total);
 /* Parse a number: decimal, 0x hex, or a bare hex string with a-f digits
  * when @hex_default.  Also accepts a symbol name (relocated) when @prog is
  * given and @allow_symbol. */
-struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_default,
+VMS_MUST_CHECK struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_default,
 				bool allow_symbol, uint64_t *ret);
 
 /* Split a line into words (quotes and backslashes as in sh).  Returns the
@@ -109,7 +109,7 @@ struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_def
  * points at it in @line (or is NULL) -- except inside parentheses or
  * brackets and in the operators `->`, `>=` and `||`, which stay in the word
  * (so `p (flags >> 12) & 1` and `p a[i | 1]` need no quotes). */
-struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret);
+VMS_MUST_CHECK struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret);
 void cli_free_argv(int argc, char **argv);
 
 /* Run one command line (may carry `| shell` or `> file`).  Errors are

@@ -62,7 +62,7 @@ static void log_fill(struct rec_row *row, const struct linux_log_record *r)
 	rec_str(row, LF_TEXT, r->text);
 }
 
-static struct vms_error *cmd_log(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	uint64_t tail = 0;
 	int max_level = 7;

@@ -89,7 +89,7 @@ static void page_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		strbuf_addstr(out, "NOTE:        a struct page this one depends on was unreadable\n");
 }
 
-static struct vms_error *cmd_page(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_page(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
 	uint64_t pfn;

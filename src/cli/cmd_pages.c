@@ -49,7 +49,7 @@ static int kpf_bit(const char *name)
 }
 
 /* One name, possibly negated, into @t. */
-static struct vms_error *add_name(const struct linux_page_layout *l, const char *name,
+VMS_MUST_CHECK static struct vms_error *add_name(const struct linux_page_layout *l, const char *name,
 				  struct flag_term *t, bool kpf_allowed)
 {
 	bool neg = *name == '!' || *name == '~';
@@ -68,7 +68,7 @@ static struct vms_error *add_name(const struct linux_page_layout *l, const char 
 	return vms_error_create(VMS_ERR_INVALID, "unknown page flag '%s'", name);
 }
 
-static struct vms_error *parse_flags(const struct linux_page_layout *l, const char *s,
+VMS_MUST_CHECK static struct vms_error *parse_flags(const struct linux_page_layout *l, const char *s,
 				     struct flag_expr *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -145,7 +145,7 @@ struct page_filter {
 	char *fields;         // --fields: only these keys (comma-separated)
 };
 
-static struct vms_error *parse_range(struct cli_ctx *ctx, const char *s, uint64_t *a, uint64_t *b)
+VMS_MUST_CHECK static struct vms_error *parse_range(struct cli_ctx *ctx, const char *s, uint64_t *a, uint64_t *b)
 {
 	char buf[128];
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -163,7 +163,7 @@ static struct vms_error *parse_range(struct cli_ctx *ctx, const char *s, uint64_
 	return err;
 }
 
-static struct vms_error *parse_filter(struct cli_ctx *ctx, int argc, char **argv,
+VMS_MUST_CHECK static struct vms_error *parse_filter(struct cli_ctx *ctx, int argc, char **argv,
 				      struct page_filter *f, bool stat)
 {
 	f->use = f->mapping = f->order = -1;
@@ -438,7 +438,7 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "memory map: %s\n", note->s);
 }
 
-static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct page_filter f = { 0 };
 	struct vms_error *err = linux_page_layout(ctx->prog, &f.l);
@@ -591,7 +591,7 @@ static void pagestat_text(struct cli_ctx *ctx, const struct vms_value *v, struct
 		    (unsigned)value_get(v, "threads")->u, value_get(v, "seconds")->d);
 }
 
-static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct page_filter f = { 0 };
 	struct vms_error *err = linux_page_layout(ctx->prog, &f.l);

@@ -243,7 +243,7 @@ struct all_ctx {
 	struct rec_row row, map;
 };
 
-static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
+VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 {
 	struct all_ctx *a = arg;
 	a->pages++;
@@ -331,7 +331,7 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "%9s  %" PRIu64 "\n", sb->object.pairs[i].key, sb->object.pairs[i].value->u);
 }
 
-static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds, bool summary_only)
+VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds, bool summary_only)
 {
 	struct all_ctx a = {.ctx = ctx, .rm = rm, .summary_only = summary_only};
 	cli_writer(ctx, &a.w);
@@ -378,7 +378,7 @@ static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, un
 
 #define USAGE "usage: rmap [--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary]"
 
-static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
 	bool all = false, summary_only = false, scan = false;

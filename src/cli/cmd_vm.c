@@ -105,7 +105,7 @@ static void ps_text_close(struct strbuf *out, const struct rec_row *r)
 
 static const struct rec_schema ps_schema = { ps_fields, PS_NR, NULL, 0, false, ps_text, ps_text_close };
 
-static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
@@ -299,7 +299,7 @@ struct vm_walk {
 	bool partial;
 };
 
-static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_pt_entry *e)
+VMS_MUST_CHECK static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_pt_entry *e)
 {
 	struct vm_walk *w = arg;
 	struct rec_row *p = &w->page;
@@ -315,7 +315,7 @@ static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_p
 	return NULL;
 }
 
-static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
+VMS_MUST_CHECK static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 {
 	struct vm_walk *w = arg;
 	struct rec_row *o = &w->vma;
@@ -365,7 +365,7 @@ static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 	return NULL;
 }
 
-static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool pages = false;
 	int i = 1;
@@ -460,7 +460,7 @@ struct av_walk {
 	struct vms_value *avcs;
 };
 
-static struct vms_error *avc_cb(void *arg, uint64_t avc, const struct linux_vma *vma)
+VMS_MUST_CHECK static struct vms_error *avc_cb(void *arg, uint64_t avc, const struct linux_vma *vma)
 {
 	struct av_walk *w = arg;
 	struct vms_value *o = value_push(w->avcs, value_object());
@@ -511,7 +511,7 @@ static void anonvma_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "error: %s\n", e->s);
 }
 
-static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc != 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: anonvma ADDR");

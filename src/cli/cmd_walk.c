@@ -117,7 +117,7 @@ static void walk_release(struct walk *w)
 	rec_row_deinit(&w->row);
 }
 
-static struct vms_error *find_type(struct cli_ctx *ctx, const char *name, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *find_type(struct cli_ctx *ctx, const char *name, struct vms_type **ret)
 {
 	struct vms_error *err = program_find_type(ctx->prog, name, ret);
 	if (err && !strchr(name, ' ')) {
@@ -134,7 +134,7 @@ static struct vms_error *find_type(struct cli_ctx *ctx, const char *name, struct
 }
 
 /* -s TYPE[.member]: the containing type and the member's byte offset. */
-static struct vms_error *parse_struct_spec(struct walk *w, const char *spec, bool *has_member)
+VMS_MUST_CHECK static struct vms_error *parse_struct_spec(struct walk *w, const char *spec, bool *has_member)
 {
 	w->type_spec = strdup(spec);
 	if (!w->type_spec)
@@ -167,7 +167,7 @@ static struct vms_error *parse_struct_spec(struct walk *w, const char *spec, boo
  * a pointer or integer its value.  *@type_ret is the object's type (NULL
  * when not an object).
  */
-static struct vms_error *resolve_addr(struct cli_ctx *ctx, const char *s, uint64_t *ret,
+VMS_MUST_CHECK static struct vms_error *resolve_addr(struct cli_ctx *ctx, const char *s, uint64_t *ret,
 				      struct vms_type **type_ret)
 {
 	*type_ret = NULL;
@@ -211,7 +211,7 @@ static bool type_is(struct vms_type *t, const char *tag)
 
 /* When ADDR was an object of a known struct type, it must be the container
  * head the walk expects (catches "tree -t xarray mm->mm_mt"). */
-static struct vms_error *check_head_type(struct vms_type *t, const char *const *ok)
+VMS_MUST_CHECK static struct vms_error *check_head_type(struct vms_type *t, const char *const *ok)
 {
 	if (!t || vms_type_kind(t) != VMS_TYPE_STRUCT)
 		return NULL;
@@ -238,7 +238,7 @@ static struct rec_row *element_row(struct walk *w)
 }
 
 /* Emit the element in w->row: @obj is the object (container) address. */
-static struct vms_error *emit_element(struct walk *w, uint64_t obj, bool render)
+VMS_MUST_CHECK static struct vms_error *emit_element(struct walk *w, uint64_t obj, bool render)
 {
 	struct cli_ctx *ctx = w->ctx;
 	struct rec_row *rec = &w->row;
@@ -271,7 +271,7 @@ static struct vms_error *emit_element(struct walk *w, uint64_t obj, bool render)
 	return NULL;
 }
 
-static struct vms_error *node_cb(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *node_cb(void *arg, uint64_t node)
 {
 	struct walk *w = arg;
 	struct rec_row *rec = element_row(w);
@@ -283,7 +283,7 @@ static struct vms_error *node_cb(void *arg, uint64_t node)
 	return emit_element(w, obj, true);
 }
 
-static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	struct walk *w = arg;
 	struct rec_row *rec = element_row(w);
@@ -295,7 +295,7 @@ static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint
 	return emit_element(w, entry, true);
 }
 
-static struct vms_error *xa_cb(void *arg, uint64_t index, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *xa_cb(void *arg, uint64_t index, uint64_t entry)
 {
 	struct walk *w = arg;
 	struct rec_row *rec = element_row(w);
@@ -328,7 +328,7 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 
 /* Finish a walk: the summary record; a read error (the dump lacks a page)
  * makes the answer partial, corruption fails the command. */
-static struct vms_error *walk_finish(struct walk *w, uint64_t addr, struct vms_error *err)
+VMS_MUST_CHECK static struct vms_error *walk_finish(struct walk *w, uint64_t addr, struct vms_error *err)
 {
 	struct cli_ctx *ctx = w->ctx;
 	struct vms_value *s = value_object();
@@ -367,7 +367,7 @@ struct walk_args {
 	struct strbuf expr;
 };
 
-static struct vms_error *parse_args(struct cli_ctx *ctx, struct walk *w, struct walk_args *a, int argc,
+VMS_MUST_CHECK static struct vms_error *parse_args(struct cli_ctx *ctx, struct walk *w, struct walk_args *a, int argc,
 				    char **argv, bool is_list)
 {
 	for (int i = 1; i < argc; i++) {
@@ -436,7 +436,7 @@ static struct vms_error *parse_args(struct cli_ctx *ctx, struct walk *w, struct 
 	return NULL;
 }
 
-static struct vms_error *cmd_list(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct walk w;
 	walk_init(&w, ctx, WALK_LIST);
@@ -486,7 +486,7 @@ static struct vms_error *cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
-static struct vms_error *cmd_tree(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_tree(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct walk w;
 	walk_init(&w, ctx, WALK_RBTREE);

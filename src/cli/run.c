@@ -38,7 +38,7 @@ static bool host_command_exists(const char *name)
 	return cli_find_command(name) != NULL;
 }
 
-static struct vms_error *host_parse_number(struct cli_ctx *ctx, const char *text, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *host_parse_number(struct cli_ctx *ctx, const char *text, uint64_t *ret)
 {
 	return cli_parse_u64(ctx, text, false, true, ret);
 }
@@ -353,7 +353,7 @@ static int exit_for_error(const struct vms_error *err)
  * ends the command quietly (its cancellation is no error); a write error or
  * lost output fails it.  Returns the command's error, possibly replaced.
  */
-static struct vms_error *finish_output(struct cli_ctx *ctx, struct vms_error *err)
+VMS_MUST_CHECK static struct vms_error *finish_output(struct cli_ctx *ctx, struct vms_error *err)
 {
 	struct rec_sink *s = &ctx->sink;
 	rec_sink_flush(s);

@@ -259,7 +259,7 @@ static unsigned scan_threads(void)
 }
 
 /* Scan the DWARF of @di and build its index image in @index. */
-static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *index)
+VMS_MUST_CHECK static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *index)
 {
 	unsigned n = scan_threads();
 	struct scan scans[MAX_THREADS];

@@ -136,7 +136,7 @@ void *di_alloc(struct vms_debuginfo *di, size_t size);
 
 /* Load the DWARF name index (from the cache, else by scanning) if not loaded
  * yet. */
-struct vms_error *di_index_ensure(struct vms_debuginfo *di);
+VMS_MUST_CHECK struct vms_error *di_index_ensure(struct vms_debuginfo *di);
 /* The best entry named @name of @kind, or NULL.  The index must be loaded. */
 const struct di_index_entry *di_index_find(const struct di_index *index,
 					   enum di_index_kind kind, const char *name);
@@ -187,7 +187,7 @@ bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret);
 bool di_enum_die_signed(Dwarf_Die *die);
 
 /* Create an error from the current libdw error, prefixed by @what. */
-struct vms_error *di_dwarf_error(const char *what);
+VMS_MUST_CHECK struct vms_error *di_dwarf_error(const char *what);
 
 /* Free what types hold outside the arena (lazily recorded errors). */
 void di_types_deinit(struct vms_debuginfo *di);

@@ -70,7 +70,7 @@ static int sym_addr_cmp(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? 1 : -1;
 }
 
-static struct vms_error *load_symbols(struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *load_symbols(struct vms_debuginfo *di)
 {
 	size_t shnum;
 	if (elf_getshdrnum(di->elf, &shnum) != 0)
@@ -145,7 +145,7 @@ out:
 	return err;
 }
 
-static struct vms_error *symbols_ensure(struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *symbols_ensure(struct vms_debuginfo *di)
 {
 	if (!di->syms_loaded) {
 		di->syms_loaded = true;

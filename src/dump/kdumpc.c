@@ -136,7 +136,7 @@ static bool segvec_insert(struct segvec *sv, uint64_t off, uint64_t size, uint64
 	return true;
 }
 
-static struct vms_error *flat_index(struct kdc *k, uint64_t fsize, const char *path)
+VMS_MUST_CHECK static struct vms_error *flat_index(struct kdc *k, uint64_t fsize, const char *path)
 {
 	struct segvec sv = {0};
 	uint8_t *buf = malloc(1 << 16);
@@ -261,7 +261,7 @@ int64_t kdc_pread(const struct kdc *k, void *buf, size_t len, uint64_t off)
 
 /* ---- kdump header ---- */
 
-static struct vms_error *read_exact(const struct kdc *k, void *buf, size_t len, uint64_t off,
+VMS_MUST_CHECK static struct vms_error *read_exact(const struct kdc *k, void *buf, size_t len, uint64_t off,
 				    const char *path, const char *what)
 {
 	int64_t n = kdc_pread(k, buf, len, off);
@@ -565,7 +565,7 @@ void kdc_reader_deinit(struct kdc_reader *r)
 	}
 }
 
-static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t paddr,
+VMS_MUST_CHECK static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t paddr,
 				  const uint8_t **ret)
 {
 	const struct kdc *k = r->k;
@@ -586,7 +586,7 @@ static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t 
 }
 
 /* Read the whole page @pfn into @out (block_size bytes). */
-static struct vms_error *read_page(struct kdc_reader *r, uint64_t pfn, uint8_t *out)
+VMS_MUST_CHECK static struct vms_error *read_page(struct kdc_reader *r, uint64_t pfn, uint8_t *out)
 {
 	const struct kdc *k = r->k;
 	uint64_t paddr = pfn * k->block_size;

@@ -145,7 +145,7 @@ static const struct vmsift_api api = {
 
 /* ---- commands ---- */
 
-static struct vms_error *run_plugin_command(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *run_plugin_command(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct plugin_cmd *pc = (const struct plugin_cmd *)ctx->command;
 	struct vmsift_call call = { .ctx = ctx };

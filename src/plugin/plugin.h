@@ -33,7 +33,7 @@ void plugin_host_init(const struct plugin_host_ops *ops);
 /* Load the plugin at @path and run its init.  Fails with VMS_ERR_OS (cannot
  * load), VMS_ERR_FORMAT (not a vmsift plugin), VMS_ERR_MISMATCH (another
  * ABI) or VMS_ERR_INVALID (init failed or a command name clashes). */
-struct vms_error *plugin_load(const char *path);
+VMS_MUST_CHECK struct vms_error *plugin_load(const char *path);
 
 /* A command registered by a plugin, or NULL. */
 const struct cli_command *plugin_find_command(const char *name);

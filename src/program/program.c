@@ -78,7 +78,7 @@ static char *hex_string(const uint8_t *bytes, size_t len)
  * With no evidence either way the file is refused too: a wrong vmlinux gives
  * answers that look right and are not.
  */
-static struct vms_error *program_check_match(struct vms_program *prog)
+VMS_MUST_CHECK static struct vms_error *program_check_match(struct vms_program *prog)
 {
 	const char *dump_id = dump_vmcoreinfo_value(prog->dump, "BUILD-ID");
 	size_t id_len = 0;
