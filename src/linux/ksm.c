@@ -29,7 +29,7 @@ struct item_walk {
 	void *arg;
 };
 
-static struct vms_error *item_cb(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *item_cb(void *arg, uint64_t node)
 {
 	struct item_walk *w = arg;
 	const struct linux_vm_layout *l = &w->vm->l;

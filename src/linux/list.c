@@ -23,7 +23,7 @@ static bool brent_step(struct brent *b, uint64_t addr)
 	return false;
 }
 
-static struct vms_error *walk(const struct linux_mem *mem, uint64_t head, uint64_t first,
+VMS_MUST_CHECK static struct vms_error *walk(const struct linux_mem *mem, uint64_t head, uint64_t first,
 			      uint64_t next_off, bool circular, uint64_t max, linux_list_fn *fn,
 			      void *arg)
 {

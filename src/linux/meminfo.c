@@ -75,12 +75,12 @@ static void put(struct mi *m, const char *name, uint64_t v)
 	value_set_uint(m->values, name, v);
 }
 
-static struct vms_error *read_var(struct mi *m, const char *var, const char *path, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *read_var(struct mi *m, const char *var, const char *path, uint64_t *ret)
 {
 	return linux_var_read_uint(m->prog, var, path, ret);
 }
 
-static struct vms_error *read_stat_array(struct mi *m, const char *var, const char *enum_name,
+VMS_MUST_CHECK static struct vms_error *read_stat_array(struct mi *m, const char *var, const char *enum_name,
 					 const char *nr_name, struct vms_type **enum_ret,
 					 int64_t *vals, size_t *nr_ret)
 {
@@ -101,7 +101,7 @@ static struct vms_error *read_stat_array(struct mi *m, const char *var, const ch
 
 /* nr_blockdev_pages(): the page cache of the block device inodes (the
  * inodes of blockdev_superblock, on its s_inodes list). */
-static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
 {
 	struct vms_error *err;
 	uint64_t sb, o_s_inodes, o_i_sb_list, o_i_mapping, o_nrpages;
@@ -132,7 +132,7 @@ static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
  * low_wmark_pages() is _watermark[WMARK_LOW] + watermark_boost since 5.0
  * (commit 1c30844d2dfe "mm: reclaim small amounts of memory when an
  * external fragmentation event occurs"); before, watermark[WMARK_LOW]. */
-static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 {
 	struct vms_error *err;
 	struct vms_type *pgdat_t, *zone_t;
@@ -148,7 +148,7 @@ static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 	uint64_t nzones = vms_type_array_length(vms_type_strip(zones_t));
 	int64_t wmark_low = 1;
 	struct vms_type *wm_enum;
-	if (!program_find_type(m->prog, "enum zone_watermarks", &wm_enum))
+	if (vms_ok(program_find_type(m->prog, "enum zone_watermarks", &wm_enum)))
 		enum_value(wm_enum, "WMARK_LOW", &wmark_low);
 	bool has_boost = program_has_member(m->prog, "struct zone", "watermark_boost");
 	err = program_member_offset(m->prog, "struct zone", "_watermark", &o_wmark);

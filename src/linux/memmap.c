@@ -127,7 +127,7 @@ void linux_memmap_finish(struct linux_memmap *m)
  * (unreadable struct pages are counted by the walk; PFNs that were holes
  * count as "unmapped"); without one they are unknown.  Records the first
  * such failure in m->note. */
-static struct vms_error *sections_unreadable(struct linux_memmap *m, const struct linux_sparse_geom *g,
+VMS_MUST_CHECK static struct vms_error *sections_unreadable(struct linux_memmap *m, const struct linux_sparse_geom *g,
 					     uint64_t first, uint64_t last, struct vms_error *err,
 					     const char *what)
 {
@@ -149,7 +149,7 @@ static struct vms_error *sections_unreadable(struct linux_memmap *m, const struc
 	return linux_memmap_add_range(m, start, end, 0, false, (uint8_t)(1 + why));
 }
 
-static struct vms_error *sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return program_read(arg, addr, buf, len);
 }
@@ -239,7 +239,7 @@ struct vms_error *linux_memmap_scan_sparse(struct linux_memmap *m, const struct 
  * subsections are valid (5.3+, commit f1eca35a0dc7 "mm/sparsemem: introduce
  * struct mem_section_usage").
  */
-static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_memmap *m)
+VMS_MUST_CHECK static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_memmap *m)
 {
 	const struct linux_page_layout *l = m->layout;
 	struct vms_type *t;
@@ -292,7 +292,7 @@ static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_mem
 
 /* The zone spans of every online node: node_data[] (NUMA) or
  * contig_page_data, each pglist_data's node_zones[MAX_NR_ZONES]. */
-static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memmap *m)
+VMS_MUST_CHECK static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memmap *m)
 {
 	uint64_t off_zones, zone_size, off_start, off_spanned, nr_zones_arr;
 	struct vms_error *err;
@@ -809,7 +809,7 @@ static uint64_t batch_pages(const struct linux_memmap_walk *w)
 
 /* Split [start, end) into chunks: pieces of ranges (at most a section, not
  * crossing a range) and holes (counted, not read). */
-static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
+VMS_MUST_CHECK static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
 				     uint64_t batch, struct chunk **ret, size_t *nr_ret)
 {
 	size_t n = 0, cap = 0;

@@ -55,7 +55,7 @@ struct vma_walk {
 };
 
 /* A VMA that cannot be read or does not fit its place: note it, go on. */
-static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
+VMS_MUST_CHECK static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
 {
 	if (!w->skipped)
 		w->skipped = err;
@@ -65,7 +65,7 @@ static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
 	return NULL;
 }
 
-static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t first, uint64_t last,
+VMS_MUST_CHECK static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t first, uint64_t last,
 				   bool check_range)
 {
 	struct linux_vma v;
@@ -89,7 +89,7 @@ static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t f
 	return w->fn(w->arg, &v);
 }
 
-static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	return vma_visit(arg, entry, first, last, true);
 }
@@ -169,7 +169,7 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 			if (vm->tasks[i].mm != mm)
 				continue;
 			int32_t c[LINUX_NR_MM_COUNTERS];
-			if (!linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, sizeof(c)))
+			if (vms_ok(linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, sizeof(c))))
 				for (int j = 0; j < LINUX_NR_MM_COUNTERS; j++)
 					mi.rss[j] += c[j];
 		}
@@ -190,7 +190,7 @@ void linux_vma_perms(uint64_t flags, char buf[5])
 	buf[4] = '\0';
 }
 
-static struct vms_error *dentry_name(struct linux_vm *vm, uint64_t dentry, char *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *dentry_name(struct linux_vm *vm, uint64_t dentry, char *buf, size_t len)
 {
 	uint64_t name;
 	struct vms_error *err = linux_mem_u64(&vm->mem, dentry + vm->l.d_name + vm->l.qstr_name, &name);
@@ -209,7 +209,7 @@ static struct vms_error *dentry_name(struct linux_vm *vm, uint64_t dentry, char 
 }
 
 /* d_path(): walk up the dentries, crossing mounts. */
-static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct strbuf *out)
+VMS_MUST_CHECK static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct strbuf *out)
 {
 	const struct linux_vm_layout *l = &vm->l;
 	uint64_t dentry, vfsmnt;
@@ -256,7 +256,7 @@ static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct st
 		if (n == 0) {
 			// d_unlinked(): an unhashed dentry of a removed file.
 			uint64_t pprev = 1;
-			if (!linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev) && !pprev)
+			if (vms_ok(linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev)) && !pprev)
 				deleted = true;
 		}
 		parts[n++] = strdup(name);

@@ -7,7 +7,7 @@
 
 #include "linux/kernel.h"
 
-static struct vms_error *member(struct vms_program *prog, const char *m, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *member(struct vms_program *prog, const char *m, uint64_t *ret)
 {
 	return vms_error_wrap(program_member_offset(prog, "struct page", m, ret),
 			      "probing struct page");
@@ -95,7 +95,7 @@ static void probe_flag_names(struct vms_program *prog, struct linux_page_layout 
 }
 
 /* Where the struct page array starts. */
-static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_page_layout *l)
+VMS_MUST_CHECK static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_page_layout *l)
 {
 	struct program_symbol sym;
 	// x86_64 with KASLR keeps the vmemmap base in a variable
@@ -383,7 +383,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	l->off_dentry_name = offset_or(prog, "struct dentry", "d_name.name", -1);
 }
 
-static struct vms_error *probe_layout(struct vms_program *prog, struct linux_page_layout *l,
+VMS_MUST_CHECK static struct vms_error *probe_layout(struct vms_program *prog, struct linux_page_layout *l,
 				      struct linux_kernel *k)
 {
 	struct vms_error *err;
@@ -398,8 +398,8 @@ static struct vms_error *probe_layout(struct vms_program *prog, struct linux_pag
 	    (err = member(prog, "_refcount", &l->off_refcount)))
 		return err;
 	l->has_memcg = program_has_member(prog, "struct page", "memcg_data");
-	if (l->has_memcg)
-		member(prog, "memcg_data", &l->off_memcg);
+	if (l->has_memcg && (err = member(prog, "memcg_data", &l->off_memcg)))
+		return err;
 	if (l->page_size == 0 || l->page_size > 256)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible sizeof(struct page) %" PRIu64,
 					l->page_size);

@@ -103,10 +103,10 @@ struct linux_page_layout {
 };
 
 /* The page layout of @prog, probed on first use and cached in the program. */
-struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux_page_layout **ret);
+VMS_MUST_CHECK struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux_page_layout **ret);
 
 /* PFN of the struct page at @page (VMEMMAP and FLATMEM; fails with
  * VMS_ERR_INVALID for an address that is not a struct page's). */
-struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uint64_t *ret);
 
 #endif

@@ -44,7 +44,7 @@ struct linux_pagestat {
 /* Walk the map and count: the range, threads, batch, zerocopy and progress
  * of @how (its other members are ignored; NULL: the whole map, defaults).
  * On success the caller owns *ret (linux_pagestat_destroy). */
-struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
+VMS_MUST_CHECK struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
 				 const struct linux_memmap_walk *how, struct linux_pagestat **ret);
 void linux_pagestat_destroy(struct linux_pagestat *st);
 

@@ -49,7 +49,7 @@ void linux_pt_cache_destroy(struct linux_vm *vm)
 }
 
 /* One page-table page, through the cache. */
-static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
+VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
 {
 	if (!vm->ptc) {
 		vm->ptc = calloc(1, sizeof(*vm->ptc));
@@ -168,7 +168,7 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 	return NULL;
 }
 
-static struct vms_error *walk_level(struct linux_vm *vm, uint64_t tbl, int level, uint64_t base,
+VMS_MUST_CHECK static struct vms_error *walk_level(struct linux_vm *vm, uint64_t tbl, int level, uint64_t base,
 				    uint64_t start, uint64_t end, linux_pt_fn *fn, void *arg)
 {
 	const uint64_t *tp;

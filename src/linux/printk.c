@@ -11,7 +11,7 @@
 #define MAX_RING_BITS 30          // 1 GiB of text, 2^30 descriptors
 #define MAX_LOG_BUF (1u << 30)
 
-static struct vms_error *member_offset(struct vms_type *t, const char *path, uint64_t *off,
+VMS_MUST_CHECK static struct vms_error *member_offset(struct vms_type *t, const char *path, uint64_t *off,
 				       uint64_t *bit_size)
 {
 	uint64_t bits, bsize;
@@ -44,7 +44,7 @@ static int cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static struct vms_error *push_record(struct linux_log *log, size_t *cap,
+VMS_MUST_CHECK static struct vms_error *push_record(struct linux_log *log, size_t *cap,
 				     const struct linux_log_record *r, const char *text, size_t len)
 {
 	if (log->nr == *cap) {
@@ -74,7 +74,7 @@ struct info_layout {
 	bool has_caller;
 };
 
-static struct vms_error *info_layout(struct vms_program *prog, const char *type_name,
+VMS_MUST_CHECK static struct vms_error *info_layout(struct vms_program *prog, const char *type_name,
 				     struct info_layout *l)
 {
 	struct vms_type *t;
@@ -128,7 +128,7 @@ static void decode_info(const struct info_layout *l, const uint8_t *p, struct li
  * start with the descriptor id.  Like drgn, read every descriptor, keep the
  * committed and finalized ones, and sort by sequence number.
  */
-static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *log)
+VMS_MUST_CHECK static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *log)
 {
 	struct vms_error *err;
 	uint64_t prb_var, prb;
@@ -243,7 +243,7 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
  * headers followed by text, from log_first_idx to log_next_idx; a header
  * with len 0 means "wrap to the start of log_buf".
  */
-static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log *log)
+VMS_MUST_CHECK static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log *log)
 {
 	struct vms_error *err;
 	struct info_layout il;
@@ -267,7 +267,7 @@ static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log
 	    (err = program_read_u32(prog, a_first, &first)) ||
 	    (err = program_read_u32(prog, a_next, &next)))
 		return vms_error_wrap(err, "reading log_buf");
-	if (!program_variable(prog, "log_first_seq", NULL, &a_seq))
+	if (vms_ok(program_variable(prog, "log_first_seq", NULL, &a_seq)))
 		vms_error_destroy(program_read_u64(prog, a_seq, &first_seq));
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF || first >= buf_len || next >= buf_len)
 		return vms_error_addr(VMS_ERR_CORRUPT, buf, "log_buf has impossible size or indexes");

@@ -313,7 +313,7 @@ struct rctx {
 	struct vms_value *limits;  // array of {section, note}
 };
 
-static struct vms_error *err_dup(const struct vms_error *e)
+VMS_MUST_CHECK static struct vms_error *err_dup(const struct vms_error *e)
 {
 	if (e->has_address)
 		return vms_error_addr(e->code, e->address, "%s", e->message);
@@ -335,7 +335,7 @@ static void limit(struct rctx *rc, const char *section, const char *fmt, ...)
 	strbuf_release(&sb);
 }
 
-static struct vms_error *get_log(struct rctx *rc, struct linux_log **ret)
+VMS_MUST_CHECK static struct vms_error *get_log(struct rctx *rc, struct linux_log **ret)
 {
 	if (!rc->log_done) {
 		rc->log_done = true;
@@ -347,7 +347,7 @@ static struct vms_error *get_log(struct rctx *rc, struct linux_log **ret)
 	return NULL;
 }
 
-static struct vms_error *get_memmap(struct rctx *rc, struct linux_memmap **ret)
+VMS_MUST_CHECK static struct vms_error *get_memmap(struct rctx *rc, struct linux_memmap **ret)
 {
 	if (!rc->memmap_done) {
 		rc->memmap_done = true;
@@ -359,7 +359,7 @@ static struct vms_error *get_memmap(struct rctx *rc, struct linux_memmap **ret)
 	return NULL;
 }
 
-static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret)
+VMS_MUST_CHECK static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret)
 {
 	struct linux_memmap *m = NULL;
 	struct vms_error *err = get_memmap(rc, &m);
@@ -376,7 +376,7 @@ static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret
 	return NULL;
 }
 
-static struct vms_error *get_walk(struct rctx *rc, struct walk_state **ret)
+VMS_MUST_CHECK static struct vms_error *get_walk(struct rctx *rc, struct walk_state **ret)
 {
 	struct linux_memmap *m = NULL;
 	struct vms_error *err = get_memmap(rc, &m);
@@ -481,7 +481,7 @@ out:
 	return NULL;
 }
 
-static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r)
+VMS_MUST_CHECK static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r)
 {
 	struct rctx *rc = arg;
 	rc->rmap_pages++;
@@ -503,7 +503,7 @@ static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r
 	return NULL;
 }
 
-static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)
+VMS_MUST_CHECK static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)
 {
 	if (!rc->rmap_done) {
 		rc->rmap_done = true;
@@ -525,7 +525,7 @@ static struct vms_value *record_value(const struct linux_log_record *r)
 	return linux_log_record_value(r);
 }
 
-static struct vms_error *sec_system(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_system(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_value *v;
 	struct vms_error *err = linux_sysinfo(rc->prog, &v);
@@ -558,7 +558,7 @@ static struct vms_error *sec_system(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_program *prog = rc->prog;
 	struct vms_value *v = value_object();
@@ -592,7 +592,7 @@ static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_log(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_log(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_log *log = NULL;
 	struct vms_error *err = get_log(rc, &log);
@@ -619,7 +619,7 @@ static struct vms_error *sec_log(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_memory(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_memory(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_value *v;
 	struct vms_error *err = linux_meminfo(rc->prog, &v);
@@ -668,7 +668,7 @@ static struct vms_error *sec_memory(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_census(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_census(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_pagestat *st;
 	struct linux_memmap *m = NULL;
@@ -753,7 +753,7 @@ static int cmp_rss(const void *a, const void *b)
 	return value_get(x, "pid")->i < value_get(y, "pid")->i ? -1 : 1;
 }
 
-static struct vms_error *sec_processes(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_processes(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_rmap *rm;
 	struct vms_error *err = get_rmap(rc, &rm);
@@ -839,7 +839,7 @@ static int cmp_sharer(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-static struct vms_error *sec_sharers(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_sharers(struct rctx *rc, struct vms_value **ret)
 {
 	struct walk_state *ws;
 	struct vms_error *err = get_walk(rc, &ws);
@@ -910,7 +910,7 @@ static struct vms_value *check_value(struct rctx *rc, struct vms_value *list, in
 /* Check each distinct anon_vma once: readable, refcount > 0, root->root ==
  * root (mm/rmap.c keeps a root's root pointing at itself).  The bad ones go
  * to *bad_ret, sorted (malloc'd). */
-static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, uint64_t **bad_ret,
+VMS_MUST_CHECK static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, uint64_t **bad_ret,
 					 size_t *nr_bad_ret, uint64_t *checked)
 {
 	uint64_t o_root, o_ref;
@@ -974,7 +974,7 @@ static void av_walk_page(void *arg, const struct linux_page_info *pi)
 		pfn_list_add(&a->pages, pi->pfn, a->max_pfns);
 }
 
-static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, size_t nr_bad,
+VMS_MUST_CHECK static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, size_t nr_bad,
 					struct pfn_list *pages)
 {
 	struct linux_memmap *m = NULL;
@@ -1007,7 +1007,7 @@ static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, si
 	return err;
 }
 
-static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
 {
 	struct walk_state *ws;
 	struct vms_error *err = get_walk(rc, &ws);
@@ -1060,7 +1060,7 @@ static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_physmap(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_physmap(struct rctx *rc, struct vms_value **ret)
 {
 	struct walk_state *ws;
 	struct vms_error *err = get_walk(rc, &ws);

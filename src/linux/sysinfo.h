@@ -10,6 +10,6 @@
  * uptime, panic state and dump facts into an object.  Fields that cannot be
  * read are left out and named in an "unavailable" array; never fails for
  * that reason alone. */
-struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret);
+VMS_MUST_CHECK struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret);
 
 #endif

@@ -32,7 +32,7 @@ static unsigned member_size(struct vms_program *prog, const char *type, const ch
 	return (unsigned)vms_type_size(mt);
 }
 
-static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout *l)
+VMS_MUST_CHECK static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout *l)
 {
 	struct vms_error *err;
 #define OFF(field, type, member)                                 \

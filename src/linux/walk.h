@@ -36,13 +36,13 @@ struct linux_mem {
 /* A reader of @prog's kernel virtual memory. */
 struct linux_mem linux_mem_program(struct vms_program *prog);
 
-static inline struct vms_error *linux_mem_read(const struct linux_mem *m, uint64_t addr, void *buf,
+VMS_MUST_CHECK static inline struct vms_error *linux_mem_read(const struct linux_mem *m, uint64_t addr, void *buf,
 					       size_t len)
 {
 	return m->read(m->arg, addr, buf, len);
 }
 
-static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_t addr, uint64_t *ret)
+VMS_MUST_CHECK static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_t addr, uint64_t *ret)
 {
 	return m->read(m->arg, addr, ret, 8);
 }
@@ -74,15 +74,15 @@ struct linux_walk_layout {
  * it in their own context; the walkers only read it).  Maple tree and xarray
  * parts are optional (has_maple, has_xarray).  Fails with VMS_ERR_LOOKUP
  * when list_head or rb_node is not described by the debug info. */
-struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret);
+VMS_MUST_CHECK struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret);
 
 /* Byte offset of @member in @type, with the type and member named in the
  * error.  A helper for the probes of the walkers. */
-struct vms_error *linux_offset(struct vms_program *prog, const char *type, const char *member,
+VMS_MUST_CHECK struct vms_error *linux_offset(struct vms_program *prog, const char *type, const char *member,
 			       uint64_t *ret);
 /* As linux_offset(), trying each "type" name in a NULL-terminated list
  * (renamed types, e.g. stable_node → ksm_stable_node). */
-struct vms_error *linux_offset_any(struct vms_program *prog, const char *const *types,
+VMS_MUST_CHECK struct vms_error *linux_offset_any(struct vms_program *prog, const char *const *types,
 				   const char *member, uint64_t *ret);
 
 #endif
