@@ -22,9 +22,7 @@ void rec_row_init(struct rec_row *r, const struct rec_schema *s)
 void rec_row_deinit(struct rec_row *r)
 {
 	strbuf_release(&r->scratch);
-	free(r->items);
-	r->items = NULL;
-	r->nitems = r->cap_items = 0;
+	rec_items_deinit(&r->items);
 }
 
 void rec_strf(struct rec_row *r, unsigned f, const char *fmt, ...)
@@ -45,7 +43,7 @@ void rec_strf(struct rec_row *r, unsigned f, const char *fmt, ...)
 
 void rec_strs_empty(struct rec_row *r, unsigned f)
 {
-	r->v[f].list.first = (uint32_t)r->nitems;
+	r->v[f].list.first = (uint32_t)r->items.size;
 	r->v[f].list.n = 0;
 	r->set |= UINT64_C(1) << f;
 }
@@ -54,17 +52,10 @@ void rec_strs_add(struct rec_row *r, unsigned f, const char *s)
 {
 	if (!rec_has(r, f))
 		rec_strs_empty(r, f);
-	if (r->nitems == r->cap_items) {
-		size_t cap = r->cap_items ? 2 * r->cap_items : 64;
-		const char **n = realloc(r->items, cap * sizeof(*n));
-		if (!n) {
-			r->failed = true;
-			return;
-		}
-		r->items = n;
-		r->cap_items = cap;
+	if (!rec_items_append(&r->items, s)) {
+		r->failed = true;
+		return;
 	}
-	r->items[r->nitems++] = s;
 	r->v[f].list.n++;
 }
 
@@ -85,7 +76,7 @@ size_t rec_strs_count(const struct rec_row *r, unsigned f)
 
 const char *rec_strs_item(const struct rec_row *r, unsigned f, size_t i)
 {
-	return r->items[r->v[f].list.first + i];
+	return r->items.data[r->v[f].list.first + i];
 }
 
 struct vms_value *rec_row_value(const struct rec_row *r)
@@ -115,7 +106,7 @@ struct vms_value *rec_row_value(const struct rec_row *r)
 			case REC_STRS:
 				x = value_array();
 				for (uint32_t i = 0; i < v->list.n; i++)
-					value_push(x, value_string(r->items[v->list.first + i]));
+					value_push(x, value_string(r->items.data[v->list.first + i]));
 				break;
 			case REC_LIST:
 			case REC_VALUE:
@@ -336,7 +327,7 @@ static void json_value(struct strbuf *out, const struct rec_row *r, unsigned f)
 		for (uint32_t i = 0; i < v->list.n; i++) {
 			if (i)
 				strbuf_addch(out, ',');
-			rec_put_json_str(out, r->items[v->list.first + i]);
+			rec_put_json_str(out, r->items.data[v->list.first + i]);
 		}
 		strbuf_addch(out, ']');
 		break;
@@ -421,7 +412,7 @@ static void text_value(struct strbuf *out, const struct rec_row *r, unsigned f, 
 		for (uint32_t i = 0; i < v->list.n; i++) {
 			if (i)
 				strbuf_addch(out, block ? ' ' : ',');
-			strbuf_addstr(out, r->items[v->list.first + i]);
+			strbuf_addstr(out, r->items.data[v->list.first + i]);
 		}
 		break;
 	case REC_LIST:

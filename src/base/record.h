@@ -51,6 +51,7 @@
 #include <stdio.h>
 
 #include "base/strbuf.h"
+#include "base/vector.h"
 
 enum rec_type {
 	REC_HEX,     // uint64_t: JSON "0x..." string, text hex digits
@@ -107,6 +108,8 @@ struct rec_schema {
 	{ fields, sizeof(fields) / sizeof((fields)[0]), cols, sizeof(cols) / sizeof((cols)[0]), \
 	  false, NULL, NULL }
 
+VMS_DEFINE_VECTOR(rec_items, const char *);
+
 /* One row being filled.  Strings set with rec_str() are borrowed until the
  * row is written; rec_strf() and rec_strs_add() of a formatted item copy
  * into the row's own arena. */
@@ -126,8 +129,7 @@ struct rec_row {
 		struct { uint32_t first, n; } list;  // REC_STRS: items
 	} v[REC_MAX_FIELDS];
 	struct strbuf scratch;            // arena
-	const char **items;               // REC_STRS items
-	size_t nitems, cap_items;
+	struct rec_items items;           // REC_STRS items
 	bool failed;                      // out of memory while filling
 };
 
@@ -137,7 +139,7 @@ void rec_row_deinit(struct rec_row *r);
 static inline void rec_row_reset(struct rec_row *r)
 {
 	r->set = r->nul = r->num = r->arena = 0;
-	r->nitems = 0;
+	rec_items_clear(&r->items);
 	r->failed = false;
 	strbuf_reset(&r->scratch);
 }

@@ -71,6 +71,15 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 	sb->buf[sb->len] = '\0';
 }
 
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t len)
+{
+	if (!strbuf_grow(sb, len))
+		return;
+	memmove(sb->buf + pos + len, sb->buf + pos, sb->len - pos + 1);
+	memcpy(sb->buf + pos, data, len);
+	sb->len += len;
+}
+
 void strbuf_addstr(struct strbuf *sb, const char *s)
 {
 	strbuf_add(sb, s, strlen(s));

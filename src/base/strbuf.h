@@ -39,7 +39,14 @@ static inline bool strbuf_failed(const struct strbuf *sb)
 {
 	return sb->failed;
 }
+/* Mark @sb failed (a part it was built from ran out of memory). */
+static inline void strbuf_set_failed(struct strbuf *sb)
+{
+	sb->failed = true;
+}
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+/* Insert @len bytes of @data at byte @pos (pos <= sb->len). */
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "base/hashmap.h"
+#include "base/vector.h"
 #include "debuginfo/debuginfo.h"
 
 /* Kinds of names in the DWARF index; each has its own sorted table. */
@@ -63,6 +64,17 @@ struct di_block {
 	_Alignas(16) unsigned char data[];
 };
 
+/* One remembered lookup of the memo (memo.c). */
+struct di_memo_lookup {
+	const char *key;    // "T:struct page"; owned if @owned
+	bool owned;
+	int code;           // 0, or the VMS_ERR_LOOKUP of a failed lookup
+	const char *message; // of the error; owned if @owned
+	struct vms_type *type;
+	uint64_t value;     // variable address or enumerator value
+};
+VMS_DEFINE_VECTOR(di_memo_lookup_vector, struct di_memo_lookup);
+
 struct vms_debuginfo {
 	char *path;
 	int fd;
@@ -101,8 +113,7 @@ struct vms_debuginfo {
 	bool memo_dirty;          // something to add to the memo file
 	void *memo_buf;           // the loaded file; names in types point into it
 	struct vms_strmap memo;   // "T:name" / "V:name" / "E:name" -> lookup + 1
-	struct di_memo_lookup *memo_lookups;
-	size_t memo_nlookups, memo_cap;
+	struct di_memo_lookup_vector memo_lookups;
 	struct di_memo_stamp *memo_stamp; // the index file the memo was checked against
 };
 
@@ -158,15 +169,6 @@ uint64_t di_checksum(const void *p, size_t n);
 /* ---- the lookup memo (memo.c) ---- */
 
 enum di_memo_kind { DI_MEMO_TYPE = 'T', DI_MEMO_VARIABLE = 'V', DI_MEMO_ENUMERATOR = 'E' };
-
-struct di_memo_lookup {
-	const char *key;    // "T:struct page"; owned if @owned
-	bool owned;
-	int code;           // 0, or the VMS_ERR_LOOKUP of a failed lookup
-	const char *message; // of the error; owned if @owned
-	struct vms_type *type;
-	uint64_t value;     // variable address or enumerator value
-};
 
 /* The memoized answer to lookup @kind of @name, or NULL (loads the memo file
  * on first use). */
