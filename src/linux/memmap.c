@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/vector.h"
 
 const char *linux_memmap_unknown_name(unsigned why)
 {
@@ -807,13 +808,14 @@ static uint64_t batch_pages(const struct linux_memmap_walk *w)
 	return n;
 }
 
+VMS_DEFINE_VECTOR(chunk_vector, struct chunk);
+
 /* Split [start, end) into chunks: pieces of ranges (at most a section, not
  * crossing a range) and holes (counted, not read). */
 VMS_MUST_CHECK static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
 				     uint64_t batch, struct chunk **ret, size_t *nr_ret)
 {
-	size_t n = 0, cap = 0;
-	struct chunk *cs = NULL;
+	struct chunk_vector cs = VMS_VECTOR_INIT;
 	uint64_t pfn = start;
 	// Batches of at most a section, and small enough that the struct pages
 	// of one (256 KiB for 4096 of 64 bytes) stay in the L2 cache while
@@ -846,20 +848,13 @@ VMS_MUST_CHECK static struct vms_error *make_chunks(const struct linux_memmap *m
 				}
 			c = (struct chunk){ pfn, stop - pfn, 0, true, LINUX_UNKNOWN_HOLE };
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			struct chunk *nc = realloc(cs, cap * sizeof(*nc));
-			if (!nc) {
-				free(cs);
-				return &vms_enomem;
-			}
-			cs = nc;
+		if (!chunk_vector_append(&cs, c)) {
+			chunk_vector_deinit(&cs);
+			return &vms_enomem;
 		}
-		cs[n++] = c;
 		pfn += c.n;
 	}
-	*ret = cs;
-	*nr_ret = n;
+	*ret = chunk_vector_steal(&cs, nr_ret);
 	return NULL;
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/cleanup.h"
 #include "base/util.h"
+#include "base/vector.h"
 #include "linux/meminfo.h"
 #include "linux/memmap.h"
 #include "linux/mm.h"
@@ -910,6 +911,8 @@ static struct vms_value *check_value(struct rctx *rc, struct vms_value *list, in
 /* Check each distinct anon_vma once: readable, refcount > 0, root->root ==
  * root (mm/rmap.c keeps a root's root pointing at itself).  The bad ones go
  * to *bad_ret, sorted (malloc'd). */
+VMS_DEFINE_VECTOR(u64_vector, uint64_t);
+
 VMS_MUST_CHECK static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, uint64_t **bad_ret,
 					 size_t *nr_bad_ret, uint64_t *checked)
 {
@@ -921,8 +924,7 @@ VMS_MUST_CHECK static struct vms_error *check_anon_vmas(struct rctx *rc, struct 
 	if (ws->nr_anon_vmas) // qsort(NULL, 0) is undefined (UBSan)
 		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), vms_cmp_u64);
 	*checked = 0;
-	uint64_t *bad = NULL;
-	size_t nr_bad = 0;
+	struct u64_vector bad = VMS_VECTOR_INIT;
 	for (size_t i = 0; i < ws->nr_anon_vmas; i++) {
 		uint64_t av = ws->anon_vmas[i];
 		if (i && av == ws->anon_vmas[i - 1])
@@ -939,20 +941,15 @@ VMS_MUST_CHECK static struct vms_error *check_anon_vmas(struct rctx *rc, struct 
 			vms_error_destroy(e);
 			continue;
 		}
-		if (e || (int32_t)ref <= 0 || rroot != root) {
-			uint64_t *n = realloc(bad, (nr_bad + 1) * sizeof(*n));
-			if (!n) {
-				vms_error_destroy(e);
-				free(bad);
-				return &vms_enomem;
-			}
-			bad = n;
-			bad[nr_bad++] = av;  // in order: ws->anon_vmas is sorted
+		// in order: ws->anon_vmas is sorted
+		if ((e || (int32_t)ref <= 0 || rroot != root) && !u64_vector_append(&bad, av)) {
+			vms_error_destroy(e);
+			u64_vector_deinit(&bad);
+			return &vms_enomem;
 		}
 		vms_error_destroy(e);
 	}
-	*bad_ret = bad;
-	*nr_bad_ret = nr_bad;
+	*bad_ret = u64_vector_steal(&bad, nr_bad_ret);
 	return NULL;
 }
 
