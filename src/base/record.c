@@ -59,16 +59,6 @@ void rec_strs_add(struct rec_row *r, unsigned f, const char *s)
 	r->v[f].list.n++;
 }
 
-const char *rec_get_s(const struct rec_row *r, unsigned f)
-{
-	uint64_t bit = UINT64_C(1) << f;
-	if (!(r->set & bit) || (r->nul & bit) || (r->num & bit))
-		return "";
-	if (r->arena & bit)
-		return r->scratch.buf + r->v[f].off;
-	return r->v[f].s;
-}
-
 size_t rec_strs_count(const struct rec_row *r, unsigned f)
 {
 	return rec_has(r, f) ? r->v[f].list.n : 0;
@@ -137,17 +127,59 @@ static inline void commit(struct strbuf *out, char *p)
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* "000102...ff": two hex digits a byte. */
+static const char hexpairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 static inline unsigned hex_len(uint64_t v)
 {
 	return v ? (unsigned)(64 - __builtin_clzll(v) + 3) / 4 : 1;
 }
 
+/* The 8 hex digits of @x, most significant first, as 8 bytes to store
+ * (each nibble spread into its own byte, then made ASCII, all at once). */
+static inline uint64_t hex8(uint32_t x)
+{
+	uint64_t v = x;
+	v = ((v & 0xffff0000u) << 16) | (v & 0xffffu);
+	v = ((v & UINT64_C(0x0000ff000000ff00)) << 8) | (v & UINT64_C(0x000000ff000000ff));
+	v = ((v & UINT64_C(0x00f000f000f000f0)) << 4) | (v & UINT64_C(0x000f000f000f000f));
+	// nibble n (0..15) -> '0' + n, plus 'a' - '0' - 10 where n > 9
+	uint64_t letters = ((v + UINT64_C(0x0606060606060606)) >> 4) & UINT64_C(0x0101010101010101);
+	v += UINT64_C(0x3030303030303030) + letters * ('a' - '0' - 10);
+	return __builtin_bswap64(v);  // the first digit to the lowest address
+}
+
+/* @v in hex without leading zeros.  Writes 16 bytes at @p whatever the
+ * length (callers' room allows it); returns the end of the digits. */
+static inline char *put_hex16(char *p, uint64_t v)
+{
+	char tmp[48] = { 0 };
+	uint64_t hi = hex8((uint32_t)(v >> 32)), lo = hex8((uint32_t)v);
+	memcpy(tmp + 16, &hi, 8);
+	memcpy(tmp + 24, &lo, 8);
+	unsigned n = hex_len(v);
+	memcpy(p, tmp + 32 - n, 16);  // reads into tmp[32..48): not written past p + n
+	return p + n;
+}
+
 static inline char *put_hex(char *p, uint64_t v)
 {
 	unsigned n = hex_len(v);
-	for (unsigned i = n; i-- > 0; v >>= 4)
-		p[i] = hexdigits[v & 15];
-	return p + n;
+	char *e = p + n;
+	unsigned i = n;
+	for (; i >= 2; i -= 2, v >>= 8)
+		memcpy(p + i - 2, hexpairs + 2 * (v & 0xff), 2);
+	if (i)
+		p[0] = hexdigits[v & 15];
+	return e;
 }
 
 static inline unsigned dec_len(uint64_t v)
@@ -202,6 +234,17 @@ void rec_put_int(struct strbuf *out, int64_t v)
 	commit(out, p);
 }
 
+void rec_put_item(struct strbuf *out, const char *s, char sep)
+{
+	size_t n = strlen(s);
+	char *p = room(out, n + 1);
+	if (!p)
+		return;
+	if (sep)
+		*p++ = sep;
+	commit(out, put_mem(p, s, n));
+}
+
 void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width)
 {
 	size_t w = width < 0 ? (size_t)-width : (size_t)width;
@@ -221,10 +264,15 @@ void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width)
 	commit(out, p);
 }
 
-/* Does @c need an escape in a JSON string (json_quote() rules)? */
+/* Bytes that need an escape in a JSON string (json_quote() rules): controls,
+ * '"', '\\' and everything from 0x7f on. */
+static const unsigned char json_escape[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f ... 0xff] = 1,
+};
+
 static inline bool json_special(unsigned char c)
 {
-	return c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
+	return json_escape[c];
 }
 
 void rec_put_json_str(struct strbuf *out, const char *s)
@@ -282,78 +330,205 @@ static void put_double(struct strbuf *out, double d, bool json)
 
 /* ---- JSON ---- */
 
-/* The value of set field @f of @r as JSON. */
-static void json_value(struct strbuf *out, const struct rec_row *r, unsigned f)
+/* Bytes @s takes as a JSON string literal, at most (every byte escaped). */
+static inline size_t json_str_bound(const char *s)
+{
+	return 2 + 6 * strlen(s);
+}
+
+/* Write @s as a JSON string literal at @p, not past @end; NULL when it
+ * does not fit. */
+static char *put_json_str(char *p, const char *end, const char *s)
+{
+	if (end - p < 2)
+		return NULL;
+	*p++ = '"';
+	for (;;) {
+		size_t n = 0;
+		while (!json_escape[(unsigned char)s[n]])  // stops at the NUL too
+			n++;
+		if ((size_t)(end - p) < n + 7)  // the run, an escape, the quote
+			return NULL;
+		p = put_mem(p, s, n);
+		s += n;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		switch (c) {
+		case '"': p = put_mem(p, "\\\"", 2); break;
+		case '\\': p = put_mem(p, "\\\\", 2); break;
+		case '\n': p = put_mem(p, "\\n", 2); break;
+		case '\r': p = put_mem(p, "\\r", 2); break;
+		case '\t': p = put_mem(p, "\\t", 2); break;
+		default:
+			p = put_mem(p, "\\u00", 4);
+			*p++ = hexdigits[c >> 4];
+			*p++ = hexdigits[c & 15];
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* Bytes the key and value of set field @f take, at most; 0 for a value
+ * that is written through a strbuf (REC_DOUBLE, REC_VALUE). */
+static size_t json_field_bound(const struct rec_row *r, unsigned f)
 {
 	uint64_t bit = UINT64_C(1) << f;
-	const union rec_slot *v = &r->v[f];
-	char *p;
-	if (r->nul & bit) {
-		strbuf_add(out, "null", 4);
-		return;
-	}
+	size_t key = sizeof(r->schema->fields[f].json_key) + 1;  // ,"key": copied whole
+	if (r->nul & bit)
+		return key + 4;
 	switch (r->schema->fields[f].type) {
 	case REC_HEX:
-		if ((p = room(out, 20))) {
-			p = put_mem(p, "\"0x", 3);
-			p = put_hex(p, v->u);
-			*p++ = '"';
-			commit(out, p);
-		}
-		break;
 	case REC_UINT:
-		rec_put_uint(out, v->u);
-		break;
 	case REC_INT:
-		rec_put_int(out, v->i);
-		break;
+		return key + 21;
 	case REC_BOOL:
-		if (v->u)
-			strbuf_add(out, "true", 4);
-		else
-			strbuf_add(out, "false", 5);
-		break;
+		return key + 5;
 	case REC_STR:
-		if (r->num & bit)
-			rec_put_uint(out, v->u);
-		else
-			rec_put_json_str(out, rec_get_s(r, f));
-		break;
-	case REC_DOUBLE:
-		put_double(out, v->d, true);
-		break;
-	case REC_STRS:
-		strbuf_addch(out, '[');
-		for (uint32_t i = 0; i < v->list.n; i++) {
-			if (i)
-				strbuf_addch(out, ',');
-			rec_put_json_str(out, r->items.data[v->list.first + i]);
-		}
-		strbuf_addch(out, ']');
-		break;
+		return key + (r->num & bit ? 20 : json_str_bound(rec_get_s(r, f)));
+	case REC_STRS: {
+		size_t n = key + 2;
+		for (uint32_t i = 0; i < r->v[f].list.n; i++)
+			n += 1 + json_str_bound(r->items.data[r->v[f].list.first + i]);
+		return n;
+	}
 	case REC_LIST:
-		strbuf_add(out, "[]", 2);  // set but never opened: empty
-		break;
-	case REC_VALUE:
-		if (v->val)
-			value_to_json(v->val, out);
-		else
-			strbuf_add(out, "null", 4);
-		break;
+		return key + 2;
+	default:
+		return 0;
 	}
 }
 
-static inline void json_key(struct strbuf *out, const struct rec_field *fd, bool comma)
+/* Write set field @f (",", key and value) at @p, not past @end (which
+ * leaves at least JSON_FIELD_ROOM bytes for anything but strings); NULL
+ * when a string does not fit.  The types json_field_bound() calls 0 are
+ * not here. */
+#define JSON_FIELD_ROOM (sizeof(((struct rec_field *)0)->json_key) + 32)
+
+static char *json_field(char *p, const char *end, const struct rec_row *r, unsigned f, bool comma)
 {
-	char *p = room(out, fd->key_len + 4);
-	if (!p)
-		return;
+	const struct rec_field *fd = &r->schema->fields[f];
+	uint64_t bit = UINT64_C(1) << f;
+	const union rec_slot *v = &r->v[f];
 	if (comma)
 		*p++ = ',';
-	*p++ = '"';
-	p = put_mem(p, fd->key, fd->key_len);
-	*p++ = '"';
-	*p++ = ':';
+	memcpy(p, fd->json_key, sizeof(fd->json_key));  // the room allows it
+	p += fd->key_len + 3u;
+	if (r->nul & bit)
+		return put_mem(p, "null", 4);
+	switch (fd->type) {
+	case REC_HEX:
+		p = put_mem(p, "\"0x", 3);
+		p = put_hex16(p, v->u);
+		*p++ = '"';
+		return p;
+	case REC_UINT:
+		return put_dec(p, v->u);
+	case REC_INT:
+		if (v->i < 0) {
+			*p++ = '-';
+			return put_dec(p, -(uint64_t)v->i);
+		}
+		return put_dec(p, (uint64_t)v->i);
+	case REC_BOOL:
+		return v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
+	case REC_STR:
+		if (r->num & bit)
+			return put_dec(p, v->u);
+		return put_json_str(p, end, rec_get_s(r, f));
+	case REC_STRS:
+		*p++ = '[';
+		for (uint32_t i = 0; i < v->list.n && p; i++) {
+			if (i)
+				*p++ = ',';
+			p = put_json_str(p, end - 1, r->items.data[v->list.first + i]);
+		}
+		if (p)
+			*p++ = ']';
+		return p;
+	case REC_LIST:
+		return put_mem(p, "[]", 2);  // set but never opened: empty
+	default:
+		return p;
+	}
+}
+
+/* The fields json_field() does not write: through a strbuf. */
+static void json_field_slow(struct strbuf *out, const struct rec_row *r, unsigned f, bool comma)
+{
+	const struct rec_field *fd = &r->schema->fields[f];
+	if (comma)
+		strbuf_addch(out, ',');
+	strbuf_addch(out, '"');
+	strbuf_add(out, fd->key, fd->key_len);
+	strbuf_add(out, "\":", 2);
+	if (r->nul & (UINT64_C(1) << f)) {
+		strbuf_add(out, "null", 4);
+	} else if (fd->type == REC_DOUBLE) {
+		put_double(out, r->v[f].d, true);
+	} else if (fd->type == REC_VALUE) {
+		if (r->v[f].val)
+			value_to_json(r->v[f].val, out);
+		else
+			strbuf_add(out, "null", 4);
+	}
+}
+
+/* Write the set fields of @r among @mask, in field order (or, with @order,
+ * in that order); *first: no field written yet in this object. */
+static void json_fields_order(struct strbuf *out, const struct rec_row *r, uint64_t mask,
+			      const unsigned char *order, unsigned n, bool *first)
+{
+	uint64_t set = r->set & mask;
+	// Write into a large reservation, with room for any field but a long
+	// string left before each; a string that does not fit is written again
+	// after a reservation of its bound.
+	const size_t chunk = 4096;
+	char *p = room(out, chunk), *end = p ? p + chunk : NULL;
+	if (!p)
+		return;
+	unsigned count = order ? n : 64;
+	for (unsigned i = 0; i < count; i++) {
+		unsigned f;
+		if (order) {
+			f = order[i];
+			if (!((set >> f) & 1))
+				continue;
+		} else {
+			if (!set)
+				break;
+			f = (unsigned)__builtin_ctzll(set);
+			set &= set - 1;
+		}
+		unsigned type = r->schema->fields[f].type;
+		if (type == REC_DOUBLE || type == REC_VALUE) {
+			commit(out, p);
+			json_field_slow(out, r, f, !*first);
+			*first = false;
+			if (!(p = room(out, chunk)))
+				return;
+			end = p + chunk;
+			continue;
+		}
+		if ((size_t)(end - p) < JSON_FIELD_ROOM) {
+			commit(out, p);
+			if (!(p = room(out, chunk)))
+				return;
+			end = p + chunk;
+		}
+		char *q = json_field(p, end, r, f, !*first);
+		if (!q) {  // a long string
+			size_t need = json_field_bound(r, f) + JSON_FIELD_ROOM;
+			commit(out, p);
+			if (!(p = room(out, need)))
+				return;
+			end = p + need;
+			q = json_field(p, end, r, f, !*first);
+		}
+		p = q;
+		*first = false;
+	}
 	commit(out, p);
 }
 
@@ -361,14 +536,9 @@ static inline void json_key(struct strbuf *out, const struct rec_field *fd, bool
 static void json_fields(struct strbuf *out, const struct rec_row *r, unsigned from, unsigned to,
 			bool *first)
 {
-	uint64_t set = r->set;
-	for (unsigned f = from; f < to; f++) {
-		if (!((set >> f) & 1))
-			continue;
-		json_key(out, &r->schema->fields[f], !*first);
-		*first = false;
-		json_value(out, r, f);
-	}
+	uint64_t mask = (to >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << to) - 1) &
+			~((UINT64_C(1) << from) - 1);
+	json_fields_order(out, r, mask, NULL, 0, first);
 }
 
 /* ---- text ---- */
@@ -441,41 +611,105 @@ static void pad_from(struct strbuf *out, size_t start, int width)
 	commit(out, out->buf + out->len + pad);
 }
 
+/* Write @n bytes of spaces at @p (n small: a column's padding). */
+static inline char *put_spaces(char *p, size_t n)
+{
+	static const char spaces[64] = "                                                                ";
+	if (n <= sizeof(spaces)) {
+		memcpy(p, spaces, n);
+		return p + n;
+	}
+	memset(p, ' ', n);
+	return p + n;
+}
+
+/* @n bytes of @s padded to @w. */
+static inline char *put_padded(char *p, const char *s, size_t n, int w)
+{
+	size_t aw = w < 0 ? (size_t)-w : (size_t)w;
+	if (w > 0 && aw > n)
+		p = put_spaces(p, aw - n);
+	p = put_mem(p, s, n);
+	if (w < 0 && aw > n)
+		p = put_spaces(p, aw - n);
+	return p;
+}
+
+/* A number's @n (<= 24) digits in @tmp (48 bytes) padded to @w, in fixed-size
+ * copies: the room must have aw + 64 bytes. */
+static inline char *put_padded_number(char *p, const char *tmp, size_t n, int w)
+{
+	static const char spaces[32] = "                                ";
+	size_t aw = w < 0 ? (size_t)-w : (size_t)w;
+	size_t pad = aw > n ? aw - n : 0;
+	if (pad > sizeof(spaces))
+		return put_padded(p, tmp, n, w);
+	if (w > 0) {
+		memcpy(p, spaces, sizeof(spaces));
+		p += pad;
+	}
+	memcpy(p, tmp, 24);
+	p += n;
+	if (w < 0) {
+		memcpy(p, spaces, sizeof(spaces));
+		p += pad;
+	}
+	return p;
+}
+
 static void text_columns(struct strbuf *out, const struct rec_row *r)
 {
 	const struct rec_schema *s = r->schema;
 	for (unsigned c = 0; c < s->ncols; c++) {
 		const struct rec_col *col = &s->cols[c];
-		if (c)
-			strbuf_addch(out, ' ');
 		unsigned f = col->field;
 		uint64_t bit = UINT64_C(1) << f;
-		// the common cases without a second pass over the bytes
-		if (!col->render && (r->set & ~r->nul & bit)) {
+		int w = col->width;
+		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
+		// the common cases straight into the buffer
+		if (!col->render && (r->set & ~r->nul & ~r->num & bit)) {
 			unsigned type = s->fields[f].type;
-			int w = col->width;
-			size_t aw = w < 0 ? (size_t)-w : (size_t)w;
-			char *p;
-			if (type == REC_HEX && (p = room(out, aw + 16))) {
-				unsigned n = hex_len(r->v[f].u);
-				if (w > 0 && aw > n) {
-					memset(p, ' ', aw - n);
-					p += aw - n;
+			char tmp[48] = { 0 }, *p, *e;
+			switch (type) {
+			case REC_HEX:
+				e = put_hex16(tmp, r->v[f].u);
+				break;
+			case REC_UINT:
+				e = put_dec(tmp, r->v[f].u);
+				break;
+			case REC_INT:
+				e = tmp;
+				if (r->v[f].i < 0) {
+					*e++ = '-';
+					e = put_dec(e, -(uint64_t)r->v[f].i);
+				} else {
+					e = put_dec(e, (uint64_t)r->v[f].i);
 				}
-				p = put_hex(p, r->v[f].u);
-				if (w < 0 && aw > n) {
-					memset(p, ' ', aw - n);
-					p += aw - n;
+				break;
+			case REC_STR: {
+				const char *str = rec_get_s(r, f);
+				size_t n = strlen(str);
+				if ((p = room(out, aw + n + 1))) {
+					if (c)
+						*p++ = ' ';
+					commit(out, put_padded(p, str, n, w));
 				}
-				commit(out, p);
 				continue;
 			}
-			if (type == REC_STR && !(r->num & bit)) {
-				const char *str = rec_get_s(r, f);
-				rec_put_pad(out, str, strlen(str), w);
+			default:
+				e = NULL;
+			}
+			if (e) {
+				if ((p = room(out, aw + 64))) {
+					if (c)
+						*p++ = ' ';
+					commit(out, put_padded_number(p, tmp, (size_t)(e - tmp), w));
+				}
 				continue;
 			}
 		}
+		if (c)
+			strbuf_addch(out, ' ');
 		size_t start = out->len;
 		if (col->render)
 			col->render(out, r);
@@ -484,7 +718,11 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 		if (col->width)
 			pad_from(out, start, col->width);
 	}
-	strbuf_addch(out, '\n');
+	char *p = room(out, 1);
+	if (p) {
+		*p++ = '\n';
+		commit(out, p);
+	}
 }
 
 void rec_put_header(struct strbuf *out, const struct rec_schema *s)
@@ -593,14 +831,7 @@ void rec_write(struct rec_writer *w, const struct rec_row *r)
 		strbuf_addch(out, '{');
 		bool first = true;
 		if (w->projected && !w->depth) {
-			for (unsigned i = 0; i < w->nproj; i++) {
-				unsigned f = w->proj[i];
-				if (!rec_has(r, f))
-					continue;
-				json_key(out, &s->fields[f], !first);
-				first = false;
-				json_value(out, r, f);
-			}
+			json_fields_order(out, r, ~UINT64_C(0), w->proj, w->nproj, &first);
 		} else {
 			json_fields(out, r, 0, s->nfields, &first);
 		}
@@ -643,8 +874,11 @@ void rec_open(struct rec_writer *w, const struct rec_row *r, unsigned f)
 		strbuf_addch(w->out, '{');
 		bool first = true;
 		json_fields(w->out, r, 0, f, &first);
-		json_key(w->out, &s->fields[f], !first);
-		strbuf_addch(w->out, '[');
+		if (!first)
+			strbuf_addch(w->out, ',');
+		strbuf_addch(w->out, '"');
+		strbuf_add(w->out, s->fields[f].key, s->fields[f].key_len);
+		strbuf_add(w->out, "\":[", 3);
 	} else if (w->mode == REC_TEXT) {
 		if (s->text)
 			s->text(w->out, r);

@@ -73,10 +73,11 @@ struct rec_field {
 	const char *key;
 	unsigned char key_len;
 	unsigned char type;  // enum rec_type
+	char json_key[32];   // "\"key\":", zero-padded: copied 32 bytes at a time
 };
 
-/* A field: JSON key (a string literal) and type. */
-#define REC_FIELD(key, type) { key, sizeof(key) - 1, type }
+/* A field: JSON key (a string literal, at most 28 characters) and type. */
+#define REC_FIELD(key, type) { key, sizeof(key) - 1, type, "\"" key "\":" }
 
 struct rec_row;
 
@@ -221,7 +222,15 @@ void rec_strs_empty(struct rec_row *r, unsigned f);
 static inline uint64_t rec_get_u(const struct rec_row *r, unsigned f) { return r->v[f].u; }
 static inline int64_t rec_get_i(const struct rec_row *r, unsigned f) { return r->v[f].i; }
 /* The string of a REC_STR field ("" when unset or null or a number). */
-const char *rec_get_s(const struct rec_row *r, unsigned f);
+static inline const char *rec_get_s(const struct rec_row *r, unsigned f)
+{
+	uint64_t bit = UINT64_C(1) << f;
+	if (!(r->set & bit) || ((r->nul | r->num) & bit))
+		return "";
+	if (r->arena & bit)
+		return r->scratch.buf + r->v[f].off;
+	return r->v[f].s;
+}
 /* Does REC_STR field @f hold a string (not a number, not null)? */
 static inline bool rec_is_str(const struct rec_row *r, unsigned f)
 {
@@ -285,6 +294,8 @@ struct vms_value *rec_row_value(const struct rec_row *r);
 void rec_put_hex(struct strbuf *out, uint64_t v);                 // no 0x
 void rec_put_uint(struct strbuf *out, uint64_t v);
 void rec_put_int(struct strbuf *out, int64_t v);
+/* @s after the separator @sep (none when 0). */
+void rec_put_item(struct strbuf *out, const char *s, char sep);
 /* @s in @width (> 0 right-aligned, < 0 left-aligned). */
 void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width);
 /* Append @s as a JSON string literal, quotes included (bytes that are not

@@ -360,7 +360,7 @@ static void pages_on_page(void *arg, const struct linux_page_info *pi)
 		pw->w.out = &pw->cur->buf;
 	}
 	struct chunk_out *co = pw->cur;
-	page_record_fill(&pw->row, pr->f->l, pi);
+	page_record_fill(&pw->row, pr->f->l, pi, pw->w.mode == REC_TEXT);
 	if (rec_row_failed(&pw->row))
 		co->oom = true;
 	rec_write(&pw->w, &pw->row);

@@ -55,11 +55,8 @@ static void zone_col(struct strbuf *out, const struct rec_row *r)
 static void names_col(struct strbuf *out, const struct rec_row *r)
 {
 	size_t n = rec_strs_count(r, PF_FLAG_NAMES);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addch(out, ',');
-		strbuf_addstr(out, rec_strs_item(r, PF_FLAG_NAMES, i));
-	}
+	for (size_t i = 0; i < n; i++)
+		rec_put_item(out, rec_strs_item(r, PF_FLAG_NAMES, i), i ? ',' : 0);
 	if (rec_get_u(r, PF_TAIL)) {
 		strbuf_addstr(out, n ? ",tail(head 0x" : "tail(head 0x");
 		rec_put_hex(out, rec_get_u(r, PF_HEAD_PFN));
@@ -108,10 +105,44 @@ static const char *bit_name(unsigned b)
 	return names[b & 63];
 }
 
+/* The columns of the table: PFN FLAGS ZONE USE CNT MAP OR MAPPING KPF NAMES. */
+static void fill_table(struct rec_row *r, const struct linux_page_layout *l,
+		       const struct linux_page_info *pi)
+{
+	rec_hex(r, PF_PFN, pi->pfn);
+	rec_hex(r, PF_FLAGS, pi->flags);
+	unsigned nflags = l->nr_pageflags ? l->nr_pageflags : LINUX_MAX_PAGEFLAGS;
+	uint64_t bits = nflags >= 64 ? pi->flags : pi->flags & ((UINT64_C(1) << nflags) - 1);
+	rec_strs_empty(r, PF_FLAG_NAMES);
+	for (; bits; bits &= bits - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(bits);
+		const char *n = linux_page_flag_name(l, pi, b);
+		rec_strs_add(r, PF_FLAG_NAMES, n ? n : bit_name(b));
+	}
+	rec_hex(r, PF_KPF, pi->kpf);
+	const char *zn = linux_zone_name(l, pi->zone);
+	if (zn)
+		rec_str(r, PF_ZONE, zn);
+	else
+		rec_uint(r, PF_ZONE, pi->zone);
+	rec_str(r, PF_USE, linux_page_use_name(pi->use));
+	rec_uint(r, PF_ORDER, pi->order);
+	rec_bool(r, PF_TAIL, pi->bits & LINUX_PAGE_TAIL);
+	if (pi->bits & LINUX_PAGE_TAIL)
+		rec_hex(r, PF_HEAD_PFN, pi->head_pfn);
+	rec_int(r, PF_REFCOUNT, pi->refcount);
+	rec_int(r, PF_MAPCOUNT, pi->mapcount);
+	rec_hex(r, PF_MAPPING, pi->mapping);
+}
+
 void page_record_fill(struct rec_row *r, const struct linux_page_layout *l,
-		      const struct linux_page_info *pi)
+		      const struct linux_page_info *pi, bool table)
 {
 	rec_row_reset(r);
+	if (table) {
+		fill_table(r, l, pi);
+		return;
+	}
 	rec_hex(r, PF_PFN, pi->pfn);
 	rec_hex(r, PF_PAGE, pi->page);
 	rec_hex(r, PF_FLAGS, pi->flags);

@@ -23,8 +23,9 @@ enum page_field {
  * MAPPING NAMES, with a KPF column before NAMES in page_kpf_schema. */
 extern const struct rec_schema page_schema, page_kpf_schema;
 
-/* Fill @r (reset first) with the fields of @pi. */
+/* Fill @r (reset first) with the fields of @pi; with @table only those the
+ * text table shows. */
 void page_record_fill(struct rec_row *r, const struct linux_page_layout *l,
-		      const struct linux_page_info *pi);
+		      const struct linux_page_info *pi, bool table);
 
 #endif

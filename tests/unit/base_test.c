@@ -219,6 +219,28 @@ static void test_record_json(void **state)
 	rec_strf(&r, T_NOTE, "%d-%s", 5, "five");
 	rec_write(&w, &r);
 	assert_string_equal(out.buf, "{\"name\":7,\"note\":\"5-five\"}\n");
+	// strings longer than the writer's reservations, escapes across them
+	strbuf_reset(&out);
+	rec_row_reset(&r);
+	struct strbuf big = STRBUF_INIT, want = STRBUF_INIT;
+	for (int i = 0; i < 3000; i++)
+		strbuf_addstr(&big, i % 7 ? "ab" : "\"\n");
+	rec_str(&r, T_NAME, big.buf);
+	for (int i = 0; i < 200; i++)
+		rec_strs_add(&r, T_TAGS, big.buf + i);
+	rec_write(&w, &r);
+	strbuf_addstr(&want, "{\"name\":");
+	json_quote(&want, big.buf);
+	strbuf_addstr(&want, ",\"tags\":[");
+	for (int i = 0; i < 200; i++) {
+		if (i)
+			strbuf_addch(&want, ',');
+		json_quote(&want, big.buf + i);
+	}
+	strbuf_addstr(&want, "]}\n");
+	assert_string_equal(out.buf, want.buf);
+	strbuf_release(&big);
+	strbuf_release(&want);
 	// nesting: a record with a streamed list and a field after it
 	strbuf_reset(&out);
 	rec_row_reset(&r);
@@ -234,7 +256,7 @@ static void test_record_json(void **state)
 	}
 	rec_close(&w);
 	assert_string_equal(out.buf, "{\"addr\":\"0x0\",\"items\":[{\"n\":1},{\"n\":2}],\"note\":\"after\"}\n");
-	assert_int_equal(w.records, 3);
+	assert_int_equal(w.records, 4);
 	// --fields: chosen fields in the chosen order, unknown and repeated ones skipped
 	strbuf_reset(&out);
 	t_fill(&r, 0x10, "y", 1);
