@@ -414,6 +414,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, ch
 		// a bad mm pointer: say so for this task, exit partial
 		rec_strf(&doc, VF_ERROR, "%s", err->message);
 		vms_error_destroy(err);
+		err = NULL;
 		ctx->partial = true;
 		rec_write(&w.w, &doc);
 	} else {
