@@ -155,7 +155,18 @@ static int main_report(int argc, char **argv)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* What main's options say. */
+struct main_options {
+	struct strbuf script;  // the commands of -e and -f
+	bool have_script, json, quiet;
+	double progress_after;
+	struct vms_program_options opts;
+	const char *dump_path;
+};
+
+/* Parse the command line into @o (script initialized by the caller).
+ * Returns -1 to go on, else the exit status to leave with. */
+static int parse_options(int argc, char **argv, struct main_options *o)
 {
 	static const struct option longopts[] = {
 		{ "execute", required_argument, NULL, 'e' },
@@ -169,13 +180,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	plugin_host_init(&cli_plugin_host);
-	if (argc >= 2 && strcmp(argv[1], "report") == 0)
-		return main_report(argc - 1, argv + 1);
-	struct strbuf script = STRBUF_INIT;
-	bool have_script = false, json = false, quiet = false;
-	double progress_after = 1.0;
-	struct vms_program_options opts = { 0 };
 	int c;
 	opterr = 0;  // we say what is wrong ourselves, in one line
 	// Options anywhere (GNU permutation, as crash takes them): "vmsift
@@ -189,9 +193,9 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "-:e:f:jqVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			strbuf_addstr(&script, optarg);
-			strbuf_addch(&script, '\n');
-			have_script = true;
+			strbuf_addstr(&o->script, optarg);
+			strbuf_addch(&o->script, '\n');
+			o->have_script = true;
 			break;
 		case 'f': {
 			char *text = read_file(optarg);
@@ -199,17 +203,17 @@ int main(int argc, char **argv)
 				fprintf(stderr, "vmsift: cannot read '%s': %s\n", optarg, strerror(errno));
 				return VMS_EXIT_USAGE;
 			}
-			strbuf_addstr(&script, text);
-			strbuf_addch(&script, '\n');
+			strbuf_addstr(&o->script, text);
+			strbuf_addch(&o->script, '\n');
 			free(text);
-			have_script = true;
+			o->have_script = true;
 			break;
 		}
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'F':
-			opts.force = true;
+			o->opts.force = true;
 			break;
 		case 'P': {
 			struct vms_error *perr = plugin_load(optarg);
@@ -222,7 +226,7 @@ int main(int argc, char **argv)
 		}
 		case 'A': {
 			char *end;
-			progress_after = strtod(optarg, &end);
+			o->progress_after = strtod(optarg, &end);
 			if (end == optarg || *end) {
 				fprintf(stderr, "vmsift: --progress-after wants seconds, got '%s'\n", optarg);
 				return VMS_EXIT_USAGE;
@@ -236,7 +240,7 @@ int main(int argc, char **argv)
 				extra = optarg;
 			break;
 		case 'q':
-			quiet = true;
+			o->quiet = true;
 			break;
 		case 'V':
 			printf("vmsift %s\n", PACKAGE_VERSION);
@@ -270,36 +274,51 @@ int main(int argc, char **argv)
 			extra);
 		return VMS_EXIT_USAGE;
 	}
-	const char *dump_path = files[0];
-	opts.vmlinux = nfiles > 1 ? files[1] : NULL;
+	o->dump_path = files[0];
+	o->opts.vmlinux = nfiles > 1 ? files[1] : NULL;
+	return -1;
+}
 
+int main(int argc, char **argv)
+{
+	plugin_host_init(&cli_plugin_host);
+	if (argc >= 2 && strcmp(argv[1], "report") == 0)
+		return main_report(argc - 1, argv + 1);
+	struct main_options o = { .script = STRBUF_INIT, .progress_after = 1.0 };
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0) {
+		strbuf_release(&o.script);
+		return rc;
+	}
+	const char *dump_path = o.dump_path;
 	struct vms_program *prog;
-	struct vms_error *err = program_open(dump_path, &opts, &prog);
+	struct vms_error *err = program_open(dump_path, &o.opts, &prog);
 	if (err) {
 		fprintf(stderr, "vmsift: %s\n", err->message);
 		vms_error_destroy(err);
-		strbuf_release(&script);
+		strbuf_release(&o.script);
 		return VMS_EXIT_NODUMP;
 	}
 	for (size_t i = 0; i < program_warning_count(prog); i++)
 		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
-	if (program_vmlinux_was_located(prog) && !quiet)
+	if (program_vmlinux_was_located(prog) && !o.quiet)
 		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
 
-	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json, .progress_after = progress_after };
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = o.json,
+			       .progress_after = o.progress_after };
 	int status;
-	if (have_script) {
-		status = cli_run_script(&ctx, script.buf);
+	if (o.have_script) {
+		status = cli_run_script(&ctx, o.script.buf);
 	} else if (!isatty(STDIN_FILENO)) {
 		status = cli_run_stream(&ctx, stdin);
 	} else {
-		if (!quiet)
+		if (!o.quiet)
 			fprintf(stderr, "vmsift %s: %s, linux %s (%s); type 'help'\n", PACKAGE_VERSION,
 				dump_path, program_osrelease(prog) ? program_osrelease(prog) : "?",
 				program_dump_format(prog));
 		status = cli_repl(&ctx);
 	}
-	strbuf_release(&script);
+	strbuf_release(&o.script);
 	program_destroy(prog);
 	return status;
 }
