@@ -667,7 +667,8 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 		int w = col->width;
 		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
 		// the common cases straight into the buffer
-		if (!col->render && (r->set & ~r->nul & ~r->num & bit)) {
+		if (!col->render && (r->set & ~r->nul & bit) &&
+		    !(s->fields[f].type == REC_STR && (r->num & bit))) {
 			unsigned type = s->fields[f].type;
 			char tmp[48] = { 0 }, *p, *e;
 			switch (type) {

@@ -28,21 +28,14 @@ static const char *level_name(enum linux_pt_level l)
 
 /* One row per (process, mapping); an mm without a task gives one row
  * with pid -1. */
-static void add_mappings(struct linux_vm *vm, const struct linux_rmap_result *r, struct vms_value *arr,
-			 bool brief)
+static void add_mappings(struct linux_vm *vm, const struct linux_rmap_result *r, struct vms_value *arr)
 {
 	for (size_t i = 0; i < r->nr_hits; i++) {
 		const struct linux_rmap_hit *h = &r->hits[i];
-		if (brief && !h->confirmed)
-			continue;
 		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
 		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
 			struct vms_value *m = value_push(arr, value_object());
 			value_set_int(m, "pid", o->nr ? o->procs[j]->tgid : -1);
-			if (brief) {
-				value_set_hex(m, "vaddr", h->vaddr);
-				continue;
-			}
 			value_set_str(m, "comm", o->nr ? o->procs[j]->comm : "");
 			if (o->nr && o->procs[j]->exiting)
 				value_set_bool(m, "exiting", true);
@@ -98,7 +91,7 @@ static struct vms_value *result_value(struct linux_vm *vm, const struct linux_rm
 		value_set_hex(v, "index", r->head_index);
 		value_set_hex(v, "pgoff", r->pgoff);
 	}
-	add_mappings(vm, r, value_set(v, "mappings", value_array()), false);
+	add_mappings(vm, r, value_set(v, "mappings", value_array()));
 	value_set_str(v, "found_by", r->scanned ? "page-table scan" : "reverse map");
 	if (r->no_mapcount)
 		value_set_bool(v, "zero_page", true);
