@@ -39,14 +39,15 @@ static void usage(FILE *fp)
 enum { MAX_OPTIONS = 32 };
 
 /* getopt_long's tables from @opts: @longopts has room for MAX_OPTIONS and
- * the terminator, @optstring for 3 * MAX_OPTIONS + 3 bytes.  @in_order:
- * stop at the first non-option (the dump's name). */
-static void getopt_tables(const struct cli_option *opts, bool in_order, struct option *longopts,
+ * the terminator, @optstring for 3 * MAX_OPTIONS + 3 bytes.  @files_in_order:
+ * hand each non-option over in order as option 1 (a leading '-'), so that
+ * options may come anywhere whatever POSIXLY_CORRECT says. */
+static void getopt_tables(const struct cli_option *opts, bool files_in_order, struct option *longopts,
 			  char *optstring)
 {
 	char *p = optstring;
-	if (in_order)
-		*p++ = '+';
+	if (files_in_order)
+		*p++ = '-';
 	*p++ = ':';  // a missing argument returns ':'
 	for (const struct cli_option *o = opts; o->help && o - opts < MAX_OPTIONS; o++) {
 		if (o->long_name)
@@ -74,7 +75,10 @@ static char *read_file(const char *path)
 		strbuf_add(&sb, buf, n);
 	if (fp != stdin)
 		fclose(fp);
-	return strbuf_detach(&sb);
+	char *text = strbuf_detach(&sb);
+	if (!text)
+		errno = ENOMEM;
+	return text;
 }
 
 /*
@@ -148,9 +152,10 @@ static int main_report(int argc, char **argv)
 		args[n++] = (char *)only;
 	}
 	args[n] = NULL;
-	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json, .progress_after = 1.0 };
 	int status = VMS_EXIT_OK;
 	err = cmd->run(&ctx, n, args);
+	cli_flush(&ctx);
 	if (err) {
 		cli_print_error(&ctx, "report", err);
 		vms_error_destroy(err);
@@ -163,24 +168,36 @@ static int main_report(int argc, char **argv)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* What main's options say. */
+struct main_options {
+	struct strbuf script;  // the commands of -e and -f
+	bool have_script, json, quiet;
+	double progress_after;
+	struct vms_program_options opts;
+	const char *dump_path;
+};
+
+/* Parse the command line into @o (script initialized by the caller).
+ * Returns -1 to go on, else the exit status to leave with. */
+static int parse_options(int argc, char **argv, struct main_options *o)
 {
 	struct option longopts[MAX_OPTIONS + 1];
 	char optstring[3 * MAX_OPTIONS + 3];
 	getopt_tables(cli_main_options, true, longopts, optstring);
-	if (argc >= 2 && strcmp(argv[1], "report") == 0)
-		return main_report(argc - 1, argv + 1);
-	struct strbuf script = STRBUF_INIT;
-	bool have_script = false, json = false, quiet = false;
-	struct vms_program_options opts = { 0 };
 	int c;
 	opterr = 0;  // we say what is wrong ourselves, in one line
+	// Options anywhere (GNU permutation, as crash takes them): "vmsift
+	// VMCORE -e sys" and "vmsift VMCORE VMLINUX --json -e ps"; "--" ends
+	// them.
+	const char *files[2];
+	int nfiles = 0;
+	const char *extra = NULL;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			strbuf_addstr(&script, optarg);
-			strbuf_addch(&script, '\n');
-			have_script = true;
+			strbuf_addstr(&o->script, optarg);
+			strbuf_addch(&o->script, '\n');
+			o->have_script = true;
 			break;
 		case 'f': {
 			char *text = read_file(optarg);
@@ -188,20 +205,20 @@ int main(int argc, char **argv)
 				fprintf(stderr, "vmsift: cannot read '%s': %s\n", optarg, strerror(errno));
 				return VMS_EXIT_USAGE;
 			}
-			strbuf_addstr(&script, text);
-			strbuf_addch(&script, '\n');
+			strbuf_addstr(&o->script, text);
+			strbuf_addch(&o->script, '\n');
 			free(text);
-			have_script = true;
+			o->have_script = true;
 			break;
 		}
 		case 'j':
-			json = true;
+			o->json = true;
 			break;
 		case 'F':
-			opts.force = true;
+			o->opts.force = true;
 			break;
 		case 'B':
-			opts.btf = true;
+			o->opts.btf = true;
 			break;
 		case 'P': {
 			struct vms_error *perr = plugin_load(optarg);
@@ -212,8 +229,23 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'A': {
+			char *end;
+			o->progress_after = strtod(optarg, &end);
+			if (end == optarg || *end) {
+				fprintf(stderr, "vmsift: --progress-after wants seconds, got '%s'\n", optarg);
+				return VMS_EXIT_USAGE;
+			}
+			break;
+		}
+		case 1:  // a file name
+			if (nfiles < 2)
+				files[nfiles++] = optarg;
+			else if (!extra)
+				extra = optarg;
+			break;
 		case 'q':
-			quiet = true;
+			o->quiet = true;
 			break;
 		case 'V':
 			printf("vmsift %s\n", PACKAGE_VERSION);
@@ -231,49 +263,71 @@ int main(int argc, char **argv)
 			return VMS_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	// after "--", the rest are files
+	for (; optind < argc; optind++) {
+		if (nfiles < 2)
+			files[nfiles++] = argv[optind];
+		else if (!extra)
+			extra = argv[optind];
+	}
+	if (!nfiles) {
 		fprintf(stderr, "vmsift: no dump named (usage: vmsift [OPTIONS] VMCORE [VMLINUX]; try 'vmsift --help')\n");
 		return VMS_EXIT_USAGE;
 	}
-	if (argc - optind > 2) {
+	if (extra) {
 		fprintf(stderr, "vmsift: too many arguments: '%s' (usage: vmsift [OPTIONS] VMCORE [VMLINUX])\n",
-			argv[optind + 2]);
+			extra);
 		return VMS_EXIT_USAGE;
 	}
-	const char *dump_path = argv[optind];
-	opts.vmlinux = optind + 1 < argc ? argv[optind + 1] : NULL;
+	o->dump_path = files[0];
+	o->opts.vmlinux = nfiles > 1 ? files[1] : NULL;
+	return -1;
+}
 
+int main(int argc, char **argv)
+{
+	plugin_host_init(&cli_plugin_host);
+	if (argc >= 2 && strcmp(argv[1], "report") == 0)
+		return main_report(argc - 1, argv + 1);
+	struct main_options o = { .script = STRBUF_INIT, .progress_after = 1.0 };
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0) {
+		strbuf_release(&o.script);
+		return rc;
+	}
+	const char *dump_path = o.dump_path;
 	struct vms_program *prog;
-	struct vms_error *err = program_open(dump_path, &opts, &prog);
+	struct vms_error *err = program_open(dump_path, &o.opts, &prog);
 	if (err) {
 		fprintf(stderr, "vmsift: %s\n", err->message);
 		vms_error_destroy(err);
-		strbuf_release(&script);
+		strbuf_release(&o.script);
 		return VMS_EXIT_NODUMP;
 	}
 	for (size_t i = 0; i < program_warning_count(prog); i++)
 		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
-	if (program_vmlinux_was_located(prog) && !quiet)
+	if (program_vmlinux_was_located(prog) && !o.quiet)
 		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
-	if (program_is_btf(prog) && (!quiet || program_btf_was_fallback(prog)))
+	if (program_is_btf(prog) && (!o.quiet || program_btf_was_fallback(prog)))
 		fprintf(stderr, "vmsift: types from BTF of %s, symbols from %s (no source lines, "
 			"inline frames, locals or macros)\n", program_types_from(prog),
 			program_symbols_from(prog));
 
-	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = json };
+	struct cli_ctx ctx = { .prog = prog, .out = stdout, .json = o.json,
+			       .progress_after = o.progress_after };
 	int status;
-	if (have_script) {
-		status = cli_run_script(&ctx, script.buf);
+	if (o.have_script) {
+		status = cli_run_script(&ctx, o.script.buf);
 	} else if (!isatty(STDIN_FILENO)) {
 		status = cli_run_stream(&ctx, stdin);
 	} else {
-		if (!quiet)
+		if (!o.quiet)
 			fprintf(stderr, "vmsift %s: %s, linux %s (%s); type 'help'\n", PACKAGE_VERSION,
 				dump_path, program_osrelease(prog) ? program_osrelease(prog) : "?",
 				program_dump_format(prog));
 		status = cli_repl(&ctx);
 	}
-	strbuf_release(&script);
+	strbuf_release(&o.script);
 	program_destroy(prog);
 	return status;
 }

@@ -11,6 +11,9 @@ EXTRA_DIST += tests/badinput.sh
 TESTS += tests/plugin.sh
 EXTRA_DIST += tests/plugin.sh
 tests/plugin.log: plugins/peek.so tests/tools/dumpcat $(DI_FIXTURES)
+TESTS += tests/options.sh
+EXTRA_DIST += tests/options.sh
+tests/options.log: tests/tools/dumpcat $(DI_FIXTURES)
 TESTS += tests/repl.sh
 EXTRA_DIST += tests/repl.sh
 tests/repl.log: tests/tools/dumpcat $(DI_FIXTURES)

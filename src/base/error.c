@@ -11,7 +11,7 @@ struct vms_error vms_enomem = {
 	.message = (char *)"out of memory",
 };
 
-static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
+VMS_MUST_CHECK static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
 				       va_list ap)
 {
 	struct vms_error *err = calloc(1, sizeof(*err));

@@ -13,6 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* On every function that returns a struct vms_error *: a caller that drops
+ * the error (and leaks it) does not compile with --enable-werror. */
+#define VMS_MUST_CHECK __attribute__((warn_unused_result))
+
 enum vms_error_code {
 	VMS_ERR_OTHER = 1,
 	VMS_ERR_NOMEM,
@@ -42,23 +46,23 @@ extern struct vms_error vms_enomem;
 
 /* Create an error with a printf-style message.  Returns &vms_enomem if
  * allocation fails. */
-struct vms_error *vms_error_create(enum vms_error_code code, const char *fmt, ...)
+VMS_MUST_CHECK struct vms_error *vms_error_create(enum vms_error_code code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Create an error that names an address (FAULT, NODATA, CORRUPT). */
-struct vms_error *vms_error_addr(enum vms_error_code code, uint64_t address,
+VMS_MUST_CHECK struct vms_error *vms_error_addr(enum vms_error_code code, uint64_t address,
 				 const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Create a VMS_ERR_OS error from errno value @errnum; the message becomes
  * "<fmt>: strerror(errnum)". */
-struct vms_error *vms_error_errno(int errnum, const char *fmt, ...)
+VMS_MUST_CHECK struct vms_error *vms_error_errno(int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Add context: the message becomes "<fmt>: <old message>".  Consumes @err
  * and returns the wrapped error (same object when possible).  Wrapping NULL
  * returns NULL. */
-struct vms_error *vms_error_wrap(struct vms_error *err, const char *fmt, ...)
+VMS_MUST_CHECK struct vms_error *vms_error_wrap(struct vms_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Free an error.  NULL and &vms_enomem are no-ops. */
@@ -66,6 +70,16 @@ void vms_error_destroy(struct vms_error *err);
 
 /* Short name of a code, e.g. "nodata". */
 const char *vms_error_code_name(enum vms_error_code code);
+
+/* Consume @err: true when it is NULL (success), else destroy it and return
+ * false.  For probes whose failure only means "no": if (vms_ok(f(...))). */
+static inline bool vms_ok(struct vms_error *err)
+{
+	if (!err)
+		return true;
+	vms_error_destroy(err);
+	return false;
+}
 
 /* Cleanup attribute helper: `_cleanup_error_ struct vms_error *e = NULL;` */
 static inline void vms_error_cleanup(struct vms_error **errp)

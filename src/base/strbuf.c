@@ -3,25 +3,17 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 char strbuf_empty[1];
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fputs("vmsift: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 void strbuf_init(struct strbuf *sb)
 {
 	sb->buf = strbuf_empty;
 	sb->len = 0;
 	sb->alloc = 0;
+	sb->failed = false;
 }
 
 void strbuf_release(struct strbuf *sb)
@@ -33,36 +25,59 @@ void strbuf_release(struct strbuf *sb)
 
 char *strbuf_detach(struct strbuf *sb)
 {
-	char *s = sb->alloc ? sb->buf : strdup("");
-	if (!s)
-		abort();
+	char *s;
+	if (sb->failed) {
+		s = NULL;
+		strbuf_release(sb);
+		return s;
+	}
+	s = sb->alloc ? sb->buf : strdup("");
 	strbuf_init(sb);
 	return s;
 }
 
-void strbuf_grow(struct strbuf *sb, size_t extra)
+bool strbuf_grow(struct strbuf *sb, size_t extra)
 {
+	if (sb->failed)
+		return false;
+	if (extra > SIZE_MAX / 2 - sb->len) {
+		sb->failed = true;
+		return false;
+	}
 	size_t need = sb->len + extra + 1;
 	if (need <= sb->alloc)
-		return;
+		return true;
 	size_t n = sb->alloc ? sb->alloc : 64;
 	while (n < need)
 		n *= 2;
-	if (sb->alloc) {
-		sb->buf = xrealloc(sb->buf, n);
-	} else {
-		sb->buf = xrealloc(NULL, n);
-		sb->buf[0] = '\0';
+	char *p = realloc(sb->alloc ? sb->buf : NULL, n);
+	if (!p) {
+		sb->failed = true;
+		return false;
 	}
+	if (!sb->alloc)
+		p[0] = '\0';
+	sb->buf = p;
 	sb->alloc = n;
+	return true;
 }
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
-	strbuf_grow(sb, len);
+	if (!strbuf_grow(sb, len))
+		return;
 	memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t len)
+{
+	if (!strbuf_grow(sb, len))
+		return;
+	memmove(sb->buf + pos + len, sb->buf + pos, sb->len - pos + 1);
+	memcpy(sb->buf + pos, data, len);
+	sb->len += len;
 }
 
 void strbuf_addstr(struct strbuf *sb, const char *s)
@@ -72,14 +87,16 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 
 void strbuf_addch(struct strbuf *sb, char c)
 {
-	strbuf_grow(sb, 1);
+	if (!strbuf_grow(sb, 1))
+		return;
 	sb->buf[sb->len++] = c;
 	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_addchars(struct strbuf *sb, char c, size_t n)
 {
-	strbuf_grow(sb, n);
+	if (!strbuf_grow(sb, n))
+		return;
 	memset(sb->buf + sb->len, c, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
@@ -91,9 +108,8 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n < 0 || !strbuf_grow(sb, (size_t)n))
 		return;
-	strbuf_grow(sb, (size_t)n);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	sb->len += (size_t)n;
 }
@@ -109,6 +125,7 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_reset(struct strbuf *sb)
 {
 	strbuf_setlen(sb, 0);
+	sb->failed = false;
 }
 
 void strbuf_setlen(struct strbuf *sb, size_t len)

@@ -7,39 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n, sz);
-	if (!p) {
-		fputs("vmsift: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
+struct vms_value value_nomem = { .kind = VMS_VALUE_NULL, .failed = true };
 
-static void *xrealloc(void *p, size_t n)
+bool value_failed(const struct vms_value *v)
 {
-	p = realloc(p, n);
-	if (!p) {
-		fputs("vmsift: out of memory\n", stderr);
-		abort();
+	if (v->failed)
+		return true;
+	if (v->kind == VMS_VALUE_ARRAY) {
+		for (size_t i = 0; i < v->array.len; i++)
+			if (value_failed(v->array.items[i]))
+				return true;
+	} else if (v->kind == VMS_VALUE_OBJECT) {
+		for (size_t i = 0; i < v->object.len; i++)
+			if (value_failed(v->object.pairs[i].value))
+				return true;
 	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d) {
-		fputs("vmsift: out of memory\n", stderr);
-		abort();
-	}
-	return d;
+	return false;
 }
 
 static struct vms_value *value_new(enum vms_value_kind kind)
 {
-	struct vms_value *v = xcalloc(1, sizeof(*v));
+	struct vms_value *v = calloc(1, sizeof(*v));
+	if (!v)
+		return &value_nomem;
 	v->kind = kind;
 	return v;
 }
@@ -49,35 +39,40 @@ struct vms_value *value_null(void) { return value_new(VMS_VALUE_NULL); }
 struct vms_value *value_bool(bool b)
 {
 	struct vms_value *v = value_new(VMS_VALUE_BOOL);
-	v->b = b;
+	if (v != &value_nomem)
+		v->b = b;
 	return v;
 }
 
 struct vms_value *value_int(int64_t i)
 {
 	struct vms_value *v = value_new(VMS_VALUE_INT);
-	v->i = i;
+	if (v != &value_nomem)
+		v->i = i;
 	return v;
 }
 
 struct vms_value *value_uint(uint64_t u)
 {
 	struct vms_value *v = value_new(VMS_VALUE_UINT);
-	v->u = u;
+	if (v != &value_nomem)
+		v->u = u;
 	return v;
 }
 
 struct vms_value *value_hex(uint64_t u)
 {
 	struct vms_value *v = value_new(VMS_VALUE_HEX);
-	v->u = u;
+	if (v != &value_nomem)
+		v->u = u;
 	return v;
 }
 
 struct vms_value *value_double(double d)
 {
 	struct vms_value *v = value_new(VMS_VALUE_DOUBLE);
-	v->d = d;
+	if (v != &value_nomem)
+		v->d = d;
 	return v;
 }
 
@@ -85,8 +80,14 @@ struct vms_value *value_string(const char *s)
 {
 	if (!s)
 		return value_null();
+	char *d = strdup(s);
+	if (!d)
+		return &value_nomem;
 	struct vms_value *v = value_new(VMS_VALUE_STRING);
-	v->s = xstrdup(s);
+	if (v == &value_nomem)
+		free(d);
+	else
+		v->s = d;
 	return v;
 }
 
@@ -97,8 +98,14 @@ struct vms_value *value_stringf(const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	char *s = strbuf_detach(&sb);
+	if (!s)
+		return &value_nomem;
 	struct vms_value *v = value_new(VMS_VALUE_STRING);
-	v->s = strbuf_detach(&sb);
+	if (v == &value_nomem)
+		free(s);
+	else
+		v->s = s;
 	return v;
 }
 
@@ -107,7 +114,7 @@ struct vms_value *value_object(void) { return value_new(VMS_VALUE_OBJECT); }
 
 void value_destroy(struct vms_value *v)
 {
-	if (!v)
+	if (!v || v == &value_nomem)
 		return;
 	switch (v->kind) {
 	case VMS_VALUE_STRING:
@@ -133,10 +140,20 @@ void value_destroy(struct vms_value *v)
 
 struct vms_value *value_push(struct vms_value *a, struct vms_value *item)
 {
+	if (a->kind != VMS_VALUE_ARRAY) {  // value_nomem
+		value_destroy(item);
+		return &value_nomem;
+	}
 	if (a->array.len == a->array.cap) {
-		a->array.cap = a->array.cap ? 2 * a->array.cap : 8;
-		a->array.items = xrealloc(a->array.items,
-					  a->array.cap * sizeof(*a->array.items));
+		size_t cap = a->array.cap ? 2 * a->array.cap : 8;
+		struct vms_value **n = realloc(a->array.items, cap * sizeof(*n));
+		if (!n) {
+			value_destroy(item);
+			a->failed = true;
+			return &value_nomem;
+		}
+		a->array.items = n;
+		a->array.cap = cap;
 	}
 	a->array.items[a->array.len++] = item;
 	return item;
@@ -144,6 +161,10 @@ struct vms_value *value_push(struct vms_value *a, struct vms_value *item)
 
 struct vms_value *value_set(struct vms_value *o, const char *key, struct vms_value *v)
 {
+	if (o->kind != VMS_VALUE_OBJECT) {  // value_nomem
+		value_destroy(v);
+		return &value_nomem;
+	}
 	for (size_t i = 0; i < o->object.len; i++) {
 		if (strcmp(o->object.pairs[i].key, key) == 0) {
 			value_destroy(o->object.pairs[i].value);
@@ -151,15 +172,27 @@ struct vms_value *value_set(struct vms_value *o, const char *key, struct vms_val
 			return v;
 		}
 	}
+	char *k = strdup(key);
+	if (!k)
+		goto fail;
 	if (o->object.len == o->object.cap) {
-		o->object.cap = o->object.cap ? 2 * o->object.cap : 8;
-		o->object.pairs = xrealloc(o->object.pairs,
-					   o->object.cap * sizeof(*o->object.pairs));
+		size_t cap = o->object.cap ? 2 * o->object.cap : 8;
+		struct vms_value_pair *n = realloc(o->object.pairs, cap * sizeof(*n));
+		if (!n) {
+			free(k);
+			goto fail;
+		}
+		o->object.pairs = n;
+		o->object.cap = cap;
 	}
-	o->object.pairs[o->object.len].key = xstrdup(key);
+	o->object.pairs[o->object.len].key = k;
 	o->object.pairs[o->object.len].value = v;
 	o->object.len++;
 	return v;
+fail:
+	value_destroy(v);
+	o->failed = true;
+	return &value_nomem;
 }
 
 void value_set_str(struct vms_value *o, const char *key, const char *s)

@@ -6,8 +6,14 @@
  * VMS_VALUE_HEX and written to JSON as strings ("0xffff888000000000") so no
  * JSON reader loses precision; plain counts are JSON numbers.
  *
- * Allocation failure aborts (as in strbuf).  A tree is owned by its root;
- * value_destroy() frees the whole tree.
+ * A tree is owned by its root; value_destroy() frees the whole tree.
+ *
+ * Out of memory (the project's one policy, doc/design.md): a constructor
+ * that cannot allocate returns the shared value_nomem (a null that is never
+ * freed), and a container that cannot grow drops the new item and is marked
+ * failed; setting into value_nomem is a no-op.  So building code needs no
+ * checks: whoever renders or keeps the tree asks value_failed() once and
+ * returns &vms_enomem instead.
  */
 #ifndef VMS_BASE_VALUE_H
 #define VMS_BASE_VALUE_H
@@ -40,6 +46,7 @@ struct vms_value_pair {
 
 struct vms_value {
 	enum vms_value_kind kind;
+	bool failed;  // a container that could not take an item (out of memory)
 	union {
 		bool b;
 		int64_t i;
@@ -56,6 +63,12 @@ struct vms_value {
 		} object;
 	};
 };
+
+/* What a constructor returns when it cannot allocate (never freed). */
+extern struct vms_value value_nomem;
+
+/* Did any allocation in the tree of @v fail (see above)? */
+bool value_failed(const struct vms_value *v);
 
 struct vms_value *value_null(void);
 struct vms_value *value_bool(bool b);

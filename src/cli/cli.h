@@ -2,8 +2,11 @@
 /*
  * The command layer: one command table, one way to run a command line, and
  * one output path that renders a command's data as text, JSON or NDJSON.
- * Commands never call each other and never print with printf directly: they
- * build a struct vms_value and hand it to cli_emit() / cli_emit_record().
+ * Commands never call each other and never print with printf directly: a
+ * single answer is a struct vms_value handed to cli_emit(); a record stream
+ * is written row by row through a struct rec_writer (base/record.h) from
+ * cli_writer().  Both land in the command's buffered output (ctx->sink),
+ * written out in large blocks and at the end of the command.
  */
 #ifndef VMS_CLI_H
 #define VMS_CLI_H
@@ -12,6 +15,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "base/record.h"
 #include "base/strbuf.h"
 #include "base/value.h"
 #include "program/program.h"
@@ -74,8 +78,13 @@ struct cli_ctx {
 	bool partial;              // set by a command whose answer is incomplete
 	bool quit;                 // set by `quit`
 	bool interactive;          // running in the REPL
-	unsigned records;          // records emitted by the current command
 	const struct cli_command *command;  // the command being run
+	struct rec_sink sink;      // the command's output, buffered (cli_out())
+	bool out_nomem;            // output was lost for want of memory
+	double progress_after;     // seconds a walk runs before its progress
+	                           // shows (on a terminal); < 0: never
+	double progress_t0, progress_drawn;  // cli_progress()'s state
+	bool progress_shown;
 };
 
 /* All commands, NULL-terminated, sorted by name. */
@@ -83,18 +92,43 @@ extern const struct cli_command *const cli_commands[];
 const struct cli_command *cli_find_command(const char *name);
 
 /* Emit a command's single answer: JSON document or text (via @text, or the
- * generic renderer when @text is NULL).  Consumes @v. */
+ * generic renderer when @text is NULL).  Consumes @v.  A tree that ran out
+ * of memory (value_failed()) is not written: the command then fails with
+ * "out of memory". */
 void cli_emit(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text);
-/* Emit one record of a stream: an NDJSON line in JSON mode, else text via
- * @text (generic when NULL).  Consumes @v. */
+/* Emit one record of a stream from a value tree (plugins, whose records
+ * come by name): an NDJSON line in JSON mode, else text via @text (generic
+ * when NULL).  Consumes @v.  Built-in streams use cli_writer(). */
 void cli_emit_record(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text);
 /* Emit preformatted text (ignored in JSON mode). */
 void cli_emit_text(struct cli_ctx *ctx, const char *s);
 
+/* The running command's output buffer (ready for appending). */
+struct strbuf *cli_out(struct cli_ctx *ctx);
+/* A record writer into the command's output: JSON (one record per line at
+ * the top level) with --json, else the schema's text. */
+void cli_writer(struct cli_ctx *ctx, struct rec_writer *w);
+/* After some output: write it out when the buffer is full.  False when the
+ * output is gone (the reader of a pipe went away): the command should stop.
+ * Cancellation is requested then, so walks stop too, and nothing is
+ * reported; the command's status stays as it was. */
+bool cli_flush_some(struct cli_ctx *ctx);
+/* Append a block of output encoded elsewhere (on worker threads); as
+ * cli_flush_some(). */
+bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
+/* Write all buffered output now. */
+void cli_flush(struct cli_ctx *ctx);
+
+/* The progress callback of a long walk (linux/memmap.h; @arg is the
+ * struct cli_ctx): "scanning mem_map: N%" on stderr when it is a terminal,
+ * once the walk has run for ctx->progress_after seconds, erased when
+ * @done reaches @total. */
+void cli_progress(void *arg, uint64_t done, uint64_t total);
+
 /* Parse a number: decimal, 0x hex, or a bare hex string with a-f digits
  * when @hex_default.  Also accepts a symbol name (relocated) when @prog is
  * given and @allow_symbol. */
-struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_default,
+VMS_MUST_CHECK struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_default,
 				bool allow_symbol, uint64_t *ret);
 
 /* Split a line into words (quotes and backslashes as in sh).  Returns the
@@ -103,7 +137,7 @@ struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_def
  * points at it in @line (or is NULL) -- except inside parentheses or
  * brackets and in the operators `->`, `>=` and `||`, which stay in the word
  * (so `p (flags >> 12) & 1` and `p a[i | 1]` need no quotes). */
-struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret);
+VMS_MUST_CHECK struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret);
 void cli_free_argv(int argc, char **argv);
 
 /* Run one command line (may carry `| shell` or `> file`).  Errors are
@@ -117,6 +151,11 @@ int cli_run_script(struct cli_ctx *ctx, const char *text);
 int cli_run_stream(struct cli_ctx *ctx, FILE *in);
 /* Interactive loop with readline. */
 int cli_repl(struct cli_ctx *ctx);
+
+/* The command layer's side of the plugin host (plugin/plugin.h): main
+ * hands it to plugin_host_init() before loading plugins. */
+struct plugin_host_ops;
+extern const struct plugin_host_ops cli_plugin_host;
 
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);

@@ -37,7 +37,7 @@ static struct vms_value *describe(const struct cli_command *c)
 	return o;
 }
 
-static struct vms_error *cmd_help(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc > 1) {
 		const struct cli_command *c = cli_find_command(argv[1]);
@@ -56,7 +56,7 @@ static struct vms_error *cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	return NULL;
 }
 
-static struct vms_error *cmd_quit(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_quit(struct cli_ctx *ctx, int argc, char **argv)
 {
 	ctx->quit = true;
 	return NULL;

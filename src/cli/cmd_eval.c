@@ -14,7 +14,7 @@ static void eval_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		strbuf_addstr(out, t->s);
 }
 
-static struct vms_error *cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: %s EXPRESSION", argv[0]);

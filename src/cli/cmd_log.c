@@ -8,24 +8,65 @@
 
 #include "linux/printk.h"
 
-static bool show_level;
+/* One record per log record. */
+enum { LF_SEQ, LF_TS_NSEC, LF_TIMESTAMP, LF_LEVEL, LF_FACILITY, LF_CALLER, LF_TEXT, LF_NR };
 
-static void log_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+static const struct rec_field log_fields[LF_NR] = {
+	[LF_SEQ] = REC_FIELD("seq", REC_UINT),
+	[LF_TS_NSEC] = REC_FIELD("ts_nsec", REC_UINT),
+	[LF_TIMESTAMP] = REC_FIELD("timestamp", REC_STR),  // seconds, "%lu.%06lu"
+	[LF_LEVEL] = REC_FIELD("level", REC_INT),
+	[LF_FACILITY] = REC_FIELD("facility", REC_INT),
+	[LF_CALLER] = REC_FIELD("caller", REC_STR),        // "T<pid>" or "C<cpu>"
+	[LF_TEXT] = REC_FIELD("text", REC_STR),
+};
+
+/* As dmesg prints it (linux_log_record_format()), with "<level>" for -m. */
+static void log_text_with(struct strbuf *out, const struct rec_row *r, bool show_level)
 {
-	(void)ctx;
-	struct linux_log_record r = {
-		.ts_nsec = value_get(v, "ts_nsec")->u,
-		.level = (int)value_get(v, "level")->i,
-		.text = value_get(v, "text")->s,
+	struct linux_log_record rec = {
+		.ts_nsec = rec_get_u(r, LF_TS_NSEC),
+		.level = (int)rec_get_i(r, LF_LEVEL),
+		.text = (char *)rec_get_s(r, LF_TEXT),
 	};
-	linux_log_record_format(&r, show_level, out);
+	linux_log_record_format(&rec, show_level, out);
 }
 
-static struct vms_error *cmd_log(struct cli_ctx *ctx, int argc, char **argv)
+static void log_text(struct strbuf *out, const struct rec_row *r)
+{
+	log_text_with(out, r, false);
+}
+
+static void log_text_level(struct strbuf *out, const struct rec_row *r)
+{
+	log_text_with(out, r, true);
+}
+
+static const struct rec_schema log_schema = { log_fields, LF_NR, NULL, 0, false, log_text, NULL };
+static const struct rec_schema log_level_schema = {
+	log_fields, LF_NR, NULL, 0, false, log_text_level, NULL,
+};
+
+static void log_fill(struct rec_row *row, const struct linux_log_record *r)
+{
+	rec_row_reset(row);
+	rec_uint(row, LF_SEQ, r->seq);
+	rec_uint(row, LF_TS_NSEC, r->ts_nsec);
+	rec_strf(row, LF_TIMESTAMP, "%" PRIu64 ".%06" PRIu64, r->ts_nsec / UINT64_C(1000000000),
+		 r->ts_nsec % UINT64_C(1000000000) / 1000);
+	rec_int(row, LF_LEVEL, r->level);
+	rec_int(row, LF_FACILITY, r->facility);
+	if (r->caller_id)
+		rec_strf(row, LF_CALLER, "%c%u", r->caller_id & 0x80000000u ? 'C' : 'T',
+			 r->caller_id & 0x7fffffffu);
+	rec_str(row, LF_TEXT, r->text);
+}
+
+VMS_MUST_CHECK static struct vms_error *cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	uint64_t tail = 0;
 	int max_level = 7;
-	show_level = false;
+	bool show_level = false;
 	for (int i = 1; i < argc; i++) {
 		struct vms_error *err;
 		if (strcmp(argv[i], "-m") == 0) {
@@ -54,12 +95,20 @@ static struct vms_error *cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 			if (log.recs[start - 1].level <= max_level)
 				n++;
 	}
+	struct rec_writer w;
+	struct rec_row row;
+	cli_writer(ctx, &w);
+	rec_row_init(&row, show_level ? &log_level_schema : &log_schema);
 	for (size_t i = start; i < log.nr; i++) {
 		if (log.recs[i].level > max_level)
 			continue;
-		cli_emit_record(ctx, linux_log_record_value(&log.recs[i]), log_text);
+		log_fill(&row, &log.recs[i]);
+		rec_write(&w, &row);
 		shown++;
+		if (!cli_flush_some(ctx))
+			break;
 	}
+	rec_row_deinit(&row);
 	if (ctx->json) {
 		struct vms_value *s = value_object();
 		struct vms_value *sum = value_set(s, "summary", value_object());

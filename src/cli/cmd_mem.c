@@ -47,7 +47,7 @@ static void rd_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 	free(b);
 }
 
-static struct vms_error *cmd_rd(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_rd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool phys = false;
 	unsigned unit = 8;
@@ -113,7 +113,7 @@ static void vtop_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 }
 
 /* vtop -u PID VADDR: a user address through the task's own page tables. */
-static struct vms_error *vtop_user(struct cli_ctx *ctx, const char *pid_arg, const char *addr_arg)
+VMS_MUST_CHECK static struct vms_error *vtop_user(struct cli_ctx *ctx, const char *pid_arg, const char *addr_arg)
 {
 	uint64_t pid, vaddr;
 	struct vms_error *err = cli_parse_u64(ctx, pid_arg, false, false, &pid);
@@ -153,7 +153,7 @@ static struct vms_error *vtop_user(struct cli_ctx *ctx, const char *pid_arg, con
 	return NULL;
 }
 
-static struct vms_error *cmd_vtop(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_vtop(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "-u") == 0)
 		return vtop_user(ctx, argv[2], argv[3]);

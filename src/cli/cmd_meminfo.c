@@ -27,7 +27,7 @@ static void meminfo_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "# unavailable: %s\n", u->array.items[i]->s);
 }
 
-static struct vms_error *cmd_meminfo(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_meminfo(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc > 1)
 		return vms_error_create(VMS_ERR_INVALID, "usage: %s", argv[0]);

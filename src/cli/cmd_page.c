@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/page_record.h"
 #include "linux/memmap.h"
 #include "linux/pagedecode.h"
 
@@ -88,7 +89,7 @@ static void page_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		strbuf_addstr(out, "NOTE:        a struct page this one depends on was unreadable\n");
 }
 
-static struct vms_error *cmd_page(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_page(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
 	uint64_t pfn;
@@ -147,7 +148,11 @@ have_pfn:;
 	}
 	if (err)
 		return err;
-	struct vms_value *v = linux_page_info_value(l, &pi);
+	struct rec_row row;
+	rec_row_init(&row, &page_schema);
+	page_record_fill(&row, l, &pi, false);
+	struct vms_value *v = rec_row_value(&row);
+	rec_row_deinit(&row);
 	value_set_hex(v, "physical", pfn << program_page_shift(ctx->prog));
 	if (note) {
 		value_set_str(v, "memmap_note", note);

@@ -3,9 +3,13 @@
 #include "cli/cli.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
+#include "base/vector.h"
+#include "cli/page_record.h"
 #include "linux/kpf.h"
 #include "linux/memmap.h"
 #include "linux/pagedecode.h"
@@ -45,7 +49,7 @@ static int kpf_bit(const char *name)
 }
 
 /* One name, possibly negated, into @t. */
-static struct vms_error *add_name(const struct linux_page_layout *l, const char *name,
+VMS_MUST_CHECK static struct vms_error *add_name(const struct linux_page_layout *l, const char *name,
 				  struct flag_term *t, bool kpf_allowed)
 {
 	bool neg = *name == '!' || *name == '~';
@@ -64,7 +68,7 @@ static struct vms_error *add_name(const struct linux_page_layout *l, const char 
 	return vms_error_create(VMS_ERR_INVALID, "unknown page flag '%s'", name);
 }
 
-static struct vms_error *parse_flags(const struct linux_page_layout *l, const char *s,
+VMS_MUST_CHECK static struct vms_error *parse_flags(const struct linux_page_layout *l, const char *s,
 				     struct flag_expr *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -136,12 +140,12 @@ struct page_filter {
 	uint64_t limit;       // 0: none
 	bool kpf;
 	unsigned threads;
-	char *fields[32];     // --fields: only these keys
-	size_t nfields;
-	char *fields_buf;
+	uint64_t batch;       // --batch: PFNs per chunk of the walk (0: default)
+	bool zerocopy;        // --zerocopy
+	char *fields;         // --fields: only these keys (comma-separated)
 };
 
-static struct vms_error *parse_range(struct cli_ctx *ctx, const char *s, uint64_t *a, uint64_t *b)
+VMS_MUST_CHECK static struct vms_error *parse_range(struct cli_ctx *ctx, const char *s, uint64_t *a, uint64_t *b)
 {
 	char buf[128];
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -159,7 +163,7 @@ static struct vms_error *parse_range(struct cli_ctx *ctx, const char *s, uint64_
 	return err;
 }
 
-static struct vms_error *parse_filter(struct cli_ctx *ctx, int argc, char **argv,
+VMS_MUST_CHECK static struct vms_error *parse_filter(struct cli_ctx *ctx, int argc, char **argv,
 				      struct page_filter *f, bool stat)
 {
 	f->use = f->mapping = f->order = -1;
@@ -181,6 +185,15 @@ static struct vms_error *parse_filter(struct cli_ctx *ctx, int argc, char **argv
 				err = vms_error_create(VMS_ERR_INVALID, "--threads wants 1..64");
 			f->threads = (unsigned)n;
 			i++;
+		} else if (strcmp(a, "--batch") == 0) {
+			if (!val)
+				goto missing;
+			err = cli_parse_u64(ctx, val, false, false, &f->batch);
+			if (!err && (f->batch < 64 || f->batch > (1u << 20) || (f->batch & (f->batch - 1))))
+				err = vms_error_create(VMS_ERR_INVALID, "--batch wants a power of two, 64..1048576");
+			i++;
+		} else if (strcmp(a, "--zerocopy") == 0) {
+			f->zerocopy = true;
 		} else if (stat) {
 			err = vms_error_create(VMS_ERR_INVALID, "unknown option '%s'", a);
 		} else if (strcmp(a, "--flags") == 0 || strcmp(a, "-f") == 0) {
@@ -225,15 +238,10 @@ static struct vms_error *parse_filter(struct cli_ctx *ctx, int argc, char **argv
 		} else if (strcmp(a, "--fields") == 0) {
 			if (!val)
 				goto missing;
-			free(f->fields_buf);
-			f->fields_buf = strdup(val);
-			if (!f->fields_buf)
+			free(f->fields);
+			f->fields = strdup(val);
+			if (!f->fields)
 				return &vms_enomem;
-			f->nfields = 0;
-			char *save;
-			for (char *t = strtok_r(f->fields_buf, ",", &save); t && f->nfields < 32;
-			     t = strtok_r(NULL, ",", &save))
-				f->fields[f->nfields++] = t;
 			i++;
 		} else {
 			err = vms_error_create(VMS_ERR_INVALID, "unknown option '%s'", a);
@@ -264,47 +272,101 @@ static bool filter_match(const struct page_filter *f, const struct linux_page_in
 
 /* ---- pages ---- */
 
-struct match_list {
-	struct linux_page_info *v;
-	size_t n, cap;
-	bool oom;
-};
+/*
+ * The rows are encoded on the walk's workers, each chunk's into its own
+ * buffer (struct chunk_out), and written out in PFN order on the calling
+ * thread.  Buffers go back to a free list: the walk keeps a bounded window
+ * of chunks in flight, so memory stays flat whatever the dump's size.
+ */
+VMS_DEFINE_VECTOR(size_vector, size_t);
 
-struct pages_worker {
-	const struct page_filter *f;
-	struct match_list *cur;
+struct chunk_out {
+	struct strbuf buf;
+	uint64_t rows;
+	struct size_vector ends;  // each row's end in buf (with --limit)
+	bool oom;
+	struct chunk_out *next;   // on the free list
 };
 
 struct pages_run {
 	struct cli_ctx *ctx;
 	const struct page_filter *f;
+	const struct rec_schema *schema;
+	struct rec_writer w;      // the calling thread's, into the command's output
 	uint64_t emitted;
-	bool header_done;
 	bool oom;
+	bool gone;                // the output went away
+	pthread_mutex_t lock;
+	struct chunk_out *free;
 };
+
+struct pages_worker {
+	struct pages_run *pr;
+	struct rec_row row;
+	struct rec_writer w;
+	struct chunk_out *cur;
+};
+
+static void chunk_out_destroy(struct chunk_out *co)
+{
+	if (!co)
+		return;
+	strbuf_release(&co->buf);
+	size_vector_deinit(&co->ends);
+	free(co);
+}
+
+static struct chunk_out *chunk_out_get(struct pages_run *pr)
+{
+	pthread_mutex_lock(&pr->lock);
+	struct chunk_out *co = pr->free;
+	if (co)
+		pr->free = co->next;
+	pthread_mutex_unlock(&pr->lock);
+	if (!co) {
+		co = calloc(1, sizeof(*co));
+		if (!co)
+			return NULL;
+		strbuf_init(&co->buf);
+	}
+	strbuf_reset(&co->buf);
+	size_vector_clear(&co->ends);
+	co->rows = 0;
+	co->oom = false;
+	co->next = NULL;
+	return co;
+}
+
+static void chunk_out_put(struct pages_run *pr, struct chunk_out *co)
+{
+	pthread_mutex_lock(&pr->lock);
+	co->next = pr->free;
+	pr->free = co;
+	pthread_mutex_unlock(&pr->lock);
+}
 
 static void pages_on_page(void *arg, const struct linux_page_info *pi)
 {
 	struct pages_worker *pw = arg;
-	if (!filter_match(pw->f, pi))
+	struct pages_run *pr = pw->pr;
+	if (!filter_match(pr->f, pi))
 		return;
 	if (!pw->cur) {
-		pw->cur = calloc(1, sizeof(*pw->cur));
-		if (!pw->cur)
-			return;
-	}
-	struct match_list *ml = pw->cur;
-	if (ml->n == ml->cap) {
-		size_t cap = ml->cap ? 2 * ml->cap : 256;
-		struct linux_page_info *nv = realloc(ml->v, cap * sizeof(*nv));
-		if (!nv) {
-			ml->oom = true;
+		pw->cur = chunk_out_get(pr);
+		if (!pw->cur) {
+			pr->oom = true;  // seen by the calling thread after the chunk
 			return;
 		}
-		ml->v = nv;
-		ml->cap = cap;
+		pw->w.out = &pw->cur->buf;
 	}
-	ml->v[ml->n++] = *pi;
+	struct chunk_out *co = pw->cur;
+	page_record_fill(&pw->row, pr->f->l, pi, pw->w.mode == REC_TEXT);
+	if (rec_row_failed(&pw->row))
+		co->oom = true;
+	rec_write(&pw->w, &pw->row);
+	co->rows++;
+	if (pr->f->limit && !size_vector_append(&co->ends, co->buf.len))
+		co->oom = true;
 }
 
 static void *pages_chunk_done(void *arg)
@@ -315,76 +377,34 @@ static void *pages_chunk_done(void *arg)
 	return r;
 }
 
-static void pages_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
-{
-	(void)ctx;
-	const struct vms_value *x;
-	strbuf_addf(out, "%10" PRIx64 " %16" PRIx64 " %8s %-10s %5" PRId64 " %5" PRId64 " %2" PRIu64 " %16" PRIx64 " ",
-		    value_get(v, "pfn")->u, value_get(v, "flags")->u,
-		    (x = value_get(v, "zone"))->kind == VMS_VALUE_STRING ? x->s : "?",
-		    value_get(v, "use")->s, value_get(v, "refcount")->i, value_get(v, "mapcount")->i,
-		    value_get(v, "order")->u, value_get(v, "mapping")->u);
-	if ((x = value_get(v, "kpf")) && value_get(v, "show_kpf"))
-		strbuf_addf(out, "%9" PRIx64 " ", x->u);
-	const struct vms_value *names = value_get(v, "flag_names");
-	for (size_t i = 0; names && i < names->array.len; i++)
-		strbuf_addf(out, "%s%s", i ? "," : "", names->array.items[i]->s);
-	if (value_get(v, "tail")->b)
-		strbuf_addf(out, "%stail(head 0x%" PRIx64 ")", names && names->array.len ? "," : "",
-			    value_get(v, "head_pfn")->u);
-	strbuf_addch(out, '\n');
-}
-
 static void pages_deliver(void *arg, void *result)
 {
 	struct pages_run *pr = arg;
-	struct match_list *ml = result;
-	if (!ml)
+	struct chunk_out *co = result;
+	if (!co)
 		return;
-	if (ml->oom)
+	if (co->oom || strbuf_failed(&co->buf))
 		pr->oom = true;
-	for (size_t i = 0; i < ml->n && !pr->oom; i++) {
-		if (pr->f->limit && pr->emitted >= pr->f->limit)
-			break;
-		if (!pr->ctx->json && !pr->header_done && !pr->f->nfields) {
-			cli_emit_text(pr->ctx, pr->f->kpf
-				? "       PFN            FLAGS     ZONE USE          CNT   MAP OR          MAPPING       KPF NAMES\n"
-				: "       PFN            FLAGS     ZONE USE          CNT   MAP OR          MAPPING NAMES\n");
-			pr->header_done = true;
+	uint64_t n = co->rows;
+	if (pr->f->limit && n > pr->f->limit - pr->emitted)
+		n = pr->f->limit - pr->emitted;
+	if (!pr->oom && !pr->gone && n) {
+		size_t len = n == co->rows ? co->buf.len : co->ends.data[n - 1];
+		if (pr->w.header_pending) {
+			rec_write_header(&pr->w, pr->schema);
+			cli_flush_some(pr->ctx);
 		}
-		struct vms_value *v = linux_page_info_value(pr->f->l, &ml->v[i]);
-		if (pr->f->nfields) {
-			struct vms_value *sel = value_object();
-			for (size_t k = 0; k < pr->f->nfields; k++) {
-				struct vms_value *x = value_get(v, pr->f->fields[k]);
-				if (!x)
-					continue;
-				// move the value over: replace it in @v by null
-				struct vms_value *moved = NULL;
-				for (size_t j = 0; j < v->object.len; j++)
-					if (v->object.pairs[j].value == x) {
-						moved = x;
-						v->object.pairs[j].value = value_null();
-					}
-				value_set(sel, pr->f->fields[k], moved);
-			}
-			value_destroy(v);
-			cli_emit_record(pr->ctx, sel, NULL);
-		} else {
-			if (pr->f->kpf)
-				value_set_bool(v, "show_kpf", true);
-			cli_emit_record(pr->ctx, v, pages_text);
-		}
-		pr->emitted++;
+		if (!cli_write(pr->ctx, co->buf.buf, len))
+			pr->gone = true;
+		pr->emitted += n;
 	}
-	free(ml->v);
-	free(ml);
+	chunk_out_put(pr, co);
 }
 
 static bool pages_stop(void *arg)
 {
 	struct pages_run *pr = arg;
-	return pr->oom || (pr->f->limit && pr->emitted >= pr->f->limit);
+	return pr->oom || pr->gone || (pr->f->limit && pr->emitted >= pr->f->limit);
 }
 
 static void unknown_summary(struct vms_value *v, const uint64_t *unknown)
@@ -418,7 +438,7 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "memory map: %s\n", note->s);
 }
 
-static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct page_filter f = { 0 };
 	struct vms_error *err = linux_page_layout(ctx->prog, &f.l);
@@ -427,51 +447,42 @@ static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 	struct linux_memmap *m = NULL;
 	if (!err)
 		err = linux_memmap_create(ctx->prog, &m);
-	if (err) {
-		free(f.fields_buf);
+	if (err)
 		return err;
-	}
-	struct pages_run pr = { .ctx = ctx, .f = &f };
+	struct pages_run pr = { .ctx = ctx, .f = &f, .schema = f.kpf ? &page_kpf_schema : &page_schema };
+	pthread_mutex_init(&pr.lock, NULL);
+	cli_writer(ctx, &pr.w);
+	if (f.fields)
+		rec_writer_project(&pr.w, pr.schema, f.fields);
 	struct linux_memmap_walk w = {
 		.start_pfn = f.start, .end_pfn = f.end, .nthreads = f.threads,
+		.batch = f.batch, .zerocopy = f.zerocopy,
 		.page = pages_on_page, .chunk_done = pages_chunk_done, .deliver = pages_deliver,
-		.stop = pages_stop, .arg = &pr, .progress = true,
+		.stop = pages_stop, .arg = &pr, .progress = cli_progress, .progress_arg = ctx,
 	};
 	unsigned n = linux_memmap_walk_threads(&w);
 	w.nthreads = n;
 	struct pages_worker *pw = calloc(n, sizeof(*pw));
 	void **states = calloc(n, sizeof(*states));
 	if (!pw || !states) {
-		free(pw);
-		free(states);
-		free(f.fields_buf);
-		linux_memmap_destroy(m);
-		return &vms_enomem;
+		err = &vms_enomem;
+		goto out;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		pw[i].f = &f;
+		pw[i].pr = &pr;
+		rec_row_init(&pw[i].row, pr.schema);
+		pw[i].w = pr.w;  // mode and --fields; the header is the caller's
+		pw[i].w.header_pending = false;
 		states[i] = &pw[i];
 	}
 	w.wstate = states;
 	err = linux_memmap_walk(ctx->prog, m, &w);
-	for (unsigned i = 0; i < n; i++)
-		if (pw[i].cur) {
-			free(pw[i].cur->v);
-			free(pw[i].cur);
-		}
-	free(pw);
-	free(states);
-	free(f.fields_buf);
-	char *note = m->note ? strdup(m->note) : NULL;
-	linux_memmap_destroy(m);
 	if (!err && pr.oom)
 		err = &vms_enomem;
-	if (err) {
-		free(note);
-		return err;
-	}
-	// The summary: a last NDJSON record in JSON mode, a line on stderr-free
-	// text output otherwise.
+	if (err)
+		goto out;
+	// The summary: a last NDJSON record in JSON mode, a line after the
+	// table in text.
 	struct vms_value *v = value_object();
 	value_set_str(v, "summary", "pages");
 	value_set_uint(v, "matched", pr.emitted);
@@ -482,13 +493,27 @@ static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 	uint64_t unknown = 0;
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
 		unknown += r == LINUX_UNKNOWN_HOLE ? 0 : w.unknown[r];
-	if (unknown || note)
+	if (unknown || m->note)
 		ctx->partial = true;
-	if (note)
-		value_set_str(v, "memmap_note", note);
-	free(note);
+	if (m->note)
+		value_set_str(v, "memmap_note", m->note);
 	cli_emit_record(ctx, v, summary_text);
-	return NULL;
+out:
+	for (unsigned i = 0; pw && i < n; i++) {
+		chunk_out_destroy(pw[i].cur);
+		rec_row_deinit(&pw[i].row);
+	}
+	while (pr.free) {
+		struct chunk_out *co = pr.free;
+		pr.free = co->next;
+		chunk_out_destroy(co);
+	}
+	pthread_mutex_destroy(&pr.lock);
+	free(pw);
+	free(states);
+	free(f.fields);
+	linux_memmap_destroy(m);
+	return err;
 }
 
 /* ---- pagestat ---- */
@@ -566,13 +591,7 @@ static void pagestat_text(struct cli_ctx *ctx, const struct vms_value *v, struct
 		    (unsigned)value_get(v, "threads")->u, value_get(v, "seconds")->d);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct page_filter f = { 0 };
 	struct vms_error *err = linux_page_layout(ctx->prog, &f.l);
@@ -585,7 +604,12 @@ static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv
 	if (err)
 		return err;
 	struct linux_pagestat *st;
-	err = linux_pagestat(ctx->prog, m, f.start, f.end, f.threads, true, &st);
+	struct linux_memmap_walk how = {
+		.start_pfn = f.start, .end_pfn = f.end, .nthreads = f.threads,
+		.batch = f.batch, .zerocopy = f.zerocopy,
+		.progress = cli_progress, .progress_arg = ctx,
+	};
+	err = linux_pagestat(ctx->prog, m, &how, &st);
 	if (err) {
 		linux_memmap_destroy(m);
 		return err;
@@ -642,7 +666,7 @@ static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv
 	if (st->zone_checked) {
 		value_set_uint(zc, "mismatches", st->zone_mismatch);
 		value_set_uint(zc, "holes", st->zone_hole);
-		qsort(st->zone_mismatch_pfn, st->nr_zone_mismatch_pfn, sizeof(uint64_t), cmp_u64);
+		qsort(st->zone_mismatch_pfn, st->nr_zone_mismatch_pfn, sizeof(uint64_t), vms_cmp_u64);
 		struct vms_value *pf = value_set(zc, "first_pfns", value_array());
 		for (size_t i = 0; i < st->nr_zone_mismatch_pfn; i++)
 			value_push(pf, value_hex(st->zone_mismatch_pfn[i]));
@@ -672,7 +696,9 @@ static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv
 #define RANGE_HELP                                                                        \
 	"  --range FIRST-END   only PFNs FIRST..END-1 (decimal or 0x hex; END may be\n" \
 	"                      omitted for \"to the end\")\n"                               \
-	"  --threads N         worker threads (default: one per CPU)\n"
+	"  --threads N         worker threads (default: one per CPU)\n"                      \
+	"  --batch N           PFNs a worker decodes at a time (a power of two; 4096)\n"  \
+	"  --zerocopy          decode struct pages in place in the dump file when it can\n"
 
 const struct cli_command cli_cmd_pages = {
 	.name = "pages",

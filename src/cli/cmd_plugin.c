@@ -19,7 +19,7 @@ static void plugin_text(struct cli_ctx *ctx, const struct vms_value *v, struct s
 			    value_get(c->array.items[i], "summary")->s);
 }
 
-static struct vms_error *cmd_plugin(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_plugin(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "load") == 0) {
 		struct vms_error *err = plugin_load(argv[2]);

@@ -231,7 +231,7 @@ static void report_text(struct cli_ctx *ctx, const struct vms_value *doc, struct
 	}
 }
 
-static struct vms_error *write_file(const char *dir, const char *name, const struct strbuf *sb)
+VMS_MUST_CHECK static struct vms_error *write_file(const char *dir, const char *name, const struct strbuf *sb)
 {
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "%s/%s", dir, name);
@@ -245,7 +245,7 @@ static struct vms_error *write_file(const char *dir, const char *name, const str
 	return err;
 }
 
-static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *dir = NULL;
 	bool html = false;

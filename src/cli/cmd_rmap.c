@@ -5,8 +5,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/util.h"
 #include "linux/page.h"
 #include "linux/memmap.h"
 #include "linux/rmap.h"
@@ -28,21 +28,14 @@ static const char *level_name(enum linux_pt_level l)
 
 /* One row per (process, mapping); an mm without a task gives one row
  * with pid -1. */
-static void add_mappings(struct linux_vm *vm, const struct linux_rmap_result *r, struct vms_value *arr,
-			 bool brief)
+static void add_mappings(struct linux_vm *vm, const struct linux_rmap_result *r, struct vms_value *arr)
 {
 	for (size_t i = 0; i < r->nr_hits; i++) {
 		const struct linux_rmap_hit *h = &r->hits[i];
-		if (brief && !h->confirmed)
-			continue;
 		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
 		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
 			struct vms_value *m = value_push(arr, value_object());
 			value_set_int(m, "pid", o->nr ? o->procs[j]->tgid : -1);
-			if (brief) {
-				value_set_hex(m, "vaddr", h->vaddr);
-				continue;
-			}
 			value_set_str(m, "comm", o->nr ? o->procs[j]->comm : "");
 			if (o->nr && o->procs[j]->exiting)
 				value_set_bool(m, "exiting", true);
@@ -98,7 +91,7 @@ static struct vms_value *result_value(struct linux_vm *vm, const struct linux_rm
 		value_set_hex(v, "index", r->head_index);
 		value_set_hex(v, "pgoff", r->pgoff);
 	}
-	add_mappings(vm, r, value_set(v, "mappings", value_array()), false);
+	add_mappings(vm, r, value_set(v, "mappings", value_array()));
 	value_set_str(v, "found_by", r->scanned ? "page-table scan" : "reverse map");
 	if (r->no_mapcount)
 		value_set_bool(v, "zero_page", true);
@@ -174,167 +167,76 @@ static void rmap_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 
 /* ---- --all ---- */
 
+/* One record per mapped page: pfn -> [(pid, vaddr)]. */
+enum { AF_PFN, AF_KIND, AF_MAPCOUNT, AF_CANDIDATES, AF_CONFIRMED, AF_MAPPINGS, AF_SCANNED,
+       AF_ZERO_PAGE, AF_ERROR, AF_NR };
+enum { AM_PID, AM_VADDR, AM_NR };
+
+static const struct rec_field all_fields[AF_NR] = {
+	[AF_PFN] = REC_FIELD("pfn", REC_HEX),
+	[AF_KIND] = REC_FIELD("kind", REC_STR),
+	[AF_MAPCOUNT] = REC_FIELD("mapcount", REC_INT),
+	[AF_CANDIDATES] = REC_FIELD("candidates", REC_UINT),
+	[AF_CONFIRMED] = REC_FIELD("confirmed", REC_UINT),
+	[AF_MAPPINGS] = REC_FIELD("mappings", REC_LIST),
+	[AF_SCANNED] = REC_FIELD("scanned", REC_BOOL),
+	[AF_ZERO_PAGE] = REC_FIELD("zero_page", REC_BOOL),
+	[AF_ERROR] = REC_FIELD("error", REC_STR),
+};
+
+static const struct rec_field all_map_fields[AM_NR] = {
+	[AM_PID] = REC_FIELD("pid", REC_INT),
+	[AM_VADDR] = REC_FIELD("vaddr", REC_HEX),
+};
+
+/* "PFN KIND mapcount=N confirmed=N", then " PID:VADDR" per mapping, then
+ * " error: ..." and the end of the line. */
+static void all_text(struct strbuf *out, const struct rec_row *r)
+{
+	rec_put_hex(out, rec_get_u(r, AF_PFN));
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, rec_get_s(r, AF_KIND));
+	strbuf_addstr(out, " mapcount=");
+	rec_put_int(out, rec_get_i(r, AF_MAPCOUNT));
+	strbuf_addstr(out, " confirmed=");
+	rec_put_uint(out, rec_get_u(r, AF_CONFIRMED));
+}
+
+static void all_text_close(struct strbuf *out, const struct rec_row *r)
+{
+	if (rec_has(r, AF_ERROR)) {
+		strbuf_addstr(out, " error: ");
+		strbuf_addstr(out, rec_get_s(r, AF_ERROR));
+	}
+	strbuf_addch(out, '\n');
+}
+
+static void all_map_text(struct strbuf *out, const struct rec_row *r)
+{
+	strbuf_addch(out, ' ');
+	rec_put_int(out, rec_get_i(r, AM_PID));
+	strbuf_addch(out, ':');
+	rec_put_hex(out, rec_get_u(r, AM_VADDR));
+}
+
+static const struct rec_schema all_schema = {
+	all_fields, AF_NR, NULL, 0, false, all_text, all_text_close,
+};
+static const struct rec_schema all_map_schema = {
+	all_map_fields, AM_NR, NULL, 0, false, all_map_text, NULL,
+};
+
 struct all_ctx {
 	struct cli_ctx *ctx;
 	struct linux_rmap *rm;
 	uint64_t shared_by[65];  // pages mapped by N processes (64: 64 or more)
 	uint64_t pages, confirmed_pages, mismatches, with_errors, mappings;
 	bool summary_only;
-	// rows formatted directly (the common case: no error), written in
-	// blocks; the same bytes cli_emit_record() would write
-	char *buf;
-	size_t len, cap;
+	struct rec_writer w;
+	struct rec_row row, map;
 };
 
-#define ALL_FLUSH (1u << 16)
-
-static void all_flush(struct all_ctx *a)
-{
-	if (a->len)
-		fwrite(a->buf, 1, a->len, a->ctx->out);
-	a->len = 0;
-}
-
-static char *put_str(char *p, const char *s)
-{
-	while (*s)
-		*p++ = *s++;
-	return p;
-}
-
-static char *put_hex(char *p, uint64_t u)
-{
-	char tmp[16];
-	int n = 0;
-	do {
-		tmp[n++] = "0123456789abcdef"[u & 15];
-		u >>= 4;
-	} while (u);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-static char *put_dec(char *p, int64_t v)
-{
-	char tmp[20];
-	int n = 0;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	if (v < 0)
-		*p++ = '-';
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
-/* One row of a page without errors, as all_cb()'s value would render (JSON
- * or all_row_text()).  False: no room (out of memory), use the values. */
-static bool all_row_fast(struct all_ctx *a, const struct linux_rmap_result *r)
-{
-	struct linux_vm *vm = a->rm->vm;
-	const char *kind = kind_name(r->kind);
-	size_t n = 0;
-	for (size_t i = 0; i < r->nr_hits; i++)
-		if (r->hits[i].confirmed) {
-			size_t k = linux_mm_owners(vm, r->hits[i].mm)->nr;
-			n += k ? k : 1;
-		}
-	size_t need = 256 + strlen(kind) + n * 64;
-	if (a->len + need > a->cap) {
-		all_flush(a);
-		if (need > a->cap) {
-			size_t cap = need > 2 * ALL_FLUSH ? need : 2 * ALL_FLUSH;
-			char *nb = realloc(a->buf, cap);
-			if (!nb)
-				return false;
-			a->buf = nb;
-			a->cap = cap;
-		}
-	}
-	char *p = a->buf + a->len;
-	bool json = a->ctx->json;
-	if (json) {
-		p = put_str(p, "{\"pfn\":\"0x");
-		p = put_hex(p, r->pfn);
-		p = put_str(p, "\",\"kind\":\"");
-		p = put_str(p, kind);
-		p = put_str(p, "\",\"mapcount\":");
-		p = put_dec(p, r->page.mapcount);
-		p = put_str(p, ",\"candidates\":");
-		p = put_dec(p, (int64_t)r->candidates);
-		p = put_str(p, ",\"confirmed\":");
-		p = put_dec(p, (int64_t)r->confirmed);
-		p = put_str(p, ",\"mappings\":[");
-	} else {
-		p = put_hex(p, r->pfn);
-		*p++ = ' ';
-		p = put_str(p, kind);
-		p = put_str(p, " mapcount=");
-		p = put_dec(p, r->page.mapcount);
-		p = put_str(p, " confirmed=");
-		p = put_dec(p, (int64_t)r->confirmed);
-	}
-	bool first = true;
-	for (size_t i = 0; i < r->nr_hits; i++) {
-		const struct linux_rmap_hit *h = &r->hits[i];
-		if (!h->confirmed)
-			continue;
-		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
-		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
-			int64_t pid = o->nr ? o->procs[j]->tgid : -1;
-			if (json) {
-				if (!first)
-					*p++ = ',';
-				p = put_str(p, "{\"pid\":");
-				p = put_dec(p, pid);
-				p = put_str(p, ",\"vaddr\":\"0x");
-				p = put_hex(p, h->vaddr);
-				p = put_str(p, "\"}");
-			} else {
-				*p++ = ' ';
-				p = put_dec(p, pid);
-				*p++ = ':';
-				p = put_hex(p, h->vaddr);
-			}
-			first = false;
-		}
-	}
-	if (json) {
-		*p++ = ']';
-		if (r->scanned)
-			p = put_str(p, ",\"scanned\":true");
-		if (r->no_mapcount)
-			p = put_str(p, ",\"zero_page\":true");
-		*p++ = '}';
-	}
-	*p++ = '\n';
-	a->len = (size_t)(p - a->buf);
-	a->ctx->records++;
-	if (a->len >= ALL_FLUSH)
-		all_flush(a);
-	return true;
-}
-
-static void all_row_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
-{
-	(void)ctx;
-	strbuf_addf(out, "%" PRIx64 " %s mapcount=%" PRId64 " confirmed=%" PRIu64, value_get(v, "pfn")->u,
-		    value_get(v, "kind")->s, value_get(v, "mapcount")->i, value_get(v, "confirmed")->u);
-	const struct vms_value *m = value_get(v, "mappings");
-	for (size_t i = 0; i < m->array.len; i++)
-		strbuf_addf(out, " %" PRId64 ":%" PRIx64, value_get(m->array.items[i], "pid")->i,
-			    value_get(m->array.items[i], "vaddr")->u);
-	const struct vms_value *e = value_get(v, "error");
-	if (e)
-		strbuf_addf(out, " error: %s", e->s);
-	strbuf_addch(out, '\n');
-}
-
-static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
+VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 {
 	struct all_ctx *a = arg;
 	a->pages++;
@@ -342,10 +244,10 @@ static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 		a->confirmed_pages++;
 	if ((int64_t)r->confirmed != r->page.mapcount && !r->no_mapcount)
 		a->mismatches++;
-	bool hit_errors = false;
-	for (size_t i = 0; i < r->nr_hits; i++)
-		hit_errors |= r->hits[i].error != NULL;
-	if (r->nr_errors || hit_errors)
+	const char *error = r->nr_errors ? r->errors[0] : NULL;
+	for (size_t i = 0; i < r->nr_hits && !error; i++)
+		error = r->hits[i].error;
+	if (error)
 		a->with_errors++;
 	a->mappings += r->confirmed;
 	// processes mapping the page
@@ -359,35 +261,36 @@ static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
 	a->shared_by[procs < 64 ? procs : 64]++;
 	if (a->summary_only)
 		return NULL;
-	if (!r->nr_errors && !hit_errors) {
-		const char *kind = kind_name(r->kind);
-		bool plain = true;
-		for (const char *c = kind; *c; c++)
-			plain &= *c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\';
-		if (plain && all_row_fast(a, r))
-			return NULL;
-	}
-	all_flush(a);  // keep the order
-	struct vms_value *v = value_object();
-	value_set_hex(v, "pfn", r->pfn);
-	value_set_str(v, "kind", kind_name(r->kind));
-	value_set_int(v, "mapcount", r->page.mapcount);
-	value_set_uint(v, "candidates", r->candidates);
-	value_set_uint(v, "confirmed", r->confirmed);
-	add_mappings(vm, r, value_set(v, "mappings", value_array()), true);
+	struct rec_row *row = &a->row;
+	rec_row_reset(row);
+	rec_hex(row, AF_PFN, r->pfn);
+	rec_str(row, AF_KIND, kind_name(r->kind));
+	rec_int(row, AF_MAPCOUNT, r->page.mapcount);
+	rec_uint(row, AF_CANDIDATES, r->candidates);
+	rec_uint(row, AF_CONFIRMED, r->confirmed);
 	if (r->scanned)
-		value_set_bool(v, "scanned", true);
+		rec_bool(row, AF_SCANNED, true);
 	if (r->no_mapcount)
-		value_set_bool(v, "zero_page", true);
-	if (r->nr_errors)
-		value_set_str(v, "error", r->errors[0]);
-	else
-		for (size_t i = 0; i < r->nr_hits; i++)
-			if (r->hits[i].error) {
-				value_set_str(v, "error", r->hits[i].error);
-				break;
-			}
-	cli_emit_record(a->ctx, v, all_row_text);
+		rec_bool(row, AF_ZERO_PAGE, true);
+	if (error)
+		rec_str(row, AF_ERROR, error);
+	rec_open(&a->w, row, AF_MAPPINGS);
+	// One item per (process, confirmed mapping); an mm without a task
+	// gives one with pid -1.
+	for (size_t i = 0; i < r->nr_hits; i++) {
+		const struct linux_rmap_hit *h = &r->hits[i];
+		if (!h->confirmed)
+			continue;
+		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
+		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
+			rec_int(&a->map, AM_PID, o->nr ? o->procs[j]->tgid : -1);
+			rec_hex(&a->map, AM_VADDR, h->vaddr);
+			rec_write(&a->w, &a->map);
+		}
+	}
+	rec_close(&a->w);
+	if (!cli_flush_some(a->ctx))
+		return program_check_cancel();
 	return NULL;
 }
 
@@ -421,23 +324,19 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "%9s  %" PRIu64 "\n", sb->object.pairs[i].key, sb->object.pairs[i].value->u);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds, bool summary_only)
+VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds, bool summary_only)
 {
 	struct all_ctx a = {.ctx = ctx, .rm = rm, .summary_only = summary_only};
+	cli_writer(ctx, &a.w);
+	rec_row_init(&a.row, &all_schema);
+	rec_row_init(&a.map, &all_map_schema);
 	uint64_t n;
-	double t0 = now();
+	double t0 = vms_now();
 	uint64_t unknown[LINUX_UNKNOWN_NR];
 	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, &n, unknown);
-	double dt = now() - t0;
-	all_flush(&a);
-	free(a.buf);
+	double dt = vms_now() - t0;
+	rec_row_deinit(&a.row);
+	rec_row_deinit(&a.map);
 	if (err)
 		return err;
 	struct vms_value *v = value_object();
@@ -472,7 +371,7 @@ static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, un
 
 #define USAGE "usage: rmap [--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary]"
 
-static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
 	bool all = false, summary_only = false, scan = false;

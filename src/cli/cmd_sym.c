@@ -17,7 +17,7 @@ static void sym_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 	strbuf_addch(out, '\n');
 }
 
-static struct vms_error *cmd_sym(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_sym(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc != 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: sym NAME|ADDR");

@@ -60,7 +60,7 @@ static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 		strbuf_addf(out, " UNAVAILABLE: %s\n", u->array.items[i]->s);
 }
 
-static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_value *v;
 	struct vms_error *err = linux_sysinfo(ctx->prog, &v);

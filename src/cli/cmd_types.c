@@ -20,7 +20,7 @@ static void join_words(struct strbuf *out, int argc, char **argv)
 }
 
 /* A type by C name, or the type of a variable of that name. */
-static struct vms_error *resolve_type(struct cli_ctx *ctx, const char *name, struct vms_type **t,
+VMS_MUST_CHECK static struct vms_error *resolve_type(struct cli_ctx *ctx, const char *name, struct vms_type **t,
 				      bool *is_var, uint64_t *var_addr)
 {
 	*is_var = false;
@@ -166,7 +166,7 @@ struct ptype_out {
 	const char *var;
 };
 
-static struct vms_error *cmd_ptype(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_ptype(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: ptype TYPE|VARIABLE");
@@ -201,7 +201,7 @@ static struct vms_error *cmd_ptype(struct cli_ctx *ctx, int argc, char **argv)
 	return NULL;
 }
 
-static struct vms_error *cmd_whatis(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_whatis(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: whatis TYPE|VARIABLE");
@@ -244,7 +244,7 @@ static struct vms_error *cmd_whatis(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 /* struct TYPE[.m1,m2] ADDR [member...] */
-static struct vms_error *cmd_struct(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_struct(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 3)
 		return vms_error_create(VMS_ERR_INVALID, "usage: struct TYPE[.member,...] ADDR [member...]");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cleanup.h"
 #include "linux/anon_vma.h"
 #include "linux/mm.h"
 #include "linux/page.h"
@@ -28,31 +29,84 @@ static struct vms_value *pid_list(struct linux_vm *vm, uint64_t mm)
 
 /* ---- ps ---- */
 
-static void ps_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+/* The document {"tasks":[...], "error"}: one record per task, streamed. */
+enum { PS_TASKS, PS_ERROR, PS_NR };
+enum { TF_PID, TF_TGID, TF_PPID, TF_TASK, TF_STATE, TF_COMM, TF_LEADER, TF_MM, TF_EXITING,
+       TF_ERROR, TF_RSS_KB, TF_VSZ_KB, TF_RSS_ANON_KB, TF_RSS_FILE_KB, TF_RSS_SHMEM_KB, TF_NR };
+
+static const struct rec_field task_fields[TF_NR] = {
+	[TF_PID] = REC_FIELD("pid", REC_INT),
+	[TF_TGID] = REC_FIELD("tgid", REC_INT),
+	[TF_PPID] = REC_FIELD("ppid", REC_INT),
+	[TF_TASK] = REC_FIELD("task", REC_HEX),
+	[TF_STATE] = REC_FIELD("state", REC_STR),
+	[TF_COMM] = REC_FIELD("comm", REC_STR),
+	[TF_LEADER] = REC_FIELD("leader", REC_BOOL),
+	[TF_MM] = REC_FIELD("mm", REC_HEX),
+	[TF_EXITING] = REC_FIELD("exiting", REC_BOOL),
+	[TF_ERROR] = REC_FIELD("error", REC_STR),  // the mm could not be read
+	[TF_RSS_KB] = REC_FIELD("rss_kb", REC_INT),
+	[TF_VSZ_KB] = REC_FIELD("vsz_kb", REC_INT),
+	[TF_RSS_ANON_KB] = REC_FIELD("rss_anon_kb", REC_INT),
+	[TF_RSS_FILE_KB] = REC_FIELD("rss_file_kb", REC_INT),
+	[TF_RSS_SHMEM_KB] = REC_FIELD("rss_shmem_kb", REC_INT),
+};
+
+/* VSZ and RSS: 0 without an address space. */
+static void vsz_col(struct strbuf *out, const struct rec_row *r)
 {
-	(void)ctx;
-	const struct vms_value *tasks = value_get(v, "tasks");
-	strbuf_addf(out, "%7s %7s %-18s %-2s %10s %10s  %s\n", "PID", "PPID", "TASK", "ST", "VSZ(KB)",
-		    "RSS(KB)", "COMM");
-	for (size_t i = 0; i < tasks->array.len; i++) {
-		const struct vms_value *t = tasks->array.items[i];
-		const struct vms_value *rss = value_get(t, "rss_kb"), *vsz = value_get(t, "vsz_kb");
-		bool thread = !value_get(t, "leader")->b;
-		strbuf_addf(out, "%7" PRId64 " %7" PRId64 " %-18" PRIx64 " %-2s %10" PRId64 " %10" PRId64
-			    "  %s%s%s\n",
-			    value_get(t, "pid")->i, value_get(t, "ppid")->i, value_get(t, "task")->u,
-			    value_get(t, "state")->s, vsz ? vsz->i : 0, rss ? rss->i : 0,
-			    thread ? "" : "", value_get(t, "comm")->s, thread ? " (thread)" : "");
-		const struct vms_value *e = value_get(t, "error");
-		if (e)
-			strbuf_addf(out, "%7s error: %s\n", "", e->s);
-	}
-	const struct vms_value *e = value_get(v, "error");
-	if (e)
-		strbuf_addf(out, "error: %s\n", e->s);
+	rec_put_int(out, rec_has(r, TF_VSZ_KB) ? rec_get_i(r, TF_VSZ_KB) : 0);
 }
 
-static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
+static void rss_col(struct strbuf *out, const struct rec_row *r)
+{
+	rec_put_int(out, rec_has(r, TF_RSS_KB) ? rec_get_i(r, TF_RSS_KB) : 0);
+}
+
+static void comm_col(struct strbuf *out, const struct rec_row *r)
+{
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, rec_get_s(r, TF_COMM));
+	if (!rec_get_u(r, TF_LEADER))
+		strbuf_addstr(out, " (thread)");
+}
+
+static void task_text_close(struct strbuf *out, const struct rec_row *r)
+{
+	if (rec_has(r, TF_ERROR))
+		strbuf_addf(out, "%7s error: %s\n", "", rec_get_s(r, TF_ERROR));
+}
+
+static const struct rec_col task_cols[] = {
+	{ TF_PID, 7, "PID", NULL }, { TF_PPID, 7, "PPID", NULL }, { TF_TASK, -18, "TASK", NULL },
+	{ TF_STATE, -2, "ST", NULL }, { TF_VSZ_KB, 10, "VSZ(KB)", vsz_col },
+	{ TF_RSS_KB, 10, "RSS(KB)", rss_col }, { TF_COMM, 0, " COMM", comm_col },
+};
+
+static const struct rec_schema task_schema = {
+	task_fields, TF_NR, task_cols, VMS_ARRAY_SIZE(task_cols), false, NULL, task_text_close,
+};
+
+static const struct rec_field ps_fields[PS_NR] = {
+	[PS_TASKS] = REC_FIELD("tasks", REC_LIST),
+	[PS_ERROR] = REC_FIELD("error", REC_STR),  // the task list is partial
+};
+
+static void ps_text(struct strbuf *out, const struct rec_row *r)
+{
+	(void)r;
+	rec_put_header(out, &task_schema);
+}
+
+static void ps_text_close(struct strbuf *out, const struct rec_row *r)
+{
+	if (rec_has(r, PS_ERROR))
+		strbuf_addf(out, "error: %s\n", rec_get_s(r, PS_ERROR));
+}
+
+static const struct rec_schema ps_schema = { ps_fields, PS_NR, NULL, 0, false, ps_text, ps_text_close };
+
+VMS_MUST_CHECK static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
@@ -69,45 +123,55 @@ static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 		return err;
 	}
 	unsigned kb_per_page = program_page_size(ctx->prog) / 1024;
-	struct vms_value *v = value_object();
-	struct vms_value *arr = value_set(v, "tasks", value_array());
+	struct rec_writer w;
+	struct rec_row doc, row;
+	cli_writer(ctx, &w);
+	rec_row_init(&doc, &ps_schema);
+	rec_row_init(&row, &task_schema);
+	rec_open(&w, &doc, PS_TASKS);
 	for (size_t i = 0; i < n; i++) {
 		const struct linux_task *t = &tasks[i];
-		struct vms_value *o = value_push(arr, value_object());
-		value_set_int(o, "pid", t->pid);
-		value_set_int(o, "tgid", t->tgid);
-		value_set_int(o, "ppid", t->ppid);
-		value_set_hex(o, "task", t->addr);
-		value_set_str(o, "state", linux_task_state_name(vm, t));
-		value_set_str(o, "comm", t->comm);
-		value_set_bool(o, "leader", t->leader);
-		value_set_hex(o, "mm", t->mm);
+		rec_row_reset(&row);
+		rec_int(&row, TF_PID, t->pid);
+		rec_int(&row, TF_TGID, t->tgid);
+		rec_int(&row, TF_PPID, t->ppid);
+		rec_hex(&row, TF_TASK, t->addr);
+		rec_str(&row, TF_STATE, linux_task_state_name(vm, t));
+		rec_str(&row, TF_COMM, t->comm);
+		rec_bool(&row, TF_LEADER, t->leader);
+		rec_hex(&row, TF_MM, t->mm);
 		if (t->exiting)
-			value_set_bool(o, "exiting", true);
+			rec_bool(&row, TF_EXITING, true);
+		struct vms_error *e = NULL;
 		if (t->mm) {
 			struct linux_mm_info mi;
-			struct vms_error *e = linux_mm_info(vm, t->mm, &mi);
+			e = linux_mm_info(vm, t->mm, &mi);
 			if (e) {
-				value_set_str(o, "error", e->message);
+				rec_strf(&row, TF_ERROR, "%s", e->message);
 				vms_error_destroy(e);
 				ctx->partial = true;
-				continue;
+			} else {
+				int64_t rss = mi.rss_file + mi.rss_anon + mi.rss_shmem;
+				rec_int(&row, TF_RSS_KB, rss * kb_per_page);
+				rec_int(&row, TF_VSZ_KB, (int64_t)mi.total_vm * kb_per_page);
+				rec_int(&row, TF_RSS_ANON_KB, mi.rss_anon * kb_per_page);
+				rec_int(&row, TF_RSS_FILE_KB, mi.rss_file * kb_per_page);
+				rec_int(&row, TF_RSS_SHMEM_KB, mi.rss_shmem * kb_per_page);
 			}
-			int64_t rss = mi.rss_file + mi.rss_anon + mi.rss_shmem;
-			value_set_int(o, "rss_kb", rss * kb_per_page);
-			value_set_int(o, "vsz_kb", (int64_t)mi.total_vm * kb_per_page);
-			value_set_int(o, "rss_anon_kb", mi.rss_anon * kb_per_page);
-			value_set_int(o, "rss_file_kb", mi.rss_file * kb_per_page);
-			value_set_int(o, "rss_shmem_kb", mi.rss_shmem * kb_per_page);
 		}
+		rec_write(&w, &row);
+		if (!cli_flush_some(ctx))
+			break;
 	}
 	const struct vms_error *te = linux_vm_tasks_error(vm);
 	if (te) {
-		value_set_str(v, "error", te->message);
+		rec_str(&doc, PS_ERROR, te->message);
 		ctx->partial = true;
 	}
+	rec_close(&w);
+	rec_row_deinit(&row);
+	rec_row_deinit(&doc);
 	linux_vm_destroy(vm);
-	cli_emit(ctx, v, ps_text);
 	return NULL;
 }
 
@@ -124,111 +188,184 @@ const struct cli_command cli_cmd_ps = {
 
 /* ---- vm ---- */
 
+/* The document: the task, its mm, and its VMAs streamed, each with its
+ * resident pages streamed (-p). */
+enum { VF_PID, VF_TASK, VF_COMM, VF_MM, VF_PGD, VF_RSS_KB, VF_TOTAL_VM_KB, VF_MAP_COUNT, VF_VMAS,
+       VF_ERROR, VF_NR };
+enum { MF_VMA, MF_START, MF_END, MF_FLAGS, MF_PERMS, MF_PGOFF, MF_OFFSET, MF_FILE, MF_ANON_VMA,
+       MF_NAME_ERROR, MF_NAME, MF_INODE, MF_PAGES, MF_PAGES_ERROR, MF_NR };
+enum { PG_VADDR, PG_PADDR, PG_PFN, PG_LEVEL, PG_ENTRY, PG_NR };
+
+static const struct rec_field vm_fields[VF_NR] = {
+	[VF_PID] = REC_FIELD("pid", REC_INT),
+	[VF_TASK] = REC_FIELD("task", REC_HEX),
+	[VF_COMM] = REC_FIELD("comm", REC_STR),
+	[VF_MM] = REC_FIELD("mm", REC_HEX),
+	[VF_PGD] = REC_FIELD("pgd", REC_HEX),
+	[VF_RSS_KB] = REC_FIELD("rss_kb", REC_INT),
+	[VF_TOTAL_VM_KB] = REC_FIELD("total_vm_kb", REC_INT),
+	[VF_MAP_COUNT] = REC_FIELD("map_count", REC_INT),
+	[VF_VMAS] = REC_FIELD("vmas", REC_LIST),
+	[VF_ERROR] = REC_FIELD("error", REC_STR),
+};
+
+static const struct rec_field vma_fields[MF_NR] = {
+	[MF_VMA] = REC_FIELD("vma", REC_HEX),
+	[MF_START] = REC_FIELD("start", REC_HEX),
+	[MF_END] = REC_FIELD("end", REC_HEX),
+	[MF_FLAGS] = REC_FIELD("flags", REC_HEX),
+	[MF_PERMS] = REC_FIELD("perms", REC_STR),
+	[MF_PGOFF] = REC_FIELD("pgoff", REC_HEX),
+	[MF_OFFSET] = REC_FIELD("offset", REC_HEX),
+	[MF_FILE] = REC_FIELD("file", REC_HEX),
+	[MF_ANON_VMA] = REC_FIELD("anon_vma", REC_HEX),
+	[MF_NAME_ERROR] = REC_FIELD("name_error", REC_STR),
+	[MF_NAME] = REC_FIELD("name", REC_STR),
+	[MF_INODE] = REC_FIELD("inode", REC_UINT),
+	[MF_PAGES] = REC_FIELD("pages", REC_LIST),
+	[MF_PAGES_ERROR] = REC_FIELD("pages_error", REC_STR),
+};
+
+static const struct rec_field vm_page_fields[PG_NR] = {
+	[PG_VADDR] = REC_FIELD("vaddr", REC_HEX),
+	[PG_PADDR] = REC_FIELD("paddr", REC_HEX),
+	[PG_PFN] = REC_FIELD("pfn", REC_HEX),
+	[PG_LEVEL] = REC_FIELD("level", REC_STR),
+	[PG_ENTRY] = REC_FIELD("entry", REC_HEX),
+};
+
+static void vm_text(struct strbuf *out, const struct rec_row *r)
+{
+	strbuf_addf(out, "PID: %-7" PRId64 " TASK: %" PRIx64 "  COMMAND: \"%s\"\n", rec_get_i(r, VF_PID),
+		    rec_get_u(r, VF_TASK), rec_get_s(r, VF_COMM));
+	if (!rec_get_u(r, VF_MM)) {
+		strbuf_addstr(out, "(no user address space)\n");
+		return;
+	}
+	if (!rec_has(r, VF_PGD)) {  // the mm could not be read: the error follows
+		strbuf_addf(out, "MM: %" PRIx64 "\n", rec_get_u(r, VF_MM));
+		return;
+	}
+	strbuf_addf(out, "%16s  %16s  %10s  %10s\n", "MM", "PGD", "RSS", "TOTAL_VM");
+	strbuf_addf(out, "%16" PRIx64 "  %16" PRIx64 "  %9" PRId64 "k  %9" PRId64 "k\n", rec_get_u(r, VF_MM),
+		    rec_get_u(r, VF_PGD), rec_get_i(r, VF_RSS_KB), rec_get_i(r, VF_TOTAL_VM_KB));
+	strbuf_addf(out, "%16s  %16s  %16s  %8s %4s  %s\n", "VMA", "START", "END", "FLAGS", "PERM", "FILE");
+}
+
+static void vm_text_close(struct strbuf *out, const struct rec_row *r)
+{
+	if (rec_has(r, VF_ERROR))
+		strbuf_addf(out, "error: %s\n", rec_get_s(r, VF_ERROR));
+}
+
+static void vma_text(struct strbuf *out, const struct rec_row *r)
+{
+	const char *name = rec_get_s(r, MF_NAME);
+	strbuf_addf(out, "%16" PRIx64 "  %16" PRIx64 "  %16" PRIx64 "  %8" PRIx64 " %4s  %s",
+		    rec_get_u(r, MF_VMA), rec_get_u(r, MF_START), rec_get_u(r, MF_END),
+		    rec_get_u(r, MF_FLAGS), rec_get_s(r, MF_PERMS), name);
+	if (rec_get_u(r, MF_ANON_VMA))
+		strbuf_addf(out, "%sanon_vma %" PRIx64, *name ? "  " : "", rec_get_u(r, MF_ANON_VMA));
+	strbuf_addch(out, '\n');
+}
+
+static void vma_text_close(struct strbuf *out, const struct rec_row *r)
+{
+	if (rec_has(r, MF_PAGES_ERROR))
+		strbuf_addf(out, "    error: %s\n", rec_get_s(r, MF_PAGES_ERROR));
+}
+
+static void vm_page_text(struct strbuf *out, const struct rec_row *r)
+{
+	strbuf_addf(out, "    %16" PRIx64 "  %12" PRIx64 "  %s\n", rec_get_u(r, PG_VADDR),
+		    rec_get_u(r, PG_PADDR), rec_get_s(r, PG_LEVEL));
+}
+
+static const struct rec_schema vm_schema = { vm_fields, VF_NR, NULL, 0, false, vm_text, vm_text_close };
+static const struct rec_schema vma_schema = {
+	vma_fields, MF_NR, NULL, 0, false, vma_text, vma_text_close,
+};
+static const struct rec_schema vm_page_schema = {
+	vm_page_fields, PG_NR, NULL, 0, false, vm_page_text, NULL,
+};
+
 struct vm_walk {
+	struct cli_ctx *ctx;
 	struct linux_vm *vm;
 	struct linux_mm_info *mi;
-	struct vms_value *vmas;
+	struct rec_writer w;
+	struct rec_row vma, page;
 	bool pages;
 	bool partial;
 };
 
-static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_pt_entry *e)
+VMS_MUST_CHECK static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_pt_entry *e)
 {
-	struct vms_value *pages = arg;
-	struct vms_value *p = value_push(pages, value_object());
-	value_set_hex(p, "vaddr", vaddr);
-	value_set_hex(p, "paddr", e->paddr);
-	value_set_hex(p, "pfn", e->pfn);
-	value_set_str(p, "level", e->level == LINUX_PT_PTE ? "pte" : e->level == LINUX_PT_PMD ? "pmd" : "pud");
-	value_set_hex(p, "entry", e->entry);
+	struct vm_walk *w = arg;
+	struct rec_row *p = &w->page;
+	rec_row_reset(p);
+	rec_hex(p, PG_VADDR, vaddr);
+	rec_hex(p, PG_PADDR, e->paddr);
+	rec_hex(p, PG_PFN, e->pfn);
+	rec_str(p, PG_LEVEL, e->level == LINUX_PT_PTE ? "pte" : e->level == LINUX_PT_PMD ? "pmd" : "pud");
+	rec_hex(p, PG_ENTRY, e->entry);
+	rec_write(&w->w, p);
+	if (!cli_flush_some(w->ctx))
+		return program_check_cancel();
 	return NULL;
 }
 
-static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
+VMS_MUST_CHECK static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 {
 	struct vm_walk *w = arg;
-	struct vms_value *o = value_push(w->vmas, value_object());
+	struct rec_row *o = &w->vma;
+	rec_row_reset(o);
 	char perms[5];
 	linux_vma_perms(w->vm, v->flags, perms);
-	value_set_hex(o, "vma", v->addr);
-	value_set_hex(o, "start", v->start);
-	value_set_hex(o, "end", v->end);
-	value_set_hex(o, "flags", v->flags);
-	value_set_str(o, "perms", perms);
-	value_set_hex(o, "pgoff", v->pgoff);
-	value_set_hex(o, "offset", v->file ? v->pgoff << w->vm->page_shift : 0);
-	value_set_hex(o, "file", v->file);
-	value_set_hex(o, "anon_vma", v->anon_vma);
+	rec_hex(o, MF_VMA, v->addr);
+	rec_hex(o, MF_START, v->start);
+	rec_hex(o, MF_END, v->end);
+	rec_hex(o, MF_FLAGS, v->flags);
+	rec_strf(o, MF_PERMS, "%s", perms);
+	rec_hex(o, MF_PGOFF, v->pgoff);
+	rec_hex(o, MF_OFFSET, v->file ? v->pgoff << w->vm->page_shift : 0);
+	rec_hex(o, MF_FILE, v->file);
+	rec_hex(o, MF_ANON_VMA, v->anon_vma);
 	char *name = NULL;
 	uint64_t ino = 0;
 	struct vms_error *err = linux_vma_name(w->vm, v, w->mi, &name, &ino);
 	if (err) {
-		value_set_str(o, "name_error", err->message);
+		rec_strf(o, MF_NAME_ERROR, "%s", err->message);
 		vms_error_destroy(err);
 		w->partial = true;
 	} else {
-		value_set_str(o, "name", name);
-		value_set_uint(o, "inode", ino);
-		free(name);
+		rec_str(o, MF_NAME, name);
+		rec_uint(o, MF_INODE, ino);
 	}
-	if (w->pages) {
-		struct vms_value *pages = value_set(o, "pages", value_array());
-		err = linux_pgtable_for_each(w->vm, v->mm, v->start, v->end, page_cb, pages);
+	if (!w->pages) {
+		rec_write(&w->w, o);
+	} else {
+		rec_open(&w->w, o, MF_PAGES);
+		err = linux_pgtable_for_each(w->vm, v->mm, v->start, v->end, page_cb, w);
+		if (err && err->code == VMS_ERR_CANCELLED) {
+			free(name);
+			rec_close(&w->w);
+			return err;
+		}
 		if (err) {
-			value_set_str(o, "pages_error", err->message);
+			rec_strf(o, MF_PAGES_ERROR, "%s", err->message);
 			vms_error_destroy(err);
 			w->partial = true;
 		}
+		rec_close(&w->w);
 	}
+	free(name);
+	if (!cli_flush_some(w->ctx))
+		return program_check_cancel();
 	return NULL;
 }
 
-static void vm_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
-{
-	(void)ctx;
-	strbuf_addf(out, "PID: %-7" PRId64 " TASK: %" PRIx64 "  COMMAND: \"%s\"\n", value_get(v, "pid")->i,
-		    value_get(v, "task")->u, value_get(v, "comm")->s);
-	if (!value_get(v, "mm")->u) {
-		strbuf_addstr(out, "(no user address space)\n");
-		return;
-	}
-	if (!value_get(v, "pgd")) {
-		strbuf_addf(out, "MM: %" PRIx64 "\nerror: %s\n", value_get(v, "mm")->u,
-			    value_get(v, "error")->s);
-		return;
-	}
-	strbuf_addf(out, "%16s  %16s  %10s  %10s\n", "MM", "PGD", "RSS", "TOTAL_VM");
-	strbuf_addf(out, "%16" PRIx64 "  %16" PRIx64 "  %9" PRId64 "k  %9" PRId64 "k\n", value_get(v, "mm")->u,
-		    value_get(v, "pgd")->u, value_get(v, "rss_kb")->i, value_get(v, "total_vm_kb")->i);
-	strbuf_addf(out, "%16s  %16s  %16s  %8s %4s  %s\n", "VMA", "START", "END", "FLAGS", "PERM", "FILE");
-	const struct vms_value *vmas = value_get(v, "vmas");
-	for (size_t i = 0; i < vmas->array.len; i++) {
-		const struct vms_value *m = vmas->array.items[i];
-		const struct vms_value *name = value_get(m, "name");
-		strbuf_addf(out, "%16" PRIx64 "  %16" PRIx64 "  %16" PRIx64 "  %8" PRIx64 " %4s  %s",
-			    value_get(m, "vma")->u, value_get(m, "start")->u, value_get(m, "end")->u,
-			    value_get(m, "flags")->u, value_get(m, "perms")->s,
-			    name && name->s && *name->s ? name->s : "");
-		if (value_get(m, "anon_vma")->u)
-			strbuf_addf(out, "%sanon_vma %" PRIx64, name && name->s && *name->s ? "  " : "",
-				    value_get(m, "anon_vma")->u);
-		strbuf_addch(out, '\n');
-		const struct vms_value *pages = value_get(m, "pages");
-		for (size_t j = 0; pages && j < pages->array.len; j++) {
-			const struct vms_value *p = pages->array.items[j];
-			strbuf_addf(out, "    %16" PRIx64 "  %12" PRIx64 "  %s\n", value_get(p, "vaddr")->u,
-				    value_get(p, "paddr")->u, value_get(p, "level")->s);
-		}
-		const struct vms_value *pe = value_get(m, "pages_error");
-		if (pe)
-			strbuf_addf(out, "    error: %s\n", pe->s);
-	}
-	const struct vms_value *e = value_get(v, "error");
-	if (e)
-		strbuf_addf(out, "error: %s\n", e->s);
-}
-
-static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool pages = false;
 	int i = 1;
@@ -259,42 +396,51 @@ static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 		linux_vm_destroy(vm);
 		return err;
 	}
-	struct vms_value *v = value_object();
-	value_set_int(v, "pid", t->pid);
-	value_set_hex(v, "task", t->addr);
-	value_set_str(v, "comm", t->comm);
+	struct vm_walk w = {.ctx = ctx, .vm = vm, .pages = pages};
+	struct rec_row doc;
+	cli_writer(ctx, &w.w);
+	rec_row_init(&doc, &vm_schema);
+	rec_row_init(&w.vma, &vma_schema);
+	rec_row_init(&w.page, &vm_page_schema);
+	rec_int(&doc, VF_PID, t->pid);
+	rec_hex(&doc, VF_TASK, t->addr);
+	rec_str(&doc, VF_COMM, t->comm);
 	uint64_t mm = t->mm ? t->mm : (t->exiting && !t->kthread ? t->active_mm : 0);
-	value_set_hex(v, "mm", mm);
-	if (mm) {
-		struct linux_mm_info mi;
-		if ((err = linux_mm_info(vm, mm, &mi))) {
-			// a bad mm pointer: say so for this task, exit partial
-			value_set_str(v, "error", err->message);
-			vms_error_destroy(err);
-			ctx->partial = true;
-			linux_vm_destroy(vm);
-			cli_emit(ctx, v, vm_text);
-			return NULL;
-		}
+	rec_hex(&doc, VF_MM, mm);
+	struct linux_mm_info mi;
+	if (!mm) {
+		rec_write(&w.w, &doc);
+	} else if ((err = linux_mm_info(vm, mm, &mi))) {
+		// a bad mm pointer: say so for this task, exit partial
+		rec_strf(&doc, VF_ERROR, "%s", err->message);
+		vms_error_destroy(err);
+		err = NULL;
+		ctx->partial = true;
+		rec_write(&w.w, &doc);
+	} else {
 		unsigned kb = program_page_size(ctx->prog) / 1024;
-		value_set_hex(v, "pgd", mi.pgd);
-		value_set_int(v, "rss_kb", (mi.rss_file + mi.rss_anon + mi.rss_shmem) * kb);
-		value_set_int(v, "total_vm_kb", (int64_t)mi.total_vm * kb);
-		value_set_int(v, "map_count", mi.map_count);
-		struct vm_walk w = {.vm = vm, .mi = &mi, .pages = pages};
-		w.vmas = value_set(v, "vmas", value_array());
+		rec_hex(&doc, VF_PGD, mi.pgd);
+		rec_int(&doc, VF_RSS_KB, (mi.rss_file + mi.rss_anon + mi.rss_shmem) * kb);
+		rec_int(&doc, VF_TOTAL_VM_KB, (int64_t)mi.total_vm * kb);
+		rec_int(&doc, VF_MAP_COUNT, mi.map_count);
+		w.mi = &mi;
+		rec_open(&w.w, &doc, VF_VMAS);
 		err = linux_mm_for_each_vma(vm, mm, vma_cb, &w);
-		if (err) {
-			value_set_str(v, "error", err->message);
+		if (err && err->code != VMS_ERR_CANCELLED) {
+			rec_strf(&doc, VF_ERROR, "%s", err->message);
 			vms_error_destroy(err);
+			err = NULL;
 			ctx->partial = true;
 		}
+		rec_close(&w.w);
 		if (w.partial)
 			ctx->partial = true;
 	}
+	rec_row_deinit(&w.page);
+	rec_row_deinit(&w.vma);
+	rec_row_deinit(&doc);
 	linux_vm_destroy(vm);
-	cli_emit(ctx, v, vm_text);
-	return NULL;
+	return err;
 }
 
 const struct cli_command cli_cmd_vm = {
@@ -315,7 +461,7 @@ struct av_walk {
 	struct vms_value *avcs;
 };
 
-static struct vms_error *avc_cb(void *arg, uint64_t avc, const struct linux_vma *vma)
+VMS_MUST_CHECK static struct vms_error *avc_cb(void *arg, uint64_t avc, const struct linux_vma *vma)
 {
 	struct av_walk *w = arg;
 	struct vms_value *o = value_push(w->avcs, value_object());
@@ -366,7 +512,7 @@ static void anonvma_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "error: %s\n", e->s);
 }
 
-static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc != 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: anonvma ADDR");

@@ -29,8 +29,63 @@ static const char *const walk_kind_name[] = {
 	[WALK_MAPLE] = "maple",    [WALK_XARRAY] = "xarray",
 };
 
+/* One record per element. */
+enum { EF_ADDRESS, EF_NODE, EF_FIRST, EF_LAST, EF_INDEX, EF_ENTRY, EF_VALUE, EF_PFN, EF_MEMBERS,
+       EF_ERROR, EF_TEXT, EF_NR };
+
+static const struct rec_field element_fields[EF_NR] = {
+	[EF_ADDRESS] = REC_FIELD("address", REC_HEX),  // list, rbtree: the object
+	[EF_NODE] = REC_FIELD("node", REC_HEX),
+	[EF_FIRST] = REC_FIELD("first", REC_HEX),      // maple: the index range
+	[EF_LAST] = REC_FIELD("last", REC_HEX),
+	[EF_INDEX] = REC_FIELD("index", REC_UINT),     // xarray
+	[EF_ENTRY] = REC_FIELD("entry", REC_HEX),      // maple, xarray
+	[EF_VALUE] = REC_FIELD("value", REC_UINT),     // xarray value entries
+	[EF_PFN] = REC_FIELD("pfn", REC_HEX),          // xarray struct page entries
+	[EF_MEMBERS] = REC_FIELD("members", REC_VALUE),  // -m
+	[EF_ERROR] = REC_FIELD("error", REC_STR),      // -m: unreadable
+	[EF_TEXT] = REC_FIELD("text", REC_STR),        // -m, text mode: the members
+};
+
+static void element_text(struct strbuf *out, const struct rec_row *r)
+{
+	if (rec_has(r, EF_FIRST)) {
+		strbuf_addch(out, '[');
+		rec_put_hex(out, rec_get_u(r, EF_FIRST));
+		strbuf_addch(out, '-');
+		rec_put_hex(out, rec_get_u(r, EF_LAST));
+		strbuf_addstr(out, "] ");
+		rec_put_hex(out, rec_get_u(r, EF_ENTRY));
+	} else if (rec_has(r, EF_INDEX)) {
+		strbuf_addch(out, '[');
+		rec_put_uint(out, rec_get_u(r, EF_INDEX));
+		strbuf_addstr(out, "] ");
+		rec_put_hex(out, rec_get_u(r, EF_ENTRY));
+		if (rec_has(r, EF_VALUE)) {
+			strbuf_addstr(out, " (value ");
+			rec_put_uint(out, rec_get_u(r, EF_VALUE));
+			strbuf_addch(out, ')');
+		}
+		if (rec_has(r, EF_PFN)) {
+			strbuf_addstr(out, " pfn ");
+			rec_put_hex(out, rec_get_u(r, EF_PFN));
+		}
+	} else {
+		rec_put_hex(out, rec_get_u(r, EF_ADDRESS));
+	}
+	strbuf_addch(out, '\n');
+	if (rec_has(r, EF_TEXT))
+		strbuf_addstr(out, rec_get_s(r, EF_TEXT));
+}
+
+static const struct rec_schema element_schema = {
+	element_fields, EF_NR, NULL, 0, false, element_text, NULL,
+};
+
 struct walk {
 	struct cli_ctx *ctx;
+	struct rec_writer w;
+	struct rec_row row;
 	enum walk_kind kind;
 	struct vms_type *type;  // -s TYPE (NULL: none)
 	char *type_spec;        // as given, for messages
@@ -46,13 +101,23 @@ struct walk {
 	uint64_t page_base, page_size, max_pfn;
 };
 
+static void walk_init(struct walk *w, struct cli_ctx *ctx, enum walk_kind kind)
+{
+	memset(w, 0, sizeof(*w));
+	w->ctx = ctx;
+	w->kind = kind;
+	cli_writer(ctx, &w->w);
+	rec_row_init(&w->row, &element_schema);
+}
+
 static void walk_release(struct walk *w)
 {
 	free(w->type_spec);
 	free(w->members_buf);
+	rec_row_deinit(&w->row);
 }
 
-static struct vms_error *find_type(struct cli_ctx *ctx, const char *name, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *find_type(struct cli_ctx *ctx, const char *name, struct vms_type **ret)
 {
 	struct vms_error *err = program_find_type(ctx->prog, name, ret);
 	if (err && !strchr(name, ' ')) {
@@ -69,7 +134,7 @@ static struct vms_error *find_type(struct cli_ctx *ctx, const char *name, struct
 }
 
 /* -s TYPE[.member]: the containing type and the member's byte offset. */
-static struct vms_error *parse_struct_spec(struct walk *w, const char *spec, bool *has_member)
+VMS_MUST_CHECK static struct vms_error *parse_struct_spec(struct walk *w, const char *spec, bool *has_member)
 {
 	w->type_spec = strdup(spec);
 	if (!w->type_spec)
@@ -102,7 +167,7 @@ static struct vms_error *parse_struct_spec(struct walk *w, const char *spec, boo
  * a pointer or integer its value.  *@type_ret is the object's type (NULL
  * when not an object).
  */
-static struct vms_error *resolve_addr(struct cli_ctx *ctx, const char *s, uint64_t *ret,
+VMS_MUST_CHECK static struct vms_error *resolve_addr(struct cli_ctx *ctx, const char *s, uint64_t *ret,
 				      struct vms_type **type_ret)
 {
 	*type_ret = NULL;
@@ -146,7 +211,7 @@ static bool type_is(struct vms_type *t, const char *tag)
 
 /* When ADDR was an object of a known struct type, it must be the container
  * head the walk expects (catches "tree -t xarray mm->mm_mt"). */
-static struct vms_error *check_head_type(struct vms_type *t, const char *const *ok)
+VMS_MUST_CHECK static struct vms_error *check_head_type(struct vms_type *t, const char *const *ok)
 {
 	if (!t || vms_type_kind(t) != VMS_TYPE_STRUCT)
 		return NULL;
@@ -160,103 +225,93 @@ static struct vms_error *check_head_type(struct vms_type *t, const char *const *
 
 /* ---- one element ---- */
 
-static void element_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
+/* The row of the next element, or NULL when --max has been reached (the
+ * walk stops). */
+static struct rec_row *element_row(struct walk *w)
 {
-	(void)ctx;
-	const struct vms_value *first = value_get(v, "first"), *index = value_get(v, "index");
-	const struct vms_value *entry = value_get(v, "entry"), *addr = value_get(v, "address");
-	if (first) {
-		strbuf_addf(out, "[%" PRIx64 "-%" PRIx64 "] %" PRIx64, first->u, value_get(v, "last")->u,
-			    entry->u);
-	} else if (index) {
-		strbuf_addf(out, "[%" PRIu64 "] %" PRIx64, index->u, entry->u);
-		const struct vms_value *val = value_get(v, "value");
-		if (val)
-			strbuf_addf(out, " (value %" PRIu64 ")", val->u);
-		const struct vms_value *pfn = value_get(v, "pfn");
-		if (pfn)
-			strbuf_addf(out, " pfn %" PRIx64, pfn->u);
-	} else {
-		strbuf_addf(out, "%" PRIx64, addr->u);
+	if (w->max && w->count >= w->max) {
+		w->truncated = true;
+		return NULL;
 	}
-	strbuf_addch(out, '\n');
-	const struct vms_value *t = value_get(v, "text");
-	if (t)
-		strbuf_addstr(out, t->s);
+	rec_row_reset(&w->row);
+	return &w->row;
 }
 
-/* Emit one element: @obj is the object (container) address. */
-static struct vms_error *emit_element(struct walk *w, struct vms_value *rec, uint64_t obj, bool render)
+/* Emit the element in w->row: @obj is the object (container) address. */
+VMS_MUST_CHECK static struct vms_error *emit_element(struct walk *w, uint64_t obj, bool render)
 {
 	struct cli_ctx *ctx = w->ctx;
-	if (w->max && w->count >= w->max) {
-		value_destroy(rec);
-		w->truncated = true;
-		return &linux_walk_stop;
-	}
+	struct rec_row *rec = &w->row;
 	struct vms_error *err = program_check_cancel();
-	if (err) {
-		value_destroy(rec);
+	if (err)
 		return err;
-	}
+	struct strbuf text = STRBUF_INIT;
+	struct vms_value *mv = NULL;
 	if (render && w->type && w->nmembers) {
-		struct strbuf text = STRBUF_INIT;
-		struct vms_value *mv = NULL;
 		err = object_render(ctx->prog, w->type, obj, w->members, w->nmembers,
 				    ctx->json ? NULL : &text, ctx->json ? &mv : NULL);
 		if (err) {
-			value_set_str(rec, "error", err->message);
+			rec_strf(rec, EF_ERROR, "%s", err->message);
 			if (!ctx->json)
 				strbuf_addf(&text, "  (%s)\n", err->message);
 			vms_error_destroy(err);
 			w->render_failed = true;
 		} else if (mv) {
-			value_set(rec, "members", mv);
+			rec_value(rec, EF_MEMBERS, mv);
 		}
 		if (!ctx->json)
-			value_set_str(rec, "text", text.buf);
-		strbuf_release(&text);
+			rec_str(rec, EF_TEXT, text.buf);
 	}
 	w->count++;
-	cli_emit_record(ctx, rec, element_text);
+	rec_write(&w->w, rec);
+	strbuf_release(&text);
+	value_destroy(mv);
+	if (!cli_flush_some(ctx))
+		return program_check_cancel();
 	return NULL;
 }
 
-static struct vms_error *node_cb(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *node_cb(void *arg, uint64_t node)
 {
 	struct walk *w = arg;
-	struct vms_value *rec = value_object();
+	struct rec_row *rec = element_row(w);
+	if (!rec)
+		return &linux_walk_stop;
 	uint64_t obj = node - w->offset;
-	value_set_hex(rec, "address", obj);
-	value_set_hex(rec, "node", node);
-	return emit_element(w, rec, obj, true);
+	rec_hex(rec, EF_ADDRESS, obj);
+	rec_hex(rec, EF_NODE, node);
+	return emit_element(w, obj, true);
 }
 
-static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	struct walk *w = arg;
-	struct vms_value *rec = value_object();
-	value_set_hex(rec, "first", first);
-	value_set_hex(rec, "last", last);
-	value_set_hex(rec, "entry", entry);
-	return emit_element(w, rec, entry, true);
+	struct rec_row *rec = element_row(w);
+	if (!rec)
+		return &linux_walk_stop;
+	rec_hex(rec, EF_FIRST, first);
+	rec_hex(rec, EF_LAST, last);
+	rec_hex(rec, EF_ENTRY, entry);
+	return emit_element(w, entry, true);
 }
 
-static struct vms_error *xa_cb(void *arg, uint64_t index, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *xa_cb(void *arg, uint64_t index, uint64_t entry)
 {
 	struct walk *w = arg;
-	struct vms_value *rec = value_object();
-	value_set_uint(rec, "index", index);
-	value_set_hex(rec, "entry", entry);
+	struct rec_row *rec = element_row(w);
+	if (!rec)
+		return &linux_walk_stop;
+	rec_uint(rec, EF_INDEX, index);
+	rec_hex(rec, EF_ENTRY, entry);
 	if ((entry & 1) == 1) {
 		// a value entry (xa_mk_value: shadow, swap entry): not a pointer
-		value_set_uint(rec, "value", entry >> 1);
-		return emit_element(w, rec, entry, false);
+		rec_uint(rec, EF_VALUE, entry >> 1);
+		return emit_element(w, entry, false);
 	}
 	if (w->want_pfn && entry >= w->page_base && (entry - w->page_base) % w->page_size == 0 &&
 	    (entry - w->page_base) / w->page_size < w->max_pfn)
-		value_set_hex(rec, "pfn", (entry - w->page_base) / w->page_size);
-	return emit_element(w, rec, entry, true);
+		rec_hex(rec, EF_PFN, (entry - w->page_base) / w->page_size);
+	return emit_element(w, entry, true);
 }
 
 /* ---- the commands ---- */
@@ -273,7 +328,7 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 
 /* Finish a walk: the summary record; a read error (the dump lacks a page)
  * makes the answer partial, corruption fails the command. */
-static struct vms_error *walk_finish(struct walk *w, uint64_t addr, struct vms_error *err)
+VMS_MUST_CHECK static struct vms_error *walk_finish(struct walk *w, uint64_t addr, struct vms_error *err)
 {
 	struct cli_ctx *ctx = w->ctx;
 	struct vms_value *s = value_object();
@@ -312,7 +367,7 @@ struct walk_args {
 	struct strbuf expr;
 };
 
-static struct vms_error *parse_args(struct cli_ctx *ctx, struct walk *w, struct walk_args *a, int argc,
+VMS_MUST_CHECK static struct vms_error *parse_args(struct cli_ctx *ctx, struct walk *w, struct walk_args *a, int argc,
 				    char **argv, bool is_list)
 {
 	for (int i = 1; i < argc; i++) {
@@ -381,9 +436,10 @@ static struct vms_error *parse_args(struct cli_ctx *ctx, struct walk *w, struct 
 	return NULL;
 }
 
-static struct vms_error *cmd_list(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct walk w = {.ctx = ctx, .kind = WALK_LIST};
+	struct walk w;
+	walk_init(&w, ctx, WALK_LIST);
 	struct walk_args a = {.expr = STRBUF_INIT};
 	// -H decides the kind before the -s checks
 	for (int i = 1; i < argc; i++)
@@ -430,9 +486,10 @@ static struct vms_error *cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	return err;
 }
 
-static struct vms_error *cmd_tree(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_tree(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct walk w = {.ctx = ctx, .kind = WALK_RBTREE};
+	struct walk w;
+	walk_init(&w, ctx, WALK_RBTREE);
 	struct walk_args a = {.expr = STRBUF_INIT};
 	for (int i = 1; i + 1 < argc; i++) {
 		if (strcmp(argv[i], "-t") != 0)

@@ -14,6 +14,7 @@ const char cli_description[] =
 	"answer questions about its memory.";
 
 const char cli_input_note[] =
+	"Options may come before or after VMCORE and VMLINUX; '--' ends them.\n"
 	"Without -e or -f, commands are read from standard input when it is not a\n"
 	"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
 	"release and build-id when not given; without one, or with --btf, types come\n"
@@ -28,6 +29,7 @@ const struct cli_option cli_main_options[] = {
 	{ 0, 'F', "force", NULL, "use debug info even if it does not match the dump" },
 	{ 0, 'B', "btf", NULL, "types from the kernel's BTF, symbols from its kallsyms, not DWARF" },
 	{ 0, 'P', "plugin", "PATH", "load a plugin (repeatable); a NAME without '/' from the plugin directory" },
+	{ 0, 'A', "progress-after", "SECONDS", "show a long walk's progress on a terminal after SECONDS (default 1; negative: never)" },
 	{ 'q', 'q', "quiet", NULL, "no banner, and no note of the vmlinux found" },
 	{ 'V', 'V', "version", NULL, "print the version" },
 	{ 'h', 'h', "help", NULL, "this help" },

@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "base/cleanup.h"
+#include "base/vector.h"
 
 static struct cli_ctx *repl_ctx;
 static volatile sig_atomic_t at_prompt;
@@ -78,10 +79,11 @@ static char *complete_symbol(const char *text, int state)
 	return NULL;
 }
 
+VMS_DEFINE_VECTOR(name_vector, char *);
+
 /* Type names: gathered once per completion into a list. */
 struct name_list {
-	char **names;
-	size_t len, cap;
+	struct name_vector names;
 	const char *prefix_word;  // "struct ", "union ", "enum " or ""
 };
 
@@ -90,19 +92,13 @@ static struct name_list type_names;
 static bool collect_name(const char *name, unsigned kind, void *arg)
 {
 	struct name_list *l = arg;
-	if (l->len >= 5000)
+	if (l->names.size >= 5000)
 		return false;
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		char **n = realloc(l->names, cap * sizeof(*n));
-		if (!n)
-			return false;
-		l->names = n;
-		l->cap = cap;
+	char *copy = strdup(name);
+	if (!copy || !name_vector_append(&l->names, copy)) {
+		free(copy);
+		return false;
 	}
-	l->names[l->len] = strdup(name);
-	if (l->names[l->len])
-		l->len++;
 	return true;
 }
 
@@ -111,9 +107,9 @@ static char *complete_type(const char *text, int state)
 	static size_t i;
 	if (!state)
 		i = 0;
-	while (i < type_names.len) {
-		char *n = type_names.names[i++];
-		if (i >= 2 && strcmp(n, type_names.names[i - 2]) == 0)
+	while (i < type_names.names.size) {
+		char *n = type_names.names.data[i++];
+		if (i >= 2 && strcmp(n, type_names.names.data[i - 2]) == 0)
 			continue;
 		return strdup(n);
 	}
@@ -122,9 +118,9 @@ static char *complete_type(const char *text, int state)
 
 static void gather_types(const char *text, unsigned kinds)
 {
-	for (size_t i = 0; i < type_names.len; i++)
-		free(type_names.names[i]);
-	type_names.len = 0;
+	for (size_t i = 0; i < type_names.names.size; i++)
+		free(type_names.names.data[i]);
+	name_vector_clear(&type_names.names);
 	if (!repl_ctx->prog)
 		return;
 	struct vms_error *err = program_names_with_prefix(repl_ctx->prog, text, kinds,

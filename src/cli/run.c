@@ -5,12 +5,16 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/util.h"
+#include "base/vector.h"
 #include "plugin/plugin.h"
 
 const struct cli_command *cli_find_command(const char *name)
@@ -29,21 +33,108 @@ const struct cli_command *cli_find_command(const char *name)
 	return plugin_find_command(name);
 }
 
+static bool host_command_exists(const char *name)
+{
+	return cli_find_command(name) != NULL;
+}
+
+VMS_MUST_CHECK static struct vms_error *host_parse_number(struct cli_ctx *ctx, const char *text, uint64_t *ret)
+{
+	return cli_parse_u64(ctx, text, false, true, ret);
+}
+
+static void host_emit_record(struct cli_ctx *ctx, struct vms_value *v)
+{
+	cli_emit_record(ctx, v, NULL);
+}
+
+const struct plugin_host_ops cli_plugin_host = {
+	.command_exists = host_command_exists,
+	.parse_number = host_parse_number,
+	.emit_record = host_emit_record,
+};
+
+struct strbuf *cli_out(struct cli_ctx *ctx)
+{
+	if (!ctx->sink.flush_at)
+		rec_sink_init(&ctx->sink, ctx->out);
+	ctx->sink.fp = ctx->out;
+	return &ctx->sink.buf;
+}
+
+void cli_writer(struct cli_ctx *ctx, struct rec_writer *w)
+{
+	rec_writer_init(w, ctx->json ? REC_JSON : REC_TEXT, cli_out(ctx));
+}
+
+/* The output is gone: stop whatever is running, quietly. */
+static bool output_gone(struct cli_ctx *ctx)
+{
+	if (!rec_sink_closed(&ctx->sink) && !ctx->sink.error)
+		return false;
+	program_cancel_request();
+	return true;
+}
+
+bool cli_flush_some(struct cli_ctx *ctx)
+{
+	rec_sink_maybe_flush(&ctx->sink);
+	return !output_gone(ctx);
+}
+
+bool cli_write(struct cli_ctx *ctx, const void *data, size_t len)
+{
+	cli_out(ctx);
+	rec_sink_write(&ctx->sink, data, len);
+	return !output_gone(ctx);
+}
+
+void cli_flush(struct cli_ctx *ctx)
+{
+	cli_out(ctx);
+	rec_sink_flush(&ctx->sink);
+}
+
+void cli_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct cli_ctx *ctx = arg;
+	if (ctx->progress_after < 0)
+		return;
+	double t = vms_now();
+	if (done == 0 && !ctx->progress_shown) {
+		ctx->progress_t0 = t;
+		ctx->progress_drawn = 0;
+		return;
+	}
+	if (done >= total) {
+		if (ctx->progress_shown)
+			fprintf(stderr, "\r%*s\r", 30, "");
+		ctx->progress_shown = false;
+		return;
+	}
+	if (t - ctx->progress_t0 < ctx->progress_after || t - ctx->progress_drawn <= 0.1 ||
+	    !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\rscanning mem_map: %3.0f%%", 100.0 * (double)done / (double)total);
+	ctx->progress_drawn = t;
+	ctx->progress_shown = true;
+}
+
 void cli_emit(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
 {
-	struct strbuf sb = STRBUF_INIT;
-	if (ctx->json) {
-		value_to_json(v, &sb);
-		strbuf_addch(&sb, '\n');
+	struct strbuf *sb = cli_out(ctx);
+	if (value_failed(v)) {
+		ctx->out_nomem = true;
+	} else if (ctx->json) {
+		value_to_json(v, sb);
+		strbuf_addch(sb, '\n');
 	} else if (text) {
-		text(ctx, v, &sb);
+		text(ctx, v, sb);
 	} else {
-		value_to_text(v, &sb, 0);
+		value_to_text(v, sb, 0);
 	}
-	fwrite(sb.buf, 1, sb.len, ctx->out);
-	strbuf_release(&sb);
 	value_destroy(v);
-	ctx->records++;
+	cli_flush_some(ctx);
 }
 
 void cli_emit_record(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
@@ -54,7 +145,7 @@ void cli_emit_record(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text
 void cli_emit_text(struct cli_ctx *ctx, const char *s)
 {
 	if (!ctx->json)
-		fputs(s, ctx->out);
+		strbuf_addstr(cli_out(ctx), s);
 }
 
 struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *s, bool hex_default,
@@ -150,12 +241,18 @@ static bool split_operator(const char *p, const struct strbuf *word, int depth, 
 	return false;
 }
 
+VMS_DEFINE_VECTOR(word_vector, char *);
+
+static void word_vector_free(struct word_vector *v)
+{
+	for (size_t i = 0; i < v->size; i++)
+		free(v->data[i]);
+	word_vector_deinit(v);
+}
+
 struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret)
 {
-	int argc = 0, cap = 8;
-	char **argv = malloc(sizeof(*argv) * (size_t)cap);
-	if (!argv)
-		return &vms_enomem;
+	struct word_vector argv = VMS_VECTOR_INIT;
 	const char *p = line;
 	*rest_ret = NULL;
 	int depth = 0;  // of ( and [ outside quotes, across words
@@ -198,29 +295,29 @@ struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, c
 		}
 		if (quote) {
 			strbuf_release(&word);
-			cli_free_argv(argc, argv);
+			word_vector_free(&argv);
 			return vms_error_create(VMS_ERR_INVALID, "unterminated quote");
 		}
-		if (argc + 1 >= cap) {
-			cap *= 2;
-			char **n = realloc(argv, sizeof(*argv) * (size_t)cap);
-			if (!n) {
-				strbuf_release(&word);
-				cli_free_argv(argc, argv);
-				return &vms_enomem;
-			}
-			argv = n;
+		char *w = strbuf_detach(&word);
+		if (!w || !word_vector_append(&argv, w)) {
+			free(w);
+			word_vector_free(&argv);
+			return &vms_enomem;
 		}
-		argv[argc++] = strbuf_detach(&word);
 	}
-	argv[argc] = NULL;
-	*argc_ret = argc;
-	*argv_ret = argv;
+	if (argv.size > INT_MAX - 1 || !word_vector_append(&argv, NULL)) {
+		word_vector_free(&argv);
+		return &vms_enomem;
+	}
+	size_t n;
+	*argv_ret = word_vector_steal(&argv, &n);
+	*argc_ret = (int)n - 1;
 	return NULL;
 }
 
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err)
 {
+	cli_flush(ctx);  // what the command wrote comes first
 	if (ctx->json) {
 		struct vms_value *v = value_object();
 		struct vms_value *e = value_set(v, "error", value_object());
@@ -249,6 +346,34 @@ void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_erro
 static int exit_for_error(const struct vms_error *err)
 {
 	return err->code == VMS_ERR_NODATA ? VMS_EXIT_PARTIAL : VMS_EXIT_FAILED;
+}
+
+/*
+ * The end of a command's output: write out what is buffered.  A closed pipe
+ * ends the command quietly (its cancellation is no error); a write error or
+ * lost output fails it.  Returns the command's error, possibly replaced.
+ */
+VMS_MUST_CHECK static struct vms_error *finish_output(struct cli_ctx *ctx, struct vms_error *err)
+{
+	struct rec_sink *s = &ctx->sink;
+	rec_sink_flush(s);
+	if (s->closed) {
+		if (err && err->code == VMS_ERR_CANCELLED) {
+			vms_error_destroy(err);
+			err = NULL;
+		}
+		program_cancel_clear();
+	} else if (s->error && (!err || err->code == VMS_ERR_CANCELLED)) {
+		// the command was stopped because its output failed
+		vms_error_destroy(err);
+		err = vms_error_errno(s->error, "writing the output");
+		program_cancel_clear();
+	} else if (!err && (ctx->out_nomem || strbuf_failed(&s->buf))) {
+		err = vms_error_create(VMS_ERR_NOMEM, "out of memory writing the output");
+	}
+	rec_sink_deinit(s);  // the next command starts afresh
+	rec_sink_init(s, ctx->out);
+	return err;
 }
 
 /* Run one command (argv) with output to ctx->out. */
@@ -281,21 +406,19 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	argv[n] = NULL;
 	ctx->partial = false;
-	ctx->records = 0;
 	ctx->command = cmd;
+	ctx->out_nomem = false;
+	cli_out(ctx);
 	program_cancel_clear();
-	// VMSIFT_TIME: the command's own wall time on stderr (start-up and
-	// the opening of the dump excluded), for benchmarks.
-	struct timespec t0, t1;
+	// VMSIFT_TIME: the command's own wall time on stderr, its output
+	// written (start-up and the opening of the dump excluded), for
+	// benchmarks.
 	bool timing = getenv("VMSIFT_TIME") != NULL;
-	if (timing)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = timing ? vms_now() : 0;
 	struct vms_error *err = cmd->run(ctx, n, argv);
-	if (timing) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		fprintf(stderr, "vmsift: time: %s: %.3f ms\n", cmd->name,
-			(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
-	}
+	err = finish_output(ctx, err);
+	if (timing)
+		fprintf(stderr, "vmsift: time: %s: %.3f ms\n", cmd->name, (vms_now() - t0) * 1e3);
 	// argv entries past n were freed above; keep argc consistent for caller
 	for (int i = n; i < argc; i++)
 		argv[i] = NULL;
@@ -308,7 +431,6 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 		status = VMS_EXIT_PARTIAL;
 	}
 	ctx->json = saved_json;
-	fflush(ctx->out);
 	return status;
 }
 

@@ -70,7 +70,7 @@ static int section_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-struct vms_error *di_load_sections(struct vms_debuginfo *di)
+VMS_MUST_CHECK struct vms_error *di_load_sections(struct vms_debuginfo *di)
 {
 	size_t shnum;
 	if (elf_getshdrnum(di->elf, &shnum) != 0)

@@ -44,7 +44,7 @@ struct vms_type;
  * VMS_ERR_FORMAT ("... is not an ELF file", "... has no DWARF debug info",
  * "... has no symbol table").
  */
-struct vms_error *debuginfo_open(const char *vmlinux, struct vms_debuginfo **ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_open(const char *vmlinux, struct vms_debuginfo **ret);
 
 /* Whether @path is an ELF file with DWARF (a .debug_info section); false
  * when it cannot be read. */
@@ -69,7 +69,7 @@ const uint8_t *debuginfo_build_id(const struct vms_debuginfo *di, size_t *len);
  * section, VMS_ERR_NODATA if it is in a section without file contents
  * (.bss); the error carries the first address that could not be read.
  */
-struct vms_error *debuginfo_read_static(struct vms_debuginfo *di, uint64_t addr,
+VMS_MUST_CHECK struct vms_error *debuginfo_read_static(struct vms_debuginfo *di, uint64_t addr,
 					void *buf, size_t len);
 
 /*
@@ -84,7 +84,7 @@ struct vms_error *debuginfo_read_static(struct vms_debuginfo *di, uint64_t addr,
  * VMS_ERR_LOOKUP (nothing found; a candidate with a different build-id is
  * named in the message).
  */
-struct vms_error *debuginfo_locate(const char *osrelease, const uint8_t *build_id,
+VMS_MUST_CHECK struct vms_error *debuginfo_locate(const char *osrelease, const uint8_t *build_id,
 				   size_t id_len, char **path_ret);
 
 /* ---- symbols: ELF .symtab, unrelocated addresses ---- */
@@ -101,7 +101,7 @@ struct vms_symbol {
  * weak) one is preferred over a local one.  The symbol table is loaded on
  * the first symbol call.  Errors: VMS_ERR_LOOKUP ("no symbol 'x'").
  */
-struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 				   struct vms_symbol *ret);
 
 /*
@@ -110,7 +110,7 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
  * Undefined symbols are ignored.  Errors: VMS_ERR_LOOKUP if no symbol lies at
  * or below @addr.
  */
-struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
+VMS_MUST_CHECK struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
 				      struct vms_symbol *ret);
 
 /* Number of named symbols (0 if the table cannot be loaded). */
@@ -239,7 +239,7 @@ struct vms_error *debuginfo_find_anonymous_struct(struct vms_debuginfo *di,
  * Errors: VMS_ERR_LOOKUP (no such function or no DWARF for it),
  * VMS_ERR_UNSUPPORTED (the debug info has no function bodies).
  */
-struct vms_error *debuginfo_function_mentions(struct vms_debuginfo *di, const char *fn,
+VMS_MUST_CHECK struct vms_error *debuginfo_function_mentions(struct vms_debuginfo *di, const char *fn,
 					      const char *what, bool *ret);
 
 /* ---- types ---- */
@@ -283,7 +283,7 @@ struct vms_type_enumerator {
  * ("no type 'struct nosuch'"), VMS_ERR_INVALID (unparsable name),
  * VMS_ERR_FORMAT (bad DWARF).
  */
-struct vms_error *debuginfo_find_type(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK struct vms_error *debuginfo_find_type(struct vms_debuginfo *di, const char *name,
 				      struct vms_type **ret);
 
 /*
@@ -293,7 +293,7 @@ struct vms_error *debuginfo_find_type(struct vms_debuginfo *di, const char *name
  * preferred over file-static ones of the same name.  Either output may be
  * NULL.  Errors: VMS_ERR_LOOKUP (no such variable, or no address for it).
  */
-struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *name,
 					  struct vms_type **type_ret, uint64_t *addr_ret);
 
 /*
@@ -301,7 +301,7 @@ struct vms_error *debuginfo_find_variable(struct vms_debuginfo *di, const char *
  * type that declares it and its value.  Either output may be NULL.  Errors:
  * VMS_ERR_LOOKUP.
  */
-struct vms_error *debuginfo_find_enumerator(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK struct vms_error *debuginfo_find_enumerator(struct vms_debuginfo *di, const char *name,
 					    struct vms_type **enum_ret, int64_t *value_ret);
 
 /* The void type of @di (never NULL, borrowed). */
@@ -311,7 +311,7 @@ struct vms_type *debuginfo_void_type(struct vms_debuginfo *di);
  * A pointer type to @target (the same object for the same target every time).
  * Errors: VMS_ERR_NOMEM.
  */
-struct vms_error *debuginfo_pointer_type(struct vms_debuginfo *di, struct vms_type *target,
+VMS_MUST_CHECK struct vms_error *debuginfo_pointer_type(struct vms_debuginfo *di, struct vms_type *target,
 					 struct vms_type **ret);
 
 /* ---- type accessors: pure queries on borrowed types ---- */
@@ -373,7 +373,7 @@ bool vms_type_is_variadic(const struct vms_type *t);
  * ("struct page has no member 'nosuch'"), VMS_ERR_INVALID (bad syntax,
  * indexing a non-array).
  */
-struct vms_error *vms_type_member_find(struct vms_type *t, const char *path,
+VMS_MUST_CHECK struct vms_error *vms_type_member_find(struct vms_type *t, const char *path,
 				       struct vms_type **type_ret, uint64_t *bit_offset_ret,
 				       uint64_t *bit_size_ret);
 
@@ -405,7 +405,7 @@ enum {
  * and is of one of the @kinds (a mask of DEBUGINFO_NAME_*), in name order
  * within each kind, until @fn returns false.  Struct/union/enum names are
  * bare tags.  Loads the name index if needed (its only failure). */
-struct vms_error *debuginfo_names_with_prefix(struct vms_debuginfo *di, const char *prefix,
+VMS_MUST_CHECK struct vms_error *debuginfo_names_with_prefix(struct vms_debuginfo *di, const char *prefix,
 					      unsigned kinds,
 					      bool (*fn)(const char *name, unsigned kind, void *arg),
 					      void *arg);

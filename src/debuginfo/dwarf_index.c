@@ -40,6 +40,9 @@
 #define INDEX_VERSION 1u
 #define MAX_THREADS 8
 
+/* The names of the index file, NUL-separated, as they are laid out. */
+VMS_DEFINE_VECTOR(index_strtab, char);
+
 struct index_header {
 	char magic[8];
 	uint32_t version;
@@ -257,22 +260,20 @@ static unsigned scan_threads(void)
 	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
-				     struct vms_strmap maps[DI_IDX_NR_KINDS],
-				     struct di_index *index)
+VMS_MUST_CHECK struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
+						    struct vms_strmap maps[DI_IDX_NR_KINDS],
+						    struct di_index *index)
 {
 	struct vms_error *err = NULL;
 	struct name_value *sorted[DI_IDX_NR_KINDS] = {NULL};
 	size_t counts[DI_IDX_NR_KINDS] = {0};
 	struct vms_strmap strings;
 	vms_strmap_init(&strings);
-	char *strtab = NULL;
+	struct index_strtab strtab = VMS_VECTOR_INIT;
 	void *buf = NULL;
 
 	// sort each kind and lay out the string table
-	size_t strsize = 0, strcap = 1 << 20;
-	strtab = malloc(strcap);
-	if (!strtab) {
+	if (!index_strtab_reserve(&strtab, 1 << 20)) {
 		err = &vms_enomem;
 		goto out;
 	}
@@ -318,28 +319,19 @@ struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
 				break;
 			}
 			if (inserted) {
-				size_t len = strlen(name) + 1;
-				if (strsize + len > strcap) {
-					while (strsize + len > strcap)
-						strcap *= 2;
-					char *p = realloc(strtab, strcap);
-					if (!p) {
-						err = &vms_enomem;
-						break;
-					}
-					strtab = p;
+				*v = strtab.size;
+				if (!index_strtab_extend(&strtab, name, strlen(name) + 1)) {
+					err = &vms_enomem;
+					break;
 				}
-				memcpy(strtab + strsize, name, len);
-				*v = strsize;
-				strsize += len;
 			}
 			name_offs[k][i] = (uint32_t)*v;
 		}
 	}
-	if (!err && strsize > UINT32_MAX)
+	if (!err && strtab.size > UINT32_MAX)
 		err = vms_error_create(VMS_ERR_UNSUPPORTED, "DWARF name index too large");
 	if (!err) {
-		size_t total = str_off + strsize;
+		size_t total = str_off + strtab.size;
 		buf = calloc(1, total);
 		if (!buf) {
 			err = &vms_enomem;
@@ -363,9 +355,9 @@ struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
 					e->die_off = VAL_OFF(sorted[k][i].value);
 				}
 			}
-			memcpy((char *)buf + str_off, strtab, strsize);
+			memcpy((char *)buf + str_off, strtab.data, strtab.size);
 			h->strtab_off = str_off;
-			h->strtab_size = strsize;
+			h->strtab_size = strtab.size;
 			h->total_size = total;
 			h->checksum = di_checksum((char *)buf + sizeof(*h), total - sizeof(*h));
 			index->buf = buf;
@@ -379,14 +371,14 @@ struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
 out:
 	for (int k = 0; k < DI_IDX_NR_KINDS; k++)
 		free(sorted[k]);
-	free(strtab);
+	index_strtab_deinit(&strtab);
 	free(buf);
 	vms_strmap_deinit(&strings);
 	return err;
 }
 
 /* Scan the DWARF of @di and build its index image in @index. */
-static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *index)
+VMS_MUST_CHECK static struct vms_error *index_build(struct vms_debuginfo *di, struct di_index *index)
 {
 	unsigned n = scan_threads();
 	struct scan scans[MAX_THREADS];

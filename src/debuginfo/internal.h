@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "base/hashmap.h"
+#include "base/vector.h"
 #include "debuginfo/debuginfo.h"
 
 /* Kinds of names in the DWARF index; each has its own sorted table. */
@@ -67,6 +68,17 @@ struct di_block {
 	_Alignas(16) unsigned char data[];
 };
 
+/* One remembered lookup of the memo (memo.c). */
+struct di_memo_lookup {
+	const char *key;    // "T:struct page"; owned if @owned
+	bool owned;
+	int code;           // 0, or the VMS_ERR_LOOKUP of a failed lookup
+	const char *message; // of the error; owned if @owned
+	struct vms_type *type;
+	uint64_t value;     // variable address or enumerator value
+};
+VMS_DEFINE_VECTOR(di_memo_lookup_vector, struct di_memo_lookup);
+
 struct vms_debuginfo {
 	char *path; // the ELF file, or where the BTF came from
 	// BTF mode (btf.c): types from this BTF, no DWARF; symbols installed by
@@ -116,8 +128,7 @@ struct vms_debuginfo {
 	bool memo_dirty;          // something to add to the memo file
 	void *memo_buf;           // the loaded file; names in types point into it
 	struct vms_strmap memo;   // "T:name" / "V:name" / "E:name" -> lookup + 1
-	struct di_memo_lookup *memo_lookups;
-	size_t memo_nlookups, memo_cap;
+	struct di_memo_lookup_vector memo_lookups;
 	struct di_memo_stamp *memo_stamp; // the index file the memo was checked against
 };
 
@@ -160,13 +171,13 @@ static inline uint64_t di_index_value(uint64_t off, uint32_t flags)
 bool di_index_value_better(uint64_t nv, uint64_t old);
 /* Build the index image of name maps (one per kind, values made by
  * di_index_value()) into @index (not yet adopted).  The maps are not freed. */
-struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
+VMS_MUST_CHECK struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
 				     struct vms_strmap maps[DI_IDX_NR_KINDS],
 				     struct di_index *index);
 
 /* Load the DWARF name index (from the cache, else by scanning) if not loaded
  * yet; for BTF, build it from the BTF types (never cached). */
-struct vms_error *di_index_ensure(struct vms_debuginfo *di);
+VMS_MUST_CHECK struct vms_error *di_index_ensure(struct vms_debuginfo *di);
 /* The best entry named @name of @kind, or NULL (valid until the next call).
  * The index must be loaded. */
 const struct di_index_entry *di_index_find(struct di_index *index,
@@ -190,15 +201,6 @@ uint64_t di_checksum(const void *p, size_t n);
 
 enum di_memo_kind { DI_MEMO_TYPE = 'T', DI_MEMO_VARIABLE = 'V', DI_MEMO_ENUMERATOR = 'E' };
 
-struct di_memo_lookup {
-	const char *key;    // "T:struct page"; owned if @owned
-	bool owned;
-	int code;           // 0, or the VMS_ERR_LOOKUP of a failed lookup
-	const char *message; // of the error; owned if @owned
-	struct vms_type *type;
-	uint64_t value;     // variable address or enumerator value
-};
-
 /* The memoized answer to lookup @kind of @name, or NULL (loads the memo file
  * on first use). */
 const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo_kind kind,
@@ -218,7 +220,7 @@ bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret);
 bool di_enum_die_signed(Dwarf_Die *die);
 
 /* Create an error from the current libdw error, prefixed by @what. */
-struct vms_error *di_dwarf_error(const char *what);
+VMS_MUST_CHECK struct vms_error *di_dwarf_error(const char *what);
 
 /* Free what types hold outside the arena (lazily recorded errors). */
 void di_types_deinit(struct vms_debuginfo *di);
@@ -242,7 +244,7 @@ void di_btf_deinit(struct vms_debuginfo *di);
 void symbols_deinit(struct vms_debuginfo *di);
 
 /* Record the allocated sections of di->elf (di->raw must be set). */
-struct vms_error *di_load_sections(struct vms_debuginfo *di);
+VMS_MUST_CHECK struct vms_error *di_load_sections(struct vms_debuginfo *di);
 
 /* Read build-id of an open Elf; returns the length (0 if none). */
 size_t di_elf_build_id(Elf *elf, uint8_t *buf, size_t bufsize);

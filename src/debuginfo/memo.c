@@ -121,21 +121,16 @@ static bool stamp_of(const char *path, struct di_memo_stamp *ret)
 
 static struct di_memo_lookup *add_lookup(struct vms_debuginfo *di, const char *key)
 {
-	if (di->memo_nlookups == di->memo_cap) {
-		size_t cap = di->memo_cap ? 2 * di->memo_cap : 64;
-		struct di_memo_lookup *p = realloc(di->memo_lookups, cap * sizeof(*p));
-		if (!p)
-			return NULL;
-		di->memo_lookups = p;
-		di->memo_cap = cap;
-	}
+	struct di_memo_lookup *l = di_memo_lookup_vector_push(&di->memo_lookups);
+	if (!l)
+		return NULL;
 	bool inserted;
 	uint64_t *v = vms_strmap_insert_hashed(&di->memo, key, vms_hash_string(key), &inserted);
-	if (!v || !inserted)
+	if (!v || !inserted) {
+		di_memo_lookup_vector_pop(&di->memo_lookups);
 		return NULL;
-	*v = di->memo_nlookups + 1;
-	struct di_memo_lookup *l = &di->memo_lookups[di->memo_nlookups++];
-	memset(l, 0, sizeof(*l));
+	}
+	*v = di->memo_lookups.size;  // index + 1
 	l->key = key;
 	return l;
 }
@@ -411,7 +406,7 @@ const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo
 	uint64_t *v = vms_strmap_find(&di->memo, key);
 	if (key != small)
 		free(key);
-	return v ? &di->memo_lookups[*v - 1] : NULL;
+	return v ? &di->memo_lookups.data[*v - 1] : NULL;
 }
 
 void di_memo_record(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
@@ -446,14 +441,15 @@ fail:
 
 /* ---- writing ---- */
 
+VMS_DEFINE_VECTOR(type_vector, struct vms_type *);
+VMS_DEFINE_VECTOR(char_vector, char);
+
 struct writer {
 	struct vms_debuginfo *di;
 	struct vms_u64map ids; // type pointer -> id + 1
-	struct vms_type **types;
-	size_t ntypes, cap;
+	struct type_vector types;
 	struct vms_strmap strs;
-	char *strtab;
-	size_t strsize, strcap;
+	struct char_vector strtab;
 	bool failed;
 };
 
@@ -464,20 +460,13 @@ static uint32_t w_type(struct writer *w, struct vms_type *t)
 	uintptr_t id = (uintptr_t)vms_u64map_get(&w->ids, (uintptr_t)t);
 	if (id)
 		return (uint32_t)(id - 1);
-	if (w->ntypes == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 256;
-		struct vms_type **p = realloc(w->types, cap * sizeof(*p));
-		if (!p) {
-			w->failed = true;
-			return NO_REF;
-		}
-		w->types = p;
-		w->cap = cap;
-	}
-	w->types[w->ntypes++] = t;
-	if (!vms_u64map_set(&w->ids, (uintptr_t)t, (void *)(uintptr_t)w->ntypes))
+	if (!type_vector_append(&w->types, t)) {
 		w->failed = true;
-	return (uint32_t)(w->ntypes - 1);
+		return NO_REF;
+	}
+	if (!vms_u64map_set(&w->ids, (uintptr_t)t, (void *)(uintptr_t)w->types.size))
+		w->failed = true;
+	return (uint32_t)(w->types.size - 1);
 }
 
 static uint32_t w_str(struct writer *w, const char *s)
@@ -492,22 +481,11 @@ static uint32_t w_str(struct writer *w, const char *s)
 	}
 	if (!inserted)
 		return (uint32_t)*v;
-	size_t len = strlen(s) + 1;
-	if (w->strsize + len > w->strcap) {
-		size_t cap = w->strcap ? w->strcap : 4096;
-		while (w->strsize + len > cap)
-			cap *= 2;
-		char *p = realloc(w->strtab, cap);
-		if (!p) {
-			w->failed = true;
-			return NO_REF;
-		}
-		w->strtab = p;
-		w->strcap = cap;
+	*v = w->strtab.size;
+	if (!char_vector_extend(&w->strtab, s, strlen(s) + 1)) {
+		w->failed = true;
+		return NO_REF;
 	}
-	memcpy(w->strtab + w->strsize, s, len);
-	*v = w->strsize;
-	w->strsize += len;
 	return (uint32_t)*v;
 }
 
@@ -549,11 +527,11 @@ static void memo_store(struct vms_debuginfo *di)
 			w_type(&w, t);
 		}
 	}
-	for (size_t i = 0; i < di->memo_nlookups; i++)
-		w_type(&w, di->memo_lookups[i].type);
+	for (size_t i = 0; i < di->memo_lookups.size; i++)
+		w_type(&w, di->memo_lookups.data[i].type);
 	size_t nmembers = 0, nenums = 0, nparams = 0;
-	for (size_t i = 0; i < w.ntypes && !w.failed; i++) {
-		struct vms_type *t = w.types[i];
+	for (size_t i = 0; i < w.types.size && !w.failed; i++) {
+		struct vms_type *t = w.types.data[i];
 		w_type(&w, t->target);
 		if (t->members_loaded && !t->members_err) {
 			for (size_t j = 0; j < t->nmembers; j++)
@@ -565,7 +543,7 @@ static void memo_store(struct vms_debuginfo *di)
 			w_type(&w, t->params[j]);
 		nparams += t->nparams;
 	}
-	if (w.failed || w.ntypes >= NO_REF || nmembers >= NO_REF)
+	if (w.failed || w.types.size >= NO_REF || nmembers >= NO_REF)
 		goto out;
 
 	struct memo_header h;
@@ -578,28 +556,28 @@ static void memo_store(struct vms_debuginfo *di)
 	h.mtime_sec = di->mtime_sec;
 	h.mtime_nsec = di->mtime_nsec;
 	h.index = stamp;
-	h.ntypes = (uint32_t)w.ntypes;
+	h.ntypes = (uint32_t)w.types.size;
 	h.nmaps = (uint32_t)nmaps;
 	h.nmembers = (uint32_t)nmembers;
 	h.nenums = (uint32_t)nenums;
 	h.nparams = (uint32_t)nparams;
-	h.nlookups = (uint32_t)di->memo_nlookups;
+	h.nlookups = (uint32_t)di->memo_lookups.size;
 	size_t offs[6];
 	size_t str_off = layout(&h, offs);
 	// strings first (their offsets go into the arrays); the arrays are
 	// filled into a buffer sized once the string table is known
-	struct memo_type *mtypes = calloc(w.ntypes ? w.ntypes : 1, sizeof(*mtypes));
+	struct memo_type *mtypes = calloc(w.types.size ? w.types.size : 1, sizeof(*mtypes));
 	struct memo_member *mmembers = calloc(nmembers ? nmembers : 1, sizeof(*mmembers));
 	struct memo_enumerator *menums = calloc(nenums ? nenums : 1, sizeof(*menums));
 	uint32_t *mparams = calloc(nparams ? nparams : 1, sizeof(*mparams));
 	struct memo_lookup *mlookups =
-		calloc(di->memo_nlookups ? di->memo_nlookups : 1, sizeof(*mlookups));
+		calloc(di->memo_lookups.size ? di->memo_lookups.size : 1, sizeof(*mlookups));
 	if (!mtypes || !mmembers || !menums || !mparams || !mlookups)
 		goto free_arrays;
 	w_str(&w, ""); // a non-empty string table
 	size_t im = 0, ie = 0, ip = 0;
-	for (size_t i = 0; i < w.ntypes; i++) {
-		struct vms_type *t = w.types[i];
+	for (size_t i = 0; i < w.types.size; i++) {
+		struct vms_type *t = w.types.data[i];
 		struct memo_type *m = &mtypes[i];
 		m->kind = t->kind;
 		m->flags = (t == di->void_type ? MT_VOID : 0) | (t->is_signed ? MT_SIGNED : 0) |
@@ -633,31 +611,31 @@ static void memo_store(struct vms_debuginfo *di)
 			mparams[ip] = w_type(&w, t->params[j]);
 		m->nparams = (uint32_t)t->nparams;
 	}
-	for (size_t i = 0; i < di->memo_nlookups; i++) {
-		const struct di_memo_lookup *l = &di->memo_lookups[i];
+	for (size_t i = 0; i < di->memo_lookups.size; i++) {
+		const struct di_memo_lookup *l = &di->memo_lookups.data[i];
 		mlookups[i].key = w_str(&w, l->key);
 		mlookups[i].code = l->code;
 		mlookups[i].message = w_str(&w, l->message);
 		mlookups[i].type = l->code ? NO_REF : w_type(&w, l->type);
 		mlookups[i].value = l->value;
 	}
-	if (w.failed || w.ntypes != h.ntypes || w.strsize > UINT32_MAX)
+	if (w.failed || w.types.size != h.ntypes || w.strtab.size > UINT32_MAX)
 		goto free_arrays;
-	h.strtab_size = w.strsize;
-	h.total_size = str_off + w.strsize;
+	h.strtab_size = w.strtab.size;
+	h.total_size = str_off + w.strtab.size;
 	if (h.total_size > MEMO_MAX_SIZE)
 		goto free_arrays;
 	buf = calloc(1, h.total_size);
 	if (!buf)
 		goto free_arrays;
 	char *b = buf;
-	memcpy(b + offs[0], mtypes, w.ntypes * sizeof(*mtypes));
+	memcpy(b + offs[0], mtypes, w.types.size * sizeof(*mtypes));
 	memcpy(b + offs[1], maps, nmaps * sizeof(*maps));
 	memcpy(b + offs[2], mmembers, nmembers * sizeof(*mmembers));
 	memcpy(b + offs[3], menums, nenums * sizeof(*menums));
 	memcpy(b + offs[4], mparams, nparams * sizeof(*mparams));
-	memcpy(b + offs[5], mlookups, di->memo_nlookups * sizeof(*mlookups));
-	memcpy(b + str_off, w.strtab, w.strsize);
+	memcpy(b + offs[5], mlookups, di->memo_lookups.size * sizeof(*mlookups));
+	memcpy(b + str_off, w.strtab.data, w.strtab.size);
 	h.checksum = di_checksum(b + sizeof(h), h.total_size - sizeof(h));
 	memcpy(b, &h, sizeof(h));
 	di_cache_store(path, buf, h.total_size);
@@ -670,8 +648,8 @@ free_arrays:
 out:
 	free(buf);
 	free(maps);
-	free(w.types);
-	free(w.strtab);
+	type_vector_deinit(&w.types);
+	char_vector_deinit(&w.strtab);
 	vms_u64map_deinit(&w.ids);
 	vms_strmap_deinit(&w.strs);
 	free(idx_path);
@@ -684,13 +662,13 @@ void di_memo_deinit(struct vms_debuginfo *di)
 		return;
 	if (di->memo_dirty)
 		memo_store(di);
-	for (size_t i = 0; i < di->memo_nlookups; i++) {
-		if (di->memo_lookups[i].owned) {
-			free((char *)di->memo_lookups[i].key);
-			free((char *)di->memo_lookups[i].message);
+	for (size_t i = 0; i < di->memo_lookups.size; i++) {
+		if (di->memo_lookups.data[i].owned) {
+			free((char *)di->memo_lookups.data[i].key);
+			free((char *)di->memo_lookups.data[i].message);
 		}
 	}
-	free(di->memo_lookups);
+	di_memo_lookup_vector_deinit(&di->memo_lookups);
 	vms_strmap_deinit(&di->memo);
 	free(di->memo_stamp);
 	free(di->memo_buf);

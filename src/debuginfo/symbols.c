@@ -71,7 +71,7 @@ static int sym_addr_cmp(const void *a, const void *b, void *arg)
 }
 
 /* Sort di->syms by name and index them by address. */
-static struct vms_error *sort_symbols(struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *sort_symbols(struct vms_debuginfo *di)
 {
 	size_t count = di->nsyms;
 	qsort(di->syms, count, sizeof(*di->syms), sym_name_cmp);
@@ -102,7 +102,7 @@ static uint32_t *sym_slot(struct vms_debuginfo *di, const char *name)
 	}
 }
 
-static struct vms_error *index_installed(struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *index_installed(struct vms_debuginfo *di)
 {
 	size_t n = di->nsyms;
 	di->syms_by_addr = malloc((n ? n : 1) * sizeof(uint32_t));
@@ -176,7 +176,7 @@ void symbols_deinit(struct vms_debuginfo *di)
 	di->nsyms = 0;
 }
 
-static struct vms_error *load_symbols(struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *load_symbols(struct vms_debuginfo *di)
 {
 	size_t shnum;
 	if (elf_getshdrnum(di->elf, &shnum) != 0)
@@ -243,7 +243,7 @@ out:
 	return err;
 }
 
-static struct vms_error *symbols_ensure(struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *symbols_ensure(struct vms_debuginfo *di)
 {
 	if (!di->syms_loaded) {
 		di->syms_loaded = true;

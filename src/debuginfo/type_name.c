@@ -10,136 +10,90 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strbuf.h"
 #include "debuginfo/internal.h"
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_reserve(struct sbuf *b, size_t extra)
+/* Put @str in front of what @b holds. */
+static void sb_prepend(struct strbuf *b, const char *str)
 {
-	if (b->oom || b->len + extra + 1 <= b->cap)
-		return;
-	size_t cap = b->cap ? b->cap : 64;
-	while (b->len + extra + 1 > cap)
-		cap *= 2;
-	char *s = realloc(b->s, cap);
-	if (!s) {
-		b->oom = true;
-		return;
-	}
-	if (!b->cap)
-		s[0] = 0;
-	b->s = s;
-	b->cap = cap;
+	strbuf_insert(b, 0, str, strlen(str));
 }
 
-static void sb_insert(struct sbuf *b, size_t pos, const char *str)
-{
-	size_t n = strlen(str);
-	sb_reserve(b, n);
-	if (b->oom)
-		return;
-	memmove(b->s + pos + n, b->s + pos, b->len - pos + 1);
-	memcpy(b->s + pos, str, n);
-	b->len += n;
-}
+static void spell(const struct vms_type *t, struct strbuf *decl, int depth);
 
-static void sb_append(struct sbuf *b, const char *str)
-{
-	sb_insert(b, b->len, str);
-}
-
-static void sb_appendf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_appendf(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	sb_append(b, tmp);
-}
-
-static void spell(const struct vms_type *t, struct sbuf *decl, int depth);
-
-static void base_name(const struct vms_type *t, struct sbuf *out)
+static void base_name(const struct vms_type *t, struct strbuf *out)
 {
 	switch (t->kind) {
 	case VMS_TYPE_STRUCT:
-		sb_append(out, "struct ");
+		strbuf_addstr(out, "struct ");
 		break;
 	case VMS_TYPE_UNION:
-		sb_append(out, "union ");
+		strbuf_addstr(out, "union ");
 		break;
 	case VMS_TYPE_ENUM:
-		sb_append(out, "enum ");
+		strbuf_addstr(out, "enum ");
 		break;
 	default:
 		break;
 	}
-	sb_append(out, t->tag ? t->tag : "<anonymous>");
+	strbuf_addstr(out, t->tag ? t->tag : "<anonymous>");
 }
 
 /* Spell @t around the declarator already in @decl. */
-static void spell(const struct vms_type *t, struct sbuf *decl, int depth)
+static void spell(const struct vms_type *t, struct strbuf *decl, int depth)
 {
 	if (depth > 64) {
-		sb_insert(decl, 0, "<too deep> ");
+		sb_prepend(decl, "<too deep> ");
 		return;
 	}
 	switch (t->kind) {
 	case VMS_TYPE_POINTER: {
 		const struct vms_type *target = t->target;
-		sb_insert(decl, 0, "*");
+		sb_prepend(decl, "*");
 		if (target && (target->kind == VMS_TYPE_ARRAY || target->kind == VMS_TYPE_FUNCTION)) {
-			sb_insert(decl, 0, "(");
-			sb_append(decl, ")");
+			sb_prepend(decl, "(");
+			strbuf_addstr(decl, ")");
 		}
 		spell(target ? target : t->di->void_type, decl, depth + 1);
 		return;
 	}
 	case VMS_TYPE_ARRAY:
 		if (t->has_length)
-			sb_appendf(decl, "[%" PRIu64 "]", t->length);
+			strbuf_addf(decl, "[%" PRIu64 "]", t->length);
 		else
-			sb_append(decl, "[]");
+			strbuf_addstr(decl, "[]");
 		spell(t->target, decl, depth + 1);
 		return;
 	case VMS_TYPE_FUNCTION:
-		sb_append(decl, "(");
+		strbuf_addstr(decl, "(");
 		for (size_t i = 0; i < t->nparams; i++) {
 			if (i)
-				sb_append(decl, ", ");
+				strbuf_addstr(decl, ", ");
 			char *p = vms_type_name(t->params[i]);
 			if (!p) {
-				decl->oom = true;
+				strbuf_set_failed(decl);
 				return;
 			}
-			sb_append(decl, p);
+			strbuf_addstr(decl, p);
 			free(p);
 		}
 		if (t->variadic)
-			sb_append(decl, t->nparams ? ", ..." : "...");
+			strbuf_addstr(decl, t->nparams ? ", ..." : "...");
 		else if (!t->nparams && t->prototyped)
-			sb_append(decl, "void");
-		sb_append(decl, ")");
+			strbuf_addstr(decl, "void");
+		strbuf_addstr(decl, ")");
 		spell(t->target, decl, depth + 1);
 		return;
 	default: {
-		struct sbuf base = {0};
+		struct strbuf base = STRBUF_INIT;
 		base_name(t, &base);
-		if (decl->len && !base.oom)
-			sb_append(&base, " ");
-		if (base.oom) {
-			decl->oom = true;
-			free(base.s);
-			return;
-		}
-		sb_insert(decl, 0, base.s);
-		free(base.s);
+		if (decl->len)
+			strbuf_addch(&base, ' ');
+		if (strbuf_failed(&base))
+			strbuf_set_failed(decl);
+		else
+			sb_prepend(decl, base.buf);
+		strbuf_release(&base);
 		return;
 	}
 	}
@@ -147,14 +101,10 @@ static void spell(const struct vms_type *t, struct sbuf *decl, int depth)
 
 char *vms_type_declaration(const struct vms_type *t, const char *ident)
 {
-	struct sbuf b = {0};
-	sb_append(&b, ident ? ident : "");
+	struct strbuf b = STRBUF_INIT;
+	strbuf_addstr(&b, ident ? ident : "");
 	spell(t, &b, 0);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return strbuf_detach(&b);  // NULL when out of memory
 }
 
 char *vms_type_name(const struct vms_type *t)

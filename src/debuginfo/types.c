@@ -13,10 +13,10 @@
 
 #include "debuginfo/internal.h"
 
-static struct vms_error *type_from_die(struct vms_debuginfo *di, Dwarf_Die *die,
+VMS_MUST_CHECK static struct vms_error *type_from_die(struct vms_debuginfo *di, Dwarf_Die *die,
 				       struct vms_type **ret);
 
-static struct vms_error *die_at(struct vms_debuginfo *di, uint64_t off, Dwarf_Die *die)
+VMS_MUST_CHECK static struct vms_error *die_at(struct vms_debuginfo *di, uint64_t off, Dwarf_Die *die)
 {
 	if (!dwarf_offdie(di->dwarf, off, die))
 		return vms_error_create(VMS_ERR_FORMAT, "bad DIE offset 0x%" PRIx64 ": %s", off,
@@ -25,7 +25,7 @@ static struct vms_error *die_at(struct vms_debuginfo *di, uint64_t off, Dwarf_Di
 }
 
 /* The type referenced by @die's DW_AT_type, or void if it has none. */
-static struct vms_error *type_attr(struct vms_debuginfo *di, Dwarf_Die *die,
+VMS_MUST_CHECK static struct vms_error *type_attr(struct vms_debuginfo *di, Dwarf_Die *die,
 				   struct vms_type **ret)
 {
 	Dwarf_Attribute attr;
@@ -126,7 +126,7 @@ static struct vms_type *new_type(struct vms_debuginfo *di, enum vms_type_kind ki
 	return t;
 }
 
-static struct vms_error *cache_type(struct vms_debuginfo *di, uint64_t off, struct vms_type *t)
+VMS_MUST_CHECK static struct vms_error *cache_type(struct vms_debuginfo *di, uint64_t off, struct vms_type *t)
 {
 	di->memo_dirty = true;
 	return vms_u64map_set(&di->types, off, t) ? NULL : &vms_enomem;
@@ -147,7 +147,7 @@ static uint64_t definition_of(struct vms_debuginfo *di, enum di_index_kind kind,
 	return e && (e->flags & DI_FLAG_COMPLETE) ? e->die_off : 0;
 }
 
-static struct vms_error *build_array(struct vms_debuginfo *di, Dwarf_Die *die,
+VMS_MUST_CHECK static struct vms_error *build_array(struct vms_debuginfo *di, Dwarf_Die *die,
 				     struct vms_type *outer)
 {
 	struct vms_type *elem;
@@ -221,7 +221,7 @@ static struct vms_error *build_array(struct vms_debuginfo *di, Dwarf_Die *die,
 	return NULL;
 }
 
-static struct vms_error *build_enum(struct vms_debuginfo *di, Dwarf_Die *die, struct vms_type *t)
+VMS_MUST_CHECK static struct vms_error *build_enum(struct vms_debuginfo *di, Dwarf_Die *die, struct vms_type *t)
 {
 	bool is_signed = di_enum_die_signed(die);
 	struct vms_error *err;
@@ -272,7 +272,7 @@ static struct vms_error *build_enum(struct vms_debuginfo *di, Dwarf_Die *die, st
 	return NULL;
 }
 
-static struct vms_error *build_function(struct vms_debuginfo *di, Dwarf_Die *die,
+VMS_MUST_CHECK static struct vms_error *build_function(struct vms_debuginfo *di, Dwarf_Die *die,
 					struct vms_type *t)
 {
 	struct vms_error *err = type_attr(di, die, &t->target);
@@ -310,7 +310,7 @@ static struct vms_error *build_function(struct vms_debuginfo *di, Dwarf_Die *die
 	return NULL;
 }
 
-static struct vms_error *type_from_die(struct vms_debuginfo *di, Dwarf_Die *die,
+VMS_MUST_CHECK static struct vms_error *type_from_die(struct vms_debuginfo *di, Dwarf_Die *die,
 				       struct vms_type **ret)
 {
 	uint64_t off = dwarf_dieoffset(die);
@@ -391,7 +391,7 @@ static struct vms_error *type_from_die(struct vms_debuginfo *di, Dwarf_Die *die,
 		if (dwarf_hasattr(die, DW_AT_declaration)) {
 			uint64_t def = definition_of(di, ik, tag_name);
 			Dwarf_Die ddie;
-			if (def && def != off && !die_at(di, def, &ddie) &&
+			if (def && def != off && vms_ok(die_at(di, def, &ddie)) &&
 			    dwarf_tag(&ddie) == tag && !dwarf_hasattr(&ddie, DW_AT_declaration)) {
 				err = type_from_die(di, &ddie, &t);
 				if (err)
@@ -483,7 +483,7 @@ static bool member_location(Dwarf_Die *die, uint64_t *ret)
 	return nops == 0;
 }
 
-static struct vms_error *load_members(struct vms_type *t)
+VMS_MUST_CHECK static struct vms_error *load_members(struct vms_type *t)
 {
 	struct vms_debuginfo *di = t->di;
 	if (di->btf)
@@ -542,7 +542,7 @@ static struct vms_error *load_members(struct vms_type *t)
 	return NULL;
 }
 
-static struct vms_error *members_ensure(const struct vms_type *ct)
+VMS_MUST_CHECK static struct vms_error *members_ensure(const struct vms_type *ct)
 {
 	struct vms_type *t = (struct vms_type *)ct; // logically const: a cache
 	if (t->kind != VMS_TYPE_STRUCT && t->kind != VMS_TYPE_UNION)
@@ -576,7 +576,7 @@ void di_types_deinit(struct vms_debuginfo *di)
 
 /* ---- lookups ---- */
 
-static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t off, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t off, struct vms_type **ret)
 {
 	if (di->btf)
 		return di_btf_type(di, off, ret);
@@ -611,7 +611,7 @@ struct vms_error *debuginfo_pointer_type(struct vms_debuginfo *di, struct vms_ty
 	return NULL;
 }
 
-static struct vms_error *array_type(struct vms_debuginfo *di, struct vms_type *elem,
+VMS_MUST_CHECK static struct vms_error *array_type(struct vms_debuginfo *di, struct vms_type *elem,
 				    bool has_length, uint64_t length, struct vms_type **ret)
 {
 	struct vms_type *t = new_type(di, VMS_TYPE_ARRAY);
@@ -686,7 +686,7 @@ static const char *canonical_base_name(char **words, size_t n)
 	return NULL;
 }
 
-static struct vms_error *lookup_kind(struct vms_debuginfo *di, enum di_index_kind kind,
+VMS_MUST_CHECK static struct vms_error *lookup_kind(struct vms_debuginfo *di, enum di_index_kind kind,
 				     const char *name, struct vms_type **ret)
 {
 	const struct di_index_entry *e = di_index_find(&di->index, kind, name);
@@ -696,7 +696,7 @@ static struct vms_error *lookup_kind(struct vms_debuginfo *di, enum di_index_kin
 }
 
 /* Look up the type named by the words of @base (without declarators). */
-static struct vms_error *find_base(struct vms_debuginfo *di, char *base, const char *full,
+VMS_MUST_CHECK static struct vms_error *find_base(struct vms_debuginfo *di, char *base, const char *full,
 				   struct vms_type **ret)
 {
 	char *words[16];
@@ -760,7 +760,7 @@ static struct vms_error *find_base(struct vms_debuginfo *di, char *base, const c
 	return NULL;
 }
 
-static struct vms_error *find_type(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK static struct vms_error *find_type(struct vms_debuginfo *di, const char *name,
 				   struct vms_type **ret)
 {
 	struct vms_error *err = di_index_ensure(di);
@@ -832,7 +832,7 @@ bad:
 	return vms_error_create(VMS_ERR_INVALID, "cannot parse type name '%s'", name);
 }
 
-static struct vms_error *find_variable(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK static struct vms_error *find_variable(struct vms_debuginfo *di, const char *name,
 				       struct vms_type **type_ret, uint64_t *addr_ret)
 {
 	struct vms_error *err = di_index_ensure(di);
@@ -887,7 +887,7 @@ static struct vms_error *find_variable(struct vms_debuginfo *di, const char *nam
 	return NULL;
 }
 
-static struct vms_error *find_enumerator(struct vms_debuginfo *di, const char *name,
+VMS_MUST_CHECK static struct vms_error *find_enumerator(struct vms_debuginfo *di, const char *name,
 					 struct vms_type **enum_ret, int64_t *value_ret)
 {
 	struct vms_error *err = di_index_ensure(di);
@@ -916,7 +916,7 @@ static struct vms_error *find_enumerator(struct vms_debuginfo *di, const char *n
 
 /* ---- lookups through the memo (memo.c) ---- */
 
-static struct vms_error *memo_error(const struct di_memo_lookup *l)
+VMS_MUST_CHECK static struct vms_error *memo_error(const struct di_memo_lookup *l)
 {
 	return vms_error_create(l->code, "%s", l->message);
 }
@@ -1101,7 +1101,7 @@ bool vms_type_is_variadic(const struct vms_type *t)
 
 /* Find member @name (of @len chars) in struct/union @t, descending anonymous
  * members.  Returns true and the member plus its extra bit offset. */
-static struct vms_error *find_member(struct vms_type *t, const char *name, size_t len,
+VMS_MUST_CHECK static struct vms_error *find_member(struct vms_type *t, const char *name, size_t len,
 				     const struct vms_type_member **ret, uint64_t *offset,
 				     int depth)
 {

@@ -116,7 +116,7 @@ struct vms_dump {
 
 /* ---- small helpers ---- */
 
-static struct vms_error *kdf_error(kdump_ctx_t *ctx, kdump_status st, const char *path)
+VMS_MUST_CHECK static struct vms_error *kdf_error(kdump_ctx_t *ctx, kdump_status st, const char *path)
 {
 	const char *msg = kdump_get_err(ctx);
 	enum vms_error_code code = VMS_ERR_OTHER;
@@ -135,7 +135,7 @@ static struct vms_error *kdf_error(kdump_ctx_t *ctx, kdump_status st, const char
 
 /* ---- VMCOREINFO ---- */
 
-static struct vms_error *parse_vmcoreinfo(struct dump_shared *sh)
+VMS_MUST_CHECK static struct vms_error *parse_vmcoreinfo(struct dump_shared *sh)
 {
 	if (!sh->vmcoreinfo)
 		return NULL;
@@ -250,7 +250,7 @@ static struct vms_dump *dump_alloc(struct dump_shared *sh)
 
 /* ---- ELF sniffing: validation, PT_LOAD coverage ---- */
 
-static struct vms_error *elf_scan(struct dump_shared *sh, const uint8_t *head, size_t headlen)
+VMS_MUST_CHECK static struct vms_error *elf_scan(struct dump_shared *sh, const uint8_t *head, size_t headlen)
 {
 	if (headlen < sizeof(Elf64_Ehdr) || head[EI_CLASS] != ELFCLASS64) {
 		if (headlen >= EI_NIDENT && head[EI_CLASS] == ELFCLASS32)
@@ -314,7 +314,7 @@ static addrxlat_status xlat_err(struct vms_dump *d, addrxlat_status st, const ch
 	return addrxlat_ctx_err(d->xctx, st, "%s%s", msg, arg);
 }
 
-static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len);
+VMS_MUST_CHECK static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len);
 
 static void cb_put_page(const addrxlat_buffer_t *buf)
 {
@@ -404,7 +404,7 @@ static addrxlat_status cb_num_value(const addrxlat_cb_t *cb, const char *name,
 
 /* Give a handle its own libaddrxlat context with our callbacks (KDC
  * backend, truncated ELF files). */
-static struct vms_error *kdc_xlat_ctx(struct vms_dump *d)
+VMS_MUST_CHECK static struct vms_error *kdc_xlat_ctx(struct vms_dump *d)
 {
 	d->xctx = addrxlat_ctx_new();
 	if (!d->xctx)
@@ -434,7 +434,7 @@ static unsigned long linux_version_code(const char *rel)
 /* Build our own translation system from VMCOREINFO (in sh->sys and
  * d->xsys).  Without VMCOREINFO or a known architecture, or if libaddrxlat
  * refuses, sh->sys stays NULL and virtual reads are unsupported. */
-static struct vms_error *kdc_xlat_sys(struct vms_dump *d)
+VMS_MUST_CHECK static struct vms_error *kdc_xlat_sys(struct vms_dump *d)
 {
 	struct dump_shared *sh = d->sh;
 	if (!sh->arch[0] || !sh->vmcoreinfo)
@@ -525,7 +525,7 @@ fail:
 	return false;
 }
 
-static struct vms_error *translate(struct vms_dump *d, uint64_t vaddr, uint64_t *paddr)
+VMS_MUST_CHECK static struct vms_error *translate(struct vms_dump *d, uint64_t vaddr, uint64_t *paddr)
 {
 	uint32_t shift = d->sh->page_shift;
 	uint64_t vpn = vaddr >> shift;
@@ -600,7 +600,7 @@ static void kdf_force_phys_base(struct vms_dump *d)
 	kdump_clear_err(d->kctx);
 }
 
-static struct vms_error *kdf_open(struct vms_dump *d, bool known_format)
+VMS_MUST_CHECK static struct vms_error *kdf_open(struct vms_dump *d, bool known_format)
 {
 	struct dump_shared *sh = d->sh;
 	d->kctx = kdump_new();
@@ -666,7 +666,7 @@ static struct vms_error *kdf_open(struct vms_dump *d, bool known_format)
  * read page tables through read_phys() and report such pages as NODATA.
  * If no system can be built from VMCOREINFO, keep libkdumpfile's.
  */
-static struct vms_error *elf_own_xlat(struct vms_dump *d)
+VMS_MUST_CHECK static struct vms_error *elf_own_xlat(struct vms_dump *d)
 {
 	addrxlat_ctx_t *old_ctx = d->xctx;
 	addrxlat_sys_t *old_sys = d->xsys;
@@ -901,9 +901,9 @@ struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *k
 
 /* ---- reads ---- */
 
-static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len);
+VMS_MUST_CHECK static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len);
 
-static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len)
 {
 	if (d->sh->bk == BK_KDC)
 		return kdc_read(&d->rd, addr, buf, len);
@@ -950,7 +950,7 @@ static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf,
 }
 
 /* NODATA at the first page in [addr, addr + len) that the file lacks. */
-static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len)
+VMS_MUST_CHECK static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len)
 {
 	uint64_t ps = d->sh->page_size;
 	for (uint64_t pfn = addr / ps; pfn <= (addr + len - 1) / ps; pfn++) {
@@ -970,7 +970,7 @@ static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t le
 }
 
 /* Read a physical run that backs virtual @vaddr; report virtual addresses. */
-static struct vms_error *read_run(struct vms_dump *d, uint64_t vaddr, uint64_t paddr, void *buf,
+VMS_MUST_CHECK static struct vms_error *read_run(struct vms_dump *d, uint64_t vaddr, uint64_t paddr, void *buf,
 				  size_t len)
 {
 	struct vms_error *err = read_phys(d, paddr, buf, len);
@@ -1159,7 +1159,7 @@ static uint64_t bit_count(const uint8_t *map, uint64_t nbits)
 	return c;
 }
 
-static struct vms_error *build_map_elf(struct dump_shared *sh)
+VMS_MUST_CHECK static struct vms_error *build_map_elf(struct dump_shared *sh)
 {
 	uint64_t ps = sh->page_size, max_pfn = 0;
 	for (size_t i = 0; i < sh->nloads; i++) {
@@ -1205,7 +1205,7 @@ static struct vms_error *build_map_elf(struct dump_shared *sh)
 	return NULL;
 }
 
-static struct vms_error *build_map_kdc(struct dump_shared *sh)
+VMS_MUST_CHECK static struct vms_error *build_map_kdc(struct dump_shared *sh)
 {
 	const struct kdc *k = sh->kdc;
 	sh->stats.max_pfn = k->max_mapnr;
@@ -1227,7 +1227,7 @@ static struct vms_error *build_map_kdc(struct dump_shared *sh)
 	return NULL;
 }
 
-static struct vms_error *build_map_kdf(struct vms_dump *d)
+VMS_MUST_CHECK static struct vms_error *build_map_kdf(struct vms_dump *d)
 {
 	struct dump_shared *sh = d->sh;
 	kdump_num_t max_pfn;
@@ -1255,7 +1255,7 @@ static struct vms_error *build_map_kdf(struct vms_dump *d)
 	return NULL;
 }
 
-static struct vms_error *ensure_map(struct vms_dump *d)
+VMS_MUST_CHECK static struct vms_error *ensure_map(struct vms_dump *d)
 {
 	struct dump_shared *sh = d->sh;
 	if (__atomic_load_n(&sh->map_built, __ATOMIC_ACQUIRE))

@@ -62,7 +62,7 @@ struct dump_stats {
  * formats that are recognised but not handled.
  * Ownership: on success *@ret is a new handle; free it with dump_destroy().
  */
-struct vms_error *dump_open(const char *path, struct vms_dump **ret);
+VMS_MUST_CHECK struct vms_error *dump_open(const char *path, struct vms_dump **ret);
 
 /*
  * Create an independent handle on the same dump for use by another thread.
@@ -73,7 +73,7 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret);
  * Ownership: *@ret must be freed with dump_destroy(); it stays valid after
  * @d is destroyed.
  */
-struct vms_error *dump_clone(struct vms_dump *d, struct vms_dump **ret);
+VMS_MUST_CHECK struct vms_error *dump_clone(struct vms_dump *d, struct vms_dump **ret);
 
 /* Free a handle.  NULL is a no-op. */
 void dump_destroy(struct vms_dump *d);
@@ -121,7 +121,7 @@ const char *dump_vmcoreinfo_value(const struct vms_dump *d, const char *key);
  * prints them.
  * Errors: VMS_ERR_LOOKUP if absent, VMS_ERR_FORMAT if not a number.
  */
-struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *key,
+VMS_MUST_CHECK struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *key,
 					 uint64_t *ret);
 
 /*
@@ -135,7 +135,7 @@ struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *k
  * address has no translation; VMS_ERR_CORRUPT if a page cannot be
  * decompressed; VMS_ERR_INVALID if @addr + @len wraps.
  */
-struct vms_error *dump_read(struct vms_dump *d, enum dump_space s, uint64_t addr,
+VMS_MUST_CHECK struct vms_error *dump_read(struct vms_dump *d, enum dump_space s, uint64_t addr,
 			    void *buf, size_t len);
 
 /*
@@ -168,7 +168,7 @@ void dump_unmap(struct vms_dump *d, const void *p, size_t len);
  * missing from the dump), VMS_ERR_UNSUPPORTED (no translation system, e.g.
  * no VMCOREINFO and unknown architecture).
  */
-struct vms_error *dump_vtop(struct vms_dump *d, uint64_t kvaddr, uint64_t *paddr_ret);
+VMS_MUST_CHECK struct vms_error *dump_vtop(struct vms_dump *d, uint64_t kvaddr, uint64_t *paddr_ret);
 
 /*
  * Page accounting: kdump bitmaps (2nd bitmap = held, 1st = RAM) or ELF
@@ -176,14 +176,14 @@ struct vms_error *dump_vtop(struct vms_dump *d, uint64_t kvaddr, uint64_t *paddr
  * a per-dump bitmap of held pages (1 bit per PFN), shared by clones.
  * Errors: VMS_ERR_NOMEM; VMS_ERR_UNSUPPORTED if the dump has no page map.
  */
-struct vms_error *dump_stats(struct vms_dump *d, struct dump_stats *ret);
+VMS_MUST_CHECK struct vms_error *dump_stats(struct vms_dump *d, struct dump_stats *ret);
 
 /*
  * Whether the dump holds the page with frame number @pfn: a bit test once
  * the held-page bitmap is built (by the first call).  PFNs beyond the dump
  * give false.  Errors: as dump_stats().
  */
-struct vms_error *dump_page_held(struct vms_dump *d, uint64_t pfn, bool *ret);
+VMS_MUST_CHECK struct vms_error *dump_page_held(struct vms_dump *d, uint64_t pfn, bool *ret);
 
 /*
  * Fill @ranges with up to @max [start, end) physical byte ranges whose

@@ -19,6 +19,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "base/vector.h"
+
 #define FLAT_SIGNATURE "makedumpfile"
 #define FLAT_HEADER_SIZE 4096
 #define FLAT_END ((uint64_t)-1)
@@ -67,25 +69,7 @@ int64_t kdc_pread_full(int fd, void *buf, size_t len, uint64_t off)
 
 /* ---- flattened index ---- */
 
-struct segvec {
-	struct kdc_seg *v;
-	size_t n, cap;
-};
-
-static bool segvec_reserve(struct segvec *sv, size_t extra)
-{
-	if (sv->n + extra <= sv->cap)
-		return true;
-	size_t cap = sv->cap ? sv->cap * 2 : 1024;
-	while (cap < sv->n + extra)
-		cap *= 2;
-	struct kdc_seg *v = realloc(sv->v, cap * sizeof(*v));
-	if (!v)
-		return false;
-	sv->v = v;
-	sv->cap = cap;
-	return true;
-}
+VMS_DEFINE_VECTOR(segvec, struct kdc_seg);
 
 /* Insert a record; later records override earlier ones where they overlap. */
 static bool segvec_insert(struct segvec *sv, uint64_t off, uint64_t size, uint64_t fpos)
@@ -93,52 +77,49 @@ static bool segvec_insert(struct segvec *sv, uint64_t off, uint64_t size, uint64
 	if (!size)
 		return true;
 	uint64_t end = off + size;
-	if (sv->n == 0 || off >= sv->v[sv->n - 1].off + sv->v[sv->n - 1].size) {
-		struct kdc_seg *last = sv->n ? &sv->v[sv->n - 1] : NULL;
+	if (sv->size == 0 || off >= sv->data[sv->size - 1].off + sv->data[sv->size - 1].size) {
+		struct kdc_seg *last = sv->size ? &sv->data[sv->size - 1] : NULL;
 		if (last && last->off + last->size == off && last->fpos + last->size == fpos) {
 			last->size += size;
 			return true;
 		}
-		if (!segvec_reserve(sv, 1))
-			return false;
-		sv->v[sv->n++] = (struct kdc_seg){off, size, fpos};
-		return true;
+		return segvec_append(sv, (struct kdc_seg){off, size, fpos});
 	}
 	// Rare: an overlapping or out-of-order record.  First segment ending
 	// after off:
-	size_t lo = 0, hi = sv->n;
+	size_t lo = 0, hi = sv->size;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (sv->v[mid].off + sv->v[mid].size <= off)
+		if (sv->data[mid].off + sv->data[mid].size <= off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t i = lo, j = lo;
-	while (j < sv->n && sv->v[j].off < end)
+	while (j < sv->size && sv->data[j].off < end)
 		j++;
 	struct kdc_seg repl[3];
 	size_t nr = 0;
-	if (i < j && sv->v[i].off < off)
-		repl[nr++] = (struct kdc_seg){sv->v[i].off, off - sv->v[i].off, sv->v[i].fpos};
+	if (i < j && sv->data[i].off < off)
+		repl[nr++] = (struct kdc_seg){sv->data[i].off, off - sv->data[i].off, sv->data[i].fpos};
 	repl[nr++] = (struct kdc_seg){off, size, fpos};
 	if (i < j) {
-		struct kdc_seg *s = &sv->v[j - 1];
+		struct kdc_seg *s = &sv->data[j - 1];
 		uint64_t send = s->off + s->size;
 		if (send > end)
 			repl[nr++] = (struct kdc_seg){end, send - end, s->fpos + (end - s->off)};
 	}
-	if (!segvec_reserve(sv, 3))
+	if (!segvec_reserve(sv, sv->size + 3))
 		return false;
-	memmove(&sv->v[i + nr], &sv->v[j], (sv->n - j) * sizeof(*sv->v));
-	memcpy(&sv->v[i], repl, nr * sizeof(*repl));
-	sv->n = sv->n - (j - i) + nr;
+	memmove(&sv->data[i + nr], &sv->data[j], (sv->size - j) * sizeof(*sv->data));
+	memcpy(&sv->data[i], repl, nr * sizeof(*repl));
+	sv->size = sv->size - (j - i) + nr;
 	return true;
 }
 
-static struct vms_error *flat_index(struct kdc *k, uint64_t fsize, const char *path)
+VMS_MUST_CHECK static struct vms_error *flat_index(struct kdc *k, uint64_t fsize, const char *path)
 {
-	struct segvec sv = {0};
+	struct segvec sv = VMS_VECTOR_INIT;
 	uint8_t *buf = malloc(1 << 16);
 	if (!buf)
 		return &vms_enomem;
@@ -189,17 +170,15 @@ static struct vms_error *flat_index(struct kdc *k, uint64_t fsize, const char *p
 	}
 	if (!ended)
 		k->truncated = true;
-	if (sv.n == 0) {
+	if (sv.size == 0) {
 		err = vms_error_create(VMS_ERR_FORMAT, "%s: truncated: flattened dump holds no data",
 				       path);
 		goto out;
 	}
-	k->segs = sv.v;
-	k->nsegs = sv.n;
-	sv.v = NULL;
+	k->segs = segvec_steal(&sv, &k->nsegs);
 	k->file_size = logical_end;
 out:
-	free(sv.v);
+	segvec_deinit(&sv);
 	free(buf);
 	return err;
 }
@@ -261,7 +240,7 @@ int64_t kdc_pread(const struct kdc *k, void *buf, size_t len, uint64_t off)
 
 /* ---- kdump header ---- */
 
-static struct vms_error *read_exact(const struct kdc *k, void *buf, size_t len, uint64_t off,
+VMS_MUST_CHECK static struct vms_error *read_exact(const struct kdc *k, void *buf, size_t len, uint64_t off,
 				    const char *path, const char *what)
 {
 	int64_t n = kdc_pread(k, buf, len, off);
@@ -565,7 +544,7 @@ void kdc_reader_deinit(struct kdc_reader *r)
 	}
 }
 
-static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t paddr,
+VMS_MUST_CHECK static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t paddr,
 				  const uint8_t **ret)
 {
 	const struct kdc *k = r->k;
@@ -586,7 +565,7 @@ static struct vms_error *get_desc(struct kdc_reader *r, uint64_t rank, uint64_t 
 }
 
 /* Read the whole page @pfn into @out (block_size bytes). */
-static struct vms_error *read_page(struct kdc_reader *r, uint64_t pfn, uint8_t *out)
+VMS_MUST_CHECK static struct vms_error *read_page(struct kdc_reader *r, uint64_t pfn, uint8_t *out)
 {
 	const struct kdc *k = r->k;
 	uint64_t paddr = pfn * k->block_size;

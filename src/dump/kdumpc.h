@@ -62,7 +62,7 @@ struct kdc {
  * Errors: VMS_ERR_FORMAT ("PATH: truncated: ...", "PATH: bad kdump header:
  * ..."), VMS_ERR_OS, VMS_ERR_NOMEM.
  */
-struct vms_error *kdc_open(int fd, uint64_t fsize, bool flattened, const char *path,
+VMS_MUST_CHECK struct vms_error *kdc_open(int fd, uint64_t fsize, bool flattened, const char *path,
 			   struct kdc **ret);
 void kdc_destroy(struct kdc *k);
 
@@ -95,7 +95,7 @@ struct kdc_reader {
 	void *zs;                        // z_stream reused across zlib pages, or NULL
 };
 
-struct vms_error *kdc_reader_init(struct kdc_reader *r, const struct kdc *k);
+VMS_MUST_CHECK struct vms_error *kdc_reader_init(struct kdc_reader *r, const struct kdc *k);
 void kdc_reader_deinit(struct kdc_reader *r);
 
 /*
@@ -105,7 +105,7 @@ void kdc_reader_deinit(struct kdc_reader *r);
  * (bad descriptor, decompression failure), VMS_ERR_UNSUPPORTED (codec not
  * available), VMS_ERR_OS.
  */
-struct vms_error *kdc_read(struct kdc_reader *r, uint64_t paddr, void *buf, size_t len);
+VMS_MUST_CHECK struct vms_error *kdc_read(struct kdc_reader *r, uint64_t paddr, void *buf, size_t len);
 
 /* Names of codec bits ("zlib", ...) for messages. */
 const char *kdc_codec_name(unsigned flags);

@@ -48,7 +48,7 @@ struct avc_walk {
 	void *arg;
 };
 
-static struct vms_error *vma_bounds(struct avc_walk *w, uint64_t vma_addr, uint64_t node,
+VMS_MUST_CHECK static struct vms_error *vma_bounds(struct avc_walk *w, uint64_t vma_addr, uint64_t node,
 				    uint64_t *start, uint64_t *last)
 {
 	struct vms_error *err = linux_vma_read(w->vm, vma_addr, &w->vma);
@@ -64,7 +64,7 @@ static struct vms_error *vma_bounds(struct avc_walk *w, uint64_t vma_addr, uint6
 	return NULL;
 }
 
-static struct vms_error *avc_bounds(void *arg, uint64_t node, uint64_t *start, uint64_t *last)
+VMS_MUST_CHECK static struct vms_error *avc_bounds(void *arg, uint64_t node, uint64_t *start, uint64_t *last)
 {
 	struct avc_walk *w = arg;
 	const struct linux_vm_layout *l = &w->vm->l;
@@ -82,7 +82,7 @@ static struct vms_error *avc_bounds(void *arg, uint64_t node, uint64_t *start, u
 	return err ? vms_error_wrap(err, "anon_vma_chain 0x%" PRIx64, avc) : NULL;
 }
 
-static struct vms_error *avc_visit(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *avc_visit(void *arg, uint64_t node)
 {
 	struct avc_walk *w = arg;
 	// bounds() has just read this node's VMA.
@@ -104,13 +104,13 @@ struct vms_error *linux_anon_vma_for_each_avc(struct linux_vm *vm, uint64_t anon
 	return err ? vms_error_wrap(err, "avcs of anon_vma 0x%" PRIx64, anon_vma) : NULL;
 }
 
-static struct vms_error *file_bounds(void *arg, uint64_t node, uint64_t *start, uint64_t *last)
+VMS_MUST_CHECK static struct vms_error *file_bounds(void *arg, uint64_t node, uint64_t *start, uint64_t *last)
 {
 	struct avc_walk *w = arg;
 	return vma_bounds(w, node - w->vm->l.v_shared_rb, node, start, last);
 }
 
-static struct vms_error *file_visit(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *file_visit(void *arg, uint64_t node)
 {
 	struct avc_walk *w = arg;
 	(void)node;

@@ -20,7 +20,7 @@ struct linux_anon_vma {
 
 /* Read the anon_vma at @addr.  VMS_ERR_CORRUPT if its root pointer is NULL
  * or misaligned. */
-struct vms_error *linux_anon_vma_read(struct linux_vm *vm, uint64_t addr, struct linux_anon_vma *ret);
+VMS_MUST_CHECK struct vms_error *linux_anon_vma_read(struct linux_vm *vm, uint64_t addr, struct linux_anon_vma *ret);
 
 /* Called with each avc and its VMA; return as linux_list_fn. */
 typedef struct vms_error *linux_avc_fn(void *arg, uint64_t avc, const struct linux_vma *vma);
@@ -31,7 +31,7 @@ typedef struct vms_error *linux_avc_fn(void *arg, uint64_t avc, const struct lin
  * UINT64_MAX] lists them all.  An avc whose ->anon_vma is not @anon_vma is
  * VMS_ERR_CORRUPT.
  */
-struct vms_error *linux_anon_vma_for_each_avc(struct linux_vm *vm, uint64_t anon_vma, uint64_t first,
+VMS_MUST_CHECK struct vms_error *linux_anon_vma_for_each_avc(struct linux_vm *vm, uint64_t anon_vma, uint64_t first,
 					      uint64_t last, linux_avc_fn *fn, void *arg);
 
 /* Called with each VMA of a file's i_mmap tree; return as linux_list_fn. */
@@ -39,7 +39,7 @@ typedef struct vms_error *linux_file_vma_fn(void *arg, const struct linux_vma *v
 
 /* Call @fn for each VMA of the address_space at @mapping whose pgoff range
  * overlaps [@first, @last] (vma_interval_tree_foreach()). */
-struct vms_error *linux_mapping_for_each_vma(struct linux_vm *vm, uint64_t mapping, uint64_t first,
+VMS_MUST_CHECK struct vms_error *linux_mapping_for_each_vma(struct linux_vm *vm, uint64_t mapping, uint64_t first,
 					     uint64_t last, linux_file_vma_fn *fn, void *arg);
 
 #endif

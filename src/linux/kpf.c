@@ -168,11 +168,6 @@ static inline uint64_t kpf_folio(const struct linux_page_layout *l, const uint64
 	return u | common_of(l, tab, k);
 }
 
-uint64_t linux_page_kpf(const struct linux_page_layout *l, const struct linux_page_info *pi)
-{
-	return l->kpf_from_folio ? kpf_folio(l, NULL, pi) : kpf_page(l, NULL, pi);
-}
-
 uint64_t linux_page_kpf_tab(const struct linux_page_layout *l, const uint64_t tab[8][256],
 			    const struct linux_page_info *pi)
 {

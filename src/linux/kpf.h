@@ -28,11 +28,9 @@ enum {
 	KPF_SOFTDIRTY = 40, KPF_ARCH_2 = 41, KPF_ARCH_3 = 42,
 };
 
-/* The KPF word of decoded page @pi (see linux_page_decode()). */
-uint64_t linux_page_kpf(const struct linux_page_layout *l, const struct linux_page_info *pi);
-
-/* The same with the flag bits copied 1:1 looked up in @tab, filled once by
- * linux_kpf_common_table() (8 lookups instead of a test per flag). */
+/* The KPF word of decoded page @pi (see linux_page_decode()), the flag bits
+ * copied 1:1 looked up in @tab, filled once by linux_kpf_common_table() (8
+ * lookups instead of a test per flag). */
 void linux_kpf_common_table(const struct linux_page_layout *l, uint64_t tab[8][256]);
 uint64_t linux_page_kpf_tab(const struct linux_page_layout *l, const uint64_t tab[8][256],
 			    const struct linux_page_info *pi);

@@ -26,11 +26,10 @@ struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
 struct item_walk {
 	struct linux_vm *vm;
 	linux_ksm_item_fn *fn;
-	struct vms_error *(*dup_fn)(void *arg, uint64_t dup);
 	void *arg;
 };
 
-static struct vms_error *item_cb(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *item_cb(void *arg, uint64_t node)
 {
 	struct item_walk *w = arg;
 	const struct linux_vm_layout *l = &w->vm->l;
@@ -58,17 +57,3 @@ struct vms_error *linux_ksm_for_each_rmap_item(struct linux_vm *vm, uint64_t nod
 	return err ? vms_error_wrap(err, "rmap_items of stable node 0x%" PRIx64, node) : NULL;
 }
 
-static struct vms_error *dup_cb(void *arg, uint64_t node)
-{
-	struct item_walk *w = arg;
-	return w->dup_fn(w->arg, node - w->vm->l.sn_hlist_dup);
-}
-
-struct vms_error *linux_ksm_chain_for_each_dup(struct linux_vm *vm, uint64_t chain,
-					       struct vms_error *(*fn)(void *arg, uint64_t dup), void *arg)
-{
-	struct item_walk w = {.vm = vm, .dup_fn = fn, .arg = arg};
-	struct vms_error *err =
-		linux_hlist_for_each(&vm->mem, &vm->walk, chain + vm->l.sn_hlist, 1u << 16, dup_cb, &w);
-	return err ? vms_error_wrap(err, "dups of stable node chain 0x%" PRIx64, chain) : NULL;
-}

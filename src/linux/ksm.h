@@ -24,17 +24,13 @@ struct linux_rmap_item {
 };
 
 /* Read a stable node.  VMS_ERR_UNSUPPORTED without KSM debug info. */
-struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
+VMS_MUST_CHECK struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
 					     struct linux_stable_node *ret);
 
 typedef struct vms_error *linux_ksm_item_fn(void *arg, const struct linux_rmap_item *item);
 
 /* Call @fn for each rmap_item of the (non-chain) stable node at @node. */
-struct vms_error *linux_ksm_for_each_rmap_item(struct linux_vm *vm, uint64_t node,
+VMS_MUST_CHECK struct vms_error *linux_ksm_for_each_rmap_item(struct linux_vm *vm, uint64_t node,
 					       linux_ksm_item_fn *fn, void *arg);
-
-/* Call @fn with the address of each dup stable node of chain @chain. */
-struct vms_error *linux_ksm_chain_for_each_dup(struct linux_vm *vm, uint64_t chain,
-					       struct vms_error *(*fn)(void *arg, uint64_t dup), void *arg);
 
 #endif

@@ -23,7 +23,7 @@ static bool brent_step(struct brent *b, uint64_t addr)
 	return false;
 }
 
-static struct vms_error *walk(const struct linux_mem *mem, uint64_t head, uint64_t first,
+VMS_MUST_CHECK static struct vms_error *walk(const struct linux_mem *mem, uint64_t head, uint64_t first,
 			      uint64_t next_off, bool circular, uint64_t max, linux_list_fn *fn,
 			      void *arg)
 {
@@ -80,23 +80,6 @@ struct vms_error *linux_list_for_each_reverse(const struct linux_mem *mem,
 	if (err)
 		return vms_error_wrap(err, "list at 0x%" PRIx64, head);
 	return walk(mem, head, last, l->list_prev, true, max, fn, arg);
-}
-
-static struct vms_error *count_one(void *arg, uint64_t node)
-{
-	(void)node;
-	++*(uint64_t *)arg;
-	return NULL;
-}
-
-struct vms_error *linux_list_count(const struct linux_mem *mem, const struct linux_walk_layout *l,
-				   uint64_t head, uint64_t max, uint64_t *ret)
-{
-	uint64_t n = 0;
-	struct vms_error *err = linux_list_for_each(mem, l, head, max, count_one, &n);
-	if (!err)
-		*ret = n;
-	return err;
 }
 
 struct vms_error *linux_hlist_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,

@@ -24,27 +24,22 @@ typedef struct vms_error *linux_list_fn(void *arg, uint64_t node);
  * that does not pass through the head (Brent's algorithm, no extra reads) or
  * more than @max nodes; read errors wrapped with "list at 0x...".
  */
-struct vms_error *linux_list_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_list_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
 				      uint64_t head, uint64_t max, linux_list_fn *fn, void *arg);
 
 /* As linux_list_for_each() but following ->prev from the head (last node
  * first).  With it a walker can recover the tail of a list whose forward
  * chain is broken by an unreadable node. */
-struct vms_error *linux_list_for_each_reverse(const struct linux_mem *mem,
+VMS_MUST_CHECK struct vms_error *linux_list_for_each_reverse(const struct linux_mem *mem,
 					      const struct linux_walk_layout *l, uint64_t head,
 					      uint64_t max, linux_list_fn *fn, void *arg);
-
-/* Number of nodes of the list at @head, with the checks of
- * linux_list_for_each(). */
-struct vms_error *linux_list_count(const struct linux_mem *mem, const struct linux_walk_layout *l,
-				   uint64_t head, uint64_t max, uint64_t *ret);
 
 /*
  * Call @fn for each node of the hlist whose struct hlist_head is at @head
  * (->first, then ->next until NULL), at most @max nodes.  Errors as for
  * linux_list_for_each().
  */
-struct vms_error *linux_hlist_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_hlist_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
 				       uint64_t head, uint64_t max, linux_list_fn *fn, void *arg);
 
 #endif

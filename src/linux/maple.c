@@ -28,7 +28,7 @@ struct mwalk {
 	uint64_t nr_skipped, skip_first, skip_last;
 };
 
-static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, uint64_t entry)
 {
 	if (!entry || xa_is_internal_small(w->l, entry))
 		return NULL;
@@ -41,7 +41,7 @@ static struct vms_error *emit(struct mwalk *w, uint64_t first, uint64_t last, ui
 	return err;
 }
 
-static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, uint64_t max,
+VMS_MUST_CHECK static struct vms_error *visit(struct mwalk *w, uint64_t enode, uint64_t min, uint64_t max,
 			       unsigned depth)
 {
 	const struct linux_walk_layout *l = w->l;

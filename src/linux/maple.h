@@ -32,7 +32,7 @@ typedef struct vms_error *linux_maple_fn(void *arg, uint64_t first, uint64_t las
  * are skipped.  Fails with VMS_ERR_UNSUPPORTED if the kernel has no maple
  * tree (l->has_maple false).
  */
-struct vms_error *linux_maple_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_maple_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
 				       uint64_t tree, uint64_t max, linux_maple_fn *fn, void *arg);
 
 #endif

@@ -77,12 +77,12 @@ static void put(struct mi *m, const char *name, uint64_t v)
 	value_set_uint(m->values, name, v);
 }
 
-static struct vms_error *read_var(struct mi *m, enum kf_id var, const char *path, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *read_var(struct mi *m, enum kf_id var, const char *path, uint64_t *ret)
 {
 	return kf_var_read_uint(m->prog, var, path, ret);
 }
 
-static struct vms_error *read_stat_array(struct mi *m, enum kf_id var, enum kf_id enum_id,
+VMS_MUST_CHECK static struct vms_error *read_stat_array(struct mi *m, enum kf_id var, enum kf_id enum_id,
 					 const char *nr_name, struct vms_type **enum_ret,
 					 int64_t *vals, size_t *nr_ret)
 {
@@ -105,7 +105,7 @@ static struct vms_error *read_stat_array(struct mi *m, enum kf_id var, enum kf_i
 
 /* nr_blockdev_pages(): the page cache of the block device inodes (the
  * inodes of blockdev_superblock, on its s_inodes list). */
-static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
 {
 	struct vms_error *err;
 	uint64_t sb, o_s_inodes, o_i_sb_list, o_i_mapping, o_nrpages;
@@ -136,7 +136,7 @@ static struct vms_error *blockdev_pages(struct mi *m, uint64_t *ret)
  * low_wmark_pages() is _watermark[WMARK_LOW] + watermark_boost since 5.0
  * (commit 1c30844d2dfe "mm: reclaim small amounts of memory when an
  * external fragmentation event occurs"); before, watermark[WMARK_LOW]. */
-static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 {
 	struct vms_error *err;
 	uint64_t o_zones, o_wmark, o_boost = 0, zsize;
@@ -153,28 +153,14 @@ static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 		o_boost = (uint64_t)kf_off(m->prog, KF_ZONE_WATERMARK_BOOST);
 
 	// The nodes: node_data[] with NUMA, else contig_page_data.
-	uint64_t pgdats[64];
-	size_t npg = 0;
-	struct vms_type *nd_t;
-	uint64_t nd_addr;
-	err = kf_var(m->prog, KF_NODE_DATA, &nd_addr, &nd_t);
-	if (!err) {
-		uint64_t n = vms_type_array_length(vms_type_strip(nd_t));
-		for (uint64_t i = 0; i < n && npg < VMS_ARRAY_SIZE(pgdats); i++) {
-			uint64_t p;
-			if ((err = program_read_u64(m->prog, nd_addr + 8 * i, &p)))
-				return err;
-			if (p)
-				pgdats[npg++] = p;
-		}
-	} else {
-		vms_error_destroy(err);
-		if ((err = kf_var(m->prog, KF_CONTIG_PAGE_DATA, &nd_addr, NULL)))
-			return err;
-		pgdats[npg++] = nd_addr;
-	}
+	uint64_t pgdats[LINUX_MAX_NODES];
+	size_t npg;
+	if ((err = linux_node_pgdats(m->prog, pgdats, VMS_ARRAY_SIZE(pgdats), &npg)))
+		return err;
 	uint64_t sum = 0;
 	for (size_t i = 0; i < npg; i++) {
+		if (!pgdats[i])
+			continue;
 		for (uint64_t z = 0; z < nzones; z++) {
 			uint64_t za = pgdats[i] + o_zones + z * zsize, w, b = 0;
 			if ((err = program_read_u64(m->prog, za + o_wmark + 8 * (uint64_t)wmark_low, &w)))
@@ -237,32 +223,6 @@ fail:
 	note(m, "HugePages", err);
 }
 
-/* percpu_counter_sum() of the percpu_counter at @addr: the global count plus
- * every possible CPU's s32 delta (counters + __per_cpu_offset[cpu]). */
-static struct vms_error *percpu_counter_sum(struct mi *m, uint64_t addr, int64_t *ret)
-{
-	struct vms_error *err;
-	uint64_t o_count, o_counters, count, counters, ncpus, pco;
-	if ((err = kf_need_off(m->prog, KF_PCC_COUNT, &o_count)) ||
-	    (err = kf_need_off(m->prog, KF_PCC_COUNTERS, &o_counters)) ||
-	    (err = program_read_u64(m->prog, addr + o_count, &count)) ||
-	    (err = program_read_u64(m->prog, addr + o_counters, &counters)) ||
-	    (err = read_var(m, KF_NR_CPU_IDS, NULL, &ncpus)) ||
-	    (err = kf_var(m->prog, KF_PER_CPU_OFFSET, &pco, NULL)))
-		return err;
-	int64_t sum = (int64_t)count;
-	for (uint64_t cpu = 0; cpu < ncpus && cpu < LINUX_MAX_CPUS; cpu++) {
-		uint64_t off;
-		uint32_t d;
-		if ((err = program_read_u64(m->prog, pco + 8 * cpu, &off)) ||
-		    (err = program_read_u32(m->prog, counters + off, &d)))
-			return vms_error_wrap(err, "reading the counter of cpu %" PRIu64, cpu);
-		sum += (int32_t)d;
-	}
-	*ret = sum;
-	return NULL;
-}
-
 /* Zswap and Zswapped (CONFIG_ZSWAP): the compressed pool's size, and the
  * pages stored in it.  The pool size is zswap_pool_total_size (bytes) up to
  * 6.9; later zswap_total_pages() sums the pages of every pool on
@@ -297,7 +257,7 @@ static void zswap(struct mi *m)
  * memory_stats[] table tells: up to 5.14 each entry carries the bytes one
  * count is (`ratio`, set at boot to HPAGE_PMD_SIZE for the THP counters
  * while they counted THPs); without a ratio member they count pages. */
-static struct vms_error *thp_counter_unit(struct mi *m, int64_t *ret)
+VMS_MUST_CHECK static struct vms_error *thp_counter_unit(struct mi *m, int64_t *ret)
 {
 	if (!kf_has(m->prog, KF_MEMSTAT_RATIO)) {
 		if (!kf_has(m->prog, KF_MEMORY_STAT))
@@ -467,8 +427,11 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	// vm overcommit policy"): the per-CPU deltas count.
 	uint64_t committed_addr;
 	int64_t committed = 0;
+	struct linux_percpu_counter_layout pcl;
+	struct linux_mem mem = linux_mem_program(prog);
 	if ((err = kf_var(prog, KF_VM_COMMITTED_AS, &committed_addr, NULL)) ||
-	    (err = percpu_counter_sum(m, committed_addr, &committed)))
+	    (err = linux_percpu_counter_layout(prog, &pcl)) ||
+	    (err = linux_percpu_counter_sum(&mem, &pcl, committed_addr, &committed)))
 		note(m, "Committed_AS", err);
 	else
 		put_kb(m, "Committed_AS", committed < 0 ? 0 : committed);

@@ -24,7 +24,7 @@
  * Fails only when the basic counters (vm_zone_stat, vm_node_stat and their
  * enums) cannot be found or read.
  */
-struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret);
+VMS_MUST_CHECK struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret);
 
 /* Whether line @name of /proc/meminfo counts pages (kB) or huge pages. */
 bool linux_meminfo_is_count(const char *name);

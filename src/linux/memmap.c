@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/vector.h"
 
 const char *linux_memmap_unknown_name(unsigned why)
 {
@@ -116,7 +116,7 @@ void linux_memmap_finish(struct linux_memmap *m)
  * (unreadable struct pages are counted by the walk; PFNs that were holes
  * count as "unmapped"); without one they are unknown.  Records the first
  * such failure in m->note. */
-static struct vms_error *sections_unreadable(struct linux_memmap *m, const struct linux_sparse_geom *g,
+VMS_MUST_CHECK static struct vms_error *sections_unreadable(struct linux_memmap *m, const struct linux_sparse_geom *g,
 					     uint64_t first, uint64_t last, struct vms_error *err,
 					     const char *what)
 {
@@ -138,7 +138,7 @@ static struct vms_error *sections_unreadable(struct linux_memmap *m, const struc
 	return linux_memmap_add_range(m, start, end, 0, false, (uint8_t)(1 + why));
 }
 
-static struct vms_error *sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return program_read(arg, addr, buf, len);
 }
@@ -228,7 +228,7 @@ struct vms_error *linux_memmap_scan_sparse(struct linux_memmap *m, const struct 
  * subsections are valid (5.3+, commit f1eca35a0dc7 "mm/sparsemem: introduce
  * struct mem_section_usage").
  */
-static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_memmap *m)
+VMS_MUST_CHECK static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_memmap *m)
 {
 	const struct linux_page_layout *l = m->layout;
 	struct vms_type *t;
@@ -285,7 +285,7 @@ static struct vms_error *probe_sparse(struct vms_program *prog, struct linux_mem
 
 /* The zone spans of every online node: node_data[] (NUMA) or
  * contig_page_data, each pglist_data's node_zones[MAX_NR_ZONES]. */
-static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memmap *m)
+VMS_MUST_CHECK static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memmap *m)
 {
 	uint64_t off_zones, zone_size, off_start, off_spanned, nr_zones_arr;
 	struct vms_error *err;
@@ -298,25 +298,10 @@ static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memm
 	if (!nr_zones_arr || nr_zones_arr > LINUX_MAX_ZONES || zone_size < 16 || zone_size > 65536)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible struct zone (%" PRIu64 " zones of %"
 					PRIu64 " bytes)", nr_zones_arr, zone_size);
-	struct vms_type *t;
-	uint64_t addr;
-	uint64_t nodes[1024];
-	uint64_t nr_nodes;
-	err = NULL;
-	if (!kf_has(prog, KF_NODE_DATA) || (err = kf_var(prog, KF_NODE_DATA, &addr, &t))) {
-		vms_error_destroy(err);
-		if ((err = kf_var(prog, KF_CONTIG_PAGE_DATA, &addr, &t)))
-			return vms_error_wrap(err, "no node_data or contig_page_data");
-		nr_nodes = 1;
-		nodes[0] = addr;
-	} else {
-		// struct pglist_data *node_data[MAX_NUMNODES]
-		nr_nodes = vms_type_array_length(vms_type_strip(t));
-		if (!nr_nodes || nr_nodes > 1024)
-			return vms_error_create(VMS_ERR_FORMAT, "implausible node_data[%" PRIu64 "]", nr_nodes);
-		if ((err = program_read(prog, addr, nodes, nr_nodes * 8)))
-			return vms_error_wrap(err, "reading node_data");
-	}
+	uint64_t nodes[LINUX_MAX_NODES];
+	size_t nr_nodes;
+	if ((err = linux_node_pgdats(prog, nodes, VMS_ARRAY_SIZE(nodes), &nr_nodes)))
+		return err;
 	for (uint64_t n = 0; n < nr_nodes; n++) {
 		if (!nodes[n])
 			continue;
@@ -573,7 +558,7 @@ struct walk_shared {
 	// per-chunk counts, folded in on delivery so a stop stays consistent
 	uint64_t (*counts)[LINUX_UNKNOWN_NR + 2];
 	struct linux_page_fast *fast;  // decoder tables, read-only in workers
-	bool zerocopy;           // VMSIFT_MEMMAP_ZEROCOPY=1: struct pages from program_map()
+	bool zerocopy;           // w->zerocopy: struct pages from program_map()
 };
 
 struct worker {
@@ -803,37 +788,29 @@ unsigned linux_memmap_walk_threads(const struct linux_memmap_walk *w)
 	return n < 1 ? 1 : n > 16 ? 16 : (unsigned)n;
 }
 
-static double now_s(void)
+/* PFNs per batch: a power of two (w->batch to experiment). */
+static uint64_t batch_pages(const struct linux_memmap_walk *w)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* PFNs per batch: a power of two (VMSIFT_MEMMAP_BATCH to experiment). */
-static uint64_t batch_pages(void)
-{
-	const char *e = getenv("VMSIFT_MEMMAP_BATCH");
-	uint64_t n = e ? strtoull(e, NULL, 0) : 0;
+	uint64_t n = w->batch;
 	if (n < 64 || (n & (n - 1)))
 		n = 4096;
 	return n;
 }
 
+VMS_DEFINE_VECTOR(chunk_vector, struct chunk);
+
 /* Split [start, end) into chunks: pieces of ranges (at most a section, not
  * crossing a range) and holes (counted, not read). */
-static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
-				     struct chunk **ret, size_t *nr_ret)
+VMS_MUST_CHECK static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t start, uint64_t end,
+				     uint64_t batch, struct chunk **ret, size_t *nr_ret)
 {
-	size_t n = 0, cap = 0;
-	struct chunk *cs = NULL;
+	struct chunk_vector cs = VMS_VECTOR_INIT;
 	uint64_t pfn = start;
 	// Batches of at most a section, and small enough that the struct pages
 	// of one (256 KiB for 4096 of 64 bytes) stay in the L2 cache while
 	// they are decoded; aligned, so that compound pages up to order 12 and
 	// free buddy blocks lie within one batch.
 	uint64_t sp = m->section_pages ? m->section_pages : 32768;
-	uint64_t batch = batch_pages();
 	if (sp > batch)
 		sp = batch;
 	while (pfn < end) {
@@ -860,20 +837,13 @@ static struct vms_error *make_chunks(const struct linux_memmap *m, uint64_t star
 				}
 			c = (struct chunk){ pfn, stop - pfn, 0, true, LINUX_UNKNOWN_HOLE };
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			struct chunk *nc = realloc(cs, cap * sizeof(*nc));
-			if (!nc) {
-				free(cs);
-				return &vms_enomem;
-			}
-			cs = nc;
+		if (!chunk_vector_append(&cs, c)) {
+			chunk_vector_deinit(&cs);
+			return &vms_enomem;
 		}
-		cs[n++] = c;
 		pfn += c.n;
 	}
-	*ret = cs;
-	*nr_ret = n;
+	*ret = chunk_vector_steal(&cs, nr_ret);
 	return NULL;
 }
 
@@ -886,10 +856,8 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 	w->stopped = false;
 	if (end <= start)
 		return NULL;
-	struct walk_shared sh = { .prog = prog, .m = m, .w = w };
-	const char *zc = getenv("VMSIFT_MEMMAP_ZEROCOPY");
-	sh.zerocopy = zc && strcmp(zc, "1") == 0;
-	struct vms_error *err = make_chunks(m, start, end, &sh.chunks, &sh.nr_chunks);
+	struct walk_shared sh = { .prog = prog, .m = m, .w = w, .zerocopy = w->zerocopy };
+	struct vms_error *err = make_chunks(m, start, end, batch_pages(w), &sh.chunks, &sh.nr_chunks);
 	if (err)
 		return err;
 	unsigned nthreads = linux_memmap_walk_threads(w);
@@ -936,16 +904,9 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 		pthread_mutex_unlock(&sh.lock);
 	}
 
-	double t0 = now_s(), last_draw = 0;
-	bool tty = w->progress && isatty(2);
-	// The bar shows after a second; VMSIFT_PROGRESS_AFTER (seconds) lowers
-	// that for tests (tests/realdump/progress.sh).
-	double after = 1.0;
-	const char *pa = getenv("VMSIFT_PROGRESS_AFTER");
-	if (pa && *pa)
-		after = strtod(pa, NULL);
-	bool drew = false;
 	uint64_t total = end - start;
+	if (w->progress)
+		w->progress(w->progress_arg, 0, total);
 	for (size_t i = 0; i < sh.nr_chunks && !err; i++) {
 		pthread_mutex_lock(&sh.lock);
 		while (!sh.done[i] && !sh.stop)
@@ -976,17 +937,11 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 			w->stopped = true;
 			break;
 		}
-		if (tty) {
-			double t = now_s();
-			if (t - t0 >= after && t - last_draw > 0.1) {
-				fprintf(stderr, "\rscanning mem_map: %3.0f%%", 100.0 * (double)w->pfns_covered / (double)total);
-				last_draw = t;
-				drew = true;
-			}
-		}
+		if (w->progress)
+			w->progress(w->progress_arg, w->pfns_covered, total);
 	}
-	if (drew)
-		fprintf(stderr, "\r%*s\r", 30, "");
+	if (w->progress)
+		w->progress(w->progress_arg, total, total);
 	pthread_mutex_lock(&sh.lock);
 	sh.stop = true;
 	pthread_cond_broadcast(&sh.cond);

@@ -109,7 +109,7 @@ struct linux_sparse_geom {
 /* The geometry from PAGE_SHIFT, SECTION_SIZE_BITS, MAX_PHYSMEM_BITS and
  * SECTION_MAP_LAST_BIT (and the two flag bits).  Fails with VMS_ERR_FORMAT
  * on implausible numbers. */
-struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bits,
+VMS_MUST_CHECK struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bits,
 					uint64_t physmem_bits, int64_t map_last_bit,
 					int64_t has_map_bit, int64_t online_bit, unsigned subsec_shift,
 					struct linux_sparse_geom *ret);
@@ -118,14 +118,14 @@ struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bi
  * @subsection_map (all ones where the kernel has no usage/subsections) to
  * @m: its valid subsections become ranges.  A section without
  * SECTION_HAS_MEM_MAP adds nothing.  Fails only on ENOMEM. */
-struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
+VMS_MUST_CHECK struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
 					   uint64_t nr, uint64_t section_mem_map,
 					   uint64_t subsection_map);
 
 /* Add PFNs [start, end) at @map_base (FLATMEM: mem_map - ARCH_PFN_OFFSET;
  * a guessed vmemmap), or, with @unreadable = 1 + reason, PFNs that cannot
  * be known.  Ranges must be added in PFN order. */
-struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start, uint64_t end,
+VMS_MUST_CHECK struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start, uint64_t end,
 					 uint64_t map_base, bool online, uint8_t unreadable);
 
 /* Where mem_section is and how it is laid out (from the debug info). */
@@ -146,7 +146,7 @@ struct linux_sparse_desc {
  * unreadable root array or root does not fail: its sections become
  * "unknown" spans and m->note says why (see linux_memmap_range).  Fails on
  * ENOMEM or an implausible @d. */
-struct vms_error *linux_memmap_scan_sparse(struct linux_memmap *m, const struct linux_sparse_geom *g,
+VMS_MUST_CHECK struct vms_error *linux_memmap_scan_sparse(struct linux_memmap *m, const struct linux_sparse_geom *g,
 					   const struct linux_sparse_desc *d,
 					   struct vms_error *(*read)(void *arg, uint64_t addr, void *buf, size_t len),
 					   void *arg);
@@ -183,7 +183,7 @@ enum linux_zone_check linux_memmap_zone_check(const struct linux_memmap *m,
 					      const struct linux_page_info *pi);
 
 /* Probe the memory map of @prog.  On success the caller owns *ret. */
-struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_memmap **ret);
+VMS_MUST_CHECK struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_memmap **ret);
 void linux_memmap_destroy(struct linux_memmap *m);
 
 /* The range holding @pfn, or NULL for a hole. */
@@ -191,13 +191,13 @@ const struct linux_memmap_range *linux_memmap_find(const struct linux_memmap *m,
 
 /* Read and decode the one page @pfn (for `page`).  Fails with VMS_ERR_INVALID
  * for a PFN without a struct page, or the read error of its struct page. */
-struct vms_error *linux_memmap_decode_one(struct vms_program *prog, const struct linux_memmap *m,
+VMS_MUST_CHECK struct vms_error *linux_memmap_decode_one(struct vms_program *prog, const struct linux_memmap *m,
 					  uint64_t pfn, struct linux_page_info *ret);
 
 /* For a file page's address_space @mapping: the host inode, its number and
  * the name of one of its dentries (*name_ret malloc'd, NULL when the inode
  * has no dentry).  Fails when the chain cannot be read. */
-struct vms_error *linux_mapping_file(struct vms_program *prog, const struct linux_page_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_mapping_file(struct vms_program *prog, const struct linux_page_layout *l,
 				     uint64_t mapping, uint64_t *inode_ret, uint64_t *ino_ret,
 				     char **name_ret);
 
@@ -223,7 +223,15 @@ struct linux_memmap_walk {
 	void *arg;
 	/* Polled between chunks on the calling thread: true stops the walk. */
 	bool (*stop)(void *arg);
-	bool progress;                 // draw a progress bar on stderr (if a tty, >1 s)
+	/* Optional, on the calling thread: @done of @total PFNs walked, at the
+	 * start (0), after each chunk, and at the end (done == total, also
+	 * after a stop or an error), for the user interface to show. */
+	void (*progress)(void *progress_arg, uint64_t done, uint64_t total);
+	void *progress_arg;
+	uint64_t batch;                // PFNs decoded at a time: a power of two
+	                               // >= 64 (0: 4096)
+	bool zerocopy;                 // decode struct pages in place in the dump
+	                               // file when it can (program_map())
 	// Results, filled by the walk:
 	uint64_t pages_decoded;
 	uint64_t pages_partial;        // decoded, but a page they depend on was unreadable
@@ -238,7 +246,7 @@ unsigned linux_memmap_walk_threads(const struct linux_memmap_walk *w);
 /* Walk [w->start_pfn, w->end_pfn).  Fails on setup errors (clone) or
  * cancellation (VMS_ERR_CANCELLED); unreadable pages are counted, not
  * errors. */
-struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux_memmap *m,
+VMS_MUST_CHECK struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux_memmap *m,
 				    struct linux_memmap_walk *w);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "linux/kernel.h"
 #include "linux/maple.h"
 #include "linux/task.h"
 
@@ -62,7 +63,7 @@ struct vma_walk {
 };
 
 /* A VMA that cannot be read or does not fit its place: note it, go on. */
-static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
+VMS_MUST_CHECK static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
 {
 	if (!w->skipped)
 		w->skipped = err;
@@ -72,7 +73,7 @@ static struct vms_error *vma_skip(struct vma_walk *w, struct vms_error *err)
 	return NULL;
 }
 
-static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t first, uint64_t last,
+VMS_MUST_CHECK static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t first, uint64_t last,
 				   bool check_range)
 {
 	struct linux_vma v;
@@ -96,7 +97,7 @@ static struct vms_error *vma_visit(struct vma_walk *w, uint64_t addr, uint64_t f
 	return w->fn(w->arg, &v);
 }
 
-static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *maple_cb(void *arg, uint64_t first, uint64_t last, uint64_t entry)
 {
 	return vma_visit(arg, entry, first, last, true);
 }
@@ -146,68 +147,14 @@ struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_
 	return err ? vms_error_wrap(err, "VMAs of mm 0x%" PRIx64, mm) : NULL;
 }
 
-struct find {
-	uint64_t addr;
-	struct linux_vma *ret;
-	bool found;
-};
-
-static struct vms_error *find_cb(void *arg, const struct linux_vma *v)
-{
-	struct find *f = arg;
-	if (f->addr < v->start)
-		return &linux_walk_stop;
-	if (f->addr < v->end) {
-		*f->ret = *v;
-		f->found = true;
-		return &linux_walk_stop;
-	}
-	return NULL;
-}
-
-struct vms_error *linux_mm_find_vma(struct linux_vm *vm, uint64_t mm, uint64_t addr, struct linux_vma *ret)
-{
-	struct linux_vma v;
-	struct find f = {.addr = addr, .ret = &v};
-	struct vms_error *err = linux_mm_for_each_vma(vm, mm, find_cb, &f);
-	if (err)
-		return err;
-	if (!f.found)
-		return vms_error_addr(VMS_ERR_FAULT, addr, "no VMA of mm 0x%" PRIx64 " contains 0x%" PRIx64,
-				      mm, addr);
-	*ret = v;
-	return NULL;
-}
-
-static struct vms_error *percpu_sum(struct linux_vm *vm, uint64_t counter, int64_t *ret)
-{
-	const struct linux_vm_layout *l = &vm->l;
-	int64_t sum;
-	uint64_t pcp;
-	struct vms_error *err = linux_mem_read(&vm->mem, counter + l->pcc_count, &sum, 8);
-	if (!err)
-		err = linux_mem_u64(&vm->mem, counter + l->pcc_counters, &pcp);
-	if (err)
-		return err;
-	// percpu_counter_sum(): count plus every CPU's s32 delta.
-	for (unsigned cpu = 0; pcp && l->per_cpu_offset && cpu < l->nr_cpu_ids; cpu++) {
-		uint64_t off;
-		int32_t d;
-		if ((err = linux_mem_u64(&vm->mem, l->per_cpu_offset + 8 * cpu, &off)))
-			return err;
-		if ((err = linux_mem_read(&vm->mem, pcp + off, &d, 4)))
-			return err;
-		sum += d;
-	}
-	*ret = sum;
-	return NULL;
-}
-
 struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_mm_info *ret)
 {
 	const struct linux_vm_layout *l = &vm->l;
 	struct linux_mm_info mi = {0};
 	struct vms_error *err;
+	const struct linux_percpu_counter_layout pcl = {
+		l->pcc_count, l->pcc_counters, l->per_cpu_offset, l->nr_cpu_ids,
+	};
 	if ((err = linux_mem_u64(&vm->mem, mm + l->mm_pgd, &mi.pgd)) ||
 	    (err = linux_mem_u64(&vm->mem, mm + l->mm_total_vm, &mi.total_vm)) ||
 	    (err = linux_mem_read(&vm->mem, mm + l->mm_map_count, &mi.map_count, 4)) ||
@@ -220,7 +167,7 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 	for (unsigned i = 0; i < nr; i++) {
 		uint64_t a = mm + l->mm_rss + i * l->rss_stride;
 		if (l->rss_percpu)
-			err = percpu_sum(vm, a, &rss[i]);
+			err = linux_percpu_counter_sum(&vm->mem, &pcl, a, &rss[i]);
 		else
 			err = linux_mem_read(&vm->mem, a, &rss[i], 8);
 		if (err)
@@ -232,7 +179,7 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 			if (vm->tasks[i].mm != mm)
 				continue;
 			int32_t c[LINUX_MAX_MM_COUNTERS];
-			if (!linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, nr * sizeof(c[0])))
+			if (vms_ok(linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, nr * sizeof(c[0]))))
 				for (unsigned j = 0; j < nr; j++)
 					rss[j] += c[j];
 		}
@@ -257,7 +204,7 @@ void linux_vma_perms(const struct linux_vm *vm, uint64_t flags, char buf[5])
 	buf[4] = '\0';
 }
 
-static struct vms_error *dentry_name(struct linux_vm *vm, uint64_t dentry, char *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *dentry_name(struct linux_vm *vm, uint64_t dentry, char *buf, size_t len)
 {
 	uint64_t name;
 	struct vms_error *err = linux_mem_u64(&vm->mem, dentry + vm->l.d_name + vm->l.qstr_name, &name);
@@ -276,7 +223,7 @@ static struct vms_error *dentry_name(struct linux_vm *vm, uint64_t dentry, char 
 }
 
 /* d_path(): walk up the dentries, crossing mounts. */
-static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct strbuf *out)
+VMS_MUST_CHECK static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct strbuf *out)
 {
 	const struct linux_vm_layout *l = &vm->l;
 	uint64_t dentry, vfsmnt;
@@ -323,7 +270,7 @@ static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct st
 		if (n == 0) {
 			// d_unlinked(): an unhashed dentry of a removed file.
 			uint64_t pprev = 1;
-			if (!linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev) && !pprev)
+			if (vms_ok(linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev)) && !pprev)
 				deleted = true;
 		}
 		parts[n++] = strdup(name);
@@ -374,7 +321,10 @@ struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vm
 		strbuf_release(&sb);
 		return err;
 	}
-	*name_ret = strbuf_detach(&sb);
+	char *name = strbuf_detach(&sb);
+	if (!name)
+		return &vms_enomem;
+	*name_ret = name;
 	*ino_ret = ino;
 	return NULL;
 }

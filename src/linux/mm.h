@@ -17,7 +17,7 @@ struct linux_vma {
 };
 
 /* Read the vm_area_struct at @addr. */
-struct vms_error *linux_vma_read(struct linux_vm *vm, uint64_t addr, struct linux_vma *ret);
+VMS_MUST_CHECK struct vms_error *linux_vma_read(struct linux_vm *vm, uint64_t addr, struct linux_vma *ret);
 
 /* Called for each VMA of an mm in address order; return as linux_list_fn. */
 typedef struct vms_error *linux_vma_fn(void *arg, const struct linux_vma *vma);
@@ -25,11 +25,7 @@ typedef struct vms_error *linux_vma_fn(void *arg, const struct linux_vma *vma);
 /* Call @fn for each VMA of @mm, in address order.  Errors: a corrupt tree
  * or list, a VMA whose range does not match its place in the tree, a
  * failed read (wrapped with "mm 0x..."). */
-struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_vma_fn *fn, void *arg);
-
-/* The VMA of @mm containing @addr; VMS_ERR_FAULT if none. */
-struct vms_error *linux_mm_find_vma(struct linux_vm *vm, uint64_t mm, uint64_t addr,
-				    struct linux_vma *ret);
+VMS_MUST_CHECK struct vms_error *linux_mm_for_each_vma(struct linux_vm *vm, uint64_t mm, linux_vma_fn *fn, void *arg);
 
 // Most mm counters vmsift reads (NR_MM_COUNTERS is 4 or 5).
 #define LINUX_MAX_MM_COUNTERS 8
@@ -48,12 +44,12 @@ struct linux_mm_info {
  * (v6.2+, percpu_counter) or taken from the mm plus the per-task caches of
  * its threads (SPLIT_RSS_COUNTING, before v6.2), like the kernel's own
  * get_mm_counter() plus what sync_mm_rss() would add. */
-struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_mm_info *ret);
+VMS_MUST_CHECK struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_mm_info *ret);
 
 /* Text of the name column of /proc/PID/maps for @vma ("/path", "[heap]",
  * "[stack]", "[vdso]", "" ...) and the inode number (0 for anonymous);
  * *name_ret is malloc'd. */
-struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vma,
+VMS_MUST_CHECK struct vms_error *linux_vma_name(struct linux_vm *vm, const struct linux_vma *vma,
 				 const struct linux_mm_info *mi, char **name_ret, uint64_t *ino_ret);
 
 /* The "rwxp" permission string of @flags into @buf (5 bytes). */

@@ -73,7 +73,7 @@ static void probe_flag_names(struct vms_program *prog, struct linux_page_layout 
 }
 
 /* Where the struct page array starts. */
-static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_page_layout *l)
+VMS_MUST_CHECK static struct vms_error *probe_memmap(struct vms_program *prog, struct linux_page_layout *l)
 {
 	uint64_t addr;
 	int64_t start;
@@ -314,7 +314,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	l->off_dentry_name = kf_off(prog, KF_DENTRY_D_NAME_NAME);
 }
 
-static struct vms_error *probe_layout(struct vms_program *prog, struct linux_page_layout *l,
+VMS_MUST_CHECK static struct vms_error *probe_layout(struct vms_program *prog, struct linux_page_layout *l,
 				      struct linux_kernel *k)
 {
 	struct vms_error *err;
@@ -360,24 +360,6 @@ struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux
 	return NULL;
 }
 
-struct vms_error *linux_pfn_to_page(struct vms_program *prog, uint64_t pfn, uint64_t *ret)
-{
-	const struct linux_page_layout *l;
-	struct vms_error *err = linux_page_layout(prog, &l);
-	if (err)
-		return err;
-	switch (l->model) {
-	case LINUX_MEMMAP_VMEMMAP:
-		*ret = l->vmemmap + pfn * l->page_size;
-		return NULL;
-	case LINUX_MEMMAP_FLAT:
-		*ret = l->mem_map + pfn * l->page_size;
-		return NULL;
-	default:
-		return vms_error_create(VMS_ERR_UNSUPPORTED, "SPARSEMEM without VMEMMAP is not handled yet");
-	}
-}
-
 struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uint64_t *ret)
 {
 	const struct linux_page_layout *l;
@@ -393,41 +375,3 @@ struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uin
 	return NULL;
 }
 
-void linux_page_parse(const struct linux_page_layout *l, const uint8_t *b,
-		      uint64_t pfn, uint64_t page, struct linux_page_raw *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->pfn = pfn;
-	r->page = page;
-	memcpy(&r->flags, b + l->off_flags, 8);
-	memcpy(&r->compound_head, b + l->off_compound_head, 8);
-	memcpy(&r->mapping, b + l->off_mapping, 8);
-	memcpy(&r->index, b + l->off_index, 8);
-	memcpy(&r->private_, b + l->off_private, 8);
-	memcpy(&r->mapcount_raw, b + l->off_mapcount, 4);
-	memcpy(&r->refcount, b + l->off_refcount, 4);
-	if (l->has_memcg)
-		memcpy(&r->memcg_data, b + l->off_memcg, 8);
-	if (r->compound_head & l->tail_bit) {
-		r->is_tail = true;
-		r->head = linux_compound_head(l, page, r->compound_head);
-	}
-}
-
-struct vms_error *linux_page_read(struct vms_program *prog, uint64_t pfn, struct linux_page_raw *ret)
-{
-	const struct linux_page_layout *l;
-	struct vms_error *err = linux_page_layout(prog, &l);
-	if (err)
-		return err;
-	uint64_t page;
-	err = linux_pfn_to_page(prog, pfn, &page);
-	if (err)
-		return err;
-	uint8_t buf[LINUX_MAX_PAGE_STRUCT];
-	err = program_read(prog, page, buf, l->page_size);
-	if (err)
-		return vms_error_wrap(err, "reading struct page of pfn 0x%" PRIx64, pfn);
-	linux_page_parse(l, buf, pfn, page, ret);
-	return NULL;
-}

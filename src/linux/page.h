@@ -119,28 +119,7 @@ struct linux_page_layout {
 };
 
 /* The page layout of @prog, probed on first use and cached in the program. */
-struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux_page_layout **ret);
-
-/* Address of the struct page of @pfn. */
-struct vms_error *linux_pfn_to_page(struct vms_program *prog, uint64_t pfn, uint64_t *ret);
-/* PFN of the struct page at @page (inverse of linux_pfn_to_page). */
-struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uint64_t *ret);
-/* Physical address of a kernel virtual address's page: vtop then >> PAGE_SHIFT. */
-
-struct linux_page_raw {
-	uint64_t pfn;
-	uint64_t page;            // struct page address
-	uint64_t flags;
-	uint64_t compound_head;   // raw word
-	uint64_t mapping;
-	uint64_t index;
-	uint64_t private_;
-	int32_t mapcount_raw;     // _mapcount / page_type word
-	int32_t refcount;
-	uint64_t memcg_data;
-	bool is_tail;
-	uint64_t head;            // struct page of the head when is_tail
-};
+VMS_MUST_CHECK struct vms_error *linux_page_layout(struct vms_program *prog, const struct linux_page_layout **ret);
 
 /* The struct page of the head of tail page @page whose compound_head word
  * is @info (tail bit set): a pointer with the tail bit, or in 7.x with
@@ -151,10 +130,8 @@ static inline uint64_t linux_compound_head(const struct linux_page_layout *l, ui
 	return l->compound_info_mask ? page & info : info - l->tail_bit;
 }
 
-/* Read and split the struct page of @pfn. */
-struct vms_error *linux_page_read(struct vms_program *prog, uint64_t pfn, struct linux_page_raw *ret);
-/* Split already-read struct page bytes. */
-void linux_page_parse(const struct linux_page_layout *l, const uint8_t *bytes,
-		      uint64_t pfn, uint64_t page, struct linux_page_raw *ret);
+/* PFN of the struct page at @page (VMEMMAP and FLATMEM; fails with
+ * VMS_ERR_INVALID for an address that is not a struct page's). */
+VMS_MUST_CHECK struct vms_error *linux_page_to_pfn(struct vms_program *prog, uint64_t page, uint64_t *ret);
 
 #endif

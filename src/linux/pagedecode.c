@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "base/cleanup.h"
-#include "base/value.h"
 #include "linux/kpf.h"
 
 // Largest compound page we accept a head pointer for: a 16 GiB gigantic page
@@ -470,76 +469,4 @@ const char *linux_zone_name(const struct linux_page_layout *l, unsigned zone)
 	if (l->nr_zones && zone == l->nr_zones)
 		return "none";
 	return NULL;
-}
-
-struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
-					const struct linux_page_info *pi)
-{
-	struct vms_value *v = value_object();
-	value_set_hex(v, "pfn", pi->pfn);
-	value_set_hex(v, "page", pi->page);
-	value_set_hex(v, "flags", pi->flags);
-	struct vms_value *names = value_set(v, "flag_names", value_array());
-	unsigned nflags = l->nr_pageflags ? l->nr_pageflags : LINUX_MAX_PAGEFLAGS;
-	for (unsigned b = 0; b < nflags; b++) {
-		if (!((pi->flags >> b) & 1))
-			continue;
-		const char *n = linux_page_flag_name(l, pi, b);
-		value_push(names, n ? value_string(n) : value_stringf("bit%u", b));
-	}
-	value_set_hex(v, "kpf", pi->kpf);
-	struct vms_value *kn = value_set(v, "kpf_names", value_array());
-	for (unsigned b = 0; b < 64; b++)
-		if ((pi->kpf >> b) & 1) {
-			const char *n = linux_kpf_name(b);
-			value_push(kn, n ? value_string(n) : value_stringf("bit%u", b));
-		}
-	const char *zn = linux_zone_name(l, pi->zone);
-	if (zn)
-		value_set_str(v, "zone", zn);
-	else
-		value_set_uint(v, "zone", pi->zone);
-	value_set_uint(v, "node", pi->node);
-	value_set_str(v, "use", linux_page_use_name(pi->use));
-	const char *tn = linux_page_type_name(pi->type);
-	value_set(v, "page_type", tn ? value_string(tn) : value_null());
-	value_set_uint(v, "order", pi->order);
-	value_set_bool(v, "head", pi->bits & LINUX_PAGE_HEAD);
-	value_set_bool(v, "tail", pi->bits & LINUX_PAGE_TAIL);
-	if (pi->bits & LINUX_PAGE_TAIL) {
-		value_set_hex(v, "head_pfn", pi->head_pfn);
-		value_set_hex(v, "head_page", pi->head_page);
-	}
-	value_set_bool(v, "thp", pi->bits & LINUX_PAGE_THP);
-	value_set_bool(v, "hugetlb", pi->bits & LINUX_PAGE_HUGETLB);
-	value_set_bool(v, "free", pi->bits & LINUX_PAGE_FREE);
-	value_set_int(v, "refcount", pi->refcount);
-	value_set_int(v, "page_count", pi->page_count);
-	value_set_int(v, "mapcount", pi->mapcount);
-	value_set_int(v, "mapcount_raw", pi->mapcount_raw);
-	if ((pi->bits & (LINUX_PAGE_HEAD | LINUX_PAGE_TAIL)) && l->off_cmp_mapcount >= 0)
-		value_set_int(v, "entire_mapcount", pi->entire_mapcount);
-	if (pi->large_mapcount >= 0)
-		value_set_int(v, "large_mapcount", pi->large_mapcount);
-	if (l->pg[LINUX_PG_DOUBLE_MAP] >= 0 && (pi->bits & (LINUX_PAGE_HEAD | LINUX_PAGE_TAIL)))
-		value_set_bool(v, "double_map", pi->bits & LINUX_PAGE_DOUBLEMAP);
-	value_set_bool(v, "mapped", pi->bits & LINUX_PAGE_MAPPED);
-	value_set_hex(v, "mapping", pi->mapping);
-	value_set_hex(v, "mapping_raw", pi->mapping_raw);
-	value_set_str(v, "mapping_kind", linux_mapping_kind_name(pi->mapping_kind));
-	if (pi->mapping_kind != LINUX_MAPPING_NONE)
-		value_set_hex(v, pi->mapping_kind == LINUX_MAPPING_ANON ? "anon_vma"
-				 : pi->mapping_kind == LINUX_MAPPING_KSM ? "ksm_stable_node"
-				 : pi->mapping_kind == LINUX_MAPPING_MOVABLE ? "movable_ops"
-				 : "address_space",
-			      pi->mapping_obj);
-	value_set_hex(v, "index", pi->index);
-	value_set_hex(v, "private", pi->private_);
-	if (l->has_memcg || l->has_memcg_ptr)
-		value_set_hex(v, "memcg", pi->memcg);
-	if (pi->bits & LINUX_PAGE_PARTIAL)
-		value_set_bool(v, "partial", true);
-	if (pi->bits & LINUX_PAGE_NOHEAD)
-		value_set_bool(v, "head_unreadable", true);
-	return v;
 }

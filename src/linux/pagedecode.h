@@ -150,10 +150,4 @@ int linux_page_flag_bit(const struct linux_page_layout *l, const char *name);
 /* Name of zone index @zone ("DMA32"), or NULL. */
 const char *linux_zone_name(const struct linux_page_layout *l, unsigned zone);
 
-/* The decoded page as a value tree (the fields of `page` and `pages`).
- * Caller owns the result. */
-struct vms_value;
-struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
-					const struct linux_page_info *pi);
-
 #endif

@@ -3,7 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "base/util.h"
 
 /* A tiny open-addressing counter table: KPF word -> pages. */
 struct counter {
@@ -148,13 +149,20 @@ static int by_pages_desc(const void *a, const void *b)
 }
 
 struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
-				 uint64_t start_pfn, uint64_t end_pfn, unsigned nthreads,
-				 bool progress, struct linux_pagestat **ret)
+				 const struct linux_memmap_walk *how, struct linux_pagestat **ret)
 {
-	struct linux_memmap_walk w = {
-		.start_pfn = start_pfn, .end_pfn = end_pfn, .nthreads = nthreads,
-		.page = on_page, .page_run = on_page_run, .progress = progress,
-	};
+	struct linux_memmap_walk w = { 0 };
+	if (how) {
+		w.start_pfn = how->start_pfn;
+		w.end_pfn = how->end_pfn;
+		w.nthreads = how->nthreads;
+		w.batch = how->batch;
+		w.zerocopy = how->zerocopy;
+		w.progress = how->progress;
+		w.progress_arg = how->progress_arg;
+	}
+	w.page = on_page;
+	w.page_run = on_page_run;
 	unsigned n = linux_memmap_walk_threads(&w);
 	w.nthreads = n;
 	struct worker_state *ws = calloc(n, sizeof(*ws));
@@ -171,10 +179,9 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 		states[i] = &ws[i];
 	}
 	w.wstate = states;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = vms_now();
 	struct vms_error *err = linux_memmap_walk(prog, m, &w);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = vms_now() - t0;
 	for (unsigned i = 0; i < n; i++)
 		if (ws[i].run_n)
 			counter_add(&ws[i].combos, ws[i].run_kpf, ws[i].run_n);
@@ -223,14 +230,14 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	counter_free(&all);
 	qsort(st->combos, st->nr_combos, sizeof(*st->combos), by_pages_desc);
 	st->zone_checked = m->zones != NULL;
-	st->start_pfn = start_pfn;
-	st->end_pfn = end_pfn ? end_pfn : m->end_pfn;
+	st->start_pfn = w.start_pfn;
+	st->end_pfn = w.end_pfn ? w.end_pfn : m->end_pfn;
 	st->pfns = w.pfns_covered;
 	st->decoded = w.pages_decoded;
 	st->partial = w.pages_partial;
 	memcpy(st->unknown, w.unknown, sizeof(st->unknown));
 	st->threads = n;
-	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	st->seconds = seconds;
 	*ret = st;
 	return NULL;
 }

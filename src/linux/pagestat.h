@@ -41,12 +41,11 @@ struct linux_pagestat {
 	double seconds;
 };
 
-/* Walk [start_pfn, end_pfn) (end 0: the whole map) with @nthreads workers (0:
- * one per CPU) and count.  On success the caller owns *ret
- * (linux_pagestat_destroy). */
-struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
-				 uint64_t start_pfn, uint64_t end_pfn, unsigned nthreads,
-				 bool progress, struct linux_pagestat **ret);
+/* Walk the map and count: the range, threads, batch, zerocopy and progress
+ * of @how (its other members are ignored; NULL: the whole map, defaults).
+ * On success the caller owns *ret (linux_pagestat_destroy). */
+VMS_MUST_CHECK struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_memmap *m,
+				 const struct linux_memmap_walk *how, struct linux_pagestat **ret);
 void linux_pagestat_destroy(struct linux_pagestat *st);
 
 #endif

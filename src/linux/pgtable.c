@@ -37,15 +37,6 @@ static size_t pmd_slot(uint64_t mm, uint64_t range)
 	return ((mm >> 6) * 0x9e3779b97f4a7c15ULL + range * 0xc2b2ae3d27d4eb4fULL) >> 52;
 }
 
-void linux_pt_cache_clear(struct linux_vm *vm)
-{
-	if (vm->ptc)
-		for (size_t i = 0; i < PT_CACHE_SLOTS; i++)
-			vm->ptc->slots[i].paddr = 0;
-	if (vm->pmdc)
-		memset(vm->pmdc, 0, sizeof(*vm->pmdc));
-}
-
 void linux_pt_cache_destroy(struct linux_vm *vm)
 {
 	free(vm->ptc);
@@ -55,7 +46,7 @@ void linux_pt_cache_destroy(struct linux_vm *vm)
 }
 
 /* One page-table page, through the cache. */
-static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
+VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
 {
 	if (!vm->ptc) {
 		vm->ptc = calloc(1, sizeof(*vm->ptc));
@@ -175,7 +166,7 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 	return NULL;
 }
 
-static struct vms_error *walk_level(struct linux_vm *vm, uint64_t tbl, int level, uint64_t base,
+VMS_MUST_CHECK static struct vms_error *walk_level(struct linux_vm *vm, uint64_t tbl, int level, uint64_t base,
 				    uint64_t start, uint64_t end, linux_pt_fn *fn, void *arg)
 {
 	const uint64_t *tp;

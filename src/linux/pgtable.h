@@ -23,14 +23,14 @@ struct linux_pt_entry {
 };
 
 /* Physical address of @mm's top-level table (mm->pgd translated). */
-struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *ret);
 
 /*
  * Translate user address @vaddr in @mm.  A missing level gives level NONE
  * and present false (not an error).  Errors: VMS_ERR_NODATA naming the
  * page-table page the dump does not hold (e.g. filtered), read errors.
  */
-struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
+VMS_MUST_CHECK struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
 				       struct linux_pt_entry *ret);
 
 /* Called for each present leaf in the range; @vaddr is the leaf's start
@@ -38,11 +38,9 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 typedef struct vms_error *linux_pt_fn(void *arg, uint64_t vaddr, const struct linux_pt_entry *e);
 
 /* Call @fn for each present leaf of @mm's page tables in [@start, @end). */
-struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint64_t start, uint64_t end,
+VMS_MUST_CHECK struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint64_t start, uint64_t end,
 					 linux_pt_fn *fn, void *arg);
 
-/* Drop the page-table page cache (e.g. between commands). */
-void linux_pt_cache_clear(struct linux_vm *vm);
 void linux_pt_cache_destroy(struct linux_vm *vm);
 
 #endif

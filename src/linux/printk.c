@@ -8,7 +8,7 @@
 #include "base/cleanup.h"
 #include "linux/kfacts.h"
 
-static struct vms_error *var_addr(struct vms_program *prog, enum kf_id id, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *var_addr(struct vms_program *prog, enum kf_id id, uint64_t *ret)
 {
 	return kf_var(prog, id, ret, NULL);
 }
@@ -18,7 +18,7 @@ static struct vms_error *var_addr(struct vms_program *prog, enum kf_id id, uint6
 #define MAX_LOG_BUF (1u << 30)
 
 /* Offset in bits (callers divide) and bit size of member fact @id. */
-static struct vms_error *member_offset(struct vms_program *prog, enum kf_id id, uint64_t *off,
+VMS_MUST_CHECK static struct vms_error *member_offset(struct vms_program *prog, enum kf_id id, uint64_t *off,
 				       uint64_t *bit_size)
 {
 	uint64_t o;
@@ -51,7 +51,7 @@ static int cmp_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static struct vms_error *push_record(struct linux_log *log, size_t *cap,
+VMS_MUST_CHECK static struct vms_error *push_record(struct linux_log *log, size_t *cap,
 				     const struct linux_log_record *r, const char *text, size_t len)
 {
 	if (log->nr == *cap) {
@@ -84,7 +84,7 @@ struct info_layout {
 
 /* The record header: struct printk_info (ring buffer) or struct printk_log
  * (log_buf); both have the same fields but seq. */
-static struct vms_error *info_layout(struct vms_program *prog, bool ring, struct info_layout *l)
+VMS_MUST_CHECK static struct vms_error *info_layout(struct vms_program *prog, bool ring, struct info_layout *l)
 {
 	struct vms_error *err;
 	if ((err = kf_need_size(prog, ring ? KF_PRINTK_INFO : KF_PRINTK_LOG, &l->size)) ||
@@ -135,7 +135,7 @@ static void decode_info(const struct info_layout *l, const uint8_t *p, struct li
  * start with the descriptor id.  Like drgn, read every descriptor, keep the
  * committed and finalized ones, and sort by sequence number.
  */
-static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *log)
+VMS_MUST_CHECK static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *log)
 {
 	struct vms_error *err;
 	uint64_t prb_var, prb;
@@ -253,7 +253,7 @@ static struct vms_error *read_prb(struct vms_program *prog, struct linux_log *lo
  * headers followed by text, from log_first_idx to log_next_idx; a header
  * with len 0 means "wrap to the start of log_buf".
  */
-static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log *log)
+VMS_MUST_CHECK static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log *log)
 {
 	struct vms_error *err;
 	struct info_layout il;
@@ -275,7 +275,7 @@ static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log
 	    (err = program_read_u32(prog, a_first, &first)) ||
 	    (err = program_read_u32(prog, a_next, &next)))
 		return vms_error_wrap(err, "reading log_buf");
-	if (kf_has(prog, KF_LOG_FIRST_SEQ) && !var_addr(prog, KF_LOG_FIRST_SEQ, &a_seq))
+	if (kf_has(prog, KF_LOG_FIRST_SEQ) && vms_ok(var_addr(prog, KF_LOG_FIRST_SEQ, &a_seq)))
 		vms_error_destroy(program_read_u64(prog, a_seq, &first_seq));
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF || first >= buf_len || next >= buf_len)
 		return vms_error_addr(VMS_ERR_CORRUPT, buf, "log_buf has impossible size or indexes");

@@ -42,7 +42,7 @@ struct linux_log {
  * structures cannot be read (wrapped with what was being read),
  * VMS_ERR_CORRUPT for impossible ring sizes.
  */
-struct vms_error *linux_log_read(struct vms_program *prog, struct linux_log *ret);
+VMS_MUST_CHECK struct vms_error *linux_log_read(struct vms_program *prog, struct linux_log *ret);
 void linux_log_deinit(struct linux_log *log);
 
 /* One record as a value: seq, ts_nsec, timestamp ("%lu.%06lu"), level,

@@ -17,7 +17,7 @@ struct rbnode {
 	uint64_t left, right, parent, subtree_last;
 };
 
-static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t parent, unsigned depth,
+VMS_MUST_CHECK static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t parent, unsigned depth,
 				   struct rbnode *ret)
 {
 	const struct linux_walk_layout *l = w->l;
@@ -61,7 +61,7 @@ static struct vms_error *read_node(struct rbwalk *w, uint64_t node, uint64_t par
 	return NULL;
 }
 
-static struct vms_error *visit(struct rbwalk *w, uint64_t node, uint64_t parent, unsigned depth)
+VMS_MUST_CHECK static struct vms_error *visit(struct rbwalk *w, uint64_t node, uint64_t parent, unsigned depth)
 {
 	struct rbnode n = { 0 };
 	struct vms_error *err = read_node(w, node, parent, depth, &n);
@@ -104,7 +104,7 @@ static struct vms_error *visit(struct rbwalk *w, uint64_t node, uint64_t parent,
 	return n.right ? visit(w, n.right, node, depth + 1) : NULL;
 }
 
-static struct vms_error *run(struct rbwalk *w)
+VMS_MUST_CHECK static struct vms_error *run(struct rbwalk *w)
 {
 	uint64_t top;
 	struct vms_error *err = linux_mem_u64(w->mem, w->root + w->l->rb_root_node, &top);

@@ -27,7 +27,7 @@ typedef struct vms_error *linux_rb_fn(void *arg, uint64_t node);
  * order (leftmost first), at most @max nodes (0: LINUX_WALK_MAX_DEFAULT).
  * For an rb_root_cached pass its address + l->rbc_root.
  */
-struct vms_error *linux_rbtree_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_rbtree_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
 					uint64_t root, uint64_t max, linux_rb_fn *fn, void *arg);
 
 /* How an interval tree keys its nodes.  @subtree_last is the offset of the
@@ -47,7 +47,7 @@ struct linux_interval_ops {
  * smaller than its own last is reported as VMS_ERR_CORRUPT (the pruning
  * would be wrong).
  */
-struct vms_error *linux_interval_tree_query(const struct linux_mem *mem,
+VMS_MUST_CHECK struct vms_error *linux_interval_tree_query(const struct linux_mem *mem,
 					    const struct linux_walk_layout *l, uint64_t root,
 					    uint64_t qstart, uint64_t qlast,
 					    const struct linux_interval_ops *ops, uint64_t max,

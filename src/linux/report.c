@@ -6,9 +6,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/cleanup.h"
+#include "base/util.h"
+#include "base/vector.h"
 #include "linux/meminfo.h"
 #include "linux/memmap.h"
 #include "linux/mm.h"
@@ -316,7 +317,7 @@ struct rctx {
 	struct vms_value *limits;  // array of {section, note}
 };
 
-static struct vms_error *err_dup(const struct vms_error *e)
+VMS_MUST_CHECK static struct vms_error *err_dup(const struct vms_error *e)
 {
 	if (e->has_address)
 		return vms_error_addr(e->code, e->address, "%s", e->message);
@@ -338,7 +339,7 @@ static void limit(struct rctx *rc, const char *section, const char *fmt, ...)
 	strbuf_release(&sb);
 }
 
-static struct vms_error *get_log(struct rctx *rc, struct linux_log **ret)
+VMS_MUST_CHECK static struct vms_error *get_log(struct rctx *rc, struct linux_log **ret)
 {
 	if (!rc->log_done) {
 		rc->log_done = true;
@@ -350,7 +351,7 @@ static struct vms_error *get_log(struct rctx *rc, struct linux_log **ret)
 	return NULL;
 }
 
-static struct vms_error *get_memmap(struct rctx *rc, struct linux_memmap **ret)
+VMS_MUST_CHECK static struct vms_error *get_memmap(struct rctx *rc, struct linux_memmap **ret)
 {
 	if (!rc->memmap_done) {
 		rc->memmap_done = true;
@@ -362,7 +363,7 @@ static struct vms_error *get_memmap(struct rctx *rc, struct linux_memmap **ret)
 	return NULL;
 }
 
-static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret)
+VMS_MUST_CHECK static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret)
 {
 	struct linux_memmap *m = NULL;
 	struct vms_error *err = get_memmap(rc, &m);
@@ -370,7 +371,8 @@ static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret
 		return err;
 	if (!rc->census_done) {
 		rc->census_done = true;
-		rc->census_err = linux_pagestat(rc->prog, m, 0, 0, rc->o.threads, false, &rc->census);
+		struct linux_memmap_walk how = { .nthreads = rc->o.threads };
+		rc->census_err = linux_pagestat(rc->prog, m, &how, &rc->census);
 	}
 	if (rc->census_err)
 		return err_dup(rc->census_err);
@@ -378,7 +380,7 @@ static struct vms_error *get_census(struct rctx *rc, struct linux_pagestat **ret
 	return NULL;
 }
 
-static struct vms_error *get_walk(struct rctx *rc, struct walk_state **ret)
+VMS_MUST_CHECK static struct vms_error *get_walk(struct rctx *rc, struct walk_state **ret)
 {
 	struct linux_memmap *m = NULL;
 	struct vms_error *err = get_memmap(rc, &m);
@@ -483,7 +485,7 @@ out:
 	return NULL;
 }
 
-static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r)
+VMS_MUST_CHECK static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r)
 {
 	struct rctx *rc = arg;
 	rc->rmap_pages++;
@@ -504,7 +506,7 @@ static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r
 	return NULL;
 }
 
-static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)
+VMS_MUST_CHECK static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)
 {
 	if (!rc->rmap_done) {
 		rc->rmap_done = true;
@@ -526,7 +528,7 @@ static struct vms_value *record_value(const struct linux_log_record *r)
 	return linux_log_record_value(r);
 }
 
-static struct vms_error *sec_system(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_system(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_value *v;
 	struct vms_error *err = linux_sysinfo(rc->prog, &v);
@@ -559,7 +561,7 @@ static struct vms_error *sec_system(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_program *prog = rc->prog;
 	struct vms_value *v = value_object();
@@ -593,7 +595,7 @@ static struct vms_error *sec_dump(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_log(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_log(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_log *log = NULL;
 	struct vms_error *err = get_log(rc, &log);
@@ -620,7 +622,7 @@ static struct vms_error *sec_log(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_memory(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_memory(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_value *v;
 	struct vms_error *err = linux_meminfo(rc->prog, &v);
@@ -669,7 +671,7 @@ static struct vms_error *sec_memory(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_census(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_census(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_pagestat *st;
 	struct linux_memmap *m = NULL;
@@ -754,7 +756,7 @@ static int cmp_rss(const void *a, const void *b)
 	return value_get(x, "pid")->i < value_get(y, "pid")->i ? -1 : 1;
 }
 
-static struct vms_error *sec_processes(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_processes(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_rmap *rm;
 	struct vms_error *err = get_rmap(rc, &rm);
@@ -840,7 +842,7 @@ static int cmp_sharer(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
-static struct vms_error *sec_sharers(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_sharers(struct rctx *rc, struct vms_value **ret)
 {
 	struct walk_state *ws;
 	struct vms_error *err = get_walk(rc, &ws);
@@ -908,16 +910,12 @@ static struct vms_value *check_value(struct rctx *rc, struct vms_value *list, in
 	return o;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Check each distinct anon_vma once: readable, refcount > 0, root->root ==
  * root (mm/rmap.c keeps a root's root pointing at itself).  The bad ones go
  * to *bad_ret, sorted (malloc'd). */
-static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, uint64_t **bad_ret,
+VMS_DEFINE_VECTOR(u64_vector, uint64_t);
+
+VMS_MUST_CHECK static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws, uint64_t **bad_ret,
 					 size_t *nr_bad_ret, uint64_t *checked)
 {
 	uint64_t o_root, o_ref;
@@ -926,10 +924,9 @@ static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws,
 	    (err = kf_need_off(rc->prog, KF_AV_REFCOUNT, &o_ref)))
 		return err;
 	if (ws->nr_anon_vmas) // qsort(NULL, 0) is undefined (UBSan)
-		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), cmp_u64);
+		qsort(ws->anon_vmas, ws->nr_anon_vmas, sizeof(uint64_t), vms_cmp_u64);
 	*checked = 0;
-	uint64_t *bad = NULL;
-	size_t nr_bad = 0;
+	struct u64_vector bad = VMS_VECTOR_INIT;
 	for (size_t i = 0; i < ws->nr_anon_vmas; i++) {
 		uint64_t av = ws->anon_vmas[i];
 		if (i && av == ws->anon_vmas[i - 1])
@@ -946,20 +943,15 @@ static struct vms_error *check_anon_vmas(struct rctx *rc, struct walk_state *ws,
 			vms_error_destroy(e);
 			continue;
 		}
-		if (e || (int32_t)ref <= 0 || rroot != root) {
-			uint64_t *n = realloc(bad, (nr_bad + 1) * sizeof(*n));
-			if (!n) {
-				vms_error_destroy(e);
-				free(bad);
-				return &vms_enomem;
-			}
-			bad = n;
-			bad[nr_bad++] = av;  // in order: ws->anon_vmas is sorted
+		// in order: ws->anon_vmas is sorted
+		if ((e || (int32_t)ref <= 0 || rroot != root) && !u64_vector_append(&bad, av)) {
+			vms_error_destroy(e);
+			u64_vector_deinit(&bad);
+			return &vms_enomem;
 		}
 		vms_error_destroy(e);
 	}
-	*bad_ret = bad;
-	*nr_bad_ret = nr_bad;
+	*bad_ret = u64_vector_steal(&bad, nr_bad_ret);
 	return NULL;
 }
 
@@ -977,11 +969,11 @@ static void av_walk_page(void *arg, const struct linux_page_info *pi)
 	if (!anon_vma_page(pi))
 		return;
 	uint64_t av = pi->mapping_obj;
-	if (bsearch(&av, a->bad, a->nr_bad, sizeof(*a->bad), cmp_u64))
+	if (bsearch(&av, a->bad, a->nr_bad, sizeof(*a->bad), vms_cmp_u64))
 		pfn_list_add(&a->pages, pi->pfn, a->max_pfns);
 }
 
-static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, size_t nr_bad,
+VMS_MUST_CHECK static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, size_t nr_bad,
 					struct pfn_list *pages)
 {
 	struct linux_memmap *m = NULL;
@@ -1014,7 +1006,7 @@ static struct vms_error *anon_vma_pages(struct rctx *rc, const uint64_t *bad, si
 	return err;
 }
 
-static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
 {
 	struct walk_state *ws;
 	struct vms_error *err = get_walk(rc, &ws);
@@ -1067,7 +1059,7 @@ static struct vms_error *sec_anomalies(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
-static struct vms_error *sec_physmap(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_physmap(struct rctx *rc, struct vms_value **ret)
 {
 	struct walk_state *ws;
 	struct vms_error *err = get_walk(rc, &ws);
@@ -1118,13 +1110,6 @@ const char *const report_section_names[] = {
 	"system", "dump", "log", "memory", "census", "processes", "sharers", "anomalies", "physmap", NULL,
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool wanted(const char *only, const char *name)
 {
 	if (!only)
@@ -1157,7 +1142,7 @@ struct vms_error *report_run(struct vms_program *prog, const struct report_optio
 	if (!rc.o.max_cells)
 		rc.o.max_cells = 4096;
 	rc.limits = value_array();
-	double t0 = now();
+	double t0 = vms_now();
 	struct vms_value *doc = value_object();
 	value_set_str(doc, "schema", "vmsift-report");
 	value_set_uint(doc, "schema_version", REPORT_SCHEMA_VERSION);
@@ -1178,12 +1163,12 @@ struct vms_error *report_run(struct vms_program *prog, const struct report_optio
 		struct vms_value *s = value_push(secs, value_object());
 		value_set_str(s, "name", sections[i].name);
 		value_set_str(s, "title", sections[i].title);
-		double t = now();
+		double t = vms_now();
 		struct vms_value *data = NULL;
 		struct vms_error *err = program_check_cancel();
 		if (!err)
 			err = sections[i].run(&rc, &data);
-		double dt = now() - t;
+		double dt = vms_now() - t;
 		if (err) {
 			bool unsupported = err->code == VMS_ERR_UNSUPPORTED;
 			value_set_str(s, "status", unsupported ? "unavailable" : "failed");
@@ -1216,7 +1201,7 @@ struct vms_error *report_run(struct vms_program *prog, const struct report_optio
 			value_set(s, "data", data);
 	}
 	value_set(doc, "limitations", rc.limits);
-	value_set(doc, "seconds", value_double(now() - t0));
+	value_set(doc, "seconds", value_double(vms_now() - t0));
 
 	if (rc.log_done && !rc.log_err)
 		linux_log_deinit(&rc.log);

@@ -45,7 +45,7 @@ struct report_options {
  * are part of the document ("status": "failed", "error": {...}).  *partial_ret
  * (may be NULL) is set when a section failed or was partial.
  */
-struct vms_error *report_run(struct vms_program *prog, const struct report_options *opts,
+VMS_MUST_CHECK struct vms_error *report_run(struct vms_program *prog, const struct report_options *opts,
 			     struct vms_value **ret, bool *partial_ret);
 
 /* Names of the sections, in order, NULL-terminated. */

@@ -150,7 +150,7 @@ struct collect {
 	uint64_t item;
 };
 
-static struct vms_error *cache_add(struct rmap_vmas *c, const struct linux_vma *v, uint64_t via)
+VMS_MUST_CHECK static struct vms_error *cache_add(struct rmap_vmas *c, const struct linux_vma *v, uint64_t via)
 {
 	if (c->nr == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 8;
@@ -169,7 +169,7 @@ static struct vms_error *cache_add(struct rmap_vmas *c, const struct linux_vma *
 	return NULL;
 }
 
-static struct vms_error *anon_cb(void *arg, uint64_t avc, const struct linux_vma *v)
+VMS_MUST_CHECK static struct vms_error *anon_cb(void *arg, uint64_t avc, const struct linux_vma *v)
 {
 	struct collect *c = arg;
 	if (c->cache)
@@ -180,7 +180,7 @@ static struct vms_error *anon_cb(void *arg, uint64_t avc, const struct linux_vma
 	return NULL;
 }
 
-static struct vms_error *file_cb(void *arg, const struct linux_vma *v)
+VMS_MUST_CHECK static struct vms_error *file_cb(void *arg, const struct linux_vma *v)
 {
 	return anon_cb(arg, v->addr, v);
 }
@@ -246,7 +246,7 @@ static void walk_tree(struct linux_rmap *rm, struct linux_rmap_result *r, uint64
 		add_error(r, err);
 }
 
-static struct vms_error *ksm_avc_cb(void *arg, uint64_t avc, const struct linux_vma *v)
+VMS_MUST_CHECK static struct vms_error *ksm_avc_cb(void *arg, uint64_t avc, const struct linux_vma *v)
 {
 	struct collect *c = arg;
 	(void)avc;
@@ -257,7 +257,7 @@ static struct vms_error *ksm_avc_cb(void *arg, uint64_t avc, const struct linux_
 	return NULL;
 }
 
-static struct vms_error *ksm_item_cb(void *arg, const struct linux_rmap_item *it)
+VMS_MUST_CHECK static struct vms_error *ksm_item_cb(void *arg, const struct linux_rmap_item *it)
 {
 	struct collect *c = arg;
 	c->item_address = it->address;
@@ -269,7 +269,7 @@ static struct vms_error *ksm_item_cb(void *arg, const struct linux_rmap_item *it
 	return NULL;
 }
 
-static struct vms_error *head_index(struct linux_rmap *rm, const struct linux_page_info *pi, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *head_index(struct linux_rmap *rm, const struct linux_page_info *pi, uint64_t *ret)
 {
 	if (pi->head_pfn == pi->pfn) {
 		*ret = pi->index;
@@ -350,7 +350,7 @@ static void scan_hit(struct linux_rmap_result *r, const struct linux_vma *vma, u
 	r->confirmed++;
 }
 
-static struct vms_error *scan_leaf(void *arg, uint64_t va, const struct linux_pt_entry *e)
+VMS_MUST_CHECK static struct vms_error *scan_leaf(void *arg, uint64_t va, const struct linux_pt_entry *e)
 {
 	struct scan *s = arg;
 	if (++s->leaves > LINUX_RMAP_SCAN_MAX_LEAVES) {
@@ -389,7 +389,7 @@ static struct vms_error *scan_leaf(void *arg, uint64_t va, const struct linux_pt
 	return NULL;
 }
 
-static struct vms_error *scan_vma(void *arg, const struct linux_vma *v)
+VMS_MUST_CHECK static struct vms_error *scan_vma(void *arg, const struct linux_vma *v)
 {
 	struct scan *s = arg;
 	s->vma = v;
@@ -415,7 +415,7 @@ static struct vms_error *scan_vma(void *arg, const struct linux_vma *v)
 }
 
 /* Scan every mm in use for the PFNs of @rs (sorted by pfn). */
-static struct vms_error *scan_set(struct linux_rmap *rm, struct linux_rmap_result **rs, size_t n)
+VMS_MUST_CHECK static struct vms_error *scan_set(struct linux_rmap *rm, struct linux_rmap_result **rs, size_t n)
 {
 	struct linux_vm *vm = rm->vm;
 	struct scan s = {.rm = rm, .rs = rs, .n = n};
@@ -743,7 +743,7 @@ static int cmp_page_pfn(const void *a, const void *b)
 }
 
 /* The pages without a reverse map, by one scan of every page table. */
-static struct vms_error *scan_deferred(struct all_deliver *d)
+VMS_MUST_CHECK static struct vms_error *scan_deferred(struct all_deliver *d)
 {
 	size_t n = d->deferred.nr;
 	struct linux_rmap_result *rs = calloc(n, sizeof(*rs));

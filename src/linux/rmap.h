@@ -66,19 +66,19 @@ struct linux_rmap {
 	bool borrowed;                 // a worker's: memmap (and prog) are not its own
 };
 
-struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret);
+VMS_MUST_CHECK struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret);
 void linux_rmap_destroy(struct linux_rmap *rm);
 
 /* Reverse-map the page @pfn into *ret (caller-allocated; free its contents
  * with linux_rmap_result_deinit()).  Fails only when the page itself cannot
  * be read or decoded; everything else is recorded in *ret. */
-struct vms_error *linux_rmap_pfn(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
+VMS_MUST_CHECK struct vms_error *linux_rmap_pfn(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
 
 /* Reverse-map @pfn by a forward scan of every task's page tables (every
  * VMA of every mm in use), whatever its reverse map says.  Errors of one mm
  * or VMA are recorded in *ret and the scan goes on; fails only when the page
  * cannot be decoded or the scan is cancelled. */
-struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
+VMS_MUST_CHECK struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
 
 /* Does @pi need the forward scan: mapped (or the zero page) but without an
  * anon_vma, address_space or KSM node to follow? */
@@ -88,7 +88,7 @@ bool linux_rmap_needs_scan(const struct linux_page_info *pi);
 #define LINUX_RMAP_SCAN_MAX_LEAVES (1ULL << 26)
 
 /* As linux_rmap_pfn() for an already decoded page. */
-struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+VMS_MUST_CHECK struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
 				  struct linux_rmap_result *ret);
 
 void linux_rmap_result_deinit(struct linux_rmap_result *r);
@@ -113,7 +113,7 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r);
  * may be NULL) the PFNs whose struct page could not be read, by reason
  * (linux/memmap.h): their mappings are not in the answer.
  */
-struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
+VMS_MUST_CHECK struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
 				 void *arg, uint64_t *nr_ret, uint64_t *unknown_ret);
 

@@ -10,7 +10,7 @@
  * uptime, panic state and dump facts into an object.  Fields that cannot be
  * read are left out and named in an "unavailable" array; never fails for
  * that reason alone. */
-struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret);
+VMS_MUST_CHECK struct vms_error *linux_sysinfo(struct vms_program *prog, struct vms_value **ret);
 
 /* Set where @prog's debug info comes from in @obj: "debuginfo" ("dwarf" or
  * "btf"), then "vmlinux" (DWARF) or "types_from" and "symbols_from" (BTF). */

@@ -53,7 +53,7 @@ struct collect {
 	size_t nr_thread_errs;
 };
 
-static struct vms_error *add_task(struct collect *c, uint64_t addr)
+VMS_MUST_CHECK static struct vms_error *add_task(struct collect *c, uint64_t addr)
 {
 	if (c->nr == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 256;
@@ -69,7 +69,7 @@ static struct vms_error *add_task(struct collect *c, uint64_t addr)
 	return err;
 }
 
-static struct vms_error *thread_cb(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *thread_cb(void *arg, uint64_t node)
 {
 	struct collect *c = arg;
 	uint64_t addr = node - c->vm->l.t_thread_node;
@@ -81,7 +81,7 @@ static struct vms_error *thread_cb(void *arg, uint64_t node)
 	return add_task(c, addr);
 }
 
-static struct vms_error *leader_cb(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *leader_cb(void *arg, uint64_t node)
 {
 	struct collect *c = arg;
 	struct linux_vm *vm = c->vm;

@@ -25,7 +25,7 @@ struct linux_task {
 };
 
 /* Read one task_struct. */
-struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret);
+VMS_MUST_CHECK struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret);
 
 /*
  * The task table: every thread of every process, leaders first within each
@@ -34,12 +34,12 @@ struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct lin
  * failure is returned by linux_vm_tasks_error() (borrowed), so callers can
  * say the answer is partial.  *ret is borrowed from @vm.
  */
-struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struct linux_task **ret, size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struct linux_task **ret, size_t *nr_ret);
 const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm);
 
 /* The thread-group leader (process) with pid @pid, or any thread with that
  * pid.  VMS_ERR_LOOKUP if none. */
-struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret);
+VMS_MUST_CHECK struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret);
 
 /* The name of a task state: "RU", "IN", "UN", "ZO", "DE", "ST", "TR", "ID"...
  * as crash names them, from the letter of the kernel's own task_state_array

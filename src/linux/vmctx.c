@@ -73,7 +73,7 @@ static struct vms_error *probe_task_states(struct vms_program *prog, struct linu
 	return NULL;
 }
 
-static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout *l)
+VMS_MUST_CHECK static struct vms_error *probe(struct vms_program *prog, struct linux_vm_layout *l)
 {
 	struct vms_error *err;
 #define OFF(field, id)                                        \

@@ -106,15 +106,15 @@ struct linux_vm {
 /* Probe the layout of @prog and create a context.  Fails with
  * VMS_ERR_LOOKUP (wrapped with the member that was missing) when the debug
  * info lacks something every supported kernel has. */
-struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **ret);
+VMS_MUST_CHECK struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **ret);
 void linux_vm_destroy(struct linux_vm *vm);
 
 /* A context for @prog (a program_clone() of @src's program, used by another
  * thread) with @src's layouts, without probing: no task table yet, empty
  * caches.  @src is only read (it may be in use on its own thread). */
-struct vms_error *linux_vm_clone(const struct linux_vm *src, struct vms_program *prog, struct linux_vm **ret);
+VMS_MUST_CHECK struct vms_error *linux_vm_clone(const struct linux_vm *src, struct vms_program *prog, struct linux_vm **ret);
 
 /* Read a little-endian unsigned integer of @size bytes (1, 2, 4, 8). */
-struct vms_error *linux_vm_read_uint(struct linux_vm *vm, uint64_t addr, unsigned size, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_vm_read_uint(struct linux_vm *vm, uint64_t addr, unsigned size, uint64_t *ret);
 
 #endif

@@ -11,7 +11,7 @@ struct vms_error linux_walk_stop = {
 	.message = (char *)"walk stopped",
 };
 
-static struct vms_error *program_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *program_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return program_read(arg, addr, buf, len);
 }

@@ -36,13 +36,13 @@ struct linux_mem {
 /* A reader of @prog's kernel virtual memory. */
 struct linux_mem linux_mem_program(struct vms_program *prog);
 
-static inline struct vms_error *linux_mem_read(const struct linux_mem *m, uint64_t addr, void *buf,
+VMS_MUST_CHECK static inline struct vms_error *linux_mem_read(const struct linux_mem *m, uint64_t addr, void *buf,
 					       size_t len)
 {
 	return m->read(m->arg, addr, buf, len);
 }
 
-static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_t addr, uint64_t *ret)
+VMS_MUST_CHECK static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_t addr, uint64_t *ret)
 {
 	return m->read(m->arg, addr, ret, 8);
 }
@@ -84,6 +84,6 @@ struct linux_walk_layout {
  * it in their own context; the walkers only read it).  Maple tree and xarray
  * parts are optional (has_maple, has_xarray).  Fails with VMS_ERR_LOOKUP
  * when list_head or rb_node is not described by the debug info. */
-struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret);
+VMS_MUST_CHECK struct vms_error *linux_walk_layout_probe(struct vms_program *prog, struct linux_walk_layout *ret);
 
 #endif

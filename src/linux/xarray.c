@@ -32,7 +32,7 @@ struct xwalk {
 	void *arg;
 };
 
-static struct vms_error *visit(struct xwalk *w, uint64_t node, uint64_t base, int expect_shift)
+VMS_MUST_CHECK static struct vms_error *visit(struct xwalk *w, uint64_t node, uint64_t base, int expect_shift)
 {
 	const struct linux_walk_layout *l = w->l;
 	uint8_t shift;
@@ -95,7 +95,7 @@ struct load {
 	uint64_t index, entry;
 };
 
-static struct vms_error *load_one(void *arg, uint64_t index, uint64_t entry)
+VMS_MUST_CHECK static struct vms_error *load_one(void *arg, uint64_t index, uint64_t entry)
 {
 	struct load *ld = arg;
 	if (index != ld->index)

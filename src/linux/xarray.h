@@ -19,11 +19,11 @@ typedef struct vms_error *linux_xa_fn(void *arg, uint64_t index, uint64_t entry)
  * node for a shift that does not decrease by XA_CHUNK_SHIFT, an out-of-range
  * shift or too many entries; VMS_ERR_UNSUPPORTED if l->has_xarray is false.
  */
-struct vms_error *linux_xarray_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_xarray_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,
 					uint64_t xa, uint64_t max, linux_xa_fn *fn, void *arg);
 
 /* The entry at @index of the xarray at @xa (0 if none). */
-struct vms_error *linux_xarray_load(const struct linux_mem *mem, const struct linux_walk_layout *l,
+VMS_MUST_CHECK struct vms_error *linux_xarray_load(const struct linux_mem *mem, const struct linux_walk_layout *l,
 				    uint64_t xa, uint64_t index, uint64_t *ret);
 
 #endif

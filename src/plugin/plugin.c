@@ -23,6 +23,7 @@ struct plugin_cmd {
 	const struct vmsift_command *cmd;
 };
 
+static const struct plugin_host_ops *host_ops;
 static struct loaded_plugin plugins[MAX_PLUGINS];
 static size_t nr_plugins;
 static struct plugin_cmd commands[MAX_PLUGIN_COMMANDS];
@@ -88,7 +89,7 @@ static int api_type_size(struct vmsift_call *call, const char *type, uint64_t *s
 
 static int api_parse_number(struct vmsift_call *call, const char *text, uint64_t *value)
 {
-	return take_error(call, cli_parse_u64(call->ctx, text, false, true, value));
+	return take_error(call, host_ops->parse_number(call->ctx, text, value));
 }
 
 static struct vmsift_obj *api_obj_new(struct vmsift_call *call)
@@ -113,7 +114,7 @@ static void api_obj_set_hex(struct vmsift_obj *obj, const char *key, uint64_t va
 
 static void api_emit(struct vmsift_call *call, struct vmsift_obj *obj)
 {
-	cli_emit_record(call->ctx, (struct vms_value *)obj, NULL);
+	host_ops->emit_record(call->ctx, (struct vms_value *)obj);
 }
 
 static const char *api_last_error(struct vmsift_call *call)
@@ -144,7 +145,7 @@ static const struct vmsift_api api = {
 
 /* ---- commands ---- */
 
-static struct vms_error *run_plugin_command(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *run_plugin_command(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct plugin_cmd *pc = (const struct plugin_cmd *)ctx->command;
 	struct vmsift_call call = { .ctx = ctx };
@@ -161,7 +162,7 @@ static int api_register_command(struct vmsift_host *host, const struct vmsift_co
 	(void)host;
 	if (!cmd || !cmd->name || !cmd->run || nr_commands >= MAX_PLUGIN_COMMANDS)
 		return -1;
-	if (cli_find_command(cmd->name))
+	if (host_ops->command_exists(cmd->name))
 		return -1;  // built-ins and earlier plugins win
 	struct plugin_cmd *pc = &commands[nr_commands++];
 	pc->cmd = cmd;
@@ -182,8 +183,15 @@ const char *plugin_dir(void)
 	return env ? env : VMS_PLUGINDIR;
 }
 
+void plugin_host_init(const struct plugin_host_ops *ops)
+{
+	host_ops = ops;
+}
+
 struct vms_error *plugin_load(const char *path)
 {
+	if (!host_ops)
+		return vms_error_create(VMS_ERR_INVALID, "plugins cannot be loaded here (no plugin host)");
 	if (nr_plugins >= MAX_PLUGINS)
 		return vms_error_create(VMS_ERR_INVALID, "too many plugins");
 	char *full;

@@ -38,7 +38,7 @@ static bool tok_is(const struct tok *t, const char *s)
 	       memcmp(t->start, s, t->len) == 0;
 }
 
-static struct vms_error *syntax(struct parser *ps, const char *what)
+VMS_MUST_CHECK static struct vms_error *syntax(struct parser *ps, const char *what)
 {
 	if (ps->tok.kind == T_END)
 		return vms_error_create(VMS_ERR_INVALID, "%s at end of expression", what);
@@ -46,7 +46,7 @@ static struct vms_error *syntax(struct parser *ps, const char *what)
 				ps->tok.start, (size_t)(ps->tok.start - ps->src) + 1);
 }
 
-static struct vms_error *next(struct parser *ps)
+VMS_MUST_CHECK static struct vms_error *next(struct parser *ps)
 {
 	const char *p = ps->p;
 	while (isspace((unsigned char)*p))
@@ -128,7 +128,7 @@ static struct vms_error *next(struct parser *ps)
 				(size_t)(p - ps->src) + 1);
 }
 
-static struct vms_error *expect(struct parser *ps, const char *s)
+VMS_MUST_CHECK static struct vms_error *expect(struct parser *ps, const char *s)
 {
 	if (!tok_is(&ps->tok, s)) {
 		char what[32];
@@ -161,12 +161,12 @@ static bool is_signed(struct vms_type *t)
 	return vms_type_is_signed(vms_type_strip(t));
 }
 
-static struct vms_error *base_type(struct parser *ps, const char *name, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *base_type(struct parser *ps, const char *name, struct vms_type **ret)
 {
 	return program_find_type(ps->prog, name, ret);
 }
 
-static struct vms_error *init_types(struct parser *ps)
+VMS_MUST_CHECK static struct vms_error *init_types(struct parser *ps)
 {
 	struct vms_error *err;
 	if ((err = base_type(ps, "int", &ps->t_int)) || (err = base_type(ps, "unsigned int", &ps->t_uint)) ||
@@ -218,7 +218,7 @@ static bool starts_type(struct parser *ps)
 }
 
 /* TYPE-NAME: words, then '*'s and '[N]'s; stops before ')' or ','. */
-static struct vms_error *parse_type(struct parser *ps, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *parse_type(struct parser *ps, struct vms_type **ret)
 {
 	struct strbuf name = STRBUF_INIT;
 	struct vms_error *err = NULL;
@@ -289,7 +289,7 @@ out:
 }
 
 /* MEMBER-DESIGNATOR of offsetof/container_of: a.b[2].c, as one string. */
-static struct vms_error *parse_member_path(struct parser *ps, char **ret)
+VMS_MUST_CHECK static struct vms_error *parse_member_path(struct parser *ps, char **ret)
 {
 	struct strbuf path = STRBUF_INIT;
 	struct vms_error *err;
@@ -308,7 +308,7 @@ static struct vms_error *parse_member_path(struct parser *ps, char **ret)
 		}
 	}
 	*ret = strbuf_detach(&path);
-	return NULL;
+	return *ret ? NULL : &vms_enomem;
 fail:
 	strbuf_release(&path);
 	return err;
@@ -390,7 +390,7 @@ struct vms_error *eval_scalar(struct vms_program *prog, const struct eval_value 
 
 /* Convert @v for use as an operand: arrays and functions decay to
  * pointers, symbols to their address, scalars are read. */
-static struct vms_error *to_rvalue(struct parser *ps, struct eval_value *v)
+VMS_MUST_CHECK static struct vms_error *to_rvalue(struct parser *ps, struct eval_value *v)
 {
 	if (!v->lvalue)
 		return NULL;
@@ -445,11 +445,11 @@ static uint64_t elem_size(struct vms_type *ptr)
 	return s ? s : 1;  // void * arithmetic counts bytes (GNU C)
 }
 
-static struct vms_error *parse_expr(struct parser *ps, struct eval_value *ret);
-static struct vms_error *parse_unary(struct parser *ps, struct eval_value *ret);
-static struct vms_error *parse_ternary(struct parser *ps, struct eval_value *ret);
+VMS_MUST_CHECK static struct vms_error *parse_expr(struct parser *ps, struct eval_value *ret);
+VMS_MUST_CHECK static struct vms_error *parse_unary(struct parser *ps, struct eval_value *ret);
+VMS_MUST_CHECK static struct vms_error *parse_ternary(struct parser *ps, struct eval_value *ret);
 
-static struct vms_error *identifier(struct parser *ps, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *identifier(struct parser *ps, struct eval_value *ret)
 {
 	if (ps->tok.len >= 256)
 		return syntax(ps, "name too long");
@@ -484,7 +484,7 @@ static struct vms_error *identifier(struct parser *ps, struct eval_value *ret)
 	return vms_error_create(VMS_ERR_LOOKUP, "no variable, enumerator or symbol '%s'", name);
 }
 
-static struct vms_error *parse_primary(struct parser *ps, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *parse_primary(struct parser *ps, struct eval_value *ret)
 {
 	struct vms_error *err;
 	if (ps->tok.kind == T_NUM) {
@@ -543,7 +543,7 @@ static struct vms_error *parse_primary(struct parser *ps, struct eval_value *ret
 	return syntax(ps, "expected an expression");
 }
 
-static struct vms_error *member(struct parser *ps, struct eval_value *v, bool arrow)
+VMS_MUST_CHECK static struct vms_error *member(struct parser *ps, struct eval_value *v, bool arrow)
 {
 	struct vms_error *err;
 	if ((err = next(ps)))
@@ -585,7 +585,7 @@ static struct vms_error *member(struct parser *ps, struct eval_value *v, bool ar
 	return next(ps);
 }
 
-static struct vms_error *parse_postfix(struct parser *ps, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *parse_postfix(struct parser *ps, struct eval_value *ret)
 {
 	struct vms_error *err = parse_primary(ps, ret);
 	if (err)
@@ -616,7 +616,7 @@ static struct vms_error *parse_postfix(struct parser *ps, struct eval_value *ret
 	}
 }
 
-static struct vms_error *cast(struct parser *ps, struct vms_type *t, struct eval_value *v)
+VMS_MUST_CHECK static struct vms_error *cast(struct parser *ps, struct vms_type *t, struct eval_value *v)
 {
 	struct vms_error *err;
 	enum vms_type_kind k = kind_of(t);
@@ -646,7 +646,7 @@ static struct vms_error *cast(struct parser *ps, struct vms_type *t, struct eval
 	return NULL;
 }
 
-static struct vms_error *parse_unary(struct parser *ps, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *parse_unary(struct parser *ps, struct eval_value *ret)
 {
 	struct vms_error *err;
 	if (++ps->depth > MAX_DEPTH)
@@ -756,7 +756,7 @@ static const char *const levels[][5] = {
 	{ "<", "<=", ">", ">=" }, { "<<", ">>" }, { "+", "-" }, { "*", "/", "%" },
 };
 
-static struct vms_error *binary(struct parser *ps, const char *op, struct eval_value *a,
+VMS_MUST_CHECK static struct vms_error *binary(struct parser *ps, const char *op, struct eval_value *a,
 				struct eval_value *b)
 {
 	struct vms_error *err;
@@ -853,7 +853,7 @@ static struct vms_error *binary(struct parser *ps, const char *op, struct eval_v
 	return NULL;
 }
 
-static struct vms_error *parse_binary(struct parser *ps, size_t level, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *parse_binary(struct parser *ps, size_t level, struct eval_value *ret)
 {
 	if (level == VMS_ARRAY_SIZE(levels))
 		return parse_unary(ps, ret);
@@ -874,7 +874,7 @@ static struct vms_error *parse_binary(struct parser *ps, size_t level, struct ev
 	}
 }
 
-static struct vms_error *parse_ternary(struct parser *ps, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *parse_ternary(struct parser *ps, struct eval_value *ret)
 {
 	struct vms_error *err = parse_binary(ps, 0, ret);
 	if (err || !tok_is(&ps->tok, "?"))
@@ -892,7 +892,7 @@ static struct vms_error *parse_ternary(struct parser *ps, struct eval_value *ret
 	return NULL;
 }
 
-static struct vms_error *parse_expr(struct parser *ps, struct eval_value *ret)
+VMS_MUST_CHECK static struct vms_error *parse_expr(struct parser *ps, struct eval_value *ret)
 {
 	return parse_ternary(ps, ret);
 }
@@ -1048,7 +1048,7 @@ struct vms_error *eval_render(struct vms_program *prog, const struct eval_value 
 			value_set_hex(out, "value", x);
 		struct program_symbol sym;
 		uint64_t off;
-		if (x && text && !program_symbol_at(prog, x, &sym, &off) && sym.size && off < sym.size) {
+		if (x && text && vms_ok(program_symbol_at(prog, x, &sym, &off)) && sym.size && off < sym.size) {
 			if (off)
 				strbuf_addf(text, " <%s+%" PRIu64 ">", sym.name, off);
 			else

@@ -42,7 +42,7 @@ struct eval_value {
  * of program_read() (VMS_ERR_NODATA, VMS_ERR_FAULT) when a value must be
  * read.
  */
-struct vms_error *eval_expr(struct vms_program *prog, const char *expr, struct eval_value *ret);
+VMS_MUST_CHECK struct vms_error *eval_expr(struct vms_program *prog, const char *expr, struct eval_value *ret);
 
 /*
  * Render @v: text "(TYPE) VALUE" (structs, unions and arrays pretty-printed
@@ -51,11 +51,11 @@ struct vms_error *eval_expr(struct vms_program *prog, const char *expr, struct e
  * in decimal (JSON numbers), pointers in hex (JSON strings); a char pointer
  * also shows the string it points to.  Fails when the object cannot be read.
  */
-struct vms_error *eval_render(struct vms_program *prog, const struct eval_value *v,
+VMS_MUST_CHECK struct vms_error *eval_render(struct vms_program *prog, const struct eval_value *v,
 			      struct strbuf *text, struct vms_value **value_ret);
 
 /* The scalar value of @v as 64 bits (reading it if it is an lvalue; arrays
  * give their address).  Errors for structs and unions. */
-struct vms_error *eval_scalar(struct vms_program *prog, const struct eval_value *v, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *eval_scalar(struct vms_program *prog, const struct eval_value *v, uint64_t *ret);
 
 #endif

@@ -16,7 +16,7 @@
 /* Render the object of type @t at @addr.  With @nmembers > 0 only those
  * member paths are shown (crash `struct TYPE ADDR member...`).  Text goes to
  * @text (when non-NULL) and a value tree to *value_ret (when non-NULL). */
-struct vms_error *object_render(struct vms_program *prog, struct vms_type *t, uint64_t addr,
+VMS_MUST_CHECK struct vms_error *object_render(struct vms_program *prog, struct vms_type *t, uint64_t addr,
 				const char *const *members, size_t nmembers,
 				struct strbuf *text, struct vms_value **value_ret);
 

@@ -34,7 +34,9 @@ void program_warn(struct vms_program *prog, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	prog->warnings[prog->nr_warnings++] = strbuf_detach(&sb);
+	char *w = strbuf_detach(&sb);
+	if (w)  // out of memory: the warning is lost, nothing else
+		prog->warnings[prog->nr_warnings++] = w;
 }
 
 static char *hex_string(const uint8_t *bytes, size_t len)
@@ -56,7 +58,7 @@ static char *hex_string(const uint8_t *bytes, size_t len)
  * With no evidence either way the file is refused too: a wrong vmlinux gives
  * answers that look right and are not.
  */
-static struct vms_error *program_check_match(struct vms_program *prog)
+VMS_MUST_CHECK static struct vms_error *program_check_match(struct vms_program *prog)
 {
 	const char *dump_id = dump_vmcoreinfo_value(prog->dump, "BUILD-ID");
 	size_t id_len = 0;
@@ -459,7 +461,10 @@ struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, s
 		strbuf_add(&sb, chunk, n);
 		addr += n;
 	}
-	*ret = strbuf_detach(&sb);
+	char *s = strbuf_detach(&sb);
+	if (!s)
+		return &vms_enomem;
+	*ret = s;
 	return NULL;
 }
 
@@ -525,7 +530,8 @@ struct vms_error *program_variable(struct vms_program *prog, const char *name,
 		err = debuginfo_find_variable(prog->di, name, &t, &addr);
 	if (err)
 		return err;
-	*type_ret = t;
+	if (type_ret)
+		*type_ret = t;
 	*addr_ret = addr + prog->kaslr_offset;
 	return NULL;
 }

@@ -38,7 +38,7 @@ struct vms_program_options {
  * the debug info does not match the dump (unless opts->force),
  * VMS_ERR_LOOKUP when there is none, VMS_ERR_FORMAT for corrupt BTF or
  * kallsyms.  On success the caller owns *ret (program_destroy). */
-struct vms_error *program_open(const char *dump_path,
+VMS_MUST_CHECK struct vms_error *program_open(const char *dump_path,
 			       const struct vms_program_options *opts,
 			       struct vms_program **ret);
 void program_destroy(struct vms_program *prog);
@@ -46,7 +46,7 @@ void program_destroy(struct vms_program *prog);
 /* Open another handle on the same dump for use by one more thread.  The
  * clone shares the debug info and kernel facts of @prog (which must outlive
  * it) but has its own dump reader.  Destroy with program_destroy(). */
-struct vms_error *program_clone(struct vms_program *prog, struct vms_program **ret);
+VMS_MUST_CHECK struct vms_error *program_clone(struct vms_program *prog, struct vms_program **ret);
 
 /* Facts about the image. */
 const char *program_vmlinux_path(const struct vms_program *prog);
@@ -78,8 +78,6 @@ size_t program_warning_count(const struct vms_program *prog);
 const char *program_warning(const struct vms_program *prog, size_t i);
 /* A VMCOREINFO value, or NULL; borrowed. */
 const char *program_vmcoreinfo(const struct vms_program *prog, const char *key);
-/* Whole VMCOREINFO text or NULL. */
-const char *program_vmcoreinfo_text(const struct vms_program *prog);
 
 struct program_dump_stats {
 	uint64_t max_pfn;
@@ -90,27 +88,27 @@ struct program_dump_stats {
 	uint64_t file_size;       // its size in bytes
 	uint64_t pages_truncated; // pages past its end (part of pages_excluded)
 };
-struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret);
+VMS_MUST_CHECK struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret);
 /* Is the page at @pfn held by the dump? */
-struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret);
+VMS_MUST_CHECK struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret);
 
 /* Memory.  Kernel virtual reads translate through the kernel page tables.
  * A page the dump does not hold fails with VMS_ERR_NODATA naming the
  * address; an untranslatable address with VMS_ERR_FAULT. */
-struct vms_error *program_read(struct vms_program *prog, uint64_t addr, void *buf, size_t len);
-struct vms_error *program_read_phys(struct vms_program *prog, uint64_t paddr, void *buf, size_t len);
+VMS_MUST_CHECK struct vms_error *program_read(struct vms_program *prog, uint64_t addr, void *buf, size_t len);
+VMS_MUST_CHECK struct vms_error *program_read_phys(struct vms_program *prog, uint64_t paddr, void *buf, size_t len);
 /* Zero-copy read of kernel virtual [addr, addr + len): a borrowed read-only
  * pointer into the dump file, or NULL when not available (then use
  * program_read()).  Release with program_unmap().  See dump_map(). */
 const void *program_map(struct vms_program *prog, uint64_t addr, size_t len);
 void program_unmap(struct vms_program *prog, const void *p, size_t len);
-struct vms_error *program_read_u8(struct vms_program *prog, uint64_t addr, uint8_t *ret);
-struct vms_error *program_read_u16(struct vms_program *prog, uint64_t addr, uint16_t *ret);
-struct vms_error *program_read_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret);
-struct vms_error *program_read_u64(struct vms_program *prog, uint64_t addr, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *program_read_u8(struct vms_program *prog, uint64_t addr, uint8_t *ret);
+VMS_MUST_CHECK struct vms_error *program_read_u16(struct vms_program *prog, uint64_t addr, uint16_t *ret);
+VMS_MUST_CHECK struct vms_error *program_read_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret);
+VMS_MUST_CHECK struct vms_error *program_read_u64(struct vms_program *prog, uint64_t addr, uint64_t *ret);
 /* Read a NUL-terminated string of at most @max bytes; *ret is malloc'd. */
-struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, size_t max, char **ret);
-struct vms_error *program_vtop(struct vms_program *prog, uint64_t vaddr, uint64_t *paddr_ret);
+VMS_MUST_CHECK struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, size_t max, char **ret);
+VMS_MUST_CHECK struct vms_error *program_vtop(struct vms_program *prog, uint64_t vaddr, uint64_t *paddr_ret);
 
 /* Symbols, relocated by the KASLR offset. */
 struct program_symbol {
@@ -119,43 +117,43 @@ struct program_symbol {
 	uint64_t size;
 	char kind;
 };
-struct vms_error *program_symbol(struct vms_program *prog, const char *name, struct program_symbol *ret);
+VMS_MUST_CHECK struct vms_error *program_symbol(struct vms_program *prog, const char *name, struct program_symbol *ret);
 /* Symbol containing @addr (or nearest preceding); *offset_ret = addr - start. */
-struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
+VMS_MUST_CHECK struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
 				    struct program_symbol *ret, uint64_t *offset_ret);
 size_t program_symbol_count(struct vms_program *prog);
 const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
 
 /* Types and variables from DWARF. */
-struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
-/* A global variable: its type and relocated address. */
-struct vms_error *program_variable(struct vms_program *prog, const char *name,
+VMS_MUST_CHECK struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
+/* A global variable: its type (@type_ret may be NULL) and relocated address. */
+VMS_MUST_CHECK struct vms_error *program_variable(struct vms_program *prog, const char *name,
 				   struct vms_type **type_ret, uint64_t *addr_ret);
-struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret);
+VMS_MUST_CHECK struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret);
 /* The enumerator's value, or @dflt when this kernel has no such enumerator
  * (for probes of names that come and go between versions). */
 int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_t dflt);
 struct vms_type *program_void_type(struct vms_program *prog);
-struct vms_error *program_pointer_type(struct vms_program *prog, struct vms_type *target, struct vms_type **ret);
+VMS_MUST_CHECK struct vms_error *program_pointer_type(struct vms_program *prog, struct vms_type *target, struct vms_type **ret);
 /* Byte offset of @member (a path like "lru.next") in type @type_name. */
-struct vms_error *program_member_offset(struct vms_program *prog, const char *type_name,
+VMS_MUST_CHECK struct vms_error *program_member_offset(struct vms_program *prog, const char *type_name,
 					const char *member, uint64_t *ret);
 /* The type of @member (a path) in type @type_name. */
-struct vms_error *program_member_type(struct vms_program *prog, const char *type_name,
+VMS_MUST_CHECK struct vms_error *program_member_type(struct vms_program *prog, const char *type_name,
 				      const char *member, struct vms_type **ret);
 /* Does @type_name have @member?  False also when the type is unknown. */
 bool program_has_member(struct vms_program *prog, const char *type_name, const char *member);
 /* Size of @type_name in bytes. */
-struct vms_error *program_type_size(struct vms_program *prog, const char *type_name, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *program_type_size(struct vms_program *prog, const char *type_name, uint64_t *ret);
 
 /* Does function @fn's body name @what (a local, an inlined or called
  * function)?  See debuginfo_function_mentions(). */
-struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,
+VMS_MUST_CHECK struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,
 					    const char *what, bool *ret);
 
 /* Type and variable names starting with @prefix (see
  * debuginfo_names_with_prefix for @kinds and @fn). */
-struct vms_error *program_names_with_prefix(struct vms_program *prog, const char *prefix,
+VMS_MUST_CHECK struct vms_error *program_names_with_prefix(struct vms_program *prog, const char *prefix,
 					    unsigned kinds,
 					    bool (*fn)(const char *name, unsigned kind, void *arg),
 					    void *arg);
@@ -171,6 +169,6 @@ void program_cancel_request(void);
 void program_cancel_clear(void);
 bool program_cancelled(void);
 /* Returns a VMS_ERR_CANCELLED error when cancellation was requested. */
-struct vms_error *program_check_cancel(void);
+VMS_MUST_CHECK struct vms_error *program_check_cancel(void);
 
 #endif

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The mem_map walk's progress bar: on stderr, only when stderr is a terminal
-# and the scan has run for a second (VMSIFT_PROGRESS_AFTER lowers that so a
+# and the scan has run for a second (--progress-after lowers that so a
 # fast fixture shows it), percentages that only grow, the line cleared at
 # the end, and never a byte of it in the answer on stdout.  The terminal is
 # script(1)'s pseudo-terminal.  Uses the 4 GiB fixture when it is in the
@@ -25,15 +25,17 @@ V=$FIXTURE/vmlinux
 echo "fixture: $D"
 status=0
 
-# tty CMD OUT: run vmsift -q -j -e CMD with stderr on a terminal, stdout to OUT;
-# what the terminal saw goes to $tmp/tty
+# tty CMD OUT [OPTION...]: run vmsift -q -j OPTION... -e CMD with stderr on a
+# terminal, stdout to OUT; what the terminal saw goes to $tmp/tty
 tty_run() {
-	script -qec "\"$VMSIFT\" -q -j -e '$1' \"$D\" \"$V\" >\"$2\"" /dev/null >"$tmp/tty" 2>&1
+	cmd=$1 out=$2
+	shift 2
+	script -qec "\"$VMSIFT\" -q -j $* -e '$cmd' \"$D\" \"$V\" >\"$out\"" /dev/null >"$tmp/tty" 2>&1
 }
 
 # 1. a terminal, threshold 0: the bar shows, grows, is cleared
 for cmd in 'pagestat --threads 1' 'pages --threads 1 --type thp'; do
-	VMSIFT_PROGRESS_AFTER=0 tty_run "$cmd" "$tmp/out.json"
+	tty_run "$cmd" "$tmp/out.json" --progress-after 0
 	if ! $PY - "$tmp/tty" <<'PYEOF'; then
 import re, sys
 t = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
@@ -58,7 +60,7 @@ for l in open(sys.argv[1]):
 done
 
 # 2. stderr not a terminal: no bar even past the threshold
-VMSIFT_PROGRESS_AFTER=0 "$VMSIFT" -q -j -e 'pagestat --threads 1' "$D" "$V" >"$tmp/out.json" 2>"$tmp/err"
+"$VMSIFT" -q -j --progress-after 0 -e 'pagestat --threads 1' "$D" "$V" >"$tmp/out.json" 2>"$tmp/err"
 if [ -s "$tmp/err" ]; then
 	echo "FAIL: progress output without a terminal:"
 	od -c "$tmp/err" | head -n 3

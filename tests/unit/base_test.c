@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-/* Unit tests for src/base: errors, strbuf, value trees and JSON. */
+/* Unit tests for src/base: errors, strbuf, value trees and JSON, vectors,
+ * the record writer. */
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,9 +12,15 @@
 
 #include <cmocka.h>
 
+#include <unistd.h>
+
+#include "base/cleanup.h"
 #include "base/error.h"
+#include "base/record.h"
 #include "base/strbuf.h"
+#include "base/util.h"
 #include "base/value.h"
+#include "base/vector.h"
 
 static void test_error_wrap(void **state)
 {
@@ -78,12 +87,262 @@ static void test_json(void **state)
 	value_destroy(o);
 }
 
+
+VMS_DEFINE_VECTOR(u64_vector, uint64_t);
+
+static void test_vector(void **state)
+{
+	struct u64_vector v = VMS_VECTOR_INIT;
+	assert_null(u64_vector_last(&v));
+	for (uint64_t i = 0; i < 100; i++)
+		assert_true(u64_vector_append(&v, 100 - i));
+	assert_int_equal(v.size, 100);
+	assert_true(v.capacity >= 100);
+	assert_int_equal(*u64_vector_last(&v), 1);
+	uint64_t *e = u64_vector_push(&v);
+	assert_non_null(e);
+	assert_int_equal(*e, 0);  // zeroed
+	u64_vector_pop(&v);
+	const uint64_t more[] = { 7, 8, 9 };
+	assert_true(u64_vector_extend(&v, more, 3));
+	assert_int_equal(v.size, 103);
+	qsort(v.data, v.size, sizeof(*v.data), vms_cmp_u64);
+	assert_int_equal(v.data[0], 1);
+	assert_int_equal(v.data[102], 100);
+	// a size that cannot be had fails and leaves the vector alone
+	assert_false(u64_vector_reserve(&v, SIZE_MAX / 4));
+	assert_int_equal(v.size, 103);
+	u64_vector_shrink(&v);
+	assert_int_equal(v.capacity, 103);
+	size_t n;
+	uint64_t *d = u64_vector_steal(&v, &n);
+	assert_int_equal(n, 103);
+	assert_null(v.data);
+	assert_int_equal(v.size, 0);
+	free(d);
+	u64_vector_clear(&v);
+	u64_vector_deinit(&v);
+}
+
+static void test_out_of_memory(void **state)
+{
+	// strbuf: a failed allocation is sticky and detach says so
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "kept");
+	assert_false(strbuf_grow(&sb, SIZE_MAX - 2));
+	assert_true(strbuf_failed(&sb));
+	strbuf_addstr(&sb, "dropped");
+	assert_string_equal(sb.buf, "kept");
+	assert_null(strbuf_detach(&sb));
+	assert_false(strbuf_failed(&sb));
+	// value trees: value_nomem absorbs what is set into it
+	struct vms_value *o = value_object();
+	value_set_int(o, "a", 1);
+	assert_false(value_failed(o));
+	struct vms_value *x = value_set(&value_nomem, "b", value_int(2));
+	assert_ptr_equal(x, &value_nomem);
+	value_push(value_set(o, "list", value_array()), &value_nomem);
+	assert_true(value_failed(o));
+	value_destroy(o);
+	value_destroy(&value_nomem);
+}
+
+/* A schema with every type, for the writer tests. */
+enum { T_ADDR, T_NAME, T_COUNT, T_DELTA, T_OK, T_RATIO, T_TAGS, T_ITEMS, T_NOTE, T_NR };
+static const struct rec_field t_fields[T_NR] = {
+	[T_ADDR] = REC_FIELD("addr", REC_HEX),
+	[T_NAME] = REC_FIELD("name", REC_STR),
+	[T_COUNT] = REC_FIELD("count", REC_UINT),
+	[T_DELTA] = REC_FIELD("delta", REC_INT),
+	[T_OK] = REC_FIELD("ok", REC_BOOL),
+	[T_RATIO] = REC_FIELD("ratio", REC_DOUBLE),
+	[T_TAGS] = REC_FIELD("tags", REC_STRS),
+	[T_ITEMS] = REC_FIELD("items", REC_LIST),
+	[T_NOTE] = REC_FIELD("note", REC_STR),
+};
+static const struct rec_col t_cols[] = {
+	{ T_ADDR, 8, "ADDR", NULL }, { T_NAME, -6, "NAME", NULL }, { T_DELTA, 4, "D", NULL },
+	{ T_OK, 0, "OK", NULL }, { T_TAGS, 0, "TAGS", NULL },
+};
+static const struct rec_schema t_schema = {
+	t_fields, T_NR, t_cols, VMS_ARRAY_SIZE(t_cols), true, NULL, NULL,
+};
+
+enum { I_N, I_NR };
+static const struct rec_field i_fields[I_NR] = { [I_N] = REC_FIELD("n", REC_UINT) };
+static void i_text(struct strbuf *out, const struct rec_row *r)
+{
+	strbuf_addstr(out, "  item ");
+	rec_put_uint(out, rec_get_u(r, I_N));
+	strbuf_addch(out, '\n');
+}
+static const struct rec_schema i_schema = { i_fields, I_NR, NULL, 0, false, i_text, NULL };
+
+static void t_fill(struct rec_row *r, uint64_t addr, const char *name, int64_t delta)
+{
+	rec_row_reset(r);
+	rec_hex(r, T_ADDR, addr);
+	rec_str(r, T_NAME, name);
+	rec_uint(r, T_COUNT, 3);
+	rec_int(r, T_DELTA, delta);
+	rec_bool(r, T_OK, delta >= 0);
+	rec_double(r, T_RATIO, 0.5);
+	rec_strs_add(r, T_TAGS, "a");
+	rec_strs_add(r, T_TAGS, "b\"c");
+}
+
+static void test_record_json(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct rec_writer w;
+	struct rec_row r;
+	rec_row_init(&r, &t_schema);
+	rec_writer_init(&w, REC_JSON, &out);
+	t_fill(&r, 0xffff888000001000, "x\n\x01\xff", -12);
+	rec_null(&r, T_NOTE);
+	rec_write(&w, &r);
+	assert_string_equal(out.buf,
+		"{\"addr\":\"0xffff888000001000\",\"name\":\"x\\n\\u0001\\u00ff\",\"count\":3,"
+		"\"delta\":-12,\"ok\":false,\"ratio\":0.5,\"tags\":[\"a\",\"b\\\"c\"],\"note\":null}\n");
+	// the same bytes as a value tree written by value_to_json()
+	struct vms_value *v = rec_row_value(&r);
+	struct strbuf vj = STRBUF_INIT;
+	value_to_json(v, &vj);
+	strbuf_addch(&vj, '\n');
+	assert_string_equal(vj.buf, out.buf);
+	strbuf_release(&vj);
+	value_destroy(v);
+	// a number in a string field; a formatted string; unset fields left out
+	strbuf_reset(&out);
+	rec_row_reset(&r);
+	rec_uint(&r, T_NAME, 7);
+	rec_strf(&r, T_NOTE, "%d-%s", 5, "five");
+	rec_write(&w, &r);
+	assert_string_equal(out.buf, "{\"name\":7,\"note\":\"5-five\"}\n");
+	// strings longer than the writer's reservations, escapes across them
+	strbuf_reset(&out);
+	rec_row_reset(&r);
+	struct strbuf big = STRBUF_INIT, want = STRBUF_INIT;
+	for (int i = 0; i < 3000; i++)
+		strbuf_addstr(&big, i % 7 ? "ab" : "\"\n");
+	rec_str(&r, T_NAME, big.buf);
+	for (int i = 0; i < 200; i++)
+		rec_strs_add(&r, T_TAGS, big.buf + i);
+	rec_write(&w, &r);
+	strbuf_addstr(&want, "{\"name\":");
+	json_quote(&want, big.buf);
+	strbuf_addstr(&want, ",\"tags\":[");
+	for (int i = 0; i < 200; i++) {
+		if (i)
+			strbuf_addch(&want, ',');
+		json_quote(&want, big.buf + i);
+	}
+	strbuf_addstr(&want, "]}\n");
+	assert_string_equal(out.buf, want.buf);
+	strbuf_release(&big);
+	strbuf_release(&want);
+	// nesting: a record with a streamed list and a field after it
+	strbuf_reset(&out);
+	rec_row_reset(&r);
+	rec_hex(&r, T_ADDR, 0);
+	rec_str(&r, T_NOTE, "after");
+	rec_open(&w, &r, T_ITEMS);
+	struct rec_row it;
+	rec_row_init(&it, &i_schema);
+	for (uint64_t i = 1; i <= 2; i++) {
+		rec_row_reset(&it);
+		rec_uint(&it, I_N, i);
+		rec_write(&w, &it);
+	}
+	rec_close(&w);
+	assert_string_equal(out.buf, "{\"addr\":\"0x0\",\"items\":[{\"n\":1},{\"n\":2}],\"note\":\"after\"}\n");
+	assert_int_equal(w.records, 4);
+	// --fields: chosen fields in the chosen order, unknown and repeated ones skipped
+	strbuf_reset(&out);
+	t_fill(&r, 0x10, "y", 1);
+	assert_int_equal(rec_writer_project(&w, &t_schema, "delta,nosuch,addr,delta"), 2);
+	rec_write(&w, &r);
+	assert_string_equal(out.buf, "{\"delta\":1,\"addr\":\"0x10\"}\n");
+	rec_row_deinit(&it);
+	rec_row_deinit(&r);
+	strbuf_release(&out);
+}
+
+static void test_record_text(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct rec_writer w;
+	struct rec_row r;
+	rec_row_init(&r, &t_schema);
+	rec_writer_init(&w, REC_TEXT, &out);
+	t_fill(&r, 0xabc, "nm", -1);
+	rec_write(&w, &r);
+	t_fill(&r, 0x123456789, "toolongname", 12345);
+	rec_write(&w, &r);
+	assert_string_equal(out.buf,
+		"    ADDR NAME      D OK TAGS\n"
+		"     abc nm       -1 no a,b\"c\n"
+		"123456789 toolongname 12345 yes a,b\"c\n");
+	// the generic form, as value_to_text() writes a flat object
+	strbuf_reset(&out);
+	rec_writer_init(&w, REC_TEXT, &out);
+	rec_writer_project(&w, &t_schema, "name,tags,addr,ok,ratio");
+	t_fill(&r, 0x10, "y", 1);
+	rec_write(&w, &r);
+	struct vms_value *v = value_object();
+	value_set_str(v, "name", "y");
+	struct vms_value *tags = value_set(v, "tags", value_array());
+	value_push(tags, value_string("a"));
+	value_push(tags, value_string("b\"c"));
+	value_set_hex(v, "addr", 0x10);
+	value_set_bool(v, "ok", true);
+	value_set(v, "ratio", value_double(0.5));
+	struct strbuf vt = STRBUF_INIT;
+	value_to_text(v, &vt, 0);
+	assert_string_equal(out.buf, vt.buf);
+	assert_string_equal(out.buf, "name:  y\ntags: a b\"c\naddr:  0x10\nok:    yes\nratio: 0.5\n");
+	value_destroy(v);
+	strbuf_release(&vt);
+	rec_row_deinit(&r);
+	strbuf_release(&out);
+}
+
+static void test_record_sink(void **state)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	FILE *fp = fdopen(fds[1], "w");
+	struct rec_sink s;
+	rec_sink_init(&s, fp);
+	rec_sink_write(&s, "hello\n", 6);
+	rec_sink_flush(&s);
+	char buf[16] = "";
+	assert_int_equal(read(fds[0], buf, sizeof(buf)), 6);
+	assert_false(rec_sink_closed(&s));
+	close(fds[0]);  // the reader goes away
+	rec_sink_write(&s, "more\n", 5);
+	rec_sink_flush(&s);
+	assert_true(rec_sink_closed(&s));
+	assert_int_equal(s.error, 0);
+	rec_sink_write(&s, "dropped\n", 8);  // quietly
+	rec_sink_flush(&s);
+	rec_sink_deinit(&s);
+	fclose(fp);
+	signal(SIGPIPE, old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_wrap),
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_vector),
+		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_record_json),
+		cmocka_unit_test(test_record_text),
+		cmocka_unit_test(test_record_sink),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

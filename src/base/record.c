@@ -1,0 +1,969 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "base/record.h"
+
+#include "base/value.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- rows ---- */
+
+void rec_row_init(struct rec_row *r, const struct rec_schema *s)
+{
+	memset(r, 0, sizeof(*r));
+	r->schema = s;
+	strbuf_init(&r->scratch);
+}
+
+void rec_row_deinit(struct rec_row *r)
+{
+	strbuf_release(&r->scratch);
+	rec_items_deinit(&r->items);
+}
+
+void rec_strf(struct rec_row *r, unsigned f, const char *fmt, ...)
+{
+	size_t off = r->scratch.len;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&r->scratch, fmt, ap);
+	va_end(ap);
+	strbuf_addch(&r->scratch, '\0');  // each string keeps its own NUL
+	r->v[f].off = off;
+	uint64_t bit = UINT64_C(1) << f;
+	r->set |= bit;
+	r->arena |= bit;
+	r->nul &= ~bit;
+	r->num &= ~bit;
+}
+
+void rec_strs_empty(struct rec_row *r, unsigned f)
+{
+	r->v[f].list.first = (uint32_t)r->items.size;
+	r->v[f].list.n = 0;
+	r->set |= UINT64_C(1) << f;
+}
+
+void rec_strs_add(struct rec_row *r, unsigned f, const char *s)
+{
+	if (!rec_has(r, f))
+		rec_strs_empty(r, f);
+	if (!rec_items_append(&r->items, s)) {
+		r->failed = true;
+		return;
+	}
+	r->v[f].list.n++;
+}
+
+size_t rec_strs_count(const struct rec_row *r, unsigned f)
+{
+	return rec_has(r, f) ? r->v[f].list.n : 0;
+}
+
+const char *rec_strs_item(const struct rec_row *r, unsigned f, size_t i)
+{
+	return r->items.data[r->v[f].list.first + i];
+}
+
+struct vms_value *rec_row_value(const struct rec_row *r)
+{
+	struct vms_value *o = value_object();
+	if (rec_row_failed(r))
+		o->failed = true;
+	const struct rec_schema *s = r->schema;
+	for (unsigned f = 0; f < s->nfields; f++) {
+		if (!rec_has(r, f))
+			continue;
+		uint64_t bit = UINT64_C(1) << f;
+		const union rec_slot *v = &r->v[f];
+		struct vms_value *x = NULL;
+		if (r->nul & bit) {
+			x = value_null();
+		} else {
+			switch (s->fields[f].type) {
+			case REC_HEX: x = value_hex(v->u); break;
+			case REC_UINT: x = value_uint(v->u); break;
+			case REC_INT: x = value_int(v->i); break;
+			case REC_BOOL: x = value_bool(v->u); break;
+			case REC_STR:
+				x = r->num & bit ? value_uint(v->u) : value_string(rec_get_s(r, f));
+				break;
+			case REC_DOUBLE: x = value_double(v->d); break;
+			case REC_STRS:
+				x = value_array();
+				for (uint32_t i = 0; i < v->list.n; i++)
+					value_push(x, value_string(r->items.data[v->list.first + i]));
+				break;
+			case REC_LIST:
+			case REC_VALUE:
+				continue;
+			}
+		}
+		value_set(o, s->fields[f].key, x);
+	}
+	return o;
+}
+
+/* ---- fast appends ---- */
+
+/* Room for @n more bytes at the end of @out, or NULL (failed). */
+static inline char *room(struct strbuf *out, size_t n)
+{
+	if (out->len + n + 1 > out->alloc && !strbuf_grow(out, n))
+		return NULL;
+	return out->buf + out->len;
+}
+
+/* Done writing at @p (from room()). */
+static inline void commit(struct strbuf *out, char *p)
+{
+	out->len = (size_t)(p - out->buf);
+	*p = '\0';
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* "000102...ff": two hex digits a byte. */
+static const char hexpairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+static inline unsigned hex_len(uint64_t v)
+{
+	return v ? (unsigned)(64 - __builtin_clzll(v) + 3) / 4 : 1;
+}
+
+/* The 8 hex digits of @x, most significant first, as 8 bytes to store
+ * (each nibble spread into its own byte, then made ASCII, all at once). */
+static inline uint64_t hex8(uint32_t x)
+{
+	uint64_t v = x;
+	v = ((v & 0xffff0000u) << 16) | (v & 0xffffu);
+	v = ((v & UINT64_C(0x0000ff000000ff00)) << 8) | (v & UINT64_C(0x000000ff000000ff));
+	v = ((v & UINT64_C(0x00f000f000f000f0)) << 4) | (v & UINT64_C(0x000f000f000f000f));
+	// nibble n (0..15) -> '0' + n, plus 'a' - '0' - 10 where n > 9
+	uint64_t letters = ((v + UINT64_C(0x0606060606060606)) >> 4) & UINT64_C(0x0101010101010101);
+	v += UINT64_C(0x3030303030303030) + letters * ('a' - '0' - 10);
+	return __builtin_bswap64(v);  // the first digit to the lowest address
+}
+
+/* @v in hex without leading zeros.  Writes 16 bytes at @p whatever the
+ * length (callers' room allows it); returns the end of the digits. */
+static inline char *put_hex16(char *p, uint64_t v)
+{
+	char tmp[48] = { 0 };
+	uint64_t hi = hex8((uint32_t)(v >> 32)), lo = hex8((uint32_t)v);
+	memcpy(tmp + 16, &hi, 8);
+	memcpy(tmp + 24, &lo, 8);
+	unsigned n = hex_len(v);
+	memcpy(p, tmp + 32 - n, 16);  // reads into tmp[32..48): not written past p + n
+	return p + n;
+}
+
+static inline char *put_hex(char *p, uint64_t v)
+{
+	unsigned n = hex_len(v);
+	char *e = p + n;
+	unsigned i = n;
+	for (; i >= 2; i -= 2, v >>= 8)
+		memcpy(p + i - 2, hexpairs + 2 * (v & 0xff), 2);
+	if (i)
+		p[0] = hexdigits[v & 15];
+	return e;
+}
+
+static inline unsigned dec_len(uint64_t v)
+{
+	unsigned n = 1;
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+static inline char *put_dec(char *p, uint64_t v)
+{
+	unsigned n = dec_len(v);
+	for (unsigned i = n; i-- > 0; v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+static inline char *put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+void rec_put_hex(struct strbuf *out, uint64_t v)
+{
+	char *p = room(out, 16);
+	if (p)
+		commit(out, put_hex(p, v));
+}
+
+void rec_put_uint(struct strbuf *out, uint64_t v)
+{
+	char *p = room(out, 20);
+	if (p)
+		commit(out, put_dec(p, v));
+}
+
+void rec_put_int(struct strbuf *out, int64_t v)
+{
+	char *p = room(out, 21);
+	if (!p)
+		return;
+	if (v < 0) {
+		*p++ = '-';
+		p = put_dec(p, -(uint64_t)v);
+	} else {
+		p = put_dec(p, (uint64_t)v);
+	}
+	commit(out, p);
+}
+
+void rec_put_item(struct strbuf *out, const char *s, char sep)
+{
+	size_t n = strlen(s);
+	char *p = room(out, n + 1);
+	if (!p)
+		return;
+	if (sep)
+		*p++ = sep;
+	commit(out, put_mem(p, s, n));
+}
+
+void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width)
+{
+	size_t w = width < 0 ? (size_t)-width : (size_t)width;
+	size_t pad = w > len ? w - len : 0;
+	char *p = room(out, len + pad);
+	if (!p)
+		return;
+	if (width > 0) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	p = put_mem(p, s, len);
+	if (width < 0) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	commit(out, p);
+}
+
+/* Bytes that need an escape in a JSON string (json_quote() rules): controls,
+ * '"', '\\' and everything from 0x7f on. */
+static const unsigned char json_escape[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f ... 0xff] = 1,
+};
+
+static inline bool json_special(unsigned char c)
+{
+	return json_escape[c];
+}
+
+void rec_put_json_str(struct strbuf *out, const char *s)
+{
+	size_t n = 0;
+	while (s[n] && !json_special((unsigned char)s[n]))
+		n++;
+	char *p;
+	if (!s[n]) {  // nothing to escape: the common case
+		if ((p = room(out, n + 2))) {
+			*p++ = '"';
+			p = put_mem(p, s, n);
+			*p++ = '"';
+			commit(out, p);
+		}
+		return;
+	}
+	if (!(p = room(out, n + 1)))
+		return;
+	*p++ = '"';
+	commit(out, put_mem(p, s, n));
+	for (const unsigned char *c = (const unsigned char *)s + n; *c; c++) {
+		if (!(p = room(out, 6)))
+			return;
+		switch (*c) {
+		case '"': p = put_mem(p, "\\\"", 2); break;
+		case '\\': p = put_mem(p, "\\\\", 2); break;
+		case '\n': p = put_mem(p, "\\n", 2); break;
+		case '\r': p = put_mem(p, "\\r", 2); break;
+		case '\t': p = put_mem(p, "\\t", 2); break;
+		default:
+			if (json_special(*c)) {
+				p = put_mem(p, "\\u00", 4);
+				*p++ = hexdigits[*c >> 4];
+				*p++ = hexdigits[*c & 15];
+			} else {
+				*p++ = (char)*c;
+			}
+		}
+		commit(out, p);
+	}
+	if ((p = room(out, 1))) {
+		*p++ = '"';
+		commit(out, p);
+	}
+}
+
+static void put_double(struct strbuf *out, double d, bool json)
+{
+	if (json && !isfinite(d))
+		strbuf_addstr(out, "null");
+	else
+		strbuf_addf(out, "%.6g", d);
+}
+
+/* ---- JSON ---- */
+
+/* Bytes @s takes as a JSON string literal, at most (every byte escaped). */
+static inline size_t json_str_bound(const char *s)
+{
+	return 2 + 6 * strlen(s);
+}
+
+/* Write @s as a JSON string literal at @p, not past @end; NULL when it
+ * does not fit. */
+static char *put_json_str(char *p, const char *end, const char *s)
+{
+	if (end - p < 2)
+		return NULL;
+	*p++ = '"';
+	for (;;) {
+		size_t n = 0;
+		while (!json_escape[(unsigned char)s[n]])  // stops at the NUL too
+			n++;
+		if ((size_t)(end - p) < n + 7)  // the run, an escape, the quote
+			return NULL;
+		p = put_mem(p, s, n);
+		s += n;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		switch (c) {
+		case '"': p = put_mem(p, "\\\"", 2); break;
+		case '\\': p = put_mem(p, "\\\\", 2); break;
+		case '\n': p = put_mem(p, "\\n", 2); break;
+		case '\r': p = put_mem(p, "\\r", 2); break;
+		case '\t': p = put_mem(p, "\\t", 2); break;
+		default:
+			p = put_mem(p, "\\u00", 4);
+			*p++ = hexdigits[c >> 4];
+			*p++ = hexdigits[c & 15];
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* Bytes the key and value of set field @f take, at most; 0 for a value
+ * that is written through a strbuf (REC_DOUBLE, REC_VALUE). */
+static size_t json_field_bound(const struct rec_row *r, unsigned f)
+{
+	uint64_t bit = UINT64_C(1) << f;
+	size_t key = sizeof(r->schema->fields[f].json_key) + 1;  // ,"key": copied whole
+	if (r->nul & bit)
+		return key + 4;
+	switch (r->schema->fields[f].type) {
+	case REC_HEX:
+	case REC_UINT:
+	case REC_INT:
+		return key + 21;
+	case REC_BOOL:
+		return key + 5;
+	case REC_STR:
+		return key + (r->num & bit ? 20 : json_str_bound(rec_get_s(r, f)));
+	case REC_STRS: {
+		size_t n = key + 2;
+		for (uint32_t i = 0; i < r->v[f].list.n; i++)
+			n += 1 + json_str_bound(r->items.data[r->v[f].list.first + i]);
+		return n;
+	}
+	case REC_LIST:
+		return key + 2;
+	default:
+		return 0;
+	}
+}
+
+/* Write set field @f (",", key and value) at @p, not past @end (which
+ * leaves at least JSON_FIELD_ROOM bytes for anything but strings); NULL
+ * when a string does not fit.  The types json_field_bound() calls 0 are
+ * not here. */
+#define JSON_FIELD_ROOM (sizeof(((struct rec_field *)0)->json_key) + 32)
+
+static char *json_field(char *p, const char *end, const struct rec_row *r, unsigned f, bool comma)
+{
+	const struct rec_field *fd = &r->schema->fields[f];
+	uint64_t bit = UINT64_C(1) << f;
+	const union rec_slot *v = &r->v[f];
+	if (comma)
+		*p++ = ',';
+	memcpy(p, fd->json_key, sizeof(fd->json_key));  // the room allows it
+	p += fd->key_len + 3u;
+	if (r->nul & bit)
+		return put_mem(p, "null", 4);
+	switch (fd->type) {
+	case REC_HEX:
+		p = put_mem(p, "\"0x", 3);
+		p = put_hex16(p, v->u);
+		*p++ = '"';
+		return p;
+	case REC_UINT:
+		return put_dec(p, v->u);
+	case REC_INT:
+		if (v->i < 0) {
+			*p++ = '-';
+			return put_dec(p, -(uint64_t)v->i);
+		}
+		return put_dec(p, (uint64_t)v->i);
+	case REC_BOOL:
+		return v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
+	case REC_STR:
+		if (r->num & bit)
+			return put_dec(p, v->u);
+		return put_json_str(p, end, rec_get_s(r, f));
+	case REC_STRS:
+		*p++ = '[';
+		for (uint32_t i = 0; i < v->list.n && p; i++) {
+			if (i)
+				*p++ = ',';
+			p = put_json_str(p, end - 1, r->items.data[v->list.first + i]);
+		}
+		if (p)
+			*p++ = ']';
+		return p;
+	case REC_LIST:
+		return put_mem(p, "[]", 2);  // set but never opened: empty
+	default:
+		return p;
+	}
+}
+
+/* The fields json_field() does not write: through a strbuf. */
+static void json_field_slow(struct strbuf *out, const struct rec_row *r, unsigned f, bool comma)
+{
+	const struct rec_field *fd = &r->schema->fields[f];
+	if (comma)
+		strbuf_addch(out, ',');
+	strbuf_addch(out, '"');
+	strbuf_add(out, fd->key, fd->key_len);
+	strbuf_add(out, "\":", 2);
+	if (r->nul & (UINT64_C(1) << f)) {
+		strbuf_add(out, "null", 4);
+	} else if (fd->type == REC_DOUBLE) {
+		put_double(out, r->v[f].d, true);
+	} else if (fd->type == REC_VALUE) {
+		if (r->v[f].val)
+			value_to_json(r->v[f].val, out);
+		else
+			strbuf_add(out, "null", 4);
+	}
+}
+
+/* Write the set fields of @r among @mask, in field order (or, with @order,
+ * in that order); *first: no field written yet in this object. */
+static void json_fields_order(struct strbuf *out, const struct rec_row *r, uint64_t mask,
+			      const unsigned char *order, unsigned n, bool *first)
+{
+	uint64_t set = r->set & mask;
+	// Write into a large reservation, with room for any field but a long
+	// string left before each; a string that does not fit is written again
+	// after a reservation of its bound.
+	const size_t chunk = 4096;
+	char *p = room(out, chunk), *end = p ? p + chunk : NULL;
+	if (!p)
+		return;
+	unsigned count = order ? n : 64;
+	for (unsigned i = 0; i < count; i++) {
+		unsigned f;
+		if (order) {
+			f = order[i];
+			if (!((set >> f) & 1))
+				continue;
+		} else {
+			if (!set)
+				break;
+			f = (unsigned)__builtin_ctzll(set);
+			set &= set - 1;
+		}
+		unsigned type = r->schema->fields[f].type;
+		if (type == REC_DOUBLE || type == REC_VALUE) {
+			commit(out, p);
+			json_field_slow(out, r, f, !*first);
+			*first = false;
+			if (!(p = room(out, chunk)))
+				return;
+			end = p + chunk;
+			continue;
+		}
+		if ((size_t)(end - p) < JSON_FIELD_ROOM) {
+			commit(out, p);
+			if (!(p = room(out, chunk)))
+				return;
+			end = p + chunk;
+		}
+		char *q = json_field(p, end, r, f, !*first);
+		if (!q) {  // a long string
+			size_t need = json_field_bound(r, f) + JSON_FIELD_ROOM;
+			commit(out, p);
+			if (!(p = room(out, need)))
+				return;
+			end = p + need;
+			q = json_field(p, end, r, f, !*first);
+		}
+		p = q;
+		*first = false;
+	}
+	commit(out, p);
+}
+
+/* Set fields [from, to) of @r; *first: no field written yet in this object. */
+static void json_fields(struct strbuf *out, const struct rec_row *r, unsigned from, unsigned to,
+			bool *first)
+{
+	uint64_t mask = (to >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << to) - 1) &
+			~((UINT64_C(1) << from) - 1);
+	json_fields_order(out, r, mask, NULL, 0, first);
+}
+
+/* ---- text ---- */
+
+/* Field @f as text (no padding). */
+static void text_value(struct strbuf *out, const struct rec_row *r, unsigned f, bool block)
+{
+	uint64_t bit = UINT64_C(1) << f;
+	const union rec_slot *v = &r->v[f];
+	if (!(r->set & bit))
+		return;
+	if (r->nul & bit) {
+		strbuf_addch(out, '-');
+		return;
+	}
+	switch (r->schema->fields[f].type) {
+	case REC_HEX:
+		if (block)
+			strbuf_add(out, "0x", 2);
+		rec_put_hex(out, v->u);
+		break;
+	case REC_UINT:
+		rec_put_uint(out, v->u);
+		break;
+	case REC_INT:
+		rec_put_int(out, v->i);
+		break;
+	case REC_BOOL:
+		strbuf_addstr(out, v->u ? "yes" : "no");
+		break;
+	case REC_STR:
+		if (r->num & bit)
+			rec_put_uint(out, v->u);
+		else
+			strbuf_addstr(out, rec_get_s(r, f));
+		break;
+	case REC_DOUBLE:
+		put_double(out, v->d, false);
+		break;
+	case REC_STRS:
+		for (uint32_t i = 0; i < v->list.n; i++) {
+			if (i)
+				strbuf_addch(out, block ? ' ' : ',');
+			strbuf_addstr(out, r->items.data[v->list.first + i]);
+		}
+		break;
+	case REC_LIST:
+	case REC_VALUE:
+		break;
+	}
+}
+
+/* Pad what was appended to @out since @start to @width. */
+static void pad_from(struct strbuf *out, size_t start, int width)
+{
+	size_t len = out->len - start;
+	size_t w = width < 0 ? (size_t)-width : (size_t)width;
+	if (w <= len)
+		return;
+	size_t pad = w - len;
+	char *p = room(out, pad);
+	if (!p)
+		return;
+	if (width > 0) {
+		memmove(out->buf + start + pad, out->buf + start, len);
+		memset(out->buf + start, ' ', pad);
+	} else {
+		memset(p, ' ', pad);
+	}
+	commit(out, out->buf + out->len + pad);
+}
+
+/* Write @n bytes of spaces at @p (n small: a column's padding). */
+static inline char *put_spaces(char *p, size_t n)
+{
+	static const char spaces[64] = "                                                                ";
+	if (n <= sizeof(spaces)) {
+		memcpy(p, spaces, n);
+		return p + n;
+	}
+	memset(p, ' ', n);
+	return p + n;
+}
+
+/* @n bytes of @s padded to @w. */
+static inline char *put_padded(char *p, const char *s, size_t n, int w)
+{
+	size_t aw = w < 0 ? (size_t)-w : (size_t)w;
+	if (w > 0 && aw > n)
+		p = put_spaces(p, aw - n);
+	p = put_mem(p, s, n);
+	if (w < 0 && aw > n)
+		p = put_spaces(p, aw - n);
+	return p;
+}
+
+/* A number's @n (<= 24) digits in @tmp (48 bytes) padded to @w, in fixed-size
+ * copies: the room must have aw + 64 bytes. */
+static inline char *put_padded_number(char *p, const char *tmp, size_t n, int w)
+{
+	static const char spaces[32] = "                                ";
+	size_t aw = w < 0 ? (size_t)-w : (size_t)w;
+	size_t pad = aw > n ? aw - n : 0;
+	if (pad > sizeof(spaces))
+		return put_padded(p, tmp, n, w);
+	if (w > 0) {
+		memcpy(p, spaces, sizeof(spaces));
+		p += pad;
+	}
+	memcpy(p, tmp, 24);
+	p += n;
+	if (w < 0) {
+		memcpy(p, spaces, sizeof(spaces));
+		p += pad;
+	}
+	return p;
+}
+
+static void text_columns(struct strbuf *out, const struct rec_row *r)
+{
+	const struct rec_schema *s = r->schema;
+	for (unsigned c = 0; c < s->ncols; c++) {
+		const struct rec_col *col = &s->cols[c];
+		unsigned f = col->field;
+		uint64_t bit = UINT64_C(1) << f;
+		int w = col->width;
+		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
+		// the common cases straight into the buffer
+		if (!col->render && (r->set & ~r->nul & bit) &&
+		    !(s->fields[f].type == REC_STR && (r->num & bit))) {
+			unsigned type = s->fields[f].type;
+			char tmp[48] = { 0 }, *p, *e;
+			switch (type) {
+			case REC_HEX:
+				e = put_hex16(tmp, r->v[f].u);
+				break;
+			case REC_UINT:
+				e = put_dec(tmp, r->v[f].u);
+				break;
+			case REC_INT:
+				e = tmp;
+				if (r->v[f].i < 0) {
+					*e++ = '-';
+					e = put_dec(e, -(uint64_t)r->v[f].i);
+				} else {
+					e = put_dec(e, (uint64_t)r->v[f].i);
+				}
+				break;
+			case REC_STR: {
+				const char *str = rec_get_s(r, f);
+				size_t n = strlen(str);
+				if ((p = room(out, aw + n + 1))) {
+					if (c)
+						*p++ = ' ';
+					commit(out, put_padded(p, str, n, w));
+				}
+				continue;
+			}
+			default:
+				e = NULL;
+			}
+			if (e) {
+				if ((p = room(out, aw + 64))) {
+					if (c)
+						*p++ = ' ';
+					commit(out, put_padded_number(p, tmp, (size_t)(e - tmp), w));
+				}
+				continue;
+			}
+		}
+		if (c)
+			strbuf_addch(out, ' ');
+		size_t start = out->len;
+		if (col->render)
+			col->render(out, r);
+		else
+			text_value(out, r, f, false);
+		if (col->width)
+			pad_from(out, start, col->width);
+	}
+	char *p = room(out, 1);
+	if (p) {
+		*p++ = '\n';
+		commit(out, p);
+	}
+}
+
+void rec_put_header(struct strbuf *out, const struct rec_schema *s)
+{
+	for (unsigned c = 0; c < s->ncols; c++) {
+		if (c)
+			strbuf_addch(out, ' ');
+		const char *t = s->cols[c].title ? s->cols[c].title : "";
+		rec_put_pad(out, t, strlen(t), s->cols[c].width);
+	}
+	strbuf_addch(out, '\n');
+}
+
+void rec_write_header(struct rec_writer *w, const struct rec_schema *s)
+{
+	w->header_pending = false;
+	if (w->mode == REC_TEXT && s->header)
+		rec_put_header(w->out, s);
+}
+
+/* The generic text form (value_to_text() of a flat object): "key: value",
+ * keys padded to the longest scalar key, lists on one line. */
+static void text_block(struct strbuf *out, const struct rec_row *r, const unsigned char *order,
+		       unsigned n)
+{
+	const struct rec_field *fd = r->schema->fields;
+	size_t width = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned f = order[i];
+		unsigned type = fd[f].type;
+		if (rec_has(r, f) && type != REC_STRS && type != REC_LIST && type != REC_VALUE &&
+		    fd[f].key_len > width)
+			width = fd[f].key_len;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		unsigned f = order[i];
+		if (!rec_has(r, f) || fd[f].type == REC_LIST || fd[f].type == REC_VALUE)
+			continue;
+		strbuf_add(out, fd[f].key, fd[f].key_len);
+		strbuf_addch(out, ':');
+		if (fd[f].type == REC_STRS) {
+			if (rec_strs_count(r, f))
+				strbuf_addch(out, ' ');
+		} else {
+			strbuf_addchars(out, ' ', width - fd[f].key_len + 1);
+		}
+		text_value(out, r, f, true);
+		strbuf_addch(out, '\n');
+	}
+}
+
+/* ---- the writer ---- */
+
+void rec_writer_init(struct rec_writer *w, enum rec_mode mode, struct strbuf *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->mode = mode;
+	w->out = out;
+	w->header_pending = true;
+}
+
+unsigned rec_writer_project(struct rec_writer *w, const struct rec_schema *s, const char *keys)
+{
+	w->nproj = 0;
+	w->projected = true;
+	uint64_t seen = 0;
+	for (const char *k = keys; *k;) {
+		const char *end = strchr(k, ',');
+		size_t len = end ? (size_t)(end - k) : strlen(k);
+		for (unsigned f = 0; f < s->nfields && w->nproj < REC_MAX_FIELDS; f++) {
+			if (s->fields[f].key_len != len || memcmp(s->fields[f].key, k, len) != 0 ||
+			    ((seen >> f) & 1))
+				continue;
+			seen |= UINT64_C(1) << f;
+			w->proj[w->nproj++] = (unsigned char)f;
+		}
+		k += len + (end != NULL);
+	}
+	if (w->mode == REC_TEXT)
+		w->mode = REC_BLOCK;
+	return w->nproj;
+}
+
+/* Before an item: the separator inside an open list. */
+static void item_start(struct rec_writer *w)
+{
+	if (!w->depth)
+		return;
+	if (!w->open[w->depth - 1].first && w->mode == REC_JSON)
+		strbuf_addch(w->out, ',');
+	w->open[w->depth - 1].first = false;
+}
+
+void rec_write(struct rec_writer *w, const struct rec_row *r)
+{
+	const struct rec_schema *s = r->schema;
+	struct strbuf *out = w->out;
+	if (!w->depth) {
+		if (w->header_pending)
+			rec_write_header(w, s);
+		w->records++;
+	}
+	item_start(w);
+	switch (w->mode) {
+	case REC_JSON: {
+		strbuf_addch(out, '{');
+		bool first = true;
+		if (w->projected && !w->depth) {
+			json_fields_order(out, r, ~UINT64_C(0), w->proj, w->nproj, &first);
+		} else {
+			json_fields(out, r, 0, s->nfields, &first);
+		}
+		strbuf_addch(out, '}');
+		if (!w->depth)
+			strbuf_addch(out, '\n');
+		break;
+	}
+	case REC_BLOCK:
+		if (w->projected && !w->depth) {
+			text_block(out, r, w->proj, w->nproj);
+		} else {
+			unsigned char all[REC_MAX_FIELDS];
+			for (unsigned f = 0; f < s->nfields; f++)
+				all[f] = (unsigned char)f;
+			text_block(out, r, all, s->nfields);
+		}
+		break;
+	case REC_TEXT:
+		if (s->text)
+			s->text(out, r);
+		else if (s->ncols)
+			text_columns(out, r);
+		if (s->text_close)
+			s->text_close(out, r);
+		break;
+	}
+}
+
+void rec_open(struct rec_writer *w, const struct rec_row *r, unsigned f)
+{
+	const struct rec_schema *s = r->schema;
+	if (!w->depth) {
+		if (w->header_pending)
+			rec_write_header(w, s);
+		w->records++;
+	}
+	item_start(w);
+	if (w->mode == REC_JSON) {
+		strbuf_addch(w->out, '{');
+		bool first = true;
+		json_fields(w->out, r, 0, f, &first);
+		if (!first)
+			strbuf_addch(w->out, ',');
+		strbuf_addch(w->out, '"');
+		strbuf_add(w->out, s->fields[f].key, s->fields[f].key_len);
+		strbuf_add(w->out, "\":[", 3);
+	} else if (w->mode == REC_TEXT) {
+		if (s->text)
+			s->text(w->out, r);
+		else if (s->ncols)
+			text_columns(w->out, r);
+	}
+	if (w->depth < REC_MAX_DEPTH) {
+		w->open[w->depth].row = r;
+		w->open[w->depth].field = f;
+		w->open[w->depth].first = true;
+	}
+	w->depth++;
+}
+
+void rec_close(struct rec_writer *w)
+{
+	if (!w->depth)
+		return;
+	w->depth--;
+	if (w->depth >= REC_MAX_DEPTH)
+		return;
+	const struct rec_row *r = w->open[w->depth].row;
+	unsigned f = w->open[w->depth].field;
+	if (w->mode == REC_JSON) {
+		strbuf_addch(w->out, ']');
+		bool first = false;
+		json_fields(w->out, r, f + 1, r->schema->nfields, &first);
+		strbuf_addch(w->out, '}');
+		if (!w->depth)
+			strbuf_addch(w->out, '\n');
+	} else if (w->mode == REC_TEXT && r->schema->text_close) {
+		r->schema->text_close(w->out, r);
+	}
+}
+
+/* ---- the sink ---- */
+
+void rec_sink_init(struct rec_sink *s, FILE *fp)
+{
+	strbuf_init(&s->buf);
+	s->fp = fp;
+	s->flush_at = REC_SINK_FLUSH_AT;
+	s->closed = false;
+	s->error = 0;
+}
+
+void rec_sink_deinit(struct rec_sink *s)
+{
+	strbuf_release(&s->buf);
+}
+
+static void sink_out(struct rec_sink *s, const void *data, size_t len)
+{
+	if (s->closed || s->error || !len)
+		return;
+	errno = 0;
+	if (fwrite(data, 1, len, s->fp) == len)
+		return;
+	if (errno == EPIPE)
+		s->closed = true;
+	else
+		s->error = errno ? errno : EIO;
+}
+
+void rec_sink_flush(struct rec_sink *s)
+{
+	sink_out(s, s->buf.buf, s->buf.len);
+	strbuf_setlen(&s->buf, 0);
+	if (!s->closed && !s->error && s->fp && fflush(s->fp) != 0) {
+		if (errno == EPIPE)
+			s->closed = true;
+		else
+			s->error = errno ? errno : EIO;
+	}
+}
+
+void rec_sink_write(struct rec_sink *s, const void *data, size_t len)
+{
+	if (len >= s->flush_at / 4) {
+		sink_out(s, s->buf.buf, s->buf.len);
+		strbuf_setlen(&s->buf, 0);
+		sink_out(s, data, len);
+		return;
+	}
+	strbuf_add(&s->buf, data, len);
+	rec_sink_maybe_flush(s);
+}
