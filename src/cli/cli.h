@@ -72,6 +72,8 @@ struct cli_ctx {
 	FILE *out;                 // where this command's output goes
 	bool json;                 // render as JSON (global --json or -j)
 	bool partial;              // set by a command whose answer is incomplete
+	char *partial_why;         // the first reason given to cli_partial()
+	unsigned partial_more;     // how many more reasons followed
 	bool quit;                 // set by `quit`
 	bool interactive;          // running in the REPL
 	unsigned records;          // records emitted by the current command
@@ -117,6 +119,13 @@ int cli_run_script(struct cli_ctx *ctx, const char *text);
 int cli_run_stream(struct cli_ctx *ctx, FILE *in);
 /* Interactive loop with readline. */
 int cli_repl(struct cli_ctx *ctx);
+
+/* Mark the current command's answer partial (exit status 4: some data
+ * could not be read) and say why, printf-style.  The answer itself carries
+ * the details; when the command ends, one line goes to stderr:
+ * "vmsift: CMD: partial answer: WHY" (the first reason, and how many
+ * more).  Never fails (without memory the reason is dropped). */
+void cli_partial(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);

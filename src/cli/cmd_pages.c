@@ -482,8 +482,10 @@ static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc, char **argv)
 	uint64_t unknown = 0;
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
 		unknown += r == LINUX_UNKNOWN_HOLE ? 0 : w.unknown[r];
-	if (unknown || note)
-		ctx->partial = true;
+	if (unknown)
+		cli_partial(ctx, "%" PRIu64 " struct pages could not be read", unknown);
+	if (note)
+		cli_partial(ctx, "memory map: %s", note);
 	if (note)
 		value_set_str(v, "memmap_note", note);
 	free(note);
@@ -652,7 +654,7 @@ static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv
 	value_set_str(v, "model", m->model);
 	if (m->note) {
 		value_set_str(v, "memmap_note", m->note);
-		ctx->partial = true;
+		cli_partial(ctx, "memory map: %s", m->note);
 	}
 	value_set_uint(v, "sections", m->nr_sections);
 	value_set_hex(v, "max_pfn", m->max_pfn);
@@ -662,7 +664,7 @@ static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int argc, char **argv
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
 		unknown += r == LINUX_UNKNOWN_HOLE ? 0 : st->unknown[r];
 	if (unknown)
-		ctx->partial = true;
+		cli_partial(ctx, "%" PRIu64 " struct pages could not be read", unknown);
 	linux_pagestat_destroy(st);
 	linux_memmap_destroy(m);
 	cli_emit(ctx, v, pagestat_text);

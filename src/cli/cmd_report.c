@@ -292,7 +292,8 @@ static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 			return err;
 		}
 	}
-	ctx->partial = partial;
+	if (partial)
+		cli_partial(ctx, "see the report's limitations");
 	cli_emit(ctx, doc, report_text);
 	return NULL;
 }

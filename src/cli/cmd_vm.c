@@ -89,8 +89,8 @@ static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 			struct vms_error *e = linux_mm_info(vm, t->mm, &mi);
 			if (e) {
 				value_set_str(o, "error", e->message);
+				cli_partial(ctx, "task %d: %s", t->pid, e->message);
 				vms_error_destroy(e);
-				ctx->partial = true;
 				continue;
 			}
 			int64_t rss = mi.rss_file + mi.rss_anon + mi.rss_shmem;
@@ -104,7 +104,7 @@ static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, char **argv)
 	const struct vms_error *te = linux_vm_tasks_error(vm);
 	if (te) {
 		value_set_str(v, "error", te->message);
-		ctx->partial = true;
+		cli_partial(ctx, "%s", te->message);
 	}
 	linux_vm_destroy(vm);
 	cli_emit(ctx, v, ps_text);
@@ -125,11 +125,11 @@ const struct cli_command cli_cmd_ps = {
 /* ---- vm ---- */
 
 struct vm_walk {
+	struct cli_ctx *ctx;
 	struct linux_vm *vm;
 	struct linux_mm_info *mi;
 	struct vms_value *vmas;
 	bool pages;
-	bool partial;
 };
 
 static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_pt_entry *e)
@@ -164,8 +164,8 @@ static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 	struct vms_error *err = linux_vma_name(w->vm, v, w->mi, &name, &ino);
 	if (err) {
 		value_set_str(o, "name_error", err->message);
+		cli_partial(w->ctx, "VMA 0x%" PRIx64 "-0x%" PRIx64 ": %s", v->start, v->end, err->message);
 		vms_error_destroy(err);
-		w->partial = true;
 	} else {
 		value_set_str(o, "name", name);
 		value_set_uint(o, "inode", ino);
@@ -176,8 +176,9 @@ static struct vms_error *vma_cb(void *arg, const struct linux_vma *v)
 		err = linux_pgtable_for_each(w->vm, v->mm, v->start, v->end, page_cb, pages);
 		if (err) {
 			value_set_str(o, "pages_error", err->message);
+			cli_partial(w->ctx, "pages of VMA 0x%" PRIx64 "-0x%" PRIx64 ": %s", v->start, v->end,
+				    err->message);
 			vms_error_destroy(err);
-			w->partial = true;
 		}
 	}
 	return NULL;
@@ -270,8 +271,8 @@ static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 		if ((err = linux_mm_info(vm, mm, &mi))) {
 			// a bad mm pointer: say so for this task, exit partial
 			value_set_str(v, "error", err->message);
+			cli_partial(ctx, "%s", err->message);
 			vms_error_destroy(err);
-			ctx->partial = true;
 			linux_vm_destroy(vm);
 			cli_emit(ctx, v, vm_text);
 			return NULL;
@@ -281,16 +282,14 @@ static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, char **argv)
 		value_set_int(v, "rss_kb", (mi.rss_file + mi.rss_anon + mi.rss_shmem) * kb);
 		value_set_int(v, "total_vm_kb", (int64_t)mi.total_vm * kb);
 		value_set_int(v, "map_count", mi.map_count);
-		struct vm_walk w = {.vm = vm, .mi = &mi, .pages = pages};
+		struct vm_walk w = {.ctx = ctx, .vm = vm, .mi = &mi, .pages = pages};
 		w.vmas = value_set(v, "vmas", value_array());
 		err = linux_mm_for_each_vma(vm, mm, vma_cb, &w);
 		if (err) {
 			value_set_str(v, "error", err->message);
+			cli_partial(ctx, "%s", err->message);
 			vms_error_destroy(err);
-			ctx->partial = true;
 		}
-		if (w.partial)
-			ctx->partial = true;
 	}
 	linux_vm_destroy(vm);
 	cli_emit(ctx, v, vm_text);
@@ -403,8 +402,8 @@ static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int argc, char **argv)
 	err = linux_anon_vma_for_each_avc(vm, addr, 0, UINT64_MAX, avc_cb, &w);
 	if (err) {
 		value_set_str(v, "error", err->message);
+		cli_partial(ctx, "%s", err->message);
 		vms_error_destroy(err);
-		ctx->partial = true;
 	}
 	linux_vm_destroy(vm);
 	cli_emit(ctx, v, anonvma_text);

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -244,6 +246,20 @@ void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_erro
 		fprintf(stderr, "vmsift: %s\n", err->message);
 }
 
+void cli_partial(struct cli_ctx *ctx, const char *fmt, ...)
+{
+	ctx->partial = true;
+	if (ctx->partial_why) {
+		ctx->partial_more++;
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&ctx->partial_why, fmt, ap) < 0)
+		ctx->partial_why = NULL;
+	va_end(ap);
+}
+
 /* A command that could not answer because the dump lacks the data gave a
  * partial answer (nothing); anything else is a failure. */
 static int exit_for_error(const struct vms_error *err)
@@ -281,6 +297,9 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	argv[n] = NULL;
 	ctx->partial = false;
+	free(ctx->partial_why);
+	ctx->partial_why = NULL;
+	ctx->partial_more = 0;
 	ctx->records = 0;
 	ctx->command = cmd;
 	program_cancel_clear();
@@ -306,7 +325,18 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 		vms_error_destroy(err);
 	} else if (ctx->partial) {
 		status = VMS_EXIT_PARTIAL;
+		fflush(ctx->out);
+		fflush(stdout);
+		if (ctx->partial_more)
+			fprintf(stderr, "vmsift: %s: partial answer: %s (and %u more)\n", cmd->name,
+				ctx->partial_why ? ctx->partial_why : "some data could not be read",
+				ctx->partial_more);
+		else
+			fprintf(stderr, "vmsift: %s: partial answer: %s\n", cmd->name,
+				ctx->partial_why ? ctx->partial_why : "some data could not be read");
 	}
+	free(ctx->partial_why);
+	ctx->partial_why = NULL;
 	ctx->json = saved_json;
 	fflush(ctx->out);
 	return status;
