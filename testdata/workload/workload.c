@@ -1198,13 +1198,47 @@ static void write_procs_and_maps(void)
 	}
 }
 
+// Reads a whole /proc page-array file open on fd, from its start, into buf;
+// returns the number of entries.
+static size_t pread_page_array(int fd, const char *path, uint64_t *buf)
+{
+	size_t got = 0, cap = MAXPFN * 8;
+	for (;;) {
+		size_t want = cap - got > (1 << 20) ? (1 << 20) : cap - got;
+		if (!want)
+			break;
+		ssize_t n = pread(fd, (char *)buf + got, want, got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("reading %s", path);
+		}
+		if (n == 0)
+			break;
+		got += n;
+	}
+	return got / 8;
+}
+
+static size_t read_page_array(const char *path, uint64_t *buf)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		fail("opening %s", path);
+	size_t n = pread_page_array(fd, path, buf);
+	close(fd);
+	return n;
+}
+
 // The counters at the snapshot instant (saved after the dump): each
 // process's smaps and status, the vmalloc areas, then the memory summaries.  Those sum the
 // global vm_stat counters, which lag the per-CPU deltas until vmstat's
 // periodic fold; writing vm.stat_refresh folds them now.  The summary
 // files are opened and read once before that (their dentries, inodes and
 // seq_file buffers allocated), read again right after it, and closed only
-// after the dump: between the fold and the dump nothing allocates.
+// after the dump; /proc/kpageflags and /proc/kpagecount, open since
+// record_pages(), are read last, into buffers touched beforehand: between the
+// fold and the dump nothing allocates, so all of it is what the dump holds.
 static const char *const summary_src[] = {"/proc/meminfo", "/proc/vmstat", "/proc/zoneinfo",
 					  "/proc/buddyinfo"};
 static const char *const summary_name[] = {"meminfo.txt", "vmstat.txt", "zoneinfo.txt",
@@ -1234,16 +1268,23 @@ static void snap_counters(void)
 	}
 	snaplen = mark; // the warm-up reads are not kept
 	nsnap = nmark;
+	// kpf_fd and kpc_fd: open since record_pages()
 	if (knob_write("/proc/sys/vm/stat_refresh", "1\n"))
 		say("vm.stat_refresh: %s", strerror(errno));
 	for (size_t i = 0; i < NSUMMARY; i++)
 		snap_pread(summary_fd[i], summary_src[i], summary_name[i]);
+	size_t n1 = pread_page_array(kpf_fd, "/proc/kpageflags", kpf_snap);
+	size_t n2 = pread_page_array(kpc_fd, "/proc/kpagecount", kpc_snap);
+	if (n1 != npfn || n2 != npfn)
+		fail("page array size changed");
 }
 
 static void snap_close(void)
 {
 	for (size_t i = 0; i < NSUMMARY; i++)
 		close(summary_fd[i]);
+	close(kpf_fd);
+	close(kpc_fd);
 }
 
 // What the scene lacks, for guest.env's SCENE_MISSING (empty: whole).
@@ -1267,31 +1308,6 @@ static void scene_missing(char *out, size_t len)
 	if (!fault_around_ok)
 		MISSING("fault-around: fault_around_bytes could not be set to 4096");
 #undef MISSING
-}
-
-// Reads a whole /proc page-array file into buf; returns the number of entries.
-static size_t read_page_array(const char *path, uint64_t *buf)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		fail("opening %s", path);
-	size_t got = 0, cap = MAXPFN * 8;
-	for (;;) {
-		size_t want = cap - got > (1 << 20) ? (1 << 20) : cap - got;
-		if (!want)
-			break;
-		ssize_t n = read(fd, (char *)buf + got, want);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fail("reading %s", path);
-		}
-		if (n == 0)
-			break;
-		got += n;
-	}
-	close(fd);
-	return got / 8;
 }
 
 static void find_kernel_text(char *out, size_t len)
@@ -1486,7 +1502,8 @@ int main(int argc, char **argv)
 		row("BULK_MB=%lu\n", bulk_mb);
 	gt_write("guest.env", rowbuf, rowlen);
 
-	// The snapshot of every PFN, into the buffers touched at start.  The
+	// The snapshot (snap_counters): every PFN, into the buffers touched at
+	// start, and the counters.  The
 	// children forked since then share those pages copy-on-write: write
 	// them once more now, so the snapshot's own writes allocate no page
 	// (a page allocated mid-snapshot would show free in the snapshot and
@@ -1494,10 +1511,6 @@ int main(int argc, char **argv)
 	memset(kpf_snap, 0, npfn * sizeof(kpf_snap[0]));
 	memset(kpc_snap, 0, npfn * sizeof(kpc_snap[0]));
 	memset(snapbuf, 0, sizeof(snapbuf));
-	size_t n1 = read_page_array("/proc/kpageflags", kpf_snap);
-	size_t n2 = read_page_array("/proc/kpagecount", kpc_snap);
-	if (n1 != npfn || n2 != npfn)
-		fail("page array size changed");
 	snap_counters();
 
 	static const char ready[] = "VMSIFT-READY\n";
