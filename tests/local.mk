@@ -7,5 +7,4 @@ include tests/cli.mk
 include tests/realdump.mk
 include tests/rmap.mk
 include tests/memmap.mk
-include tests/report.mk
 include tests/walk.mk

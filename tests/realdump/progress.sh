@@ -18,7 +18,7 @@ FIXTURE=
 for d in "$cache"/fixtures/*-4096M-*; do
 	[ -f "$d/COMPLETE" ] && FIXTURE=$d && break
 done
-[ -n "$FIXTURE" ] || need_fixture 6.1
+[ -n "$FIXTURE" ] || { kernel_line; need_fixture; }
 D=$FIXTURE/vmcore.kdump-zlib
 [ -f "$D" ] || D=$FIXTURE/vmcore.elf
 V=$FIXTURE/vmlinux
