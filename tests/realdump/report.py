@@ -84,8 +84,10 @@ validate(doc2, schema, schema, "$", errs)
 for e in errs[:20]:
     fail("schema: " + e)
 secs = {s["name"]: s for s in doc2["sections"]}
+filtered = gt.dumpfile(os.path.join(FIXTURE, DUMP)).filtered
 for name, s in secs.items():
-    if s["status"] not in ("ok", "partial") or (s["status"] == "partial" and name != "processes"):
+    # only a filtered dump may lack a page of the task list
+    if s["status"] != "ok" and not (s["status"] == "partial" and name == "processes" and filtered):
         fail(f"section {name} is {s['status']}: {s.get('error')}")
 html = open(os.path.join(OUT, "report.html")).read()
 if html.count("<rect") != len(secs["physmap"]["data"]["blocks"]):
