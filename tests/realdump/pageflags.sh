@@ -15,7 +15,7 @@ kernel_line "${1-}"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 command -v "$PY" >/dev/null || fail "python3 is needed"
-need_fixture scene dumps
+need_fixture scene kaslr dumps
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0

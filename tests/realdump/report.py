@@ -7,13 +7,17 @@ the KASLR offset of its kallsyms) and against doc/report-schema.json.
 
 usage: report.py VMSIFT FIXTURE DUMP SCHEMA OUTDIR
 
-meminfo: every field exact, the set of lines the guest's.  The guest reads
-/proc/meminfo at the snapshot instant: after writing vm.stat_refresh (the
-per-CPU counter deltas folded into the global counters /proc/meminfo sums,
-as vmsift does), with the file opened and read once before (its dentry,
-inode and buffer allocated), right before the host pauses it; nothing
-allocates in between, so no field has a margin (measured exact on 5.10, 6.1
-and 6.12).  The report's own MemFree, PageTables and Hugetlb cross-checks
+meminfo: the set of lines the guest's, every field exact but one.  The
+guest reads /proc/meminfo at the snapshot instant: after writing
+vm.stat_refresh (the per-CPU counter deltas folded into the global counters
+/proc/meminfo sums, as vmsift does), with the file opened and read once
+before (its dentry, inode and buffer allocated), right before the host
+pauses it; the workload allocates nothing in between (measured exact on
+5.10, 6.1 and 6.12).  The kernel may still start a workqueue worker on its
+own meanwhile (seen on 6.1: kworker/0:1H): KernelStack may exceed the
+guest's by one stack per such worker the dump holds (a kworker/ thread
+newer than every task of ps.txt), a stack being the guest's KernelStack
+over its tasks (ps.txt plus the idle tasks of the other CPUs).  The report's own MemFree, PageTables and Hugetlb cross-checks
 against the census must come out at 0, and the census's free pages must be
 the guest's MemFree.
 
@@ -188,10 +192,22 @@ mi = json.loads(cmd("meminfo").stdout)["values"]
 if set(mi) != set(guest):
     fail(f"meminfo lines differ: only vmsift {sorted(set(mi) - set(guest))}, "
          f"only guest {sorted(set(guest) - set(mi))}")
-differ = [f"{k}: vmsift {mi[k]} guest {guest[k]}" for k in sorted(set(mi) & set(guest)) if mi[k] != guest[k]]
+ps_txt = [int(l.split("\t")[0]) for l in open(os.path.join(FIXTURE, "ps.txt"))
+          if l.strip() and not l.startswith("#")]
+ps_now = json.loads(cmd("ps").stdout or "{}").get("tasks", [])
+late_workers = [t["pid"] for t in ps_now if t["comm"].startswith("kworker/") and t["pid"] > max(ps_txt)]
+tasks_then = len(ps_txt) + int(FX.env.get("QEMU_SMP", "1")) - 1
+stack_kb = guest["KernelStack"] // tasks_then if guest["KernelStack"] % tasks_then == 0 else 0
+margin = {"KernelStack": (0, len(late_workers) * stack_kb)}  # (below, above) the guest's
+if late_workers:
+    print(f"meminfo: {len(late_workers)} worker(s) started after ps.txt ({late_workers}), "
+          f"{stack_kb} kB of stack each")
+differ = [f"{k}: vmsift {mi[k]} guest {guest[k]}" for k in sorted(set(mi) & set(guest))
+          if not guest[k] - margin.get(k, (0, 0))[0] <= mi[k] <= guest[k] + margin.get(k, (0, 0))[1]]
 if differ:
     fail(f"meminfo: {len(differ)} fields differ from the guest's: " + "; ".join(differ))
-print(f"meminfo: {len(set(mi) & set(guest)) - len(differ)} of {len(guest)} fields exact")
+print(f"meminfo: {sum(mi[k] == guest[k] for k in set(mi) & set(guest))} of {len(guest)} fields exact, "
+      f"{len(differ)} outside their margin")
 
 # ---- ps: the guest's ps.txt; RSS against smaps
 pr = cmd("ps")

@@ -198,7 +198,7 @@ PYEOF
 )
 	for cut in "50% $((size / 2))" "90% $((size / 10 * 9))" "vmemmap $voff" "end-64KiB $((size - 65536))"; do
 		set -- $cut
-		[ "$2" -gt 0 ] || continue
+		[ "$2" -gt 0 ] || { echo "FAIL: no offset for the cut at $1"; status=1; continue; }
 		echo "=== $kernel: vmcore.elf cut at $1 (offset $2 of $size)"
 		head -c "$2" "$E" >"$tmp/cut.elf"
 		run sys -q -j -e sys "$tmp/cut.elf" "$V"

@@ -9,7 +9,7 @@
 
 kernel_line "${1-}"
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed to compare"
-need_fixture scene dumps
+need_fixture scene kaslr dumps
 status=0
 for dump in $(dumps_of "$FIXTURE"); do
 	echo "== $KLINE $dump"
