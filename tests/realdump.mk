@@ -34,7 +34,8 @@ EXTRA_DIST += testdata/kernel-lines tests/realdump/lib.sh tests/realdump/groundt
 	$(REALDUMP_LINE_TESTS:%=tests/realdump/%.sh) \
 	tests/realdump/foundation.py tests/realdump/report.py tests/realdump/anomalies.py \
 	tests/realdump/schemacheck.py tests/realdump/rmap_compare.py tests/realdump/corrupt.py \
-	tests/realdump/walk.py tests/realdump/kpfcompare.py tests/realdump/kmemcompare.py \
+	tests/realdump/walk.py tests/realdump/kpfcompare.py tests/realdump/statcompare.py \
+	tests/realdump/kmemcompare.py \
 	tests/realdump/truncated.py tests/tools/kdump_exclude.py
 
 # no numeric kernel constant outside the kernel-facts layer
