@@ -8,6 +8,7 @@
 # cache, else the default one.
 . "$(dirname "$0")/lib.sh"
 
+[ "${VMSIFT_KERNELS-}" != none ] || skip "the real-dump tier is off (VMSIFT_KERNELS=none)"
 command -v script >/dev/null || skip "no script(1)"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
