@@ -3,7 +3,9 @@
 #   ./quickstart.sh        install what is needed, build, make a sample dump of a
 #                          real Debian kernel under QEMU, and report on it
 #   ./quickstart.sh test   install what is needed, build, and run all tests
-# Set VMSIFT_KERNELS="6.1 5.10 6.12" (or "all") to test more kernel lines.
+# Set VMSIFT_KERNELS to a list of kernel lines of testdata/kernel-lines (or
+# "all") to test more than the default one; a line asked for whose fixture
+# cannot be built fails.
 set -eu
 cd "$(dirname "$0")"
 
@@ -20,6 +22,9 @@ PKGS="build-essential autoconf automake libtool pkg-config
       qemu-system-x86 busybox-static makedumpfile crash python3-drgn
       python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs
       debhelper dpkg-dev lintian bash-completion man-db groff-base"
+# and what only the tests use: pahole (layouts to check ptype against) and
+# a browser to render the HTML report
+[ "${1:-}" != test ] || PKGS="$PKGS dwarves chromium"
 
 missing=
 for p in $PKGS; do
@@ -35,13 +40,30 @@ fi
 if [ ! -x configure ] || [ configure.ac -nt configure ]; then
 	autoreconf -fi >/dev/null
 fi
-[ -f Makefile ] || ./configure -q
+# configure again when configure.ac or what it may find changed (a library
+# installed since, cmocka for one): .quickstart-deps keeps what it last saw
+deps=$( { cat configure.ac; dpkg-query -W -f='${Package} ${Version}\n' $PKGS 2>/dev/null; } |
+	sha256sum | cut -c1-16)
+if [ ! -f Makefile ] || [ "$(cat .quickstart-deps 2>/dev/null)" != "$deps" ]; then
+	./configure -q
+	echo "$deps" >.quickstart-deps
+fi
 make -s -j"$(nproc)" >/dev/null
 
 case "${1:-}" in
 test)
 	status=0
-	make -s check -j"$(nproc)" >/dev/null 2>&1 || status=$?
+	# the results of this run only: a check program that does not build
+	# must not leave the last run's counted again
+	find tests -name '*.trs' -exec sh -c 'for t; do rm -f "$t" "${t%.trs}.log"; done' sh {} +
+	rm -f test-suite.log
+	make -s check -j"$(nproc)" >check.out 2>&1 || status=$?
+	if [ ! -f test-suite.log ]; then
+		tail -n 20 check.out
+		echo "quickstart: make check ran no tests (status $status)" >&2
+		[ "$status" -ne 0 ] || status=1
+		exit "$status"
+	fi
 	# Every test's result, then the one-line summary.
 	find tests -name '*.trs' -exec grep -H '^:test-result:' {} + 2>/dev/null |
 		sed 's|^\(.*\)\.trs::test-result: \(.*\)|\2 \1|' | sort -k2

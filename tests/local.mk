@@ -7,5 +7,13 @@ include tests/cli.mk
 include tests/realdump.mk
 include tests/rmap.mk
 include tests/memmap.mk
-include tests/report.mk
 include tests/walk.mk
+
+# Tests asked for without cmocka: an error, not nine unit tests silently gone
+if !HAVE_CMOCKA
+check_DATA = tests-need-cmocka
+tests-need-cmocka:
+	@echo "error: cmocka was not found when configure ran, so the unit tests cannot be built:" \
+		"install libcmocka-dev and run configure again" >&2; exit 1
+.PHONY: tests-need-cmocka
+endif

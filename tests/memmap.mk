@@ -1,11 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # mem_map walk and struct page decoding: unit tests on byte images, and the
 # real-dump comparison with the kernel's /proc/kpageflags and kpagecount
-TESTS += tests/realdump/pageflags.sh tests/realdump/truncated.sh tests/realdump/progress.sh
-EXTRA_DIST += tests/realdump/pageflags.sh tests/realdump/kpfcompare.py \
-	tests/realdump/kmemcompare.py bench/memmap.sh \
-	tests/realdump/truncated.sh tests/realdump/truncated.py tests/tools/kdump_exclude.py \
-	tests/realdump/progress.sh
+# (the real-dump scripts pageflags.sh and truncated.sh: tests/realdump.mk)
+EXTRA_DIST += bench/memmap.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/page_test

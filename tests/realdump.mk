@@ -1,13 +1,53 @@
-# the real-dump tier: vmsift against what real Debian kernels said about
-# themselves (fixtures made by testdata/mkvmcore; skipped without QEMU/network)
-TESTS += tests/realdump/foundation.sh
-EXTRA_DIST += tests/realdump/lib.sh tests/realdump/foundation.sh tests/realdump/foundation.py
-TESTS += tests/realdump/kcore.sh
-EXTRA_DIST += tests/realdump/kcore.sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The real-dump tier: vmsift against what real Debian kernels said about
+# themselves (fixtures made by testdata/mkvmcore).
+#
+# Each script of REALDUMP_LINE_TESTS runs once per kernel line of
+# testdata/kernel-lines, each run its own result:
+# tests/realdump/SCRIPT@LINE.kl is a two-line wrapper, made here, that runs
+# tests/realdump/SCRIPT.sh LINE.  A line not asked for in VMSIFT_KERNELS
+# skips; a line asked for whose fixture cannot be built fails (lib.sh).
+# Adding a kernel line is adding a line to testdata/kernel-lines.
+# These scripts read the kernel's DWARF: the lines with a -dbg package
+# (column "debug" dbg); image-only lines are tested by their own scripts.
+REALDUMP_LINE_TESTS = facts foundation kcore report anomalies rmap corrupt walk pageflags truncated
+KERNEL_LINES = $(shell awk '!/^\#/ && NF >= 5 && $$4 == "dbg" { print $$1 }' $(top_srcdir)/testdata/kernel-lines)
+REALDUMP_LINE_RESULTS = $(foreach t,$(REALDUMP_LINE_TESTS),$(foreach k,$(KERNEL_LINES),tests/realdump/$(t)@$(k).kl))
+# (added when make reads the Makefile: automake would take the $(foreach)
+# apart into test names)
+$(eval TESTS += $(REALDUMP_LINE_RESULTS))
+TEST_EXTENSIONS += .kl
+KL_LOG_COMPILER = $(SHELL)
+CLEANFILES += tests/realdump/*.kl
+
+$(REALDUMP_LINE_RESULTS): $(top_srcdir)/testdata/kernel-lines
+	$(AM_V_GEN)$(MKDIR_P) tests/realdump && b=`basename $@ .kl` && \
+	{ echo '#!/bin/sh'; \
+	  echo "# tests/realdump/$${b%@*}.sh on kernel line $${b#*@} (made by tests/realdump.mk)"; \
+	  echo "exec $(SHELL) \"\$${top_srcdir:-$(abs_top_srcdir)}/tests/realdump/$${b%@*}.sh\" '$${b#*@}'"; \
+	} >$@.tmp && mv $@.tmp $@
+
+# foundation: a vmlinux of another build, to be refused
+$(REALDUMP_LINE_RESULTS:.kl=.log): $(DI_FIXTURES)
+
+# BTF mode against DWARF on every requested line with a vmlinux (one result)
 TESTS += tests/realdump/btf.sh
 EXTRA_DIST += tests/realdump/btf.sh tests/realdump/btf.py tests/realdump/vmsift-btf
-TESTS += tests/realdump/facts.sh
-EXTRA_DIST += tests/realdump/facts.sh
+
+EXTRA_DIST += testdata/kernel-lines tests/realdump/lib.sh tests/realdump/groundtruth.py \
+	$(REALDUMP_LINE_TESTS:%=tests/realdump/%.sh) \
+	tests/realdump/foundation.py tests/realdump/report.py tests/realdump/anomalies.py \
+	tests/realdump/schemacheck.py tests/realdump/rmap_compare.py tests/realdump/corrupt.py \
+	tests/realdump/walk.py tests/realdump/kpfcompare.py tests/realdump/statcompare.py \
+	tests/realdump/kmemcompare.py \
+	tests/realdump/truncated.py tests/tools/kdump_exclude.py
+
 # no numeric kernel constant outside the kernel-facts layer
 TESTS += tests/kfacts-literals.sh
 EXTRA_DIST += tests/kfacts-literals.sh tests/kfacts_literals.py tests/kfacts-literals.allow
+
+# the progress bar on a terminal (one fixture: the 4 GiB one when cached)
+TESTS += tests/realdump/progress.sh
+EXTRA_DIST += tests/realdump/progress.sh
+# the screenshots report.sh takes of report.html, for a person to look at
+CLEANFILES += tests/realdump/report-shots/*.png

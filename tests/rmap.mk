@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # rmap, vm, ps: walker unit tests on in-memory images; the real-dump proof;
 # hand-corrupted dumps
-TESTS += tests/realdump/rmap.sh tests/realdump/corrupt.sh
-EXTRA_DIST += tests/realdump/rmap.sh tests/realdump/rmap_compare.py \
-	tests/realdump/corrupt.sh tests/realdump/corrupt.py
+# (the real-dump scripts rmap.sh and corrupt.sh: tests/realdump.mk)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/walkers_test
 TESTS += tests/unit/walkers_test

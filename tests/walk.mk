@@ -1,6 +1,4 @@
-# list and tree on real dumps (tests/realdump/walk.sh)
-TESTS += tests/realdump/walk.sh
-EXTRA_DIST += tests/realdump/walk.sh tests/realdump/walk.py
+# (list and tree on real dumps, tests/realdump/walk.sh: tests/realdump.mk)
 # the expression evaluator (program/eval.h) on the synthetic dump of
 # tests/program.mk
 if HAVE_CMOCKA

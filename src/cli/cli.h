@@ -76,6 +76,8 @@ struct cli_ctx {
 	FILE *out;                 // where this command's output goes
 	bool json;                 // render as JSON (global --json or -j)
 	bool partial;              // set by a command whose answer is incomplete
+	char *partial_why;         // the first reason given to cli_partial()
+	unsigned partial_more;     // how many more reasons followed
 	bool quit;                 // set by `quit`
 	bool interactive;          // running in the REPL
 	const struct cli_command *command;  // the command being run
@@ -156,6 +158,13 @@ int cli_repl(struct cli_ctx *ctx);
  * hands it to plugin_host_init() before loading plugins. */
 struct plugin_host_ops;
 extern const struct plugin_host_ops cli_plugin_host;
+
+/* Mark the current command's answer partial (exit status 4: some data
+ * could not be read) and say why, printf-style.  The answer itself carries
+ * the details; when the command ends, one line goes to stderr:
+ * "vmsift: CMD: partial answer: WHY" (the first reason, and how many
+ * more).  Never fails (without memory the reason is dropped). */
+void cli_partial(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);

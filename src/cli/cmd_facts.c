@@ -111,7 +111,7 @@ static struct vms_error *cmd_facts(struct cli_ctx *ctx, int argc, char **argv)
 	value_set_uint(v, "resolved", resolved);
 	value_set(v, "unresolved_required", missing);
 	if (missing->array.len)
-		ctx->partial = true;
+		cli_partial(ctx, "%zu required kernel facts not resolved", (size_t)missing->array.len);
 	cli_emit(ctx, v, fact_text);
 	return NULL;
 }

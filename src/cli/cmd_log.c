@@ -120,7 +120,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_log(struct cli_ctx *ctx, int argc, c
 		cli_emit_record(ctx, s, NULL);
 	}
 	if (log.unreadable)
-		ctx->partial = true;
+		cli_partial(ctx, "%" PRIu64 " log records could not be read", (uint64_t)log.unreadable);
 	linux_log_deinit(&log);
 	return NULL;
 }

@@ -36,7 +36,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_meminfo(struct cli_ctx *ctx, int arg
 	if (err)
 		return err;
 	if (value_get(v, "unavailable"))
-		ctx->partial = true;
+		cli_partial(ctx, "some lines could not be computed (see \"unavailable\")");
 	cli_emit(ctx, v, meminfo_text);
 	return NULL;
 }

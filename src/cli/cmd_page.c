@@ -141,8 +141,8 @@ have_pfn:;
 		value_set_hex(v, "pfn", pfn);
 		value_set_str(v, "unknown", linux_memmap_unknown_name(linux_memmap_unknown_reason(err)));
 		value_set_str(v, "error", err->message);
+		cli_partial(ctx, "%s", err->message);
 		vms_error_destroy(err);
-		ctx->partial = true;
 		cli_emit(ctx, v, page_text);
 		return NULL;
 	}
@@ -156,7 +156,7 @@ have_pfn:;
 	value_set_hex(v, "physical", pfn << program_page_shift(ctx->prog));
 	if (note) {
 		value_set_str(v, "memmap_note", note);
-		ctx->partial = true;
+		cli_partial(ctx, "memory map: %s", note);
 		free(note);
 	}
 	if (pi.mapping_kind == LINUX_MAPPING_FILE) {
@@ -173,7 +173,7 @@ have_pfn:;
 		vms_error_destroy(e);
 	}
 	if (pi.bits & LINUX_PAGE_PARTIAL)
-		ctx->partial = true;
+		cli_partial(ctx, "part of the page's state could not be read");
 	cli_emit(ctx, v, page_text);
 	return NULL;
 }

@@ -493,10 +493,12 @@ VMS_MUST_CHECK static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc,
 	uint64_t unknown = 0;
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
 		unknown += r == LINUX_UNKNOWN_HOLE ? 0 : w.unknown[r];
-	if (unknown || m->note)
-		ctx->partial = true;
-	if (m->note)
+	if (unknown)
+		cli_partial(ctx, "%" PRIu64 " struct pages could not be read", unknown);
+	if (m->note) {
+		cli_partial(ctx, "memory map: %s", m->note);
 		value_set_str(v, "memmap_note", m->note);
+	}
 	cli_emit_record(ctx, v, summary_text);
 out:
 	for (unsigned i = 0; pw && i < n; i++) {
@@ -676,7 +678,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int ar
 	value_set_str(v, "model", m->model);
 	if (m->note) {
 		value_set_str(v, "memmap_note", m->note);
-		ctx->partial = true;
+		cli_partial(ctx, "memory map: %s", m->note);
 	}
 	value_set_uint(v, "sections", m->nr_sections);
 	value_set_hex(v, "max_pfn", m->max_pfn);
@@ -686,7 +688,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_pagestat(struct cli_ctx *ctx, int ar
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++)
 		unknown += r == LINUX_UNKNOWN_HOLE ? 0 : st->unknown[r];
 	if (unknown)
-		ctx->partial = true;
+		cli_partial(ctx, "%" PRIu64 " struct pages could not be read", unknown);
 	linux_pagestat_destroy(st);
 	linux_memmap_destroy(m);
 	cli_emit(ctx, v, pagestat_text);

@@ -297,7 +297,8 @@ VMS_MUST_CHECK static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc
 			return err;
 		}
 	}
-	ctx->partial = partial;
+	if (partial)
+		cli_partial(ctx, "see the report's limitations");
 	cli_emit(ctx, doc, report_text);
 	return NULL;
 }

@@ -360,11 +360,13 @@ VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct lin
 	for (unsigned r = 0; r < LINUX_UNKNOWN_NR; r++) {
 		value_set_uint(u, linux_memmap_unknown_name(r), unknown[r]);
 		if (r != LINUX_UNKNOWN_HOLE && unknown[r])
-			ctx->partial = true;
+			cli_partial(ctx, "%" PRIu64 " struct pages could not be read (%s)", unknown[r],
+				    linux_memmap_unknown_name(r));
 	}
 	// Disagreements are data, not failures; walk errors make it partial.
 	if (a.with_errors)
-		ctx->partial = true;
+		cli_partial(ctx, "%" PRIu64 " pages with errors (see their \"errors\")",
+			    (uint64_t)a.with_errors);
 	cli_emit_record(ctx, v, summary_text);
 	return NULL;
 }
@@ -444,11 +446,11 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 	}
 	struct vms_value *v = result_value(rm->vm, &r);
 	if (r.nr_errors)
-		ctx->partial = true;
+		cli_partial(ctx, "%s", r.errors[0] ? r.errors[0] : "the reverse map walk met errors");
 	bool ownerless = false;
 	for (size_t i = 0; i < r.nr_hits; i++) {
-		if (r.hits[i].error)
-			ctx->partial = true;  // a candidate the page tables could not check
+		if (r.hits[i].error)  // a candidate the page tables could not check
+			cli_partial(ctx, "%s", r.hits[i].error);
 		if (!linux_mm_owners(rm->vm, r.hits[i].mm)->nr)
 			ownerless = true;
 	}
@@ -458,7 +460,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 	const struct vms_error *te = linux_vm_tasks_error(rm->vm);
 	if (ownerless && te) {
 		value_set(v, "owners_unknown", value_stringf("the task list is incomplete: %s", te->message));
-		ctx->partial = true;
+		cli_partial(ctx, "the task list is incomplete: %s", te->message);
 	}
 	linux_rmap_result_deinit(&r);
 	linux_rmap_destroy(rm);

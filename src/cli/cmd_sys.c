@@ -67,8 +67,10 @@ VMS_MUST_CHECK static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, c
 	if (err)
 		return err;
 	const struct vms_value *d = value_get(v, "dump");
-	if (value_get(v, "unavailable") || (d && value_get(d, "truncated")))
-		ctx->partial = true;
+	if (d && value_get(d, "truncated"))
+		cli_partial(ctx, "the dump file is truncated");
+	else if (value_get(v, "unavailable"))
+		cli_partial(ctx, "some facts could not be read (see \"unavailable\")");
 	cli_emit(ctx, v, sys_text);
 	return NULL;
 }

@@ -40,6 +40,33 @@ VMS_MUST_CHECK static struct vms_error *resolve_type(struct cli_ctx *ctx, const 
 	return err;
 }
 
+/*
+ * The members shown inline, as pahole does: those of an anonymous struct or
+ * union member, and of a named member whose type is a struct or union
+ * without a tag ("struct { ... } shared;").  A typedef of a tagless struct
+ * (atomic_t) is a named type and stays folded.
+ */
+static bool member_inline(const struct vms_type_member *m)
+{
+	enum vms_type_kind k = vms_type_kind(m->type);
+	if (k != VMS_TYPE_STRUCT && k != VMS_TYPE_UNION)
+		return false;
+	return !m->name || !vms_type_tag(m->type);
+}
+
+/*
+ * The byte offset pahole prints for a member: for a bitfield, the offset of
+ * its storage unit (the member's type size, aligned) when the field lies
+ * inside one, else the byte holding its first bit.
+ */
+static uint64_t member_byte_offset(const struct vms_type_member *m, uint64_t bits)
+{
+	uint64_t unit = vms_type_size(m->type) * 8;
+	if (m->bit_size && unit && bits % unit + m->bit_size <= unit)
+		return bits / unit * (unit / 8);
+	return bits / 8;
+}
+
 static struct vms_value *member_value(const struct vms_type_member *m, uint64_t base_bits)
 {
 	struct vms_value *o = value_object();
@@ -47,15 +74,14 @@ static struct vms_value *member_value(const struct vms_type_member *m, uint64_t 
 	_cleanup_free_ char *tn = vms_type_name(m->type);
 	value_set_str(o, "type", tn);
 	uint64_t bits = base_bits + m->bit_offset;
-	value_set_uint(o, "offset", bits / 8);
+	value_set_uint(o, "offset", member_byte_offset(m, bits));
 	if (m->bit_size) {
 		value_set_uint(o, "bit_offset", bits);
 		value_set_uint(o, "bit_size", m->bit_size);
 	}
 	value_set_uint(o, "size", vms_type_size(m->type));
 	struct vms_type *st = vms_type_strip(m->type);
-	enum vms_type_kind k = vms_type_kind(st);
-	if (!m->name && (k == VMS_TYPE_STRUCT || k == VMS_TYPE_UNION)) {
+	if (member_inline(m)) {
 		struct vms_value *arr = value_set(o, "members", value_array());
 		for (size_t i = 0; i < vms_type_member_count(st); i++)
 			value_push(arr, member_value(vms_type_member(st, i), bits));
@@ -114,18 +140,19 @@ static void body_text(struct strbuf *out, struct vms_type *st, uint64_t base_bit
 		uint64_t bits = base_bits + m->bit_offset;
 		struct vms_type *mt = vms_type_strip(m->type);
 		enum vms_type_kind k = vms_type_kind(mt);
-		if (!m->name && (k == VMS_TYPE_STRUCT || k == VMS_TYPE_UNION)) {
+		if (member_inline(m)) {
 			strbuf_addf(out, "/* 0x%04" PRIx64 " %5" PRIu64 " */ ", bits / 8, vms_type_size(mt));
 			strbuf_addchars(out, '\t', (size_t)depth);
 			strbuf_addf(out, "%s {\n", k == VMS_TYPE_STRUCT ? "struct" : "union");
 			body_text(out, mt, bits, depth + 1);
 			strbuf_addchars(out, ' ', 17);
 			strbuf_addchars(out, '\t', (size_t)depth);
-			strbuf_addstr(out, "};\n");
+			strbuf_addf(out, "}%s%s;\n", m->name ? " " : "", m->name ? m->name : "");
 			continue;
 		}
 		_cleanup_free_ char *decl = vms_type_declaration(m->type, m->name ? m->name : "");
-		strbuf_addf(out, "/* 0x%04" PRIx64 " %5" PRIu64 " */ ", bits / 8, vms_type_size(m->type));
+		strbuf_addf(out, "/* 0x%04" PRIx64 " %5" PRIu64 " */ ", member_byte_offset(m, bits),
+			    vms_type_size(m->type));
 		strbuf_addchars(out, '\t', (size_t)depth);
 		strbuf_addstr(out, decl ? decl : "?");
 		if (m->bit_size)

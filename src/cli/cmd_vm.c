@@ -148,8 +148,8 @@ VMS_MUST_CHECK static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, ch
 			e = linux_mm_info(vm, t->mm, &mi);
 			if (e) {
 				rec_strf(&row, TF_ERROR, "%s", e->message);
+				cli_partial(ctx, "task %d: %s", t->pid, e->message);
 				vms_error_destroy(e);
-				ctx->partial = true;
 			} else {
 				int64_t rss = mi.rss_file + mi.rss_anon + mi.rss_shmem;
 				rec_int(&row, TF_RSS_KB, rss * kb_per_page);
@@ -166,7 +166,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_ps(struct cli_ctx *ctx, int argc, ch
 	const struct vms_error *te = linux_vm_tasks_error(vm);
 	if (te) {
 		rec_str(&doc, PS_ERROR, te->message);
-		ctx->partial = true;
+		cli_partial(ctx, "%s", te->message);
 	}
 	rec_close(&w);
 	rec_row_deinit(&row);
@@ -296,7 +296,6 @@ struct vm_walk {
 	struct rec_writer w;
 	struct rec_row vma, page;
 	bool pages;
-	bool partial;
 };
 
 VMS_MUST_CHECK static struct vms_error *page_cb(void *arg, uint64_t vaddr, const struct linux_pt_entry *e)
@@ -336,8 +335,8 @@ VMS_MUST_CHECK static struct vms_error *vma_cb(void *arg, const struct linux_vma
 	struct vms_error *err = linux_vma_name(w->vm, v, w->mi, &name, &ino);
 	if (err) {
 		rec_strf(o, MF_NAME_ERROR, "%s", err->message);
+		cli_partial(w->ctx, "VMA 0x%" PRIx64 "-0x%" PRIx64 ": %s", v->start, v->end, err->message);
 		vms_error_destroy(err);
-		w->partial = true;
 	} else {
 		rec_str(o, MF_NAME, name);
 		rec_uint(o, MF_INODE, ino);
@@ -354,8 +353,9 @@ VMS_MUST_CHECK static struct vms_error *vma_cb(void *arg, const struct linux_vma
 		}
 		if (err) {
 			rec_strf(o, MF_PAGES_ERROR, "%s", err->message);
+			cli_partial(w->ctx, "pages of VMA 0x%" PRIx64 "-0x%" PRIx64 ": %s", v->start, v->end,
+				    err->message);
 			vms_error_destroy(err);
-			w->partial = true;
 		}
 		rec_close(&w->w);
 	}
@@ -413,9 +413,9 @@ VMS_MUST_CHECK static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, ch
 	} else if ((err = linux_mm_info(vm, mm, &mi))) {
 		// a bad mm pointer: say so for this task, exit partial
 		rec_strf(&doc, VF_ERROR, "%s", err->message);
+		cli_partial(ctx, "%s", err->message);
 		vms_error_destroy(err);
 		err = NULL;
-		ctx->partial = true;
 		rec_write(&w.w, &doc);
 	} else {
 		unsigned kb = program_page_size(ctx->prog) / 1024;
@@ -428,13 +428,11 @@ VMS_MUST_CHECK static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, ch
 		err = linux_mm_for_each_vma(vm, mm, vma_cb, &w);
 		if (err && err->code != VMS_ERR_CANCELLED) {
 			rec_strf(&doc, VF_ERROR, "%s", err->message);
+			cli_partial(ctx, "%s", err->message);
 			vms_error_destroy(err);
 			err = NULL;
-			ctx->partial = true;
 		}
 		rec_close(&w.w);
-		if (w.partial)
-			ctx->partial = true;
 	}
 	rec_row_deinit(&w.page);
 	rec_row_deinit(&w.vma);
@@ -549,8 +547,8 @@ VMS_MUST_CHECK static struct vms_error *cmd_anonvma(struct cli_ctx *ctx, int arg
 	err = linux_anon_vma_for_each_avc(vm, addr, 0, UINT64_MAX, avc_cb, &w);
 	if (err) {
 		value_set_str(v, "error", err->message);
+		cli_partial(ctx, "%s", err->message);
 		vms_error_destroy(err);
-		ctx->partial = true;
 	}
 	linux_vm_destroy(vm);
 	cli_emit(ctx, v, anonvma_text);

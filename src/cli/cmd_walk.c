@@ -343,12 +343,12 @@ VMS_MUST_CHECK static struct vms_error *walk_finish(struct walk *w, uint64_t add
 		value_set_str(s, "error", err->message);
 		value_set_str(s, "error_code", vms_error_code_name(err->code));
 		if (err->code == VMS_ERR_NODATA)  // the dump lacks a page
-			ctx->partial = true;
+			cli_partial(ctx, "%s", err->message);
 		else
 			fail = true;
 	}
 	if (w->render_failed)
-		ctx->partial = true;
+		cli_partial(ctx, "some members could not be read");
 	if (fail && ctx->json)
 		value_destroy(s);  // the error object that follows says it
 	else if (fail)

@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -341,6 +343,20 @@ void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_erro
 		fprintf(stderr, "vmsift: %s\n", err->message);
 }
 
+void cli_partial(struct cli_ctx *ctx, const char *fmt, ...)
+{
+	ctx->partial = true;
+	if (ctx->partial_why) {
+		ctx->partial_more++;
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&ctx->partial_why, fmt, ap) < 0)
+		ctx->partial_why = NULL;
+	va_end(ap);
+}
+
 /* A command that could not answer because the dump lacks the data gave a
  * partial answer (nothing); anything else is a failure. */
 static int exit_for_error(const struct vms_error *err)
@@ -406,6 +422,9 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	argv[n] = NULL;
 	ctx->partial = false;
+	free(ctx->partial_why);
+	ctx->partial_why = NULL;
+	ctx->partial_more = 0;
 	ctx->command = cmd;
 	ctx->out_nomem = false;
 	cli_out(ctx);
@@ -429,7 +448,18 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 		vms_error_destroy(err);
 	} else if (ctx->partial) {
 		status = VMS_EXIT_PARTIAL;
+		fflush(ctx->out);
+		fflush(stdout);
+		if (ctx->partial_more)
+			fprintf(stderr, "vmsift: %s: partial answer: %s (and %u more)\n", cmd->name,
+				ctx->partial_why ? ctx->partial_why : "some data could not be read",
+				ctx->partial_more);
+		else
+			fprintf(stderr, "vmsift: %s: partial answer: %s\n", cmd->name,
+				ctx->partial_why ? ctx->partial_why : "some data could not be read");
 	}
+	free(ctx->partial_why);
+	ctx->partial_why = NULL;
 	ctx->json = saved_json;
 	return status;
 }

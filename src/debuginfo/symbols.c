@@ -299,6 +299,20 @@ struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
 	if (lo == 0)
 		return vms_error_create(VMS_ERR_LOOKUP, "no symbol at or below 0x%" PRIx64, addr);
 	const struct vms_symbol *nearest = &di->syms[di->syms_by_addr[lo - 1]];
+	if (nearest->address == addr) {
+		// a symbol that starts at addr wins over one that merely contains
+		// it (__x86_indirect_thunk_r15 inside __x86_indirect_thunk_array);
+		// of several there, the first with a size
+		for (size_t i = lo; i-- > 0;) {
+			const struct vms_symbol *s = &di->syms[di->syms_by_addr[i]];
+			if (s->address != addr)
+				break;
+			if (s->size)
+				nearest = s;
+		}
+		*ret = *nearest;
+		return NULL;
+	}
 	// a symbol further down may contain addr (an object with labels inside)
 	for (size_t i = lo; i-- > 0 && lo - i <= 64;) {
 		const struct vms_symbol *s = &di->syms[di->syms_by_addr[i]];

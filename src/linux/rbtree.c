@@ -11,6 +11,8 @@ struct rbwalk {
 	uint64_t qstart, qlast;
 	linux_rb_fn *fn;
 	void *arg;
+	struct vms_error *skipped;  // the first node whose interval could not be read
+	uint64_t nr_skipped;
 };
 
 struct rbnode {
@@ -77,8 +79,18 @@ VMS_MUST_CHECK static struct vms_error *visit(struct rbwalk *w, uint64_t node, u
 		}
 		uint64_t start, last;
 		err = w->ops->bounds(w->ops->arg, node, &start, &last);
-		if (err)
-			return err;
+		if (err) {
+			// The node's own interval is unreadable (a bad pointer in its
+			// payload) but the tree around it is sound: skip it, keep the
+			// first such error for the end, and go on to its right
+			// subtree, which its own rb_subtree_last prunes.
+			if (!w->skipped)
+				w->skipped = err;
+			else
+				vms_error_destroy(err);
+			w->nr_skipped++;
+			return n.right ? visit(w, n.right, node, depth + 1) : NULL;
+		}
 		if (last > n.subtree_last || start > last)
 			return vms_error_addr(VMS_ERR_CORRUPT, node,
 					      "interval tree at 0x%" PRIx64 ": node 0x%" PRIx64
@@ -113,7 +125,15 @@ VMS_MUST_CHECK static struct vms_error *run(struct rbwalk *w)
 	if (!top)
 		return NULL;
 	err = visit(w, top, 0, 1);
-	return err == &linux_walk_stop ? NULL : err;
+	if (err == &linux_walk_stop)
+		err = NULL;
+	if (err) {
+		vms_error_destroy(w->skipped);
+		return err;
+	}
+	if (w->skipped && w->nr_skipped > 1)
+		return vms_error_wrap(w->skipped, "%" PRIu64 " nodes skipped, the first", w->nr_skipped);
+	return w->skipped;
 }
 
 struct vms_error *linux_rbtree_for_each(const struct linux_mem *mem, const struct linux_walk_layout *l,

@@ -179,6 +179,18 @@ static size_t marklen;
 static uint64_t pmebuf[512];
 static uint64_t kpf_snap[MAXPFN];
 static uint64_t kpc_snap[MAXPFN];
+// The /proc files read at the snapshot instant (right after kpageflags and
+// kpagecount, right before the host pauses the guest), kept here until the
+// host has dumped: written to GTDIR earlier, they would count the tmpfs
+// pages of their own files and everything done after them.
+#define SNAPFILES 24
+static char snapbuf[1 << 20];
+static size_t snaplen;
+static struct {
+	char name[64];
+	size_t off, len;
+} snapfile[SNAPFILES];
+static int nsnap;
 static size_t npfn;
 static uint64_t pagecache_pfn[PAGECACHE_PAGES];
 static int vmsplice_pipe[2] = {-1, -1};
@@ -316,6 +328,47 @@ static void gt_copy(const char *src, const char *name)
 	}
 	close(in);
 	close(out);
+}
+
+// Reads the /proc file open on fd from its start into snapbuf, to be saved
+// as GTDIR/name by snap_save().
+static void snap_pread(int fd, const char *src, const char *name)
+{
+	if (nsnap == SNAPFILES)
+		fail("too many snapshot files");
+	size_t start = snaplen;
+	for (;;) {
+		if (snaplen == sizeof(snapbuf))
+			fail("snapshot buffer full reading %s", src);
+		ssize_t n = pread(fd, snapbuf + snaplen, sizeof(snapbuf) - snaplen, snaplen - start);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("reading %s", src);
+		}
+		if (n == 0)
+			break;
+		snaplen += n;
+	}
+	snprintf(snapfile[nsnap].name, sizeof(snapfile[nsnap].name), "%s", name);
+	snapfile[nsnap].off = start;
+	snapfile[nsnap].len = snaplen - start;
+	nsnap++;
+}
+
+static void snap_read(const char *src, const char *name)
+{
+	int fd = open(src, O_RDONLY);
+	if (fd < 0)
+		fail("opening %s", src);
+	snap_pread(fd, src, name);
+	close(fd);
+}
+
+static void snap_save(void)
+{
+	for (int i = 0; i < nsnap; i++)
+		gt_write(snapfile[i].name, snapbuf + snapfile[i].off, snapfile[i].len);
 }
 
 static void row(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -1142,24 +1195,19 @@ static void write_procs_and_maps(void)
 		snprintf(src, sizeof(src), "/proc/%d/maps", ctl->pid[q]);
 		snprintf(name, sizeof(name), "maps/%d", ctl->pid[q]);
 		gt_copy(src, name);
-		snprintf(src, sizeof(src), "/proc/%d/smaps", ctl->pid[q]);
-		snprintf(name, sizeof(name), "smaps/%d", ctl->pid[q]);
-		gt_copy(src, name);
 	}
 }
 
-// Reads a whole /proc page-array file into buf; returns the number of entries.
-static size_t read_page_array(const char *path, uint64_t *buf)
+// Reads a whole /proc page-array file open on fd, from its start, into buf;
+// returns the number of entries.
+static size_t pread_page_array(int fd, const char *path, uint64_t *buf)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		fail("opening %s", path);
 	size_t got = 0, cap = MAXPFN * 8;
 	for (;;) {
 		size_t want = cap - got > (1 << 20) ? (1 << 20) : cap - got;
 		if (!want)
 			break;
-		ssize_t n = read(fd, (char *)buf + got, want);
+		ssize_t n = pread(fd, (char *)buf + got, want, got);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1169,8 +1217,97 @@ static size_t read_page_array(const char *path, uint64_t *buf)
 			break;
 		got += n;
 	}
-	close(fd);
 	return got / 8;
+}
+
+static size_t read_page_array(const char *path, uint64_t *buf)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		fail("opening %s", path);
+	size_t n = pread_page_array(fd, path, buf);
+	close(fd);
+	return n;
+}
+
+// The counters at the snapshot instant (saved after the dump): each
+// process's smaps and status, the vmalloc areas, then the memory summaries.  Those sum the
+// global vm_stat counters, which lag the per-CPU deltas until vmstat's
+// periodic fold; writing vm.stat_refresh folds them now.  The summary
+// files are opened and read once before that (their dentries, inodes and
+// seq_file buffers allocated), read again right after it, and closed only
+// after the dump; /proc/kpageflags and /proc/kpagecount, open since
+// record_pages(), are read last, into buffers touched beforehand: between the
+// fold and the dump nothing allocates, so all of it is what the dump holds.
+static const char *const summary_src[] = {"/proc/meminfo", "/proc/vmstat", "/proc/zoneinfo",
+					  "/proc/buddyinfo"};
+static const char *const summary_name[] = {"meminfo.txt", "vmstat.txt", "zoneinfo.txt",
+					   "buddyinfo.txt"};
+#define NSUMMARY (sizeof(summary_src) / sizeof(summary_src[0]))
+static int summary_fd[NSUMMARY];
+
+static void snap_counters(void)
+{
+	char name[64], src[64];
+	for (int q = 0; q < NROLES; q++) {
+		snprintf(src, sizeof(src), "/proc/%d/smaps", ctl->pid[q]);
+		snprintf(name, sizeof(name), "smaps/%d", ctl->pid[q]);
+		snap_read(src, name);
+		snprintf(src, sizeof(src), "/proc/%d/status", ctl->pid[q]);
+		snprintf(name, sizeof(name), "status/%d", ctl->pid[q]);
+		snap_read(src, name);
+	}
+	snap_read("/proc/vmallocinfo", "vmallocinfo.txt");
+	size_t mark = snaplen;
+	int nmark = nsnap;
+	for (size_t i = 0; i < NSUMMARY; i++) {
+		summary_fd[i] = open(summary_src[i], O_RDONLY);
+		if (summary_fd[i] < 0)
+			fail("opening %s", summary_src[i]);
+		snap_pread(summary_fd[i], summary_src[i], summary_name[i]);
+	}
+	snaplen = mark; // the warm-up reads are not kept
+	nsnap = nmark;
+	// kpf_fd and kpc_fd: open since record_pages()
+	if (knob_write("/proc/sys/vm/stat_refresh", "1\n"))
+		say("vm.stat_refresh: %s", strerror(errno));
+	for (size_t i = 0; i < NSUMMARY; i++)
+		snap_pread(summary_fd[i], summary_src[i], summary_name[i]);
+	size_t n1 = pread_page_array(kpf_fd, "/proc/kpageflags", kpf_snap);
+	size_t n2 = pread_page_array(kpc_fd, "/proc/kpagecount", kpc_snap);
+	if (n1 != npfn || n2 != npfn)
+		fail("page array size changed");
+}
+
+static void snap_close(void)
+{
+	for (size_t i = 0; i < NSUMMARY; i++)
+		close(summary_fd[i]);
+	close(kpf_fd);
+	close(kpc_fd);
+}
+
+// What the scene lacks, for guest.env's SCENE_MISSING (empty: whole).
+static void scene_missing(char *out, size_t len)
+{
+	// The KSM region (see regions[KSM]): pages 0-3 alike in its 3
+	// processes (12 pages, one KSM page: 1 shared, 11 sharing) and pages
+	// 6,7 alike within each process (3 KSM pages: 3 shared, 3 sharing).
+	const long want_shared = 1 + 3, want_sharing = 11 + 3;
+	size_t n = 0;
+	out[0] = 0;
+#define MISSING(...) (n += snprintf(out + n, n < len ? len - n : 0, "%s", n ? "; " : ""), \
+		      n += snprintf(out + n, n < len ? len - n : 0, __VA_ARGS__))
+	if (!thp_ok)
+		MISSING("THP: no page of the thp region is a transparent huge page");
+	if (!hugetlb_ok)
+		MISSING("hugetlb: nr_hugepages could not be set, no hugetlb page");
+	if (ksm_shared != want_shared || ksm_sharing != want_sharing)
+		MISSING("KSM: pages_shared %ld, pages_sharing %ld (the scene needs %ld and %ld)",
+			ksm_shared, ksm_sharing, want_shared, want_sharing);
+	if (!fault_around_ok)
+		MISSING("fault-around: fault_around_bytes could not be set to 4096");
+#undef MISSING
 }
 
 static void find_kernel_text(char *out, size_t len)
@@ -1267,12 +1404,15 @@ int main(int argc, char **argv)
 	mkdir(dir, 0755);
 	gt_path(dir, sizeof(dir), "smaps");
 	mkdir(dir, 0755);
+	gt_path(dir, sizeof(dir), "status");
+	mkdir(dir, 0755);
 
 	// Touch every buffer used after the scene is built; the first read of
 	// the page arrays also tells how many PFNs there are.
 	memset(rowbuf, 0, sizeof(rowbuf));
 	memset(iobuf, 0, sizeof(iobuf));
 	memset(pmebuf, 0, sizeof(pmebuf));
+	memset(snapbuf, 0, sizeof(snapbuf));
 	bulk_parse();
 	npfn = read_page_array("/proc/kpageflags", kpf_snap);
 	if (read_page_array("/proc/kpagecount", kpc_snap) != npfn)
@@ -1286,7 +1426,9 @@ int main(int argc, char **argv)
 	knob_write("/sys/kernel/mm/transparent_hugepage/enabled", "madvise\n");
 	knob_write("/sys/kernel/mm/transparent_hugepage/defrag", "madvise\n");
 	fault_around_ok = !knob_write("/sys/kernel/debug/fault_around_bytes", "4096\n");
-	knob_write("/proc/sys/kernel/kptr_restrict", "0\n");
+	// 1: root sees real kernel addresses in kallsyms and %pK (vmallocinfo);
+	// 0 would hash %pK
+	knob_write("/proc/sys/kernel/kptr_restrict", "1\n");
 
 	ctl = map_fixed(CTL_ADDR, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			-1, 0, "ctl");
@@ -1347,30 +1489,29 @@ int main(int argc, char **argv)
 		record_bulk();
 	write_procs_and_maps();
 	write_ps();
-	gt_copy("/proc/meminfo", "meminfo.txt");
-	gt_copy("/proc/vmstat", "vmstat.txt");
-	gt_copy("/proc/zoneinfo", "zoneinfo.txt");
-	gt_copy("/proc/buddyinfo", "buddyinfo.txt");
+	char missing[1024];
+	scene_missing(missing, sizeof(missing));
+	if (missing[0])
+		say("the scene is incomplete: %s", missing);
 	rowlen = 0;
 	row("HUGETLB=%d\nKSM_SHARING=%ld\nKSM_SHARED=%ld\nTHP=%d\nFAULT_AROUND_4K=%d\n"
-	    "NPFN=%zu\nKERNEL_TEXT=%s\nGUEST_PIDS='%d %d %d %d %d'\n",
-	    hugetlb_ok, ksm_sharing, ksm_shared, thp_ok, fault_around_ok, npfn, text,
+	    "SCENE_MISSING='%s'\nNPFN=%zu\nKERNEL_TEXT=%s\nGUEST_PIDS='%d %d %d %d %d'\n",
+	    hugetlb_ok, ksm_sharing, ksm_shared, thp_ok, fault_around_ok, missing, npfn, text,
 	    ctl->pid[0], ctl->pid[1], ctl->pid[2], ctl->pid[3], ctl->pid[4]);
 	if (bulk_mb)
 		row("BULK_MB=%lu\n", bulk_mb);
 	gt_write("guest.env", rowbuf, rowlen);
 
-	// The snapshot of every PFN, into the buffers touched at start.  The
+	// The snapshot (snap_counters): every PFN, into the buffers touched at
+	// start, and the counters.  The
 	// children forked since then share those pages copy-on-write: write
 	// them once more now, so the snapshot's own writes allocate no page
 	// (a page allocated mid-snapshot would show free in the snapshot and
 	// anonymous in the dump).
 	memset(kpf_snap, 0, npfn * sizeof(kpf_snap[0]));
 	memset(kpc_snap, 0, npfn * sizeof(kpc_snap[0]));
-	size_t n1 = read_page_array("/proc/kpageflags", kpf_snap);
-	size_t n2 = read_page_array("/proc/kpagecount", kpc_snap);
-	if (n1 != npfn || n2 != npfn)
-		fail("page array size changed");
+	memset(snapbuf, 0, sizeof(snapbuf));
+	snap_counters();
 
 	static const char ready[] = "VMSIFT-READY\n";
 	if (write(1, ready, sizeof(ready) - 1) < 0)
@@ -1379,6 +1520,8 @@ int main(int argc, char **argv)
 	say("host has dumped; saving the snapshot");
 	gt_write("kpageflags.bin", kpf_snap, npfn * 8);
 	gt_write("kpagecount.bin", kpc_snap, npfn * 8);
+	snap_close();
+	snap_save();
 	if (argc == 4)
 		run_after(argv[3]);
 	(void)vmsplice_pipe;

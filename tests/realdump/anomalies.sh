@@ -11,16 +11,12 @@
 # a reflink where the file system can) lives under $TMPDIR and is removed.
 . "$(dirname "$0")/lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip "python3 is needed"
-command -v timeout >/dev/null 2>&1 || skip "timeout is needed"
-status=0
-for kernel in $(fixture_kernels); do
-	need_fixture "$kernel"
-	[ -f "$FIXTURE/vmcore.elf" ] || skip "no vmcore.elf in $FIXTURE"
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmsift-anomalies.XXXXXX")
-	echo "== $kernel"
-	python3 "$top_srcdir/tests/realdump/anomalies.py" "$VMSIFT" "$FIXTURE" "$tmp" \
-		"$top_srcdir/doc/report-schema.json" || status=1
-	rm -rf "$tmp"
-done
-exit $status
+kernel_line "${1-}"
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed"
+command -v timeout >/dev/null 2>&1 || fail "timeout is needed"
+need_fixture scene
+[ -f "$FIXTURE/vmcore.elf" ] && [ -f "$FIXTURE/vmlinux" ] || fail "no vmcore.elf in $FIXTURE"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmsift-anomalies.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+python3 "$top_srcdir/tests/realdump/anomalies.py" "$VMSIFT" "$FIXTURE" "$tmp" \
+	"$top_srcdir/doc/report-schema.json"

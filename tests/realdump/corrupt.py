@@ -2,7 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Hand-corrupt kernel structures in a copy of a fixture's vmcore.elf and
 check that vmsift reports each one per item, names the address, goes on
-with the rest and exits 4 (partial) -- never crashes or hangs.
+with the rest and exits 4 (partial) -- never crashes or hangs.  Each is
+judged on its own: the exit status; stderr, exactly one "vmsift: CMD:
+partial answer: ..." line; the JSON answer, whose error fields (not its
+data) must name the corrupt address; and the rest of the answer, against
+the guest's records (ps.txt, pages.tsv, maps): every other task listed,
+every other mapping of the page found, pid's other pages listed, the VMAs
+listed those of maps, every workload page no corruption touches mapped as
+pages.tsv says.
 
 usage: corrupt.py VMSIFT FIXTURE WORKDIR
 
@@ -134,6 +141,8 @@ def main():
     node2 = orig.value("((struct anon_vma *)0x%x)->rb_root.rb_root.rb_node" % av2)
     rb_off = orig.value("&((struct anon_vma_chain *)0)->rb")
     avc2 = node2 - rb_off
+    owner2 = next(a["tasks"][0]["pid"] for a in orig.run("anonvma 0x%x" % av2)["avcs"]
+                  if int(a["avc"], 16) == avc2)
     kpatch("avc 0x%x of anon_vma 0x%x: vma = 0x%x" % (avc2, av2, GARBAGE_PTR),
            orig.value("&((struct anon_vma_chain *)0x%x)->vma" % avc2), GARBAGE_PTR)
     checks.append(("rmap 0x%x" % pfn2, "%x" % avc2, "avc with a garbage vma"))
@@ -196,7 +205,127 @@ def main():
     for what, vaddr, paddr, value in patches:
         patch(path, orig.offset(paddr), value)
         print("patched: %s" % what)
-    bad = Dump(vmsift, path, vmlinux)
+
+    # ground truth for "the rest of the answer goes on"
+    truth_ps = {}
+    with open(os.path.join(fixture, "ps.txt")) as f:
+        for line in f:
+            if not line.startswith("#") and line.strip():
+                pid, _, comm = line.rstrip("\n").split("\t")[:3]
+                truth_ps[int(pid)] = comm
+    want_map = {}
+    for pid, region, vaddr, pfn in rows:
+        want_map.setdefault(pfn, set()).add((pid, vaddr))
+    maps = {}
+    for pid in roles.values():
+        with open(os.path.join(fixture, "maps", str(pid))) as f:
+            maps[pid] = {tuple(int(x, 16) for x in l.split()[0].split("-")) for l in f}
+    pmd_lo = row4[2] & ~((1 << 21) - 1)
+    broken_pmd = (pid4, pmd_lo, pmd_lo + (1 << 21))
+    # the anon_vma of each workload PFN, on the intact dump (a key only)
+    pfns = sorted(want_map)
+    p = subprocess.run([vmsift, "-q", "-j", "-f", "-", orig.path, vmlinux], capture_output=True,
+                       text=True, timeout=TIMEOUT, input="".join("page 0x%x\n" % n for n in pfns))
+    anon_vma_of = {}
+    for n, line in zip(pfns, p.stdout.splitlines()):
+        anon_vma_of[n] = int(json.loads(line).get("anon_vma", "0x0"), 16)
+
+    def touched(pfn):
+        """A PFN whose reverse map one of the corruptions cuts (the maple
+        tree of pid5 is not on the way of a reverse map)."""
+        return (anon_vma_of.get(pfn) in (av1, av2) or
+                any(p == pid4 and pmd_lo <= v < pmd_lo + (1 << 21) for p, v in want_map[pfn]))
+
+    def expected(pfn):
+        """pages.tsv's mappings of pfn as the corrupt dump can tell them:
+        pid3's task no longer owns its mm, so its mappings have no owner
+        (pid -1)."""
+        return {(-1 if p == pid3 else p, v) for p, v in want_map.get(pfn, ())}
+
+    def error_text(obj):
+        """Every string under an error key of a JSON answer."""
+        out = []
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                if "error" in k or k == "owners_unknown":
+                    out.append(json.dumps(v))
+                out += error_text(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                out += error_text(v)
+        return out
+
+    def goes_on(cmd, docs):
+        """What the rest of the answer must still hold; a list of problems."""
+        probs = []
+        d = docs[0] if docs else {}
+        if cmd == "ps":
+            got = {t["pid"]: t for t in d.get("tasks", []) if t.get("leader")}
+            miss = [p for p, c in truth_ps.items() if p not in got or not
+                    (got[p]["comm"] == c[:15] or got[p]["comm"].startswith("kworker/") and
+                     c.startswith(got[p]["comm"] + "-"))]
+            if miss:
+                probs.append("tasks of ps.txt missing or misnamed: %s" % miss[:5])
+            bad_rss = [p for p, t in got.items() if p != pid3 and t.get("mm", "0x0") != "0x0"
+                       and "rss_kb" not in t]
+            if bad_rss:
+                probs.append("tasks without RSS besides the broken one: %s" % bad_rss[:5])
+            print("  ps: %d of ps.txt's %d tasks listed" % (len(truth_ps) - len(miss), len(truth_ps)))
+        elif cmd.startswith("rmap 0x"):
+            pfn = int(cmd.split()[1], 16)
+            got = {(m["pid"], int(m["vaddr"], 16)) for m in d.get("mappings", []) if m.get("confirmed")}
+            if not got <= expected(pfn):
+                probs.append("mappings not in pages.tsv: %s" % sorted(got - expected(pfn))[:4])
+            lost = {row4[3]: pid4, pfn2: owner2}
+            if pfn in lost:  # only the broken process's mapping may be missing
+                rest = {(p, v) for p, v in expected(pfn) if p != lost[pfn]}
+                if got != rest:
+                    probs.append("the other processes' mappings %s, found %s" % (sorted(rest), sorted(got)))
+            print("  %s: %d candidates, %d confirmed (pages.tsv: %d mappings)" % (
+                cmd, d.get("candidates", -1), d.get("confirmed", -1), len(want_map.get(pfn, ()))))
+        elif cmd.startswith("anonvma "):
+            avcs = d.get("avcs", [])
+            wrong = [a for a in avcs if a["tasks"] and (int(a["start"], 16), int(a["end"], 16))
+                     not in maps.get(a["tasks"][0]["pid"], ())]
+            if not avcs or wrong:
+                probs.append("%d avcs listed, %d not a VMA of maps" % (len(avcs), len(wrong)))
+            print("  %s: %d other avcs listed" % (cmd, len(avcs)))
+        elif cmd == "vm -p %d" % pid4:
+            listed = {}
+            span = {"pte": 1, "pmd": 512, "pud": 512 * 512}
+            for v in d.get("vmas", []):
+                for pg in v.get("pages", []):
+                    va, pfn = int(pg["vaddr"], 16), int(pg["pfn"], 16)
+                    for i in range(span.get(pg.get("level"), 1)):
+                        listed[va + 4096 * i] = pfn + i
+            want = {v: n for p, r, v, n in rows if p == pid4 and not pmd_lo <= v < pmd_lo + (1 << 21)}
+            miss = [hex(v) for v, n in want.items() if listed.get(v) != n]
+            if miss:
+                probs.append("%d of pid %d's other pages missing or wrong: %s" % (len(miss), pid4, miss[:4]))
+            print("  %s: %d pages listed, %d of the %d workload pages outside the broken PMD"
+                  % (cmd, len(listed), len(want) - len(miss), len(want)))
+        elif cmd.startswith("vm "):
+            pid = int(cmd.split()[-1])
+            got = {(int(v["start"], 16), int(v["end"], 16)) for v in d.get("vmas", [])}
+            if pid == pid5 and (not got or not got <= maps[pid]):
+                probs.append("%d VMAs listed, %d not in maps" % (len(got), len(got - maps[pid])))
+            if d.get("pid") != pid or d.get("comm") != truth_ps.get(pid, "?")[:15]:
+                probs.append("the task is not named: %s %s" % (d.get("pid"), d.get("comm")))
+            print("  %s: %d VMAs listed" % (cmd, len(got)))
+        elif cmd == "rmap --all":
+            found = {int(o["pfn"], 16): {(m["pid"], int(m["vaddr"], 16)) for m in o.get("mappings", [])}
+                     for o in docs if "pfn" in o}
+            summ = [o["summary"] for o in docs if "summary" in o]
+            intact = [n for n in want_map if not touched(n)]
+            wrong = [hex(n) for n in intact if found.get(n) != expected(n)]
+            if not summ:
+                probs.append("no summary (the walk did not finish)")
+            if not intact or wrong:
+                probs.append("%d of the %d workload PFNs no corruption touches lack their mappings: %s"
+                             % (len(wrong), len(intact), wrong[:4]))
+            print("  rmap --all: %d pages, %d with errors; %d untouched workload PFNs all mapped as "
+                  "pages.tsv" % (len(found), sum(1 for o in docs if error_text(o)), len(intact) - len(wrong)))
+        return probs
 
     failures = 0
     for cmd, needle, what in checks:
@@ -207,7 +336,6 @@ def main():
             print("FAIL: %s: %s" % (cmd, e))
             failures += 1
             continue
-        out = p.stdout + p.stderr
         problems = []
         if p.returncode == 124:
             problems.append("timed out after %d s" % TIMEOUT)
@@ -215,33 +343,28 @@ def main():
             problems.append("crashed (status %d)" % p.returncode)
         elif p.returncode != 4:
             problems.append("status %d, want 4 (partial)" % p.returncode)
-        if needle and needle not in out:
-            problems.append("no error naming 0x%s" % needle)
-        if cmd == "rmap --all":
-            lines = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
-            summ = [l["summary"] for l in lines if "summary" in l]
-            errs = sum(1 for l in lines if "error" in l)
-            if not summ:
-                problems.append("no summary (the walk did not finish)")
-            else:
-                print("  rmap --all: %d pages, %d with errors, %d mappings confirmed"
-                      % (summ[0]["pages"], errs, summ[0]["mappings"]))
-        elif cmd == "ps" and not problems:
-            n = len(json.loads(p.stdout)["tasks"])
-            print("  ps: %d tasks listed" % n)
-        elif cmd.startswith("rmap 0x") and not problems:
-            r = json.loads(p.stdout)
-            print("  %s: %d candidates, %d confirmed, mapcount %d" % (
-                cmd, r["candidates"], r["confirmed"], r["mapcount"]))
-        elif cmd.startswith("vm ") and not problems:
-            r = json.loads(p.stdout)
-            print("  %s: %d VMAs listed" % (cmd, len(r.get("vmas", []))))
+        # stderr: exactly the one line of a partial answer
+        err = p.stderr.splitlines()
+        name = cmd.split()[0]
+        if len(err) != 1 or not err[0].startswith("vmsift: %s: partial answer: " % name):
+            problems.append("stderr is not one 'vmsift: %s: partial answer: ...' line: %r"
+                            % (name, p.stderr[:300]))
+        try:
+            docs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        except ValueError as e:
+            docs = []
+            problems.append("stdout is not JSON (%s)" % e)
+        # the address: in the answer's errors (not just anywhere in it)
+        if needle and not any(needle in e for d in docs for e in error_text(d)):
+            problems.append("no error in the answer names 0x%s" % needle)
+        if not problems:
+            problems += goes_on(cmd, docs)
         if problems:
             failures += 1
-            print("FAIL: %s (%s): %s\n  %s" % (cmd, what, "; ".join(problems), out.strip()[:600]))
+            print("FAIL: %s (%s): %s\n  stderr: %s" % (cmd, what, "; ".join(problems), p.stderr.strip()[:300]))
         else:
-            print("ok: %s (%s): exit 4, error names the address" % (cmd, what)
-                  if needle else "ok: %s (%s): exit 4, finished" % (cmd, what))
+            print("ok: %s (%s): exit 4, one line on stderr, %s" % (
+                cmd, what, "an error names the address, the rest goes on" if needle else "the rest goes on"))
     # the intact dump still answers without errors
     for cmd in ("ps", "vm %d" % pid5):
         p = subprocess.run([vmsift, "-q", "-e", cmd, orig.path, vmlinux], capture_output=True,

@@ -1,8 +1,33 @@
 #!/usr/bin/env python3
-"""Compare vmsift's foundation commands on one dump with the guest's own records.
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Compare vmsift's foundation commands on one dump with what the guest and
+the kernel's build recorded, never with vmsift itself.
 
-usage: foundation.py VMSIFT FIXTURE_DIR DUMP_NAME
-Prints what it checked and exits non-zero on the first class of disagreement.
+usage: foundation.py VMSIFT FIXTURE_DIR DUMP_NAME [WRONG_VMLINUX]
+
+  sys      release = the guest's uname -r; kaslr_offset = the offset of the
+           guest's /proc/kallsyms _text against System.map
+  sym      a sample of System.map's kernel-image symbols: by name, the
+           System.map address plus that KASLR offset; by address, a name
+           System.map has there, offset 0
+  vtop/rd  init_uts_ns: the physical address and the bytes QEMU's own
+           page-table walk gives (the PT_LOADs of vmcore-paging.elf)
+  ptype, whatis
+           struct page, task_struct, mm_struct, vm_area_struct, anon_vma,
+           list_head: size and every member (depth, name, offset, size, bit
+           offset) as pahole reads them from the same DWARF
+  struct   members of init_task and init_mm: the bytes at pahole's offsets
+           in QEMU's paging dump
+  page     copy bits of /proc/kpageflags and /proc/kpagecount for the
+           workload's pages and a sample of all PFNs
+  vmlinux  found from the dump alone (VMSIFT_SYSROOT with the debug file
+           under its build-id and under its release), and refused with one
+           line (status 3) when the file there or on the command line has
+           another build-id (WRONG_VMLINUX)
+  errors   bad command, bad address, PFN beyond memory: one line, the
+           documented status
+A page the dump does not hold is an acceptable answer only on a filtered
+dump that really lacks it (groundtruth.nodata_problem).
 """
 import json
 import os
@@ -10,25 +35,178 @@ import random
 import struct
 import subprocess
 import sys
+import tempfile
 
-vmsift, fixture, dump_name = sys.argv[1:4]
-dump = os.path.join(fixture, dump_name)
-vmlinux = os.path.join(fixture, "vmlinux")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import groundtruth as gt  # noqa: E402
+
+vmsift, fixture_dir, dump_name = sys.argv[1:4]
+wrong_vmlinux = sys.argv[4] if len(sys.argv) > 4 else None
+fx = gt.Fixture(fixture_dir)
+dump = fx.file(dump_name)
+vmlinux = fx.file("vmlinux")
 failures = []
 
 
-def run(cmds, json_out=False, extra=()):
-    args = [vmsift, "-q"] + (["--json"] if json_out else []) + list(extra) + [dump, vmlinux]
-    p = subprocess.run(args, input=cmds, capture_output=True, text=True, timeout=600)
-    return p
+def run(cmds, json_out=True, extra=(), files=None, env=None):
+    files = files if files is not None else [dump, vmlinux]
+    args = [vmsift, "-q"] + (["--json"] if json_out else []) + list(extra) + ["-f", "-"] + files
+    return subprocess.run(args, input=cmds, capture_output=True, text=True, timeout=600, env=env)
+
+
+def docs(p):
+    return [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
 
 
 def check(cond, what):
     print(("ok: " if cond else "FAIL: ") + what)
     if not cond:
         failures.append(what)
+    return cond
 
 
+def nodata_ok(doc):
+    """An error document that is an honest "not in this dump"."""
+    msg = doc.get("error", {}).get("message", "")
+    why = gt.nodata_problem(dump, msg)
+    if why:
+        print("  not acceptable: " + why)
+    return why is None
+
+
+# ---- sys
+uname = open(fx.file("uname.txt")).read().split()[0]
+p = run("sys")
+check(p.returncode == 0, f"sys exits 0 (got {p.returncode}: {p.stderr.strip()})")
+try:
+    sysinfo = docs(p)[0]
+    check(sysinfo.get("release") == uname, f"sys release {sysinfo.get('release')} == uname -r {uname}")
+    check(int(sysinfo.get("kaslr_offset", "-1"), 16) == fx.kaslr,
+          f"sys kaslr_offset {sysinfo.get('kaslr_offset')} == kallsyms _text - System.map _text "
+          f"({fx.kaslr:#x})")
+    check(sysinfo["dump"]["format"] != "", f"sys names the format ({sysinfo['dump']['format']})")
+except (ValueError, IndexError, KeyError) as e:
+    check(False, f"sys -j gives a JSON object ({e})")
+
+# ---- sym against System.map + KASLR
+by_name, by_addr = {}, {}
+for a, t, n in fx.system_map():
+    if t in "TtDdBbRrW" and a >= 0xffffffff80000000:
+        by_name.setdefault(n, set()).add(a + fx.kaslr)
+        by_addr.setdefault(a + fx.kaslr, set()).add(n)
+rnd = random.Random(dump_name + fx.env.get("KERNEL_RELEASE", ""))
+names = sorted(by_name)
+sample = ["init_task", "init_uts_ns", "init_mm", "jiffies", "_text", "_etext", "page_offset_base",
+          "vmemmap_base", "max_pfn", "node_data"]
+sample = [n for n in sample if n in by_name] + rnd.sample(names, 400)
+p = run("".join(f"sym {n}\n" for n in sample))
+answers = docs(p)
+bad = []
+if check(len(answers) == len(sample), f"sym: one answer per name ({len(answers)} for {len(sample)})"):
+    for n, o in zip(sample, answers):
+        got = int(o.get("address", "0x0"), 16)
+        if o.get("name") != n or got not in by_name[n] or o.get("offset") != 0:
+            bad.append(f"{n}: vmsift {o}, System.map+KASLR {sorted(map(hex, by_name[n]))}")
+for b in bad[:10]:
+    print("  " + b)
+check(not bad, f"sym NAME: {len(sample) - len(bad)}/{len(sample)} at System.map + KASLR")
+addrs = sorted(rnd.sample(sorted(by_addr), 200))
+p = run("".join(f"sym {a:#x}\n" for a in addrs))
+answers = docs(p)
+bad = []
+if check(len(answers) == len(addrs), f"sym ADDR: one answer per address ({len(answers)} for {len(addrs)})"):
+    for a, o in zip(addrs, answers):
+        if o.get("name") not in by_addr[a] or o.get("offset") != 0:
+            bad.append(f"{a:#x}: vmsift {o.get('name')}+{o.get('offset')}, System.map {sorted(by_addr[a])}")
+for b in bad[:10]:
+    print("  " + b)
+check(not bad, f"sym ADDR: {len(addrs) - len(bad)}/{len(addrs)} name a symbol System.map has there")
+
+# ---- vtop / rd against QEMU's page-table walk
+paging = gt.PagingElf(fx.file("vmcore-paging.elf"))
+uts = fx.symbol("init_uts_ns")
+truth = paging.read(uts, 512)
+p = run(f"vtop {uts:#x}\nrd {uts:#x} 64")  # 64 words
+d = docs(p)
+if check(len(d) == 2 and truth is not None and "error" not in d[0] and "error" not in d[1],
+         f"vtop and rd of init_uts_ns answer ({p.stderr.strip()[:200]})"):
+    phys = next((pa + uts - va for pa, _, n, va, _ in paging.d.loads if va and va <= uts < va + n), None)
+    check(int(d[0]["physical"], 16) == phys,
+          f"vtop init_uts_ns = {d[0]['physical']}, QEMU's page walk {phys and hex(phys)}")
+    check(d[1]["bytes"] == truth.hex(), "rd init_uts_ns: the bytes of QEMU's paging dump")
+    check(uname.encode().hex() in d[1]["bytes"], "init_uts_ns holds the release string")
+
+# ---- ptype / whatis against pahole
+STRUCTS = ("page", "task_struct", "mm_struct", "vm_area_struct", "anon_vma", "list_head")
+
+
+def flatten(members, depth=0, out=None):
+    out = [] if out is None else out
+    for m in members:
+        bit = m["bit_offset"] - 8 * m["offset"] if "bit_offset" in m else None
+        out.append((depth, m.get("name") or "", m["offset"], m["size"], bit))
+        if m.get("members"):
+            flatten(m["members"], depth + 1, out)
+    return out
+
+
+p = run("".join(f"ptype struct {s}\nwhatis struct {s}\n" for s in STRUCTS))
+d = docs(p)
+check(len(d) == 2 * len(STRUCTS), f"ptype/whatis: one answer each ({len(d)})")
+for i, s in enumerate(STRUCTS):
+    try:
+        ph = gt.pahole(vmlinux, s)
+    except RuntimeError as e:
+        check(False, f"pahole struct {s}: {e}")
+        continue
+    pt, wi = (d[2 * i], d[2 * i + 1]) if len(d) == 2 * len(STRUCTS) else ({}, {})
+    check(pt.get("size") == ph["size"] and wi.get("size") == ph["size"],
+          f"struct {s}: size ptype {pt.get('size')}, whatis {wi.get('size')}, pahole {ph['size']}")
+    mine = sorted(flatten(pt.get("members", [])))
+    theirs = sorted(ph["members"])
+    only_v = sorted(set(mine) - set(theirs))
+    only_p = sorted(set(theirs) - set(mine))
+    check(mine == theirs, f"ptype struct {s}: {len(mine)} members (any depth) = pahole's {len(theirs)}"
+          + (f"; only vmsift {only_v[:4]}, only pahole {only_p[:4]}" if mine != theirs else ""))
+p = run("whatis init_task\nwhatis jiffies")
+d = docs(p)
+check(len(d) == 2 and d[0].get("name") == "struct task_struct"
+      and int(d[0].get("address", "0x0"), 16) == fx.symbol("init_task"),
+      f"whatis init_task: struct task_struct at System.map + KASLR ({d[0] if d else None})")
+
+# ---- struct: values at pahole's offsets in QEMU's paging dump
+
+
+def member(s, name):
+    """(depth, name, offset, size, bit) of a member pahole shows once in struct s."""
+    found = [m for m in gt.pahole(vmlinux, s)["members"] if m[1] == name]
+    return found[0] if len(found) == 1 else None
+
+
+try:
+    it, mm = fx.symbol("init_task"), fx.symbol("init_mm")
+    want = {}
+    pid, comm, tmm = member("task_struct", "pid"), member("task_struct", "comm"), member("task_struct", "active_mm")
+    want["pid"] = struct.unpack("<i", paging.read(it + pid[2], 4))[0]
+    want["comm"] = paging.read(it + comm[2], comm[3]).split(b"\0")[0].decode()
+    want["active_mm"] = paging.u64(it + tmm[2])
+    pgd = member("mm_struct", "pgd")
+    want_pgd = paging.u64(mm + pgd[2]) if pgd else None
+    p = run(f"struct task_struct.pid,comm,active_mm {it:#x}\nstruct mm_struct.pgd init_mm")
+    d = docs(p)
+    v = d[0].get("value", {}) if d else {}
+    check(v.get("pid") == want["pid"] and v.get("comm") == want["comm"]
+          and int(str(v.get("active_mm", "0x0")), 16) == want["active_mm"],
+          f"struct task_struct init_task: {v} = paging dump {want}")
+    v = d[1].get("value", {}) if len(d) > 1 else {}
+    check(want_pgd is not None and int(str(v.get("pgd", "0x0")), 16) == want_pgd,
+          f"struct mm_struct.pgd init_mm: {v.get('pgd')} = paging dump {want_pgd and hex(want_pgd)}")
+except (KeyError, TypeError, ValueError, struct.error, RuntimeError) as e:
+    check(False, f"struct on init_task/init_mm: cannot compare ({type(e).__name__}: {e})")
+
+# ---- page: flags the kernel copies straight into /proc/kpageflags, for every
+# present workload page and a sample of all PFNs, and the mapcount of
+# order-0 pages against /proc/kpagecount.
 # /proc/kpageflags bits that are plain copies of one page flag
 # (fs/proc/page.c stable_page_flags(): kpf_copy_bit), by the kernel's
 # display name of that flag (mm/debug.c pageflag_names).
@@ -42,66 +220,25 @@ COPY_BITS = {
 COPY_MASK = 0
 for b in COPY_BITS.values():
     COPY_MASK |= 1 << b
-
-# sys: the release the guest's uname printed
-uname = open(os.path.join(fixture, "uname.txt")).read().split()[0]
-p = run("sys", json_out=True)
-check(p.returncode in (0, 4), f"sys exits 0/4 (got {p.returncode}: {p.stderr.strip()})")
-try:
-    sysinfo = json.loads(p.stdout.splitlines()[0])
-    check(sysinfo.get("release") == uname, f"sys release {sysinfo.get('release')} == uname {uname}")
-    check(sysinfo["dump"]["format"] != "", f"sys names the format ({sysinfo['dump']['format']})")
-except (ValueError, IndexError, KeyError) as e:
-    check(False, f"sys -j gives a JSON object ({e})")
-
-# sym / rd / vtop agree: the bytes at init_uts_ns read by virtual address and
-# by the physical address vtop gives are the same
-p = run("sym init_uts_ns\nvtop init_uts_ns\nrd init_uts_ns 64", json_out=True)
-lines = [json.loads(l) for l in p.stdout.splitlines()]
-if len(lines) == 3 and "error" not in lines[1]:
-    phys = lines[1]["physical"]
-    q = run(f"rd -p {phys} 64", json_out=True)
-    check(json.loads(q.stdout)["bytes"] == lines[2]["bytes"],
-          "rd of init_uts_ns by virtual and by vtop's physical address agree")
-    check(uname.encode().hex() in lines[2]["bytes"], "init_uts_ns holds the release string")
-else:
-    check(False, f"sym/vtop/rd on init_uts_ns: {p.stderr.strip()}")
-
-# ptype / struct on struct page: offsets from DWARF, values from the dump
-p = run("ptype struct page", json_out=True)
-pt = json.loads(p.stdout)
-check(pt.get("size") == 64, f"sizeof(struct page) is 64 (got {pt.get('size')})")
-
-# page: flags the kernel copies straight into /proc/kpageflags, for every
-# present workload page and a sample of all PFNs, and the mapcount of
-# order-0 pages against /proc/kpagecount.
-rows = []
-with open(os.path.join(fixture, "pages.tsv")) as f:
-    for line in f:
-        if line.startswith("#"):
-            continue
-        pid, region, vaddr, present, pfn, kpf, kpc, pme = line.rstrip("\n").split("\t")
-        if present == "1":
-            rows.append((int(pfn, 16), int(kpf, 16), int(kpc)))
-kpageflags = open(os.path.join(fixture, "kpageflags.bin"), "rb").read()
-kpagecount = open(os.path.join(fixture, "kpagecount.bin"), "rb").read()
-nr_pfns = len(kpageflags) // 8
+kpageflags, kpagecount = fx.kpageflags, fx.kpagecount
+nr_pfns = len(kpageflags)
 random.seed(1)
 sample = sorted(set(random.randrange(nr_pfns) for _ in range(3000)))
-workload = sorted(set(r[0] for r in rows))
+workload = sorted(set(r["pfn"] for r in fx.pages() if r["present"]))
 pfns = sorted(set(workload) | set(sample))
-p = run("".join(f"page {pfn:#x}\n" for pfn in pfns), json_out=True)
+p = run("".join(f"page {pfn:#x}\n" for pfn in pfns))
 answers = {}
-unknown = 0
-for line in p.stdout.splitlines():
-    o = json.loads(line)
+unknown = bad_nodata = 0
+for o in docs(p):
     if "error" in o:
         unknown += 1
+        bad_nodata += not nodata_ok(o)
         continue
     answers[int(o["pfn"], 16)] = o
-check(len(answers) + unknown == len(pfns), f"one answer per page ({len(answers)} + {unknown} unreadable of {len(pfns)})")
-flag_bad = []
-count_bad = []
+check(len(answers) + unknown == len(pfns),
+      f"one answer per page ({len(answers)} + {unknown} unreadable of {len(pfns)})")
+check(bad_nodata == 0, f"every unreadable page is one this dump lacks ({bad_nodata} are not)")
+flag_bad, count_bad = [], []
 compared_counts = 0
 for pfn in pfns:
     o = answers.get(pfn)
@@ -116,14 +253,12 @@ for pfn in pfns:
     # for it.  There, compare the KPF word vmsift computes the same way.
     if o.get("tail") and "kpf" in o:
         mine = int(o["kpf"], 16) & COPY_MASK
-    kpf = struct.unpack_from("<Q", kpageflags, pfn * 8)[0]
+    kpf = kpageflags[pfn]
     theirs = kpf & COPY_MASK
-    # KPF_SLAB/KPF_BUDDY pages report no other flags on some kernels, and
-    # PG_swapcache is only reported with PG_swapbacked: compare copy bits only.
     if mine != theirs:
         flag_bad.append((pfn, mine, theirs))
     is_compound = "head" in o["flag_names"] or "head_page" in o
-    kpc = struct.unpack_from("<Q", kpagecount, pfn * 8)[0]
+    kpc = kpagecount[pfn]
     if not is_compound and o["mapcount"] >= 0 and not (kpf & (1 << 10 | 1 << 7 | 1 << 26 | 1 << 23)):
         compared_counts += 1
         if o["mapcount"] != kpc:
@@ -132,7 +267,7 @@ agree = 100.0 * (len(answers) - len(flag_bad)) / max(1, len(answers))
 print(f"page flags: {len(answers) - len(flag_bad)}/{len(answers)} pages agree with /proc/kpageflags ({agree:.3f}%)")
 for pfn, mine, theirs in flag_bad[:20]:
     print(f"  pfn {pfn:#x}: vmsift {mine:#x} kernel {theirs:#x} (diff {mine ^ theirs:#x})")
-check(agree >= 99.9, "page flags agree with /proc/kpageflags on >= 99.9% of pages")
+check(len(answers) > 0 and agree >= 99.9, "page flags agree with /proc/kpageflags on >= 99.9% of pages")
 wl_bad = [b for b in flag_bad if b[0] in set(workload)]
 check(not wl_bad, f"every workload page's flags agree ({len(workload)} pages)")
 print(f"order-0 mapcount: {compared_counts - len(count_bad)}/{compared_counts} agree with /proc/kpagecount")
@@ -141,12 +276,47 @@ for pfn, mine, theirs in count_bad[:20]:
 check(compared_counts > 0 and len(count_bad) <= compared_counts // 1000,
       "order-0 mapcounts agree with /proc/kpagecount (>= 99.9%)")
 
-# errors: unknown command, bad address, bad pfn
-p = run("nosuchcmd")
+# ---- vmlinux: found from the dump alone, a mismatch refused
+p = subprocess.run(["readelf", "-n", vmlinux], capture_output=True, text=True)
+build_id = next((l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
+                 if "Build ID:" in l), None)
+check(build_id is not None, f"the vmlinux has a build-id ({p.stderr.strip()[:100]})")
+with tempfile.TemporaryDirectory() as root:
+    places = [("release", os.path.join(root, "usr/lib/debug/boot/vmlinux-" + uname))]
+    if build_id:
+        places.append(("build-id", os.path.join(root, "usr/lib/debug/.build-id/%s/%s.debug"
+                                                % (build_id[:2], build_id[2:]))))
+    env = dict(os.environ, VMSIFT_SYSROOT=root)
+    for how, path in places:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.symlink(os.path.realpath(vmlinux), path)
+        p = run("sys", files=[dump], env=env)
+        d = docs(p)
+        check(p.returncode == 0 and d and d[0].get("dump", {}).get("vmlinux") == path
+              and d[0].get("release") == uname,
+              f"vmlinux found under its {how} ({p.returncode}: {p.stderr.strip()[:200]})")
+        os.unlink(path)
+    if wrong_vmlinux and os.path.exists(wrong_vmlinux):
+        path = places[0][1]
+        os.symlink(os.path.realpath(wrong_vmlinux), path)
+        p = run("sys", files=[dump], env=env)
+        check(p.returncode == 3 and p.stderr.count("\n") == 1 and "differs" in p.stderr
+              and not p.stdout, f"another build-id at the release's path: refused, status 3, "
+              f"one line ({p.returncode}: {p.stderr.strip()})")
+        os.unlink(path)
+        p = run("sys", files=[dump, wrong_vmlinux])
+        check(p.returncode == 3 and p.stderr.count("\n") == 1 and "does not match" in p.stderr
+              and not p.stdout, f"a mismatched vmlinux given: refused, status 3, one line "
+              f"({p.returncode}: {p.stderr.strip()})")
+    else:
+        check(False, "no mismatched vmlinux to try (tests/fixtures/kernel_types.elf not built)")
+
+# ---- errors: unknown command, bad address, bad pfn
+p = run("nosuchcmd", json_out=False)
 check(p.returncode == 2 and p.stderr.count("\n") == 1, f"unknown command: exit 2, one line ({p.returncode})")
-p = run("rd 0x10 1")
+p = run("rd 0x10 1", json_out=False)
 check(p.returncode == 1 and p.stderr.count("\n") == 1, f"bad address: exit 1, one line ({p.stderr.strip()})")
-p = run(f"page {nr_pfns * 1000:#x}")
+p = run(f"page {nr_pfns * 1000:#x}", json_out=False)
 check(p.returncode == 1 and p.stderr.count("\n") == 1, f"pfn beyond memory: exit 1, one line ({p.stderr.strip()})")
 
 if failures:

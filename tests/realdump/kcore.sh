@@ -1,59 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# vmsift on the live /proc/kcore against vmsift on the dump of the same boot.
-# testdata/mkvmcore runs vmsift inside the guest on /proc/kcore right after the
-# host dumped guest memory, with the scene still in place, and keeps the
-# answers in the fixture's kcore/ directory.  This runs the same command files
-# on the fixture's vmcore.elf and checks that: every command succeeded in the
-# guest, the live run says its format is "kcore", sys agrees (release,
-# version, KASLR offset), sym init_task and ptype struct page are identical,
-# and every workload page (pages.tsv, pagecache.tsv) has the same flags,
-# refcount, mapcount, mapping and index live as in the dump.  Skips (77) when
-# no fixture has kcore answers (mkvmcore ran without a vmsift binary).
+# This build of vmsift on a live /proc/kcore, against the kernel's own
+# answers.  testdata/mkvmcore --kcore boots the scene of kernel line $1 once
+# more with this very binary in the guest (one boot per binary, kept in the
+# fixture's kcore-SHA/): after the workload has recorded its ground truth,
+# the guest runs vmsift on /proc/kcore with the kernel's vmlinux.  Checked
+# here: every command succeeded in the guest; sys says format "kcore", the
+# guest's uname -r, the KASLR offset of the guest's kallsyms and its CPU
+# count; sym init_task is System.map plus that offset; ptype struct page is
+# pahole's layout; and every workload page (pages.tsv, pagecache.tsv) has
+# the /proc/kpageflags word and /proc/kpagecount the guest recorded.
 . "$(dirname "$0")/lib.sh"
-
+kernel_line "${1-}"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-command -v "$PY" >/dev/null || skip "python3 is needed to compare the answers"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-status=0
-ran=0
-why=
-for kernel in $(fixture_kernels); do
-	( need_fixture "$kernel"; echo "$FIXTURE" ) >"$tmp/fx" 2>&1
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		echo "kernel $kernel: $(tail -n 1 "$tmp/fx")"
-		[ $rc -eq 77 ] && { why="$why $kernel: $(tail -n 1 "$tmp/fx");"; continue; }
-		status=1
-		continue
-	fi
-	FIXTURE=$(tail -n 1 "$tmp/fx")
-	kc=$(. "$FIXTURE/info.env" && echo "${KCORE:-skipped (fixture made before kcore answers existed)}")
-	echo "=== $kernel kcore: $kc"
-	case $kc in
-	done) ;;
-	skipped*) why="$why $kernel: $kc;"; continue ;;
-	*) echo "FAIL: the guest's vmsift run on /proc/kcore: $kc"; status=1; continue ;;
-	esac
-	[ -f "$FIXTURE/kcore/COMPLETE" ] || { echo "FAIL: kcore/COMPLETE missing"; status=1; continue; }
-	for c in sys pages ptype sym; do
-		vmsift -q -j -f "$FIXTURE/kcore/$c.cmd" "$FIXTURE/vmcore.elf" "$FIXTURE/vmlinux" \
-			>"$tmp/$c.json" 2>"$tmp/$c.err"
-		echo "$?" >"$tmp/$c.rc"
-	done
-	ran=$((ran + 1))
-	"$PY" - "$FIXTURE" "$tmp" "${VMSIFT_REAL:-$VMSIFT}" <<'EOF' || status=1
+command -v "$PY" >/dev/null || fail "python3 is needed to compare the answers"
+need_fixture
+need_kcore_answers
+"$PY" - "$KCORE_DIR" "${VMSIFT_REAL:-$VMSIFT}" "$FIXTURE/vmlinux" <<'EOF'
 import hashlib, json, os, sys
 
-fix, tmp, vmsift = sys.argv[1:4]
-kdir = os.path.join(fix, "kcore")
-env = {}
-for line in open(os.path.join(fix, "info.env")):
-    if "=" in line:
-        k, v = line.rstrip("\n").split("=", 1)
-        env[k] = v.strip("'")
+sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests", "realdump"))
+import groundtruth as gt  # noqa: E402
+
+kdir, vmsift, vmlinux = sys.argv[1:4]
+fx = gt.Fixture(kdir)
+env = fx.env
 failures = []
 
 
@@ -61,6 +33,7 @@ def check(cond, what):
     print(("ok: " if cond else "FAIL: ") + what)
     if not cond:
         failures.append(what)
+    return cond
 
 
 def docs(path):
@@ -75,67 +48,66 @@ def docs(path):
 
 
 sha = hashlib.sha256(open(vmsift, "rb").read()).hexdigest()[:16]
-if sha != env.get("KCORE_VMSIFT_SHA256"):
-    print(f"note: the guest ran another vmsift build ({env.get('KCORE_VMSIFT_VERSION')}, "
-          f"sha256 {env.get('KCORE_VMSIFT_SHA256')}) than this one ({sha})")
+check(env.get("KCORE_VMSIFT_SHA256") == sha, f"the guest ran this build (sha256 {sha})")
+check(env.get("KCORE") == "done", f"the guest's vmsift run on /proc/kcore: {env.get('KCORE')}")
+check(env.get("SCENE_MISSING") == "", f"the scene is whole ({env.get('SCENE_MISSING')!r})")
 print("guest times (s): sys %s, pages %s, ptype %s, sym %s" % tuple(
     env.get("KCORE_T_" + c, "?") for c in ("SYS", "PAGES", "PTYPE", "SYM")))
-
-live, dump = {}, {}
+live = {}
 for c in ("sys", "pages", "ptype", "sym"):
     rc = env.get("KCORE_RC_" + c.upper())
-    err = open(os.path.join(kdir, c + ".err")).read().strip().splitlines()
+    err = open(fx.file(f"kcore/{c}.err")).read().strip().splitlines()
     check(rc == "0", f"{c}: exit status 0 on /proc/kcore (got {rc}{': ' + err[0] if err else ''})")
-    drc = open(os.path.join(tmp, c + ".rc")).read().strip()
-    derr = open(os.path.join(tmp, c + ".err")).read().strip().splitlines()
-    check(drc == "0", f"{c}: exit status 0 on vmcore.elf (got {drc}{': ' + derr[0] if derr else ''})")
-    live[c] = docs(os.path.join(kdir, c + ".json"))
-    dump[c] = docs(os.path.join(tmp, c + ".json"))
+    live[c] = docs(fx.file(f"kcore/{c}.json"))
 
 # sys
 ls = live["sys"][0] if live["sys"] else {}
-ds = dump["sys"][0] if dump["sys"] else {}
-fmt = ls.get("dump", {}).get("format")
-check(fmt == "kcore", f"sys: the live run's dump.format is 'kcore' (got {fmt!r})")
-check(ls.get("dump", {}).get("path") == "/proc/kcore", "sys: the live run read /proc/kcore")
-for key in ("release", "version", "machine", "page_size", "kaslr_offset", "cpus"):
-    check(key in ls and ls.get(key) == ds.get(key),
-          f"sys: {key} live {ls.get(key)!r} == dump {ds.get(key)!r}")
-uname = open(os.path.join(fix, "uname.txt")).read().split()[0]
-check(ls.get("release") == uname, f"sys: release == the guest's uname -r ({uname})")
+check(ls.get("dump", {}).get("format") == "kcore", f"sys: dump.format is 'kcore' ({ls.get('dump', {}).get('format')!r})")
+check(ls.get("dump", {}).get("path") == "/proc/kcore", "sys: it read /proc/kcore")
+uname = open(fx.file("uname.txt")).read().split()[0]
+check(ls.get("release") == uname, f"sys: release {ls.get('release')} == the guest's uname -r {uname}")
+check(int(ls.get("kaslr_offset", "-1"), 16) == fx.kaslr,
+      f"sys: kaslr_offset {ls.get('kaslr_offset')} == kallsyms _text - System.map _text ({fx.kaslr:#x})")
+check(ls.get("cpus") == int(env.get("QEMU_SMP", "-1")), f"sys: cpus {ls.get('cpus')} == QEMU's -smp {env.get('QEMU_SMP')}")
 
-# sym, ptype: same boot, same vmlinux
-check(live["sym"] == dump["sym"] and len(live["sym"]) == 1,
-      "sym init_task: identical (%s)" % (live["sym"][0].get("address") if live["sym"] else None))
-check(live["ptype"] == dump["ptype"] and len(live["ptype"]) == 1,
-      "ptype struct page: identical (size %s, %d top-level members)" % (
-          live["ptype"][0].get("size") if live["ptype"] else None,
-          len(live["ptype"][0].get("members", [])) if live["ptype"] else 0))
+# sym: System.map + KASLR
+want = fx.symbol("init_task")
+got = live["sym"][0] if live["sym"] else {}
+check(int(got.get("address", "0x0"), 16) == want and got.get("name") == "init_task",
+      f"sym init_task: {got.get('address')} == System.map + KASLR {want:#x}")
 
-# pages: one document per command, in the order of pages.cmd
-pfns = [l.split()[1] for l in open(os.path.join(kdir, "pages.cmd")) if l.strip()]
-check(len(live["pages"]) == len(pfns), f"pages: {len(live['pages'])} live answers for {len(pfns)} PFNs")
-check(len(dump["pages"]) == len(pfns), f"pages: {len(dump['pages'])} dump answers for {len(pfns)} PFNs")
-FIELDS = ("flags", "refcount", "mapcount", "mapping", "index")
-same = {f: 0 for f in FIELDS}
-diff = {f: [] for f in FIELDS}
-bad_pfn = 0
-for pfn, lp, dp in zip(pfns, live["pages"], dump["pages"]):
-    if int(lp.get("pfn", "-1"), 16) != int(pfn, 16) or int(dp.get("pfn", "-1"), 16) != int(pfn, 16):
-        bad_pfn += 1
-        continue
-    for f in FIELDS:
-        if f in lp and lp.get(f) == dp.get(f):
-            same[f] += 1
-        else:
-            diff[f].append((pfn, lp.get(f), dp.get(f)))
-check(bad_pfn == 0, f"pages: every answer names its PFN ({bad_pfn} do not)")
-for f in FIELDS:
-    ex = "; ".join(f"{p}: live {a} dump {b}" for p, a, b in diff[f][:5])
-    check(not diff[f], f"pages: {f} equal for {same[f]}/{len(pfns)} PFNs" +
-          (f" ({len(diff[f])} differ: {ex})" if diff[f] else ""))
+# ptype struct page: pahole
+def flatten(members, depth=0, out=None):
+    out = [] if out is None else out
+    for m in members:
+        bit = m["bit_offset"] - 8 * m["offset"] if "bit_offset" in m else None
+        out.append((depth, m.get("name") or "", m["offset"], m["size"], bit))
+        if m.get("members"):
+            flatten(m["members"], depth + 1, out)
+    return out
+
+
+ph = gt.pahole(vmlinux, "page")
+pt = live["ptype"][0] if live["ptype"] else {}
+check(pt.get("size") == ph["size"] and sorted(flatten(pt.get("members", []))) == sorted(ph["members"]),
+      f"ptype struct page: size {pt.get('size')} and {len(flatten(pt.get('members', [])))} members "
+      f"= pahole's {ph['size']}, {len(ph['members'])}")
+
+# pages: the KPF word and map count the guest recorded for this boot
+pfns = [int(l.split()[1], 16) for l in open(fx.file("kcore/pages.cmd")) if l.strip()]
+kpf, kpc = fx.kpageflags, fx.kpagecount
+idle = 1 << 25  # KPF_IDLE: compared only where page_idle tracking is in use
+mask = ~0 if any(w & idle for w in kpf) else ~idle
+check(len(live["pages"]) == len(pfns) and len(pfns) > 0,
+      f"pages: {len(live['pages'])} answers for {len(pfns)} workload PFNs")
+bad = []
+for pfn, o in zip(pfns, live["pages"]):
+    if "error" in o or int(o.get("pfn", "-1"), 16) != pfn:
+        bad.append(f"{pfn:#x}: {o.get('error', o.get('pfn'))}")
+    elif int(o["kpf"], 16) & mask != kpf[pfn] & mask or o["mapcount"] != kpc[pfn]:
+        bad.append(f"{pfn:#x}: kpf {o['kpf']} mapcount {o['mapcount']}, kernel {kpf[pfn]:#x} {kpc[pfn]}")
+for b in bad[:10]:
+    print("  " + b)
+check(not bad, f"pages: {len(pfns) - len(bad)}/{len(pfns)} have the guest's kpageflags word and kpagecount")
 sys.exit(1 if failures else 0)
 EOF
-done
-[ $ran -gt 0 ] || skip "no fixture with answers from /proc/kcore:$why"
-exit $status

@@ -8,6 +8,7 @@
 # cache, else the default one.
 . "$(dirname "$0")/lib.sh"
 
+[ "${VMSIFT_KERNELS-}" != none ] || skip "the real-dump tier is off (VMSIFT_KERNELS=none)"
 command -v script >/dev/null || skip "no script(1)"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -18,7 +19,7 @@ FIXTURE=
 for d in "$cache"/fixtures/*-4096M-*; do
 	[ -f "$d/COMPLETE" ] && FIXTURE=$d && break
 done
-[ -n "$FIXTURE" ] || need_fixture 6.1
+[ -n "$FIXTURE" ] || { kernel_line; need_fixture; }
 D=$FIXTURE/vmcore.kdump-zlib
 [ -f "$D" ] || D=$FIXTURE/vmcore.elf
 V=$FIXTURE/vmlinux

@@ -7,14 +7,12 @@
 # vmap_area_list, the tmpfs file's i_pages = its cached PFNs.
 . "$(dirname "$0")/lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip "python3 is needed to compare"
+kernel_line "${1-}"
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed to compare"
+need_fixture scene kaslr dumps
 status=0
-for kernel in $(fixture_kernels); do
-	need_fixture "$kernel"
-	for dump in $(dumps_of "$FIXTURE"); do
-		[ -f "$FIXTURE/$dump" ] || continue
-		echo "== $kernel $dump"
-		python3 "$top_srcdir/tests/realdump/walk.py" "$VMSIFT" "$FIXTURE" "$dump" || status=1
-	done
+for dump in $(dumps_of "$FIXTURE"); do
+	echo "== $KLINE $dump"
+	python3 "$top_srcdir/tests/realdump/walk.py" "$VMSIFT" "$FIXTURE" "$dump" || status=1
 done
 exit $status

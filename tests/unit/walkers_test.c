@@ -200,6 +200,14 @@ static struct vms_error *bounds(void *arg, uint64_t node, uint64_t *start, uint6
 	return NULL;
 }
 
+/* bounds() that cannot read the root node's (node 3) payload */
+static struct vms_error *bounds_but_root(void *arg, uint64_t node, uint64_t *start, uint64_t *last)
+{
+	if (node == rbn(3))
+		return vms_error_addr(VMS_ERR_FAULT, 0xdead0000, "vm_area_struct 0xdead0000: unreadable");
+	return bounds(arg, node, start, last);
+}
+
 static void test_rbtree(void **state)
 {
 	(void)state;
@@ -228,10 +236,26 @@ static void test_rbtree(void **state)
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.addrs[0], rbn(6));
 
+	// the root's own interval unreadable (a bad pointer in its payload):
+	// it is skipped, every other node of [0, max] still comes, and the
+	// walk ends with the error of the skipped node
+	memset(&s, 0, sizeof(s));
+	struct linux_interval_ops bad_root = {.subtree_last = 24, .bounds = bounds_but_root};
+	struct vms_error *err = linux_interval_tree_query(&mem, &l, root, 0, UINT64_MAX, &bad_root, 0,
+							  record, &s);
+	assert_non_null(err);
+	assert_int_equal(err->code, VMS_ERR_FAULT);
+	assert_true(err->has_address && err->address == 0xdead0000);
+	vms_error_destroy(err);
+	assert_int_equal(s.n, 5);
+	int rest[] = {0, 1, 2, 5, 6};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(s.addrs[i], rbn(rest[i]));
+
 	// a cycle: 6's left child is the root
 	put(rbn(6) + 16, rbn(3));
 	memset(&s, 0, sizeof(s));
-	struct vms_error *err = linux_rbtree_for_each(&mem, &l, root, 0, record, &s);
+	err = linux_rbtree_for_each(&mem, &l, root, 0, record, &s);
 	assert_non_null(err);
 	assert_int_equal(err->code, VMS_ERR_CORRUPT);
 	assert_true(err->has_address);
