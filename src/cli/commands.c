@@ -13,6 +13,8 @@ extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_
 	cli_cmd_rd, cli_cmd_struct, cli_cmd_sym, cli_cmd_sys, cli_cmd_vtop, cli_cmd_whatis;
 // ps, vm, anonvma, rmap (tasks, address spaces, the reverse map)
 extern const struct cli_command cli_cmd_anonvma, cli_cmd_ps, cli_cmd_rmap, cli_cmd_vm;
+// slabinfo, slab (kernel memory: cmd_slab.c)
+extern const struct cli_command cli_cmd_slab, cli_cmd_slabinfo;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_anonvma,
@@ -34,6 +36,8 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_rd,
 	&cli_cmd_report,
 	&cli_cmd_rmap,
+	&cli_cmd_slab,
+	&cli_cmd_slabinfo,
 	&cli_cmd_struct,
 	&cli_cmd_sym,
 	&cli_cmd_sys,
