@@ -20,7 +20,7 @@
 #define MAX_CPU_PARTIAL 100000       // slabs on one CPU's partial chain
 #define MAX_SHEAF_OBJECTS 65536
 #define MAX_SYSFS_ENTRIES 1000000
-#define MAX_SLAB_BYTES (64u << 20)   // largest slab read at once
+#define MAX_SLAB_BYTES (64u * 1024 * 1024)  // largest slab read at once
 
 /* The layout of SLUB's structures, probed from the facts. */
 struct sl {
@@ -52,6 +52,11 @@ static uint64_t get_le(const uint8_t *p, unsigned size)
 	uint64_t v = 0;
 	memcpy(&v, p, size > 8 ? 8 : size);
 	return v;
+}
+
+static inline bool bit_test(const uint64_t *bits, uint64_t i)
+{
+	return (bits[i / 64] & (UINT64_C(1) << (i % 64))) != 0;
 }
 
 /* The low @bits bits of @v after shifting it right by @shift. */
@@ -502,7 +507,7 @@ static struct vms_error *read_cache(const struct sl *l, uint64_t addr, struct li
 	c->objects = oo & mask;
 	c->min_order = mn >> l->oo_shift;
 	c->min_objects = mn & mask;
-	c->red_zone = l->red_zone_bit < 64 && (c->flags >> l->red_zone_bit) & 1;
+	c->red_zone = l->red_zone_bit < 64 && (c->flags & (UINT64_C(1) << l->red_zone_bit)) != 0;
 	if (l->kc_random >= 0) {
 		c->hardened = true;
 		c->random = get_le(h + l->kc_random, 8);
@@ -1067,7 +1072,7 @@ static struct vms_error *mark_freelist(const struct sl *l, const struct linux_sl
 			return vms_error_addr(VMS_ERR_CORRUPT, p, "cache %s: free pointer 0x%" PRIx64 " is not an "
 					      "object of the slab at 0x%" PRIx64, c->name, p, first);
 		uint64_t idx = rel / c->size;
-		if (bits[idx / 64] >> (idx % 64) & 1)
+		if (bit_test(bits, idx))
 			return vms_error_addr(VMS_ERR_CORRUPT, p, "cache %s: freelist of the slab at 0x%" PRIx64
 					      " loops at object 0x%" PRIx64, c->name, first, p);
 		bits[idx / 64] |= UINT64_C(1) << (idx % 64);
@@ -1170,7 +1175,7 @@ static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_sla
 	w->st->slabs++;
 	for (uint32_t i = 0; i < objects; i++) {
 		uint64_t a = s->base + (uint64_t)i * c->size;
-		unsigned state = bits[i / 64] >> (i % 64) & 1 ? LINUX_SLAB_FREE : LINUX_SLAB_ALLOCATED;
+		unsigned state = bit_test(bits, i) ? LINUX_SLAB_FREE : LINUX_SLAB_ALLOCATED;
 		if (state == LINUX_SLAB_ALLOCATED && w->sheaf_obj.count) {
 			void *v = vms_u64map_get(&w->sheaf_obj, a);
 			if (v)
@@ -1217,7 +1222,7 @@ struct vms_error *linux_slab_walk(struct linux_kmem_base *b, const struct linux_
 	size_t bufsize = 0;
 	uint8_t sbytes[4096];
 	for (size_t i = 0; i < nr; i++) {
-		if ((i & 1023) == 0 && (err = program_check_cancel()))
+		if (i % 1024 == 0 && (err = program_check_cancel()))
 			break;
 		struct linux_slab_slab s;
 		if (!slab_of(&w, &heads[i], &s, sbytes))
