@@ -1206,14 +1206,52 @@ static void memcg_stats(int out)
 
 // The kernel's own view of its memory, recorded last before the page
 // snapshot (so that snapshot still matches the dump): /proc/slabinfo twice
-// a second apart (their difference is the churn the tests allow), the
+// a second apart (their difference is the churn the tests allow; a third
+// copy follows right after the dump), the
 // vmalloc areas, each cgroup's memory.stat (twice), the slab caches in
-// sysfs, /proc/modules and /proc/net/unix.  kptr_restrict=1 while reading:
+// sysfs, /proc/modules, the modules' symbols of /proc/kallsyms and
+// /proc/net/unix.  kptr_restrict=1 while reading:
 // with 0, %pK prints hashed addresses.  Every output file is created
 // first.  Then the second unix socket pair is closed: its objects are free
 // in the dump.
+static int f_s3 = -1, f_vm3 = -1, f_cg3 = -1;
+
+// kallsyms-modules.txt: the lines of /proc/kallsyms that name a module's
+// symbol (" [module]"), streamed through the static io buffer.
+static void kallsyms_modules(int out)
+{
+	int fd = open("/proc/kallsyms", O_RDONLY);
+	if (fd < 0)
+		return;
+	size_t have = 0;
+	for (;;) {
+		ssize_t n = read(fd, iobuf + have, sizeof(iobuf) - 1 - have);
+		if (n <= 0)
+			break;
+		have += n;
+		iobuf[have] = 0;
+		char *line = iobuf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = 0;
+			if (strstr(line, "\t[")) {
+				*nl = '\n';
+				if (write_all(out, line, nl + 1 - line) < 0)
+					fail("writing kallsyms-modules.txt");
+			}
+			line = nl + 1;
+		}
+		have = strlen(line);
+		memmove(iobuf, line, have);
+	}
+	close(fd);
+}
+
 static void record_kmem(void)
 {
+	f_s3 = gt_open("slabinfo3.txt");
+	f_vm3 = gt_open("vmallocinfo3.txt");
+	f_cg3 = gt_open("memcg3.txt");
+	int f_ks = gt_open("kallsyms-modules.txt");
 	int f_mod = gt_open("modules.txt"), f_unix = gt_open("net-unix.txt");
 	int f_sys = gt_open("slab-sysfs.txt");
 	int f_vm1 = gt_open("vmallocinfo.txt"), f_vm2 = gt_open("vmallocinfo2.txt");
@@ -1221,6 +1259,8 @@ static void record_kmem(void)
 	int f_s1 = gt_open("slabinfo.txt"), f_s2 = gt_open("slabinfo2.txt");
 	knob_write("/proc/sys/kernel/kptr_restrict", "1\n");
 	copy_to("/proc/modules", f_mod);
+	kallsyms_modules(f_ks);
+	close(f_ks);
 	copy_to("/proc/net/unix", f_unix);
 	for (int k = 0; k < 2; k++)
 		close(unix_pair[1][k]);
@@ -1238,6 +1278,21 @@ static void record_kmem(void)
 	int fds[] = {f_mod, f_unix, f_sys, f_vm1, f_vm2, f_cg1, f_cg2, f_s1, f_s2};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close(fds[i]);
+}
+
+// Right after the dump, before anything else: a third snapshot, so the
+// dump lies between two of them.
+static void record_kmem_after(void)
+{
+	knob_write("/proc/sys/kernel/kptr_restrict", "1\n");
+	copy_to("/proc/slabinfo", f_s3);
+	copy_to("/proc/vmallocinfo", f_vm3);
+	if (cgroups_ok)
+		memcg_stats(f_cg3);
+	knob_write("/proc/sys/kernel/kptr_restrict", "0\n");
+	close(f_s3);
+	close(f_vm3);
+	close(f_cg3);
 }
 
 static int kpf_fd = -1, kpc_fd = -1;
@@ -1617,7 +1672,6 @@ int main(int argc, char **argv)
 	    "UNIX_CLOSED_INODES='%lu %lu'\n",
 	    cgroups_ok, slab_files, unix_ino[0], unix_ino[1], unix_ino[2], unix_ino[3]);
 	gt_write("guest.env", rowbuf, rowlen);
-	record_kmem();
 
 	// The snapshot of every PFN, into the buffers touched at start.  The
 	// children forked since then share those pages copy-on-write: write
@@ -1626,6 +1680,10 @@ int main(int argc, char **argv)
 	// anonymous in the dump).
 	memset(kpf_snap, 0, npfn * sizeof(kpf_snap[0]));
 	memset(kpc_snap, 0, npfn * sizeof(kpc_snap[0]));
+	// The kernel's view of its memory: after those writes (they allocate
+	// the COW copies), before the page snapshot (which then sees the pages
+	// the records themselves take).
+	record_kmem();
 	size_t n1 = read_page_array("/proc/kpageflags", kpf_snap);
 	size_t n2 = read_page_array("/proc/kpagecount", kpc_snap);
 	if (n1 != npfn || n2 != npfn)
@@ -1635,6 +1693,7 @@ int main(int argc, char **argv)
 	if (write(1, ready, sizeof(ready) - 1) < 0)
 		fail("console");
 	wait_for_host();
+	record_kmem_after();
 	say("host has dumped; saving the snapshot");
 	gt_write("kpageflags.bin", kpf_snap, npfn * 8);
 	gt_write("kpagecount.bin", kpc_snap, npfn * 8);
