@@ -90,6 +90,10 @@ int cli_run_stream(struct cli_ctx *ctx, FILE *in);
 /* Interactive loop with readline. */
 int cli_repl(struct cli_ctx *ctx);
 
+/* kmem ADDR... (cmd_kmem.c): what each address is.  `whatis ADDR` is an
+ * alias, so the whatis command hands an address to it. */
+struct vms_error *cli_kmem_addresses(struct cli_ctx *ctx, int argc, char **argv);
+
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);
 

@@ -213,6 +213,16 @@ static struct vms_error *cmd_whatis(struct cli_ctx *ctx, int argc, char **argv)
 	struct vms_error *err = resolve_type(ctx, name.buf, &t, &is_var, &addr);
 	if (err) {
 		strbuf_release(&name);
+		// not a type or variable: whatis ADDR is kmem ADDR
+		if (argc == 2 && err->code == VMS_ERR_LOOKUP) {
+			uint64_t a;
+			struct vms_error *aerr = cli_parse_u64(ctx, argv[1], true, false, &a);
+			if (!aerr) {
+				vms_error_destroy(err);
+				return cli_kmem_addresses(ctx, argc, argv);
+			}
+			vms_error_destroy(aerr);
+		}
 		return err;
 	}
 	struct vms_value *v = type_value(t, false);
@@ -311,8 +321,8 @@ const struct cli_command cli_cmd_ptype = {
 
 const struct cli_command cli_cmd_whatis = {
 	.name = "whatis",
-	.usage = "TYPE | VARIABLE",
-	.summary = "show a type's name and size, or a variable's declaration",
+	.usage = "TYPE | VARIABLE | ADDR",
+	.summary = "show a type's name and size, a variable's declaration, or what an address is (kmem)",
 	.needs_program = true,
 	.run = cmd_whatis,
 };

@@ -14,7 +14,7 @@ extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_
 // ps, vm, anonvma, rmap (tasks, address spaces, the reverse map)
 extern const struct cli_command cli_cmd_anonvma, cli_cmd_ps, cli_cmd_rmap, cli_cmd_vm;
 // slabinfo, slab (kernel memory: cmd_slab.c)
-extern const struct cli_command cli_cmd_memcg, cli_cmd_slab, cli_cmd_slabinfo, cli_cmd_vmalloc;
+extern const struct cli_command cli_cmd_kmem, cli_cmd_memcg, cli_cmd_slab, cli_cmd_slabinfo, cli_cmd_vmalloc;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_anonvma,
@@ -22,6 +22,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_eval,
 	&cli_cmd_facts,
 	&cli_cmd_help,
+	&cli_cmd_kmem,
 	&cli_cmd_list,
 	&cli_cmd_log,
 	&cli_cmd_memcg,

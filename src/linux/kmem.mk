@@ -6,4 +6,5 @@ src_libvmsift_a_SOURCES += \
 	src/linux/slab.c src/linux/slab.h \
 	src/linux/kmod.c src/linux/kmod.h \
 	src/linux/vmalloc.c src/linux/vmalloc.h \
-	src/linux/memcg.c src/linux/memcg.h
+	src/linux/memcg.c src/linux/memcg.h \
+	src/linux/kmem.c src/linux/kmem.h
