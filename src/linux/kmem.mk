@@ -7,4 +7,5 @@ src_libvmsift_a_SOURCES += \
 	src/linux/kmod.c src/linux/kmod.h \
 	src/linux/vmalloc.c src/linux/vmalloc.h \
 	src/linux/memcg.c src/linux/memcg.h \
-	src/linux/kmem.c src/linux/kmem.h
+	src/linux/kmem.c src/linux/kmem.h \
+	src/linux/kmemreport.c src/linux/kmemreport.h

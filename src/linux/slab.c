@@ -341,27 +341,23 @@ static void read_node(const struct sl *l, struct linux_slab_cache *c, unsigned n
 	}
 }
 
+/* Mark the objects of a freelist (below). */
+static struct vms_error *mark_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
+				       uint32_t objects, uint64_t head, const uint8_t *bytes, uint64_t mem,
+				       uint64_t len, uint64_t *bits, uint64_t *count);
+
 /* Objects on the freelist whose first (decoded) object is @head, inside
  * the slab of @objects slots from @first: the count, or an error naming
  * the object whose free pointer is bad. */
 static struct vms_error *count_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
 					uint32_t objects, uint64_t head, uint64_t *ret)
 {
-	uint64_t n = 0, p = head;
-	while (p) {
-		if (p < first || (p - first) % c->size || (p - first) / c->size >= objects)
-			return vms_error_addr(VMS_ERR_CORRUPT, p, "free object 0x%" PRIx64 " is not a slot of its slab",
-					      p);
-		if (++n > objects)
-			return vms_error_addr(VMS_ERR_CORRUPT, p, "freelist loops (at 0x%" PRIx64 ")", p);
-		uint64_t stored;
-		struct vms_error *err = program_read_u64(l->prog, p + c->offset, &stored);
-		if (err)
-			return err;
-		p = fp_decode(c, stored, p + c->offset);
-	}
-	*ret = n;
-	return NULL;
+	uint64_t bits[MAX_SLAB_OBJECTS / 64];
+	if (objects > MAX_SLAB_OBJECTS)
+		return vms_error_addr(VMS_ERR_CORRUPT, first, "slab at 0x%" PRIx64 " claims %u objects", first, objects);
+	memset(bits, 0, ((objects + 63) / 64) * sizeof(uint64_t));
+	*ret = 0;
+	return mark_freelist(l, c, first, objects, head, NULL, 0, 0, bits, ret);
 }
 
 static uint64_t slab_first(const struct sl *l, const struct linux_slab_cache *c, uint64_t slab)
@@ -1058,26 +1054,35 @@ static void walk_ctx_deinit(struct walk_ctx *w)
 	vms_u64map_deinit(&w->sheaf_obj);
 }
 
-/* Mark the objects of the freelist from @head (decoded) in @bits; the free
- * pointers are read from @bytes (the slab's memory from @mem, @len bytes)
- * or, outside it, from the dump. */
+/* Mark the objects of the freelist from @head (decoded) in @bits and count
+ * them in *@count; the free pointers are read from @bytes (the slab's
+ * memory from @mem, @len bytes) or, outside it, from the dump.  A pointer
+ * that is no object of the slab, or a loop, ends the walk with an error
+ * naming the object whose free pointer it is (what was marked stays). */
 static struct vms_error *mark_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
 				       uint32_t objects, uint64_t head, const uint8_t *bytes, uint64_t mem,
 				       uint64_t len, uint64_t *bits, uint64_t *count)
 {
-	uint64_t p = head, n = 0;
+	uint64_t p = head, n = 0, prev = 0, stored = 0;
 	while (p) {
 		uint64_t rel = p - first;
-		if (p < first || rel % c->size || rel / c->size >= objects)
-			return vms_error_addr(VMS_ERR_CORRUPT, p, "cache %s: free pointer 0x%" PRIx64 " is not an "
-					      "object of the slab at 0x%" PRIx64, c->name, p, first);
+		if (p < first || rel % c->size || rel / c->size >= objects) {
+			if (!prev)
+				return vms_error_addr(VMS_ERR_CORRUPT, first, "cache %s: the freelist of the slab at 0x%" PRIx64
+						      " starts at 0x%" PRIx64 ", not one of its objects", c->name, first, p);
+			return vms_error_addr(VMS_ERR_CORRUPT, prev, "cache %s: object 0x%" PRIx64 " has a corrupt free "
+					      "pointer: 0x%" PRIx64 " at 0x%" PRIx64 " decodes to 0x%" PRIx64
+					      ", not an object of its slab", c->name, prev, stored, prev + c->offset, p);
+		}
 		uint64_t idx = rel / c->size;
 		if (bit_test(bits, idx))
-			return vms_error_addr(VMS_ERR_CORRUPT, p, "cache %s: freelist of the slab at 0x%" PRIx64
-					      " loops at object 0x%" PRIx64, c->name, first, p);
+			return vms_error_addr(VMS_ERR_CORRUPT, prev ? prev : p, "cache %s: the freelist of the slab at 0x%"
+					      PRIx64 " loops: object 0x%" PRIx64 " points back to 0x%" PRIx64, c->name, first,
+					      prev, p);
 		bits[idx / 64] |= UINT64_C(1) << (idx % 64);
 		n++;
-		uint64_t at = p + c->offset, stored;
+		*count += 1;
+		uint64_t at = p + c->offset;
 		if (bytes && at >= mem && at + 8 <= mem + len) {
 			memcpy(&stored, bytes + (at - mem), 8);
 		} else {
@@ -1085,9 +1090,10 @@ static struct vms_error *mark_freelist(const struct sl *l, const struct linux_sl
 			if (err)
 				return vms_error_wrap(err, "cache %s: free pointer of object 0x%" PRIx64, c->name, p);
 		}
+		prev = p;
 		p = fp_decode(c, stored, at);
 	}
-	*count += n;
+	(void)n;
 	return NULL;
 }
 
