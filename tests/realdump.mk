@@ -9,3 +9,6 @@ EXTRA_DIST += tests/realdump/facts.sh
 # no numeric kernel constant outside the kernel-facts layer
 TESTS += tests/kfacts-literals.sh
 EXTRA_DIST += tests/kfacts-literals.sh tests/kfacts_literals.py tests/kfacts-literals.allow
+# kernel memory: slab caches and objects, vmalloc, memcg, kmem ADDR
+TESTS += tests/realdump/kmem.sh
+EXTRA_DIST += tests/realdump/kmem.sh tests/realdump/kmem.py

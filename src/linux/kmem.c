@@ -32,7 +32,8 @@ struct linux_kmem {
 	bool stacks_done;
 	struct vms_error *stacks_err;
 	bool percpu_done;
-	uint64_t percpu_start, percpu_end, percpu_unit; // per-CPU section (link addresses) and unit size
+	bool percpu_zero_based;  // per-CPU symbols are offsets from 0
+	uint64_t percpu_start, percpu_end, percpu_unit; // the per-CPU section, the size of a unit
 };
 
 struct vms_error *linux_kmem_create(struct vms_program *prog, struct linux_kmem **ret)
@@ -188,9 +189,12 @@ static const struct vms_error *need_stacks(struct linux_kmem *k)
 	return k->stacks_err;
 }
 
-/* The per-CPU section's link addresses (x86-64 links it at 0; symbol
- * lookups relocate by the KASLR offset, which these do not take) and the
- * size of a CPU's unit. */
+/* The per-CPU section and the size of a CPU's unit.  x86-64 linked it at
+ * address 0 until 6.15 ("x86/percpu/64: Use relative percpu offsets"):
+ * per-CPU symbols are then offsets, which take no KASLR offset, and a CPU's
+ * copy of one is at __per_cpu_offset[cpu] + the offset; later kernels link
+ * it in the image like any data and __per_cpu_offset[cpu] is added to the
+ * (relocated) address.  Probed from the link address of __per_cpu_start. */
 static void need_percpu(struct linux_kmem *k)
 {
 	if (k->percpu_done)
@@ -204,8 +208,11 @@ static void need_percpu(struct linux_kmem *k)
 		return;
 	}
 	uint64_t kaslr = program_kaslr_offset(k->prog);
-	k->percpu_start = s.kind == 'A' || s.kind == 'a' ? s.address : s.address - kaslr;
-	k->percpu_end = e.kind == 'A' || e.kind == 'a' ? e.address : e.address - kaslr;
+	bool absolute = s.kind == 'A' || s.kind == 'a';
+	uint64_t link = absolute ? s.address : s.address - kaslr;
+	k->percpu_zero_based = link == 0;
+	k->percpu_start = k->percpu_zero_based ? 0 : s.address;
+	k->percpu_end = k->percpu_zero_based ? (absolute ? e.address : e.address - kaslr) : e.address;
 	uint64_t unit = 0;
 	if (!(err = kf_var_read_uint(k->prog, KF_PCPU_UNIT_SIZE, NULL, &unit)))
 		k->percpu_unit = unit;
@@ -284,12 +291,12 @@ static void what_percpu(struct linux_kmem *k, struct linux_kmem_what *w)
 		w->has_percpu = true;
 		w->cpu = cpu;
 		w->percpu_offset = w->addr - start;
-		uint64_t link = w->addr - k->b.cpu_offset[cpu];
-		if (link < k->percpu_end) {
-			// a static per-CPU variable: look it up at its link address
+		uint64_t var = w->addr - k->b.cpu_offset[cpu];
+		if (var < k->percpu_end) {
+			// a static per-CPU variable: look it up where the symbol table has it
 			struct program_symbol s;
-			uint64_t off;
-			struct vms_error *err = program_symbol_at(k->prog, link + program_kaslr_offset(k->prog), &s, &off);
+			uint64_t off, at = k->percpu_zero_based ? var + program_kaslr_offset(k->prog) : var;
+			struct vms_error *err = program_symbol_at(k->prog, at, &s, &off);
 			if (!err && (s.size == 0 || off < s.size))
 				snprintf(w->symbol, sizeof(w->symbol), "%s+0x%" PRIx64, s.name, off);
 			vms_error_destroy(err);

@@ -103,6 +103,12 @@ struct vms_error *linux_kmem_base_init(struct vms_program *prog, struct linux_km
 		b->vmemmap_end = b->vmemmap_start + linux_kmem_tb(tb);
 	}
 	vms_error_destroy(err);
+	// With KASLR the regions move and the direct map and vmalloc shrink to
+	// what they hold (arch/x86/mm/kaslr.c): each ends where the next begins.
+	if (b->vmalloc_start > b->page_offset && b->direct_end > b->vmalloc_start)
+		b->direct_end = b->vmalloc_start;
+	if (b->vmemmap_start > b->vmalloc_start && b->vmalloc_end > b->vmemmap_start)
+		b->vmalloc_end = b->vmemmap_start;
 	b->kernel_map = (uint64_t)kf_const_or(prog, KF_X86_START_KERNEL_MAP, 0);
 	b->modules_end = (uint64_t)kf_const_or(prog, KF_X86_MODULES_END, 0);
 	b->cpu_entry_area = (uint64_t)kf_const_or(prog, KF_X86_CPU_ENTRY_AREA_BASE, 0);

@@ -655,6 +655,14 @@ static void add_pages(struct linux_memcg_pages *to, const struct linux_memcg_pag
 	to->objcg += p->objcg;
 }
 
+static struct linux_memcg *find_rw(struct linux_memcg_info *mi, uint64_t memcg)
+{
+	for (size_t j = 0; memcg && j < mi->nr; j++)
+		if (mi->cgroups[j].memcg == memcg)
+			return &mi->cgroups[j];
+	return NULL;
+}
+
 struct vms_error *linux_memcg_count_pages(struct linux_kmem_base *b, const struct linux_memmap *m,
 					  struct linux_memcg_info *mi, unsigned nthreads)
 {
@@ -694,25 +702,24 @@ struct vms_error *linux_memcg_count_pages(struct linux_kmem_base *b, const struc
 		for (size_t k = 0; k < ws[i].n; k++) {
 			uint64_t d = ws[i].counts[k].data, memcg = d & ~mask;
 			struct linux_memcg_pages p = ws[i].counts[k].p;
-			if (kmem && (d & kmem)) {
-				// an obj_cgroup: charged kernel pages
+			struct linux_memcg *g = find_rw(mi, memcg);
+			if (!g) {
+				// an obj_cgroup: kernel pages (MEMCG_DATA_KMEM, 5.11+), and every
+				// folio in 7.x (folio_memcg() is obj_cgroup_memcg(folio_objcg()))
 				void *v = vms_u64map_get(&objcg_memcg, memcg);
+				uint64_t mc = 0;
 				if (v) {
-					memcg = (uint64_t)(uintptr_t)v;
+					mc = (uint64_t)(uintptr_t)v;
 				} else {
-					uint64_t mc = 0;
 					struct vms_error *e =
 						o_memcg >= 0 ? program_read_u64(prog, memcg + (uint64_t)o_memcg, &mc) : NULL;
 					vms_error_destroy(e);
 					vms_u64map_set(&objcg_memcg, memcg, (void *)(uintptr_t)(mc ? mc : 1));
-					memcg = mc;
 				}
-				p.objcg = p.anon + p.file + p.kernel;
+				g = find_rw(mi, mc);
+				if (g && kmem && (d & kmem))
+					p.objcg = p.anon + p.file + p.kernel;
 			}
-			struct linux_memcg *g = NULL;
-			for (size_t j = 0; j < mi->nr && !g; j++)
-				if (mi->cgroups[j].memcg == memcg)
-					g = &mi->cgroups[j];
 			if (!g) {
 				mi->pages_unknown_memcg += p.anon + p.file + p.kernel;
 				continue;
