@@ -12,3 +12,5 @@ EXTRA_DIST += tests/kfacts-literals.sh tests/kfacts_literals.py tests/kfacts-lit
 # kernel memory: slab caches and objects, vmalloc, memcg, kmem ADDR
 TESTS += tests/realdump/kmem.sh
 EXTRA_DIST += tests/realdump/kmem.sh tests/realdump/kmem.py
+TESTS += tests/realdump/kmem_corrupt.sh
+EXTRA_DIST += tests/realdump/kmem_corrupt.sh tests/realdump/kmem_corrupt.py
