@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "linux/memmap.h"
 #include "linux/slab.h"
@@ -205,6 +206,8 @@ static struct vms_error *cmd_slabinfo(struct cli_ctx *ctx, int argc, char **argv
 		else
 			return vms_error_create(VMS_ERR_INVALID, "usage: slabinfo [-v|--detail] [--proc] [CACHE]");
 	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct linux_kmem_base b;
 	struct vms_error *err = linux_kmem_base_init(ctx->prog, &b);
 	if (err)
@@ -247,6 +250,8 @@ static struct vms_error *cmd_slabinfo(struct cli_ctx *ctx, int argc, char **argv
 		value_set_str(s, "error", si->list_error);
 	if (errors || si->list_error)
 		ctx->partial = true;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	value_set(s, "seconds", value_double((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9));
 	cli_emit_record(ctx, s, text);
 	linux_slab_info_destroy(si);
 	linux_kmem_base_deinit(&b);
@@ -269,7 +274,7 @@ const struct cli_command cli_cmd_slabinfo = {
 		"active_slabs, num_slabs) and cache, object_size, pages, memory_bytes, flags,\n"
 		"hardened_freelist, refcount, merged, sysfs_name, aliases[], partial_slabs,\n"
 		"partial_free_objs, cpu_slabs, sheaf_objs, nodes[], cpus[] (-v), errors[]; last\n"
-		"{summary: \"slabinfo\", caches, pages, memory_bytes, cache_errors}.  A cache whose\n"
+		"{summary: \"slabinfo\", caches, pages, memory_bytes, cache_errors, seconds}.  A cache whose\n"
 		"lists cannot be walked keeps what was read, with its errors (exit status 4).",
 	.needs_program = true,
 	.run = cmd_slabinfo,
@@ -432,6 +437,8 @@ static struct vms_error *cmd_slab(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	value_set(s, "seconds_find", value_double(st.seconds_find));
 	value_set(s, "seconds_objects", value_double(st.seconds_objects));
+	value_set(s, "cpu_seconds_find", value_double(st.cpu_seconds_find));
+	value_set(s, "cpu_seconds_objects", value_double(st.cpu_seconds_objects));
 	if (st.problems || c->nr_errors)
 		ctx->partial = true;
 	cli_emit_record(ctx, s, object_text);
@@ -458,7 +465,7 @@ const struct cli_command cli_cmd_slab = {
 		"cpu-partial, node-partial, full), cpu}, per problem {error, code, address}, last\n"
 		"{summary: \"slab\", cache, kmem_cache, objsize, object_size, hardened_freelist, slabs,\n"
 		"objects, allocated, free, cached, rcu_free, shown, problems, seconds_find,\n"
-		"seconds_objects}.",
+		"seconds_objects (wall), cpu_seconds_find, cpu_seconds_objects}.",
 	.needs_program = true,
 	.run = cmd_slab,
 };

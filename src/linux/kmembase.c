@@ -96,13 +96,20 @@ struct vms_error *linux_kmem_base_init(struct vms_program *prog, struct linux_km
 	b->vmalloc_start = base_var(prog, KF_VMALLOC_BASE, KF_X86_VMALLOC_START_L4, KF_X86_VMALLOC_START_L5, b->l5);
 	tb = (uint64_t)kf_const_or(prog, b->l5 ? KF_X86_VMALLOC_SIZE_TB_L5 : KF_X86_VMALLOC_SIZE_TB_L4, 0);
 	b->vmalloc_end = b->vmalloc_start + linux_kmem_tb(tb);
-	const struct linux_page_layout *pl;
-	if (!(err = linux_page_layout(prog, &pl)) && pl->model == LINUX_MEMMAP_VMEMMAP) {
-		b->vmemmap_start = pl->vmemmap;
+	// the vmemmap: its KASLR base, or the fixed one (x86-64 SPARSEMEM_VMEMMAP);
+	// no page-layout probe (it costs more than slabinfo itself)
+	b->page_struct_size = kf_size(prog, KF_PAGE);
+	uint64_t vb = 0;
+	if (!(err = kf_var_read_uint(prog, KF_VMEMMAP_BASE, NULL, &vb)) && vb)
+		b->vmemmap_start = vb;
+	else
+		b->vmemmap_start = (uint64_t)kf_const_or(prog, KF_X86_64_VMEMMAP_START_L4, 0);
+	vms_error_destroy(err);
+	err = NULL;
+	if (b->vmemmap_start) {
 		tb = (uint64_t)kf_const_or(prog, b->l5 ? KF_X86_VMEMMAP_SIZE_TB_L5 : KF_X86_VMEMMAP_SIZE_TB_L4, 0);
 		b->vmemmap_end = b->vmemmap_start + linux_kmem_tb(tb);
 	}
-	vms_error_destroy(err);
 	// With KASLR the regions move and the direct map and vmalloc shrink to
 	// what they hold (arch/x86/mm/kaslr.c): each ends where the next begins.
 	if (b->vmalloc_start > b->page_offset && b->direct_end > b->vmalloc_start)
@@ -112,8 +119,6 @@ struct vms_error *linux_kmem_base_init(struct vms_program *prog, struct linux_km
 	b->kernel_map = (uint64_t)kf_const_or(prog, KF_X86_START_KERNEL_MAP, 0);
 	b->modules_end = (uint64_t)kf_const_or(prog, KF_X86_MODULES_END, 0);
 	b->cpu_entry_area = (uint64_t)kf_const_or(prog, KF_X86_CPU_ENTRY_AREA_BASE, 0);
-	b->text = symbol_or_zero(prog, "_text");
-	b->end = symbol_or_zero(prog, "_end");
 	read_cpus(b);
 	uint64_t nodes = 1;
 	err = kf_var_read_uint(prog, KF_NR_NODE_IDS, NULL, &nodes);
@@ -139,8 +144,20 @@ bool linux_kmem_direct_pfn(const struct linux_kmem_base *b, uint64_t addr, uint6
 	return true;
 }
 
-const char *linux_kmem_region(const struct linux_kmem_base *b, uint64_t addr)
+void linux_kmem_image(struct linux_kmem_base *b)
 {
+	// on first use: loading the symbol table costs more than anything
+	// slabinfo or slab reads
+	if (b->image_done)
+		return;
+	b->image_done = true;
+	b->text = symbol_or_zero(b->prog, "_text");
+	b->end = symbol_or_zero(b->prog, "_end");
+}
+
+const char *linux_kmem_region(struct linux_kmem_base *b, uint64_t addr)
+{
+	linux_kmem_image(b);
 	if (b->text && addr >= b->text && addr < b->end)
 		return "kernel image";
 	if (addr >= b->page_offset && addr < b->direct_end)
@@ -160,4 +177,25 @@ const char *linux_kmem_region(const struct linux_kmem_base *b, uint64_t addr)
 	if (b->va_bits && addr < (UINT64_C(1) << (b->va_bits - 1)))
 		return "user";
 	return "unknown";
+}
+
+struct vms_error *linux_kmem_read(const struct linux_kmem_base *b, uint64_t addr, void *buf, size_t len)
+{
+	if (addr >= b->page_offset && addr < b->direct_end && len <= b->direct_end - addr) {
+		struct vms_error *err = program_read_phys(b->prog, addr - b->page_offset, buf, len);
+		if (err)
+			return vms_error_wrap(err, "reading 0x%" PRIx64, addr);
+		return NULL;
+	}
+	return program_read(b->prog, addr, buf, len);
+}
+
+struct vms_error *linux_kmem_page_pfn(const struct linux_kmem_base *b, uint64_t page, uint64_t *ret)
+{
+	if (b->vmemmap_end && b->page_struct_size && page >= b->vmemmap_start && page < b->vmemmap_end &&
+	    (page - b->vmemmap_start) % b->page_struct_size == 0) {
+		*ret = (page - b->vmemmap_start) / b->page_struct_size;
+		return NULL;
+	}
+	return linux_page_to_pfn(b->prog, page, ret);
 }

@@ -28,8 +28,10 @@ struct linux_kmem_base {
 	uint64_t direct_end;      // end of the direct map region
 	uint64_t vmalloc_start, vmalloc_end;
 	uint64_t vmemmap_start, vmemmap_end;
+	uint64_t page_struct_size;         // sizeof(struct page)
 	uint64_t kernel_map, modules_end; // __START_KERNEL_map, MODULES_END
-	uint64_t text, end;               // _text, _end
+	bool image_done;
+	uint64_t text, end;               // _text, _end (linux_kmem_image())
 	uint64_t cpu_entry_area;
 	unsigned nr_cpus;         // nr_cpu_ids
 	uint64_t *cpu_offset;     // __per_cpu_offset[nr_cpus]; NULL without SMP
@@ -49,13 +51,24 @@ static inline uint64_t linux_kmem_pfn_addr(const struct linux_kmem_base *b, uint
 	return b->page_offset + (pfn << b->page_shift);
 }
 
+/* The PFN of the struct page at @page: vmemmap arithmetic, else the
+ * memory model's (linux_page_to_pfn()). */
+struct vms_error *linux_kmem_page_pfn(const struct linux_kmem_base *b, uint64_t page, uint64_t *ret);
+
 /* Is @addr in the direct map?  Then *pfn_ret is its PFN. */
 bool linux_kmem_direct_pfn(const struct linux_kmem_base *b, uint64_t addr, uint64_t *pfn_ret);
+
+/* Read kernel memory at @addr: the direct map as the physical memory it
+ * maps (no page-table walk), anything else through program_read(). */
+struct vms_error *linux_kmem_read(const struct linux_kmem_base *b, uint64_t addr, void *buf, size_t len);
 
 /* The name of the region of the kernel's address space @addr lies in:
  * "direct map", "vmalloc", "vmemmap", "kernel image", "modules",
  * "cpu entry area", "kernel map" (the image mapping outside _text.._end),
  * "user" or "unknown". */
-const char *linux_kmem_region(const struct linux_kmem_base *b, uint64_t addr);
+const char *linux_kmem_region(struct linux_kmem_base *b, uint64_t addr);
+
+/* Fill b->text and b->end (the kernel image), once. */
+void linux_kmem_image(struct linux_kmem_base *b);
 
 #endif

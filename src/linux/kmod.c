@@ -296,6 +296,7 @@ void linux_kmem_symbolize(struct linux_kmem_base *b, const struct linux_kmods *m
 	struct program_symbol s, next;
 	uint64_t off;
 	struct vms_error *err = NULL;
+	linux_kmem_image(b);
 	if (b->text && (addr < b->text || addr >= b->end)) {
 		snprintf(buf, len, "0x%" PRIx64, addr);
 		return;

@@ -21,6 +21,7 @@
 #define MAX_SHEAF_OBJECTS 65536
 #define MAX_SYSFS_ENTRIES 1000000
 #define MAX_SLAB_BYTES (64u * 1024 * 1024)  // largest slab read at once
+#define MANY_FREE 4                          // free objects worth reading the whole slab for
 
 /* The layout of SLUB's structures, probed from the facts. */
 struct sl {
@@ -43,9 +44,39 @@ struct sl {
 	int64_t kobj_sd;
 	unsigned oo_shift;
 	unsigned red_zone_bit;
-	bool approx;             // count_partial_free_approx()
+	int approx;              // count_partial_free_approx(): -1 not probed yet
 	uint64_t max_partial_scan;
+	// Which word of the decoded struct page (linux_page_info) holds the
+	// slab's slab_cache, freelist and counters: struct slab overlays
+	// struct page, so a memory-map walk has them without another read.
+	unsigned w_cache, w_freelist, w_counters;
 };
+
+enum { WORD_NONE, WORD_COMPOUND, WORD_MAPPING, WORD_INDEX, WORD_PRIVATE };
+
+static unsigned word_of(struct vms_program *prog, int64_t off)
+{
+	if (off == kf_off(prog, KF_PAGE_COMPOUND_HEAD))
+		return WORD_COMPOUND;
+	if (off == kf_off(prog, KF_PAGE_MAPPING))
+		return WORD_MAPPING;
+	if (off == kf_off(prog, KF_PAGE_INDEX))
+		return WORD_INDEX;
+	if (off == kf_off(prog, KF_PAGE_PRIVATE))
+		return WORD_PRIVATE;
+	return WORD_NONE;
+}
+
+static uint64_t page_word(const struct linux_page_info *pi, unsigned w)
+{
+	switch (w) {
+	case WORD_COMPOUND: return pi->compound_raw;
+	case WORD_MAPPING: return pi->mapping_raw;
+	case WORD_INDEX: return pi->index;
+	case WORD_PRIVATE: return pi->private_;
+	}
+	return 0;
+}
 
 static uint64_t get_le(const uint8_t *p, unsigned size)
 {
@@ -161,19 +192,13 @@ static struct vms_error *sl_probe(struct linux_kmem_base *b, struct sl *l)
 	l->kc_head = (uint64_t)nodes_at;
 	if (l->kc_head == 0 || l->kc_head > 65536)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible layout of struct kmem_cache");
-	// /proc/slabinfo samples long partial lists since 6.10: get_slabinfo()
-	// calls count_partial_free_approx() (commit 046f4c69d4e1).
-	bool r = false;
-	struct vms_error *merr = program_function_mentions(prog, "get_slabinfo", "count_partial_free_approx", &r);
-	if (merr) {
-		vms_error_destroy(merr);
-		struct program_symbol s;
-		merr = program_symbol(prog, "count_partial_free_approx", &s);
-		r = merr == NULL;
-		vms_error_destroy(merr);
-	}
-	l->approx = r;
 	l->max_partial_scan = (uint64_t)kf_const_or(prog, KF_MAX_PARTIAL_TO_SCAN, 0);
+	l->approx = -1;
+	l->w_cache = word_of(prog, l->s_cache);
+	l->w_freelist = word_of(prog, l->s_freelist);
+	l->w_counters = word_of(prog, l->s_counters);
+	if (kf_size(prog, KF_SLAB_COUNTERS) != 8 || kf_size(prog, KF_SLAB_FREELIST) != 8)
+		l->w_freelist = l->w_counters = WORD_NONE;
 	return NULL;
 }
 
@@ -254,6 +279,28 @@ static struct vms_error *on_partial(void *arg, uint64_t node)
 	return NULL;
 }
 
+/* Does /proc/slabinfo sample long node partial lists?  Since 6.10
+ * get_slabinfo() calls count_partial_free_approx() (commit 046f4c69d4e1);
+ * the function's DWARF says so.  Probed only when a list is that long:
+ * the probe loads the symbol table and DWARF ranges. */
+static bool sampling(const struct sl *cl)
+{
+	struct sl *l = (struct sl *)cl;
+	if (l->approx >= 0)
+		return l->approx;
+	bool r = false;
+	struct vms_error *err = program_function_mentions(l->prog, "get_slabinfo", "count_partial_free_approx", &r);
+	if (err) {
+		vms_error_destroy(err);
+		struct program_symbol sym;
+		err = program_symbol(l->prog, "count_partial_free_approx", &sym);
+		r = err == NULL;
+		vms_error_destroy(err);
+	}
+	l->approx = r;
+	return r;
+}
+
 /* count_partial(count_free) of the node partial list at @head, or its
  * sampled form (count_partial_free_approx(): the first and last
  * MAX_PARTIAL_TO_SCAN/2 slabs, scaled to nr_partial, at most
@@ -262,7 +309,7 @@ static struct vms_error *count_partial(const struct sl *l, struct linux_slab_cac
 				       struct linux_slab_node *n, uint64_t head)
 {
 	struct partial_walk pw = { .l = l };
-	bool sample = l->approx && l->max_partial_scan && n->nr_partial > l->max_partial_scan;
+	bool sample = l->max_partial_scan && n->nr_partial > l->max_partial_scan && sampling(l);
 	if (sample)
 		pw.limit = l->max_partial_scan / 2;
 	struct vms_error *err = linux_list_for_each(&l->b->mem, &l->b->walk, head, 0, on_partial, &pw);
@@ -363,7 +410,7 @@ static struct vms_error *count_freelist(const struct sl *l, const struct linux_s
 static uint64_t slab_first(const struct sl *l, const struct linux_slab_cache *c, uint64_t slab)
 {
 	uint64_t pfn;
-	struct vms_error *err = linux_page_to_pfn(l->prog, slab, &pfn);
+	struct vms_error *err = linux_kmem_page_pfn(l->b, slab, &pfn);
 	if (err) {
 		vms_error_destroy(err);
 		return 0;
@@ -800,9 +847,12 @@ const char *linux_slab_where_name(unsigned where)
 struct slab_head {
 	uint64_t pfn, page;
 	unsigned order;
+	bool have_words;          // cache, freelist, counters come from the walk
+	uint64_t cache, freelist, counters;
 };
 
 struct find_worker {
+	const struct sl *l;
 	struct slab_head *v;
 	size_t n, cap;
 	bool oom;
@@ -823,7 +873,15 @@ static void find_on_page(void *arg, const struct linux_page_info *pi)
 		w->v = v;
 		w->cap = cap;
 	}
-	w->v[w->n++] = (struct slab_head){ pi->pfn, pi->page, pi->order };
+	struct slab_head *h = &w->v[w->n++];
+	h->pfn = pi->pfn;
+	h->page = pi->page;
+	h->order = pi->order;
+	const struct sl *l = w->l;
+	h->have_words = l->w_cache != WORD_NONE && l->w_freelist != WORD_NONE && l->w_counters != WORD_NONE;
+	h->cache = page_word(pi, l->w_cache);
+	h->freelist = page_word(pi, l->w_freelist);
+	h->counters = page_word(pi, l->w_counters);
 }
 
 static void find_on_run(void *arg, const struct linux_page_info *pi, uint64_t n)
@@ -842,7 +900,7 @@ static int by_pfn(const void *a, const void *b)
 }
 
 /* Every slab head page of the memory map, in PFN order. */
-static struct vms_error *find_slabs(struct vms_program *prog, const struct linux_memmap *m, unsigned nthreads,
+static struct vms_error *find_slabs(const struct sl *l, const struct linux_memmap *m, unsigned nthreads,
 				    struct slab_head **ret, size_t *nr_ret, uint64_t *unknown)
 {
 	struct linux_memmap_walk w = { .nthreads = nthreads, .page = find_on_page, .page_run = find_on_run };
@@ -855,10 +913,12 @@ static struct vms_error *find_slabs(struct vms_program *prog, const struct linux
 		free(states);
 		return &vms_enomem;
 	}
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		ws[i].l = l;
 		states[i] = &ws[i];
+	}
 	w.wstate = states;
-	struct vms_error *err = linux_memmap_walk(prog, m, &w);
+	struct vms_error *err = linux_memmap_walk(l->prog, m, &w);
 	size_t total = 0;
 	for (unsigned i = 0; i < n; i++) {
 		total += ws[i].n;
@@ -1086,7 +1146,7 @@ static struct vms_error *mark_freelist(const struct sl *l, const struct linux_sl
 		if (bytes && at >= mem && at + 8 <= mem + len) {
 			memcpy(&stored, bytes + (at - mem), 8);
 		} else {
-			struct vms_error *err = program_read_u64(l->prog, at, &stored);
+			struct vms_error *err = linux_kmem_read(l->b, at, &stored, 8);
 			if (err)
 				return vms_error_wrap(err, "cache %s: free pointer of object 0x%" PRIx64, c->name, p);
 		}
@@ -1097,31 +1157,44 @@ static struct vms_error *mark_freelist(const struct sl *l, const struct linux_sl
 	return NULL;
 }
 
-/* Read the struct slab at @sh->page into @s, check it belongs to @c and
- * fill @out.  false (nothing reported) when the slab is another cache's. */
-static bool slab_of(struct walk_ctx *w, const struct slab_head *sh, struct linux_slab_slab *out, uint8_t *s)
+/* The struct slab at @sh->page (from the words the memory-map walk kept,
+ * else read): check it belongs to @c and fill @out and *@freelist.  false
+ * (nothing reported) when the slab is another cache's. */
+static bool slab_of(struct walk_ctx *w, const struct slab_head *sh, struct linux_slab_slab *out,
+		    uint64_t *freelist)
 {
 	const struct sl *l = w->l;
-	uint64_t cache;
-	struct vms_error *err = program_read_u64(l->prog, sh->page + (uint64_t)l->s_cache, &cache);
-	if (err) {
-		problem(w, vms_error_wrap(err, "slab page %" PRIx64, sh->pfn));
-		return false;
-	}
-	if (cache != w->c->addr)
-		return false;
-	if ((err = read_slab(l, sh->page, s))) {
-		problem(w, err);
-		return false;
+	uint64_t cache, counters;
+	struct vms_error *err;
+	if (sh->have_words) {
+		cache = sh->cache;
+		if (cache != w->c->addr)
+			return false;
+		*freelist = sh->freelist;
+		counters = sh->counters;
+	} else {
+		uint8_t s[4096];
+		if ((err = program_read_u64(l->prog, sh->page + (uint64_t)l->s_cache, &cache))) {
+			problem(w, vms_error_wrap(err, "slab page %" PRIx64, sh->pfn));
+			return false;
+		}
+		if (cache != w->c->addr)
+			return false;
+		if ((err = read_slab(l, sh->page, s))) {
+			problem(w, err);
+			return false;
+		}
+		*freelist = get_le(s + l->s_freelist, 8);
+		counters = get_le(s + l->s_counters, 8);
 	}
 	memset(out, 0, sizeof(*out));
 	out->slab = sh->page;
 	out->pfn = sh->pfn;
 	out->order = sh->order;
 	out->base = linux_kmem_pfn_addr(l->b, sh->pfn) + (w->c->red_zone ? w->c->red_left_pad : 0);
-	bool frozen;
-	slab_counters(l, s, &out->inuse, &out->objects, &frozen);
-	out->frozen = frozen;
+	out->inuse = (uint32_t)field(counters, l->inuse_shift, l->inuse_bits);
+	out->objects = (uint32_t)field(counters, l->objects_shift, l->objects_bits);
+	out->frozen = field(counters, l->frozen_shift, 1) != 0;
 	void *wh = vms_u64map_get(&w->where, sh->page);
 	out->where = wh ? (unsigned)((uintptr_t)wh - 1) : LINUX_SLAB_ON_NONE;
 	out->cpu = -1;
@@ -1131,7 +1204,7 @@ static bool slab_of(struct walk_ctx *w, const struct slab_head *sh, struct linux
 	return true;
 }
 
-static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_slab *s, const uint8_t *sbytes,
+static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_slab *s, uint64_t freelist,
 				       uint8_t **buf, size_t *bufsize, linux_slab_object_fn *fn, void *arg)
 {
 	const struct sl *l = w->l;
@@ -1147,8 +1220,17 @@ static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_sla
 	// the slab's memory in one read
 	uint64_t mem = linux_kmem_pfn_addr(l->b, s->pfn);
 	uint64_t len = (uint64_t)objects * c->size + (c->red_zone ? c->red_left_pad : 0);
+	// the whole slab: one read of its pages (a big read goes straight to
+	// the file on ELF dumps)
+	uint64_t pages_len = l->b->page_size << (s->order < 20 ? s->order : 0);
+	if (pages_len > len)
+		len = pages_len;
 	const uint8_t *bytes = NULL;
-	if (len <= MAX_SLAB_BYTES) {
+	// Only free objects are read (their free pointers): a full slab needs
+	// no read, a slab with a few free objects a few small ones
+	void *ci = vms_u64map_get(&w->cpu_slab, s->slab);
+	bool many_free = ci || s->inuse + MANY_FREE <= objects;
+	if (many_free && len <= MAX_SLAB_BYTES) {
 		if (*bufsize < len) {
 			uint8_t *nb = realloc(*buf, len);
 			if (!nb)
@@ -1156,7 +1238,7 @@ static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_sla
 			*buf = nb;
 			*bufsize = len;
 		}
-		struct vms_error *err = program_read(l->prog, mem, *buf, len);
+		struct vms_error *err = linux_kmem_read(l->b, mem, *buf, len);
 		if (err) {
 			problem(w, vms_error_wrap(err, "cache %s: slab 0x%" PRIx64 " (pfn %" PRIx64 ")", c->name,
 						  s->slab, s->pfn));
@@ -1165,11 +1247,10 @@ static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_sla
 		bytes = *buf;
 	}
 	uint64_t nfree = 0;
-	struct vms_error *err = mark_freelist(l, c, s->base, objects, get_le(sbytes + l->s_freelist, 8), bytes, mem,
+	struct vms_error *err = mark_freelist(l, c, s->base, objects, freelist, bytes, mem,
 					      len, bits, &nfree);
 	if (err)
 		problem(w, err);
-	void *ci = vms_u64map_get(&w->cpu_slab, s->slab);
 	if (ci) {
 		err = mark_freelist(l, c, s->base, objects, w->cpu_free[(uintptr_t)ci - 1], bytes, mem, len, bits,
 				    &nfree);
@@ -1198,11 +1279,16 @@ static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_sla
 	return NULL;
 }
 
-static double now(void)
+static double now_clock(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return now_clock(CLOCK_MONOTONIC);
 }
 
 struct vms_error *linux_slab_walk(struct linux_kmem_base *b, const struct linux_memmap *m,
@@ -1215,25 +1301,26 @@ struct vms_error *linux_slab_walk(struct linux_kmem_base *b, const struct linux_
 	if (err)
 		return err;
 	memset(stats, 0, sizeof(*stats));
-	double t0 = now();
+	double t0 = now(), c0 = now_clock(CLOCK_PROCESS_CPUTIME_ID);
 	struct slab_head *heads;
 	size_t nr;
-	if ((err = find_slabs(b->prog, m, nthreads, &heads, &nr, stats->unknown_pages)))
+	if ((err = find_slabs(&l, m, nthreads, &heads, &nr, stats->unknown_pages)))
 		return err;
-	double t1 = now();
+	double t1 = now(), c1 = now_clock(CLOCK_PROCESS_CPUTIME_ID);
 	stats->seconds_find = t1 - t0;
+	stats->cpu_seconds_find = c1 - c0;
 	struct walk_ctx w = { .l = &l, .c = c, .pfn = pfn, .arg = arg, .st = stats };
 	walk_ctx_setup(&w);
 	uint8_t *buf = NULL;
 	size_t bufsize = 0;
-	uint8_t sbytes[4096];
 	for (size_t i = 0; i < nr; i++) {
 		if (i % 1024 == 0 && (err = program_check_cancel()))
 			break;
 		struct linux_slab_slab s;
-		if (!slab_of(&w, &heads[i], &s, sbytes))
+		uint64_t freelist;
+		if (!slab_of(&w, &heads[i], &s, &freelist))
 			continue;
-		err = walk_one_slab(&w, &s, sbytes, &buf, &bufsize, fn, arg);
+		err = walk_one_slab(&w, &s, freelist, &buf, &bufsize, fn, arg);
 		if (err == &linux_walk_stop) {
 			err = NULL;
 			break;
@@ -1245,6 +1332,7 @@ struct vms_error *linux_slab_walk(struct linux_kmem_base *b, const struct linux_
 	free(heads);
 	walk_ctx_deinit(&w);
 	stats->seconds_objects = now() - t1;
+	stats->cpu_seconds_objects = now_clock(CLOCK_PROCESS_CPUTIME_ID) - c1;
 	return err;
 }
 
@@ -1303,9 +1391,9 @@ struct vms_error *linux_slab_lookup(struct linux_kmem_base *b, const struct linu
 	struct linux_slab_walk_stats st = { 0 };
 	struct walk_ctx w = { .l = &l, .c = c, .pfn = hit_problem, .arg = ret, .st = &st };
 	walk_ctx_setup(&w);
-	uint8_t sbytes[4096];
-	struct slab_head sh = { head_pfn, head_page, 0 };
-	if (!slab_of(&w, &sh, &ret->slab, sbytes)) {
+	struct slab_head sh = { .pfn = head_pfn, .page = head_page };
+	uint64_t freelist;
+	if (!slab_of(&w, &sh, &ret->slab, &freelist)) {
 		walk_ctx_deinit(&w);
 		if (!ret->problem)
 			return vms_error_addr(VMS_ERR_CORRUPT, head_page, "slab 0x%" PRIx64 " changed cache", head_page);
@@ -1329,7 +1417,7 @@ struct vms_error *linux_slab_lookup(struct linux_kmem_base *b, const struct linu
 	struct want wt = { .addr = ret->object, .state = LINUX_SLAB_ALLOCATED };
 	uint8_t *buf = NULL;
 	size_t bufsize = 0;
-	err = walk_one_slab(&w, s, sbytes, &buf, &bufsize, on_want, &wt);
+	err = walk_one_slab(&w, s, freelist, &buf, &bufsize, on_want, &wt);
 	if (err == &linux_walk_stop)
 		err = NULL;
 	free(buf);

@@ -151,7 +151,8 @@ struct linux_slab_walk_stats {
 	uint64_t by_state[LINUX_SLAB_NR_STATES];
 	uint64_t problems;          // per-item errors reported
 	uint64_t unknown_pages[LINUX_UNKNOWN_NR]; // struct pages the mem_map walk could not read
-	double seconds_find, seconds_objects;
+	double seconds_find, seconds_objects;          // wall
+	double cpu_seconds_find, cpu_seconds_objects;  // CPU time of the process (all threads)
 };
 
 /*

@@ -11,7 +11,7 @@ usage: kmem_corrupt.py VMSIFT FIXTURE WORKDIR
     slab and kmem must name that object;
  2. cycle in a partial list: the first slab on a node partial list gets
     itself as its next (same copy); slabinfo and slab must name the list;
- 3. excluded slab page: the page of a slab of that cache is left out of a
+ 3. excluded slab page: a page of a slab of that cache is left out of a
     copy of vmcore.zstd (its bit cleared in the dump bitmap, its page
     descriptor removed); slab and kmem on an object in it must say so.
 The intact dump answers the same commands with exit 0.
@@ -190,17 +190,22 @@ def main():
     if not os.path.exists(src):
         print("SKIP: no vmcore.zstd for the excluded-page case")
     else:
-        pfn = int(next(o for o in objs if int(o["address"], 16) == sock)["pfn"], 16)
-        page_pfn = (sock - val("page_offset_base")) >> 12
+        # a slab page that holds a free object: its free pointer must be read
+        pob = val("page_offset_base")
+        freeobj = next(o for o in reversed(free) if int(o["address"], 16) != victim)
+        fa = int(freeobj["address"], 16)
+        pfn = int(freeobj["pfn"], 16)
+        page_pfn = (fa - pob) >> 12
         dst = os.path.join(work, "vmcore.zstd")
         exclude_pfn(src, dst, page_pfn)
-        print("excluded: pfn 0x%x (slab at pfn 0x%x of cache %s) from a copy of vmcore.zstd" % (page_pfn, pfn, cache))
+        print("excluded: pfn 0x%x (holding free object 0x%x of the slab at pfn 0x%x, cache %s) from a copy "
+              "of vmcore.zstd" % (page_pfn, fa, pfn, cache))
         code, recs, out = run(vmsift, dst, vmlinux, "slab %s" % cache)
-        check("excluded slab page: slab %s" % cache, code, out, "%x" % pfn)
+        check("excluded slab page: slab %s" % cache, code, out, "%x" % (page_pfn << 12))
         if not [r for r in recs if r.get("summary") == "slab"]:
             check("excluded slab page: slab %s finished" % cache, -1, out, None)
-        code, recs, out = run(vmsift, dst, vmlinux, "kmem 0x%x" % sock)
-        check("excluded slab page: kmem 0x%x" % sock, code, out, "%x" % (sock & ~0xfff))
+        code, recs, out = run(vmsift, dst, vmlinux, "kmem 0x%x" % fa)
+        check("excluded slab page: kmem 0x%x" % fa, code, out, "%x" % (page_pfn << 12))
         os.unlink(dst)
     return 1 if failures else 0
 
