@@ -323,6 +323,12 @@ const struct cli_command cli_cmd_whatis = {
 	.name = "whatis",
 	.usage = "TYPE | VARIABLE | ADDR",
 	.summary = "show a type's name and size, a variable's declaration, or what an address is (kmem)",
+	.help = "TYPE is a C type name as for ptype ('struct page', 'page', 'pgd_t'); a typedef\n"
+		"is shown with the type it names.  VARIABLE is a kernel variable: its C\n"
+		"declaration.  ADDR (a number that names no type or variable) is answered as\n"
+		"kmem ADDR: what the address is.\n"
+		"JSON: the type (name, kind, size), and for a variable also variable and address;\n"
+		"for an address, kmem's record.",
 	.needs_program = true,
 	.run = cmd_whatis,
 };
