@@ -17,6 +17,8 @@ Margins (stated here, printed when used):
             active_objs, num_slabs: within [min(s2, s3) - c, max(s2, s3) + c]
             where c = |s2 - s1|, the churn the guest showed in the second
             before the dump (s2 is before the dump, s3 after it).
+            The names of /sys/kernel/slab exactly; its node-partial and
+            CPU-slab counts (read a little earlier): 95% equal.
   vmalloc   every line equal to a line of vmallocinfo2 or vmallocinfo3;
             every line those two share is in vmsift's output.
   memcg     per cgroup and memory.stat key (the memory ones, not the event
@@ -153,6 +155,36 @@ def check_slabinfo(v, fx):
                 fail("slabinfo %s: merged %d, sysfs aliases %d" % (d, r["merged"], n))
         if not bad:
             ok("slabinfo: %d names of /sys/kernel/slab, %d merge counts agree" % (len(links), len(merged)))
+        # node partial lists and CPU slabs against sysfs (partial: slabs on
+        # the node partial lists, cpu_slabs: CPU slabs + CPU partial slabs).
+        # The guest read these files before the first /proc/slabinfo, and
+        # reading them churns some caches (kernfs dentries and inodes), so
+        # a few may differ: at least 95% of the counts must be equal.
+        attrs = {}
+        with open(sysfs) as f:
+            for line in f:
+                x = line.split(None, 2)
+                if x[0] != "alias" and len(x) == 3 and x[1] in ("partial", "cpu_slabs"):
+                    attrs.setdefault(x[0], {})[x[1]] = int(x[2].split()[0])
+        detail = {r["name"]: r for r in v.run("slabinfo -v", want=(0, 4)) if "nodes" in r}
+        same, differ = 0, []
+        for d, a in attrs.items():
+            r = by_sysfs.get(d)
+            if not r or r["name"] not in detail:
+                continue
+            rv = detail[r["name"]]
+            mine = {"partial": sum(n["nr_partial"] for n in rv["nodes"]), "cpu_slabs": rv["cpu_slabs"]}
+            for k in a:
+                if a[k] == mine[k]:
+                    same += 1
+                else:
+                    differ.append("%s %s %d (sysfs %d)" % (r["name"], k, mine[k], a[k]))
+        if same and len(differ) <= 0.05 * (same + len(differ)):
+            ok("slabinfo -v: %d of %d node-partial and CPU-slab counts equal /sys/kernel/slab%s" % (
+                same, same + len(differ), "; differ: " + ", ".join(differ) if differ else ""))
+        else:
+            fail("slabinfo -v: only %d of %d counts equal /sys/kernel/slab: %s" % (
+                same, same + len(differ), ", ".join(differ[:10])))
     return got
 
 
