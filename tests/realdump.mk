@@ -10,7 +10,8 @@
 # Adding a kernel line is adding a line to testdata/kernel-lines.
 # These scripts read the kernel's DWARF: the lines with a -dbg package
 # (column "debug" dbg); image-only lines are tested by their own scripts.
-REALDUMP_LINE_TESTS = facts foundation kcore report anomalies rmap corrupt walk pageflags truncated
+REALDUMP_LINE_TESTS = facts foundation kcore report anomalies rmap corrupt walk pageflags truncated \
+	kmem kmem_corrupt
 KERNEL_LINES = $(shell awk '!/^\#/ && NF >= 5 && $$4 == "dbg" { print $$1 }' $(top_srcdir)/testdata/kernel-lines)
 REALDUMP_LINE_RESULTS = $(foreach t,$(REALDUMP_LINE_TESTS),$(foreach k,$(KERNEL_LINES),tests/realdump/$(t)@$(k).kl))
 # (added when make reads the Makefile: automake would take the $(foreach)
@@ -39,7 +40,7 @@ EXTRA_DIST += testdata/kernel-lines tests/realdump/lib.sh tests/realdump/groundt
 	tests/realdump/foundation.py tests/realdump/report.py tests/realdump/anomalies.py \
 	tests/realdump/schemacheck.py tests/realdump/rmap_compare.py tests/realdump/corrupt.py \
 	tests/realdump/walk.py tests/realdump/kpfcompare.py tests/realdump/statcompare.py \
-	tests/realdump/kmemcompare.py \
+	tests/realdump/kmemcompare.py tests/realdump/kmem.py tests/realdump/kmem_corrupt.py \
 	tests/realdump/truncated.py tests/tools/kdump_exclude.py
 
 # no numeric kernel constant outside the kernel-facts layer

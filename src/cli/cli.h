@@ -166,6 +166,10 @@ extern const struct plugin_host_ops cli_plugin_host;
  * more).  Never fails (without memory the reason is dropped). */
 void cli_partial(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* kmem ADDR... (cmd_kmem.c): what each address is.  `whatis ADDR` is an
+ * alias, so the whatis command hands an address to it. */
+struct vms_error *cli_kmem_addresses(struct cli_ctx *ctx, int argc, char **argv);
+
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);
 

@@ -128,6 +128,54 @@ static void text_census(const struct vms_value *d, struct strbuf *out)
 	text_object_line("unknown", get(d, "unknown"), out);
 }
 
+static void text_kmem(const struct vms_value *d, struct strbuf *out)
+{
+	const struct vms_value *o = get(d, "slab");
+	if (o) {
+		strbuf_addf(out, "  slab: %" PRIu64 " caches, %" PRIu64 " kB in %" PRIu64 " pages; the largest:\n",
+			    num(o, "caches"), num(o, "memory_kb"), num(o, "pages"));
+		const struct vms_value *t = get(o, "top");
+		for (size_t i = 0; t && i < t->array.len; i++) {
+			const struct vms_value *c = t->array.items[i];
+			strbuf_addf(out, "    %-26s %10" PRIu64 " kB %9" PRIu64 " objects (%" PRIu64 " active) of %" PRIu64
+				    " bytes\n",
+				    str(c, "name"), num(c, "memory_kb"), num(c, "num_objs"), num(c, "active_objs"),
+				    num(c, "objsize"));
+		}
+	}
+	if ((o = get(d, "vmalloc"))) {
+		strbuf_addf(out, "  vmalloc: %" PRIu64 " areas, %" PRIu64 " kB; by caller:\n", num(o, "areas"),
+			    num(o, "size_kb"));
+		const struct vms_value *t = get(o, "by_caller");
+		for (size_t i = 0; t && i < t->array.len; i++) {
+			const struct vms_value *c = t->array.items[i];
+			strbuf_addf(out, "    %-40s %10" PRIu64 " kB in %" PRIu64 " areas, %" PRIu64 " pages\n",
+				    str(c, "caller"), num(c, "size_kb"), num(c, "areas"), num(c, "pages"));
+		}
+	}
+	if ((o = get(d, "cgroups"))) {
+		strbuf_addf(out, "  memory cgroups: %" PRIu64 "; the largest (kB):\n", num(o, "count"));
+		const struct vms_value *t = get(o, "top");
+		for (size_t i = 0; t && i < t->array.len; i++) {
+			const struct vms_value *c = t->array.items[i];
+			strbuf_addf(out, "    %-30s current %" PRIu64 " anon %" PRIu64 " file %" PRIu64 " kernel %" PRIu64
+				    " slab %" PRIu64 "\n",
+				    str(c, "path"), num(c, "current_kb"), num(c, "anon_kb"), num(c, "file_kb"),
+				    num(c, "kernel_kb"), num(c, "slab_kb"));
+		}
+	}
+	const struct vms_value *r = get(d, "reconcile");
+	for (size_t i = 0; r && i < r->array.len; i++) {
+		const struct vms_value *e = r->array.items[i];
+		strbuf_addf(out, "  %s: %" PRIu64 " walked", str(e, "what"), num(e, "walked"));
+		if (get(e, "census"))
+			strbuf_addf(out, ", census %" PRIu64, num(e, "census"));
+		if (get(e, "counter"))
+			strbuf_addf(out, ", kernel counter %" PRIu64, num(e, "counter"));
+		strbuf_addch(out, '\n');
+	}
+}
+
 static void text_processes(const struct vms_value *d, struct strbuf *out)
 {
 	strbuf_addf(out, "  %" PRIu64 " processes, %" PRIu64 " kernel threads, %" PRIu64 " tasks\n",
@@ -208,7 +256,8 @@ static void report_text(struct cli_ctx *ctx, const struct vms_value *doc, struct
 		void (*fn)(const struct vms_value *, struct strbuf *);
 	} renderers[] = {
 		{ "system", text_system }, { "dump", text_dump }, { "log", text_log },
-		{ "memory", text_memory }, { "census", text_census }, { "processes", text_processes },
+		{ "memory", text_memory }, { "census", text_census }, { "kmem", text_kmem },
+		{ "processes", text_processes },
 		{ "sharers", text_sharers }, { "anomalies", text_anomalies }, { "physmap", text_physmap },
 	};
 	const struct vms_value *secs = get(doc, "sections");
@@ -306,7 +355,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc
 const struct cli_command cli_cmd_report = {
 	.name = "report",
 	.usage = "[-o DIR] [--html] [--only SECTIONS] [--log N]",
-	.summary = "the batch report: system, log, memory, census, processes, sharers, anomalies",
+	.summary = "the batch report: system, log, memory, census, kernel memory, processes, sharers, anomalies",
 	.help = "Runs every section in isolation (a failing one is reported with its error,\n"
 		"the others go on), each timed: system (with the crash record of the log),\n"
 		"dump (what it lacks), log (last N records, default 40), memory (meminfo\n"

@@ -240,6 +240,16 @@ VMS_MUST_CHECK static struct vms_error *cmd_whatis(struct cli_ctx *ctx, int argc
 	struct vms_error *err = resolve_type(ctx, name.buf, &t, &is_var, &addr);
 	if (err) {
 		strbuf_release(&name);
+		// not a type or variable: whatis ADDR is kmem ADDR
+		if (argc == 2 && err->code == VMS_ERR_LOOKUP) {
+			uint64_t a;
+			struct vms_error *aerr = cli_parse_u64(ctx, argv[1], true, false, &a);
+			if (!aerr) {
+				vms_error_destroy(err);
+				return cli_kmem_addresses(ctx, argc, argv);
+			}
+			vms_error_destroy(aerr);
+		}
 		return err;
 	}
 	struct vms_value *v = type_value(t, false);
@@ -338,12 +348,14 @@ const struct cli_command cli_cmd_ptype = {
 
 const struct cli_command cli_cmd_whatis = {
 	.name = "whatis",
-	.usage = "TYPE | VARIABLE",
-	.summary = "show a type's name and size, or a variable's declaration",
+	.usage = "TYPE | VARIABLE | ADDR",
+	.summary = "show a type's name and size, a variable's declaration, or what an address is (kmem)",
 	.help = "TYPE is a C type name as for ptype ('struct page', 'page', 'pgd_t'); a typedef\n"
 		"is shown with the type it names.  VARIABLE is a kernel variable: its C\n"
-		"declaration.\n"
-		"JSON: the type (name, kind, size), and for a variable also variable and address.",
+		"declaration.  ADDR (a number that names no type or variable) is answered as\n"
+		"kmem ADDR: what the address is.\n"
+		"JSON: the type (name, kind, size), and for a variable also variable and address;\n"
+		"for an address, kmem's record.",
 	.needs_program = true,
 	.run = cmd_whatis,
 };

@@ -13,6 +13,8 @@ extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_
 	cli_cmd_rd, cli_cmd_struct, cli_cmd_sym, cli_cmd_sys, cli_cmd_vtop, cli_cmd_whatis;
 // ps, vm, anonvma, rmap (tasks, address spaces, the reverse map)
 extern const struct cli_command cli_cmd_anonvma, cli_cmd_ps, cli_cmd_rmap, cli_cmd_vm;
+// slabinfo, slab (kernel memory: cmd_slab.c)
+extern const struct cli_command cli_cmd_kmem, cli_cmd_memcg, cli_cmd_slab, cli_cmd_slabinfo, cli_cmd_vmalloc;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_anonvma,
@@ -20,8 +22,10 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_eval,
 	&cli_cmd_facts,
 	&cli_cmd_help,
+	&cli_cmd_kmem,
 	&cli_cmd_list,
 	&cli_cmd_log,
+	&cli_cmd_memcg,
 	&cli_cmd_meminfo,
 	&cli_cmd_p,
 	&cli_cmd_page,
@@ -34,11 +38,14 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_rd,
 	&cli_cmd_report,
 	&cli_cmd_rmap,
+	&cli_cmd_slab,
+	&cli_cmd_slabinfo,
 	&cli_cmd_struct,
 	&cli_cmd_sym,
 	&cli_cmd_sys,
 	&cli_cmd_tree,
 	&cli_cmd_vm,
+	&cli_cmd_vmalloc,
 	&cli_cmd_vtop,
 	&cli_cmd_whatis,
 	NULL,

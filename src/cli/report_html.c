@@ -200,6 +200,22 @@ static void section_body(struct strbuf *out, const char *name, const struct vms_
 			strbuf_addstr(out, "</h3>");
 			kv_table(out, get(d, groups[g]));
 		}
+	} else if (!strcmp(name, "kmem")) {
+		static const char *const slab_cols[] = { "name", "memory_kb", "num_objs", "active_objs", "objsize", NULL };
+		static const char *const vm_cols[] = { "caller", "size_kb", "areas", "pages", NULL };
+		static const char *const cg_cols[] = { "path", "current_kb", "anon_kb", "file_kb", "kernel_kb", "slab_kb",
+						       NULL };
+		static const char *const rec_cols[] = { "what", "walked", "census", "counter", NULL };
+		strbuf_addstr(out, "<h3>Slab caches</h3>");
+		kv_table(out, get(d, "slab"));
+		rows_table(out, get(get(d, "slab"), "top"), slab_cols);
+		strbuf_addstr(out, "<h3>vmalloc by caller</h3>");
+		kv_table(out, get(d, "vmalloc"));
+		rows_table(out, get(get(d, "vmalloc"), "by_caller"), vm_cols);
+		strbuf_addstr(out, "<h3>Memory cgroups</h3>");
+		rows_table(out, get(get(d, "cgroups"), "top"), cg_cols);
+		strbuf_addstr(out, "<h3>Reconciliation</h3>");
+		rows_table(out, get(d, "reconcile"), rec_cols);
 	} else if (!strcmp(name, "processes")) {
 		kv_table(out, d);
 		static const char *const cols[] = { "pid", "ppid", "comm", "state", "rss_kb", "rss_anon_kb",

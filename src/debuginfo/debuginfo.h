@@ -114,6 +114,11 @@ VMS_MUST_CHECK struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, u
 				      struct vms_symbol *ret);
 
 /* Number of named symbols (0 if the table cannot be loaded). */
+/* The first symbol (not absolute, not a debugging symbol) that starts
+ * above @addr: where kallsyms ends the symbol containing @addr (the size
+ * %pS prints).  VMS_ERR_LOOKUP when there is none. */
+struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr,
+					 struct vms_symbol *ret);
 size_t debuginfo_symbol_count(struct vms_debuginfo *di);
 
 /*

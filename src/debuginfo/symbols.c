@@ -325,6 +325,31 @@ struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
 	return NULL;
 }
 
+struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr,
+					 struct vms_symbol *ret)
+{
+	struct vms_error *err = symbols_ensure(di);
+	if (err)
+		return err;
+	size_t lo = 0, hi = di->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (di->syms[di->syms_by_addr[mid]].address <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < di->nsyms; lo++) {
+		const struct vms_symbol *s = &di->syms[di->syms_by_addr[lo]];
+		char k = (char)toupper((unsigned char)s->kind);
+		if (k != 'A' && k != 'N' && k != '?') {
+			*ret = *s;
+			return NULL;
+		}
+	}
+	return vms_error_create(VMS_ERR_LOOKUP, "no symbol above 0x%" PRIx64, addr);
+}
+
 size_t debuginfo_symbol_count(struct vms_debuginfo *di)
 {
 	struct vms_error *err = symbols_ensure(di);

@@ -186,7 +186,10 @@ static bool parse_number(const char *v, int64_t *ret)
 	if (!v || !*v)
 		return false;
 	char *end;
-	long long n = strtoll(v, &end, 0);
+	// 64-bit addresses (0xffffffff80000000) do not fit strtoll()
+	while (*v == ' ')
+		v++;
+	int64_t n = *v == '-' ? (int64_t)strtoll(v, &end, 0) : (int64_t)strtoull(v, &end, 0);
 	if (end == v)
 		return false;
 	*ret = n;

@@ -195,6 +195,7 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	pi->index = rd64(b, l->off_index);
 	pi->mapping_raw = rd64(b, l->off_mapping);
 	pi->private_ = rd64(b, l->off_private);
+	pi->compound_raw = rd64(b, l->off_compound_head);
 	pi->mapcount_raw = rd32(b, l->off_mapcount);
 	pi->refcount = rd32(b, l->off_refcount);
 	pi->type = (uint8_t)page_type_fast(l, f, (uint32_t)pi->mapcount_raw);

@@ -107,6 +107,7 @@ struct linux_page_info {
 	uint64_t mapping_obj;      // ... without its flag bits: the anon_vma, node or address_space
 	uint64_t mapping_raw;      // this page's own mapping word (TAIL_MAPPING etc. on tails)
 	uint64_t index, private_;  // this page's
+	uint64_t compound_raw;     // this page's own compound_head/compound_info word, raw
 	uint64_t memcg;            // the folio's memcg_data / mem_cgroup
 	int32_t refcount;          // this page's _refcount
 	int32_t page_count;        // page_count(): the folio's _refcount

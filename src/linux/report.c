@@ -10,6 +10,7 @@
 #include "base/cleanup.h"
 #include "base/util.h"
 #include "base/vector.h"
+#include "linux/kmemreport.h"
 #include "linux/meminfo.h"
 #include "linux/memmap.h"
 #include "linux/mm.h"
@@ -747,6 +748,19 @@ VMS_MUST_CHECK static struct vms_error *sec_census(struct rctx *rc, struct vms_v
 	return NULL;
 }
 
+/* ---- kernel memory (linux/kmemreport.c) ---- */
+
+static struct vms_error *sec_kmem(struct rctx *rc, struct vms_value **ret)
+{
+	struct linux_pagestat *st;
+	uint64_t census_slab = UINT64_MAX;
+	struct vms_error *err = get_census(rc, &st);
+	if (!err)
+		census_slab = st->by_use[LINUX_USE_SLAB];
+	vms_error_destroy(err);
+	return linux_kmem_report(rc->prog, census_slab, rc->o.top, ret);
+}
+
 static int cmp_rss(const void *a, const void *b)
 {
 	const struct vms_value *x = *(struct vms_value *const *)a, *y = *(struct vms_value *const *)b;
@@ -1100,6 +1114,7 @@ static const struct section sections[] = {
 	{ "log", "Kernel log (tail)", sec_log },
 	{ "memory", "Memory summary", sec_memory },
 	{ "census", "Page census", sec_census },
+	{ "kmem", "Kernel memory", sec_kmem },
 	{ "processes", "Processes", sec_processes },
 	{ "sharers", "Top page sharers", sec_sharers },
 	{ "anomalies", "Anomalies", sec_anomalies },
@@ -1107,7 +1122,7 @@ static const struct section sections[] = {
 };
 
 const char *const report_section_names[] = {
-	"system", "dump", "log", "memory", "census", "processes", "sharers", "anomalies", "physmap", NULL,
+	"system", "dump", "log", "memory", "census", "kmem", "processes", "sharers", "anomalies", "physmap", NULL,
 };
 
 static bool wanted(const char *only, const char *name)

@@ -504,6 +504,19 @@ struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
 	return NULL;
 }
 
+struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, struct program_symbol *ret)
+{
+	struct vms_symbol sym;
+	struct vms_error *err = debuginfo_symbol_after(prog->di, addr - prog->kaslr_offset, &sym);
+	if (err)
+		return err;
+	ret->name = sym.name;
+	ret->address = sym.address + prog->kaslr_offset;
+	ret->size = sym.size;
+	ret->kind = sym.kind;
+	return NULL;
+}
+
 size_t program_symbol_count(struct vms_program *prog)
 {
 	return debuginfo_symbol_count(prog->di);

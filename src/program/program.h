@@ -121,6 +121,9 @@ VMS_MUST_CHECK struct vms_error *program_symbol(struct vms_program *prog, const 
 /* Symbol containing @addr (or nearest preceding); *offset_ret = addr - start. */
 VMS_MUST_CHECK struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
 				    struct program_symbol *ret, uint64_t *offset_ret);
+/* The first symbol starting above @addr (see debuginfo_symbol_after()):
+ * with program_symbol_at() it gives a symbol's extent as kallsyms sees it. */
+struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, struct program_symbol *ret);
 size_t program_symbol_count(struct vms_program *prog);
 const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
 

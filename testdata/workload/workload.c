@@ -37,7 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -211,6 +213,22 @@ static unsigned long bulk_mb;
 static unsigned long bulk_anon_pages, bulk_cow_pages, bulk_shmem_pages, bulk_file_pages;
 static char bulk_file[512];
 
+// Kernel memory ground truth (for slabinfo, slab, vmalloc, memcg and kmem
+// ADDR): the workload's processes live in two cgroup v2 memory cgroups,
+// vmsift-a (gen0 and, by inheritance, gen1a and gen2a) and vmsift-b (gen1b
+// moves there right after its fork, gen2b inherits it); two unix socket
+// pairs give slab objects whose addresses the kernel itself prints
+// (/proc/net/unix, %pK with kptr_restrict=1); one socket is closed before
+// recording, so its object is free.  With the bulk region, SLAB_FILES empty
+// files in SCENEFILE.many/ fill shmem_inode_cache (and dentry) with that
+// many objects.
+#define CGROOT "/sys/fs/cgroup"
+#define SLAB_FILES 100000
+static int cgroups_ok;
+static int unix_pair[2][2] = {{-1, -1}, {-1, -1}};
+static unsigned long unix_ino[4];
+static unsigned long slab_files;
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
@@ -286,6 +304,71 @@ static long knob_read(const char *path)
 		return -1;
 	buf[n] = 0;
 	return strtol(buf, NULL, 10);
+}
+
+// Moves the calling process into cgroup CGROOT/NAME (cgroup v2: "0" is
+// the writer itself).
+static void cgroup_join(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof(path), CGROOT "/%s/cgroup.procs", name);
+	if (knob_write(path, "0\n"))
+		fail("joining cgroup %s", name);
+}
+
+// cgroup v2 with the memory controller, and the two cgroups of the scene;
+// gen0 joins vmsift-a before it touches any memory of the scene.  A kernel
+// without them leaves CGROUPS=0 in guest.env.
+static void cgroup_setup(void)
+{
+	mkdir(CGROOT, 0755);
+	if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL) && errno != EBUSY) {
+		say("no cgroup2: %s", strerror(errno));
+		return;
+	}
+	if (knob_write(CGROOT "/cgroup.subtree_control", "+memory\n")) {
+		say("cannot enable the memory controller: %s", strerror(errno));
+		return;
+	}
+	if ((mkdir(CGROOT "/vmsift-a", 0755) && errno != EEXIST) ||
+	    (mkdir(CGROOT "/vmsift-b", 0755) && errno != EEXIST)) {
+		say("cannot create the cgroups: %s", strerror(errno));
+		return;
+	}
+	cgroup_join("vmsift-a");
+	cgroups_ok = 1;
+}
+
+static void unix_setup(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, unix_pair[i]))
+			fail("socketpair");
+		for (int k = 0; k < 2; k++) {
+			struct stat st;
+			if (fstat(unix_pair[i][k], &st))
+				fail("fstat socket");
+			unix_ino[2 * i + k] = st.st_ino;
+		}
+	}
+}
+
+// SLAB_FILES empty files in SCENEFILE.many/ (bulk fixtures only).
+static void slab_files_setup(void)
+{
+	char dir[600], path[700];
+	snprintf(dir, sizeof(dir), "%s.many", scenefile);
+	if (mkdir(dir, 0755))
+		fail("mkdir %s", dir);
+	for (unsigned long i = 0; i < SLAB_FILES; i++) {
+		snprintf(path, sizeof(path), "%s/f%06lu", dir, i);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd < 0)
+			fail("creating %s", path);
+		close(fd);
+	}
+	slab_files = SLAB_FILES;
+	say("%lu files in %s", slab_files, dir);
 }
 
 static void gt_path(char *out, size_t len, const char *name)
@@ -369,6 +452,41 @@ static void snap_save(void)
 {
 	for (int i = 0; i < nsnap; i++)
 		gt_write(snapfile[i].name, snapbuf + snapfile[i].off, snapfile[i].len);
+}
+
+// Opens GTDIR/name for writing (the kernel memory records: created before
+// the first snapshot, so writing them later allocates no inode or dentry).
+static int gt_open(const char *name)
+{
+	char path[512];
+	gt_path(path, sizeof(path), name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		fail("creating %s", path);
+	return fd;
+}
+
+// Appends the (proc or sysfs) file @src to the open file @out through the
+// static io buffer; a file that cannot be opened adds nothing (0 returned).
+static int copy_to(const char *src, int out)
+{
+	int in = open(src, O_RDONLY);
+	if (in < 0)
+		return 0;
+	for (;;) {
+		ssize_t n = read(in, iobuf, sizeof(iobuf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fail("reading %s", src);
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, iobuf, n) < 0)
+			fail("writing a copy of %s", src);
+	}
+	close(in);
+	return 1;
 }
 
 static void row(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -766,6 +884,8 @@ static void run_steps(void)
 			if (pid == 0) {
 				me = st->child;
 				set_comm();
+				if (me == GEN1B && cgroups_ok)
+					cgroup_join("vmsift-b");
 				if (bulk_mb)
 					bulk_child();
 				continue; // the parent advances the counter
@@ -1040,6 +1160,192 @@ static void drain_lru_everywhere(void)
 			munmap(p, PAGE);
 	}
 	sched_setaffinity(0, sizeof(all), &all);
+}
+
+// slab-sysfs.txt: for every entry of /sys/kernel/slab, "alias NAME TARGET"
+// for a symbolic link (a cache name pointing at the directory of the cache
+// it was merged into, or at its own ":unique-id" directory) and
+// "NAME FILE VALUE" for some attributes of each cache directory.  getdents64
+// into a static buffer: opendir() would allocate on the heap.
+static void slab_sysfs(int out)
+{
+	static const char *const attrs[] = {
+		"aliases", "object_size", "slab_size", "objs_per_slab", "order",
+		"objects", "total_objects", "partial", "objects_partial", "cpu_slabs",
+		"slabs_cpu_partial",
+	};
+	static char dents[1 << 16];
+	int dfd = open("/sys/kernel/slab", O_RDONLY | O_DIRECTORY);
+	if (dfd < 0)
+		return;
+	for (;;) {
+		long n = syscall(SYS_getdents64, dfd, dents, sizeof(dents));
+		if (n <= 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct {
+				uint64_t ino;
+				int64_t off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(dents + off);
+			off += d->reclen;
+			if (d->name[0] == '.')
+				continue;
+			char path[512], target[512], line[1200];
+			snprintf(path, sizeof(path), "/sys/kernel/slab/%s", d->name);
+			if (d->type == DT_LNK) {
+				ssize_t k = readlink(path, target, sizeof(target) - 1);
+				if (k < 0)
+					continue;
+				target[k] = 0;
+				char *base = strrchr(target, '/');
+				int len = snprintf(line, sizeof(line), "alias %s %s\n", d->name,
+						   base ? base + 1 : target);
+				if (write_all(out, line, len) < 0)
+					fail("writing slab-sysfs.txt");
+				continue;
+			}
+			for (size_t a = 0; a < sizeof(attrs) / sizeof(attrs[0]); a++) {
+				char apath[600], val[512];
+				snprintf(apath, sizeof(apath), "%s/%s", path, attrs[a]);
+				int fd = open(apath, O_RDONLY);
+				if (fd < 0)
+					continue;
+				ssize_t k = read(fd, val, sizeof(val) - 1);
+				close(fd);
+				if (k <= 0)
+					continue;
+				val[k] = 0;
+				if (val[k - 1] == '\n')
+					val[k - 1] = 0;
+				int len = snprintf(line, sizeof(line), "%s %s %s\n", d->name, attrs[a], val);
+				if (write_all(out, line, len) < 0)
+					fail("writing slab-sysfs.txt");
+			}
+		}
+	}
+	close(dfd);
+}
+
+// memcg.txt: "== PATH" then that cgroup's memory.stat, for the root and
+// the two cgroups of the scene; "current BYTES" from memory.current.
+static void memcg_stats(int out)
+{
+	static const char *const cg[] = {"", "/vmsift-a", "/vmsift-b"};
+	for (size_t i = 0; i < sizeof(cg) / sizeof(cg[0]); i++) {
+		char path[256], line[300];
+		int len = snprintf(line, sizeof(line), "== %s\n", cg[i][0] ? cg[i] : "/");
+		if (write_all(out, line, len) < 0)
+			fail("writing memcg.txt");
+		snprintf(path, sizeof(path), CGROOT "%s/memory.stat", cg[i]);
+		copy_to(path, out);
+		snprintf(path, sizeof(path), CGROOT "%s/memory.current", cg[i]);
+		int fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			char val[64];
+			ssize_t k = read(fd, val, sizeof(val) - 1);
+			close(fd);
+			if (k > 0) {
+				val[k] = 0;
+				len = snprintf(line, sizeof(line), "current %s", val);
+				if (write_all(out, line, len) < 0)
+					fail("writing memcg.txt");
+			}
+		}
+	}
+}
+
+// The kernel's own view of its memory, recorded last before the page
+// snapshot (so that snapshot still matches the dump): /proc/slabinfo twice
+// a second apart (their difference is the churn the tests allow; a third
+// copy follows right after the dump), the
+// vmalloc areas, each cgroup's memory.stat (twice), the slab caches in
+// sysfs, /proc/modules, the modules' symbols of /proc/kallsyms and
+// /proc/net/unix.  kptr_restrict=1 while reading:
+// with 0, %pK prints hashed addresses.  Every output file is created
+// first.  Then the second unix socket pair is closed: its objects are free
+// in the dump.
+static int f_s3 = -1, f_vm3 = -1, f_cg3 = -1;
+
+// kallsyms-modules.txt: the lines of /proc/kallsyms that name a module's
+// symbol (" [module]"), streamed through the static io buffer.
+static void kallsyms_modules(int out)
+{
+	int fd = open("/proc/kallsyms", O_RDONLY);
+	if (fd < 0)
+		return;
+	size_t have = 0;
+	for (;;) {
+		ssize_t n = read(fd, iobuf + have, sizeof(iobuf) - 1 - have);
+		if (n <= 0)
+			break;
+		have += n;
+		iobuf[have] = 0;
+		char *line = iobuf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = 0;
+			if (strstr(line, "\t[")) {
+				*nl = '\n';
+				if (write_all(out, line, nl + 1 - line) < 0)
+					fail("writing kallsyms-modules.txt");
+			}
+			line = nl + 1;
+		}
+		have = strlen(line);
+		memmove(iobuf, line, have);
+	}
+	close(fd);
+}
+
+static void record_kmem(void)
+{
+	f_s3 = gt_open("slabinfo3.txt");
+	f_vm3 = gt_open("vmallocinfo3.txt");
+	f_cg3 = gt_open("memcg3.txt");
+	int f_ks = gt_open("kallsyms-modules.txt");
+	int f_mod = gt_open("modules.txt"), f_unix = gt_open("net-unix.txt");
+	int f_sys = gt_open("slab-sysfs.txt");
+	// (vmallocinfo.txt is snap_counters', taken at the counters' instant)
+	int f_vm2 = gt_open("vmallocinfo2.txt");
+	int f_cg1 = gt_open("memcg.txt"), f_cg2 = gt_open("memcg2.txt");
+	int f_s1 = gt_open("slabinfo.txt"), f_s2 = gt_open("slabinfo2.txt");
+	knob_write("/proc/sys/kernel/kptr_restrict", "1\n");
+	copy_to("/proc/modules", f_mod);
+	kallsyms_modules(f_ks);
+	close(f_ks);
+	copy_to("/proc/net/unix", f_unix);
+	for (int k = 0; k < 2; k++)
+		close(unix_pair[1][k]);
+	slab_sysfs(f_sys);
+	if (cgroups_ok)
+		memcg_stats(f_cg1);
+	copy_to("/proc/slabinfo", f_s1);
+	sleep(1);
+	copy_to("/proc/slabinfo", f_s2);
+	copy_to("/proc/vmallocinfo", f_vm2);
+	if (cgroups_ok)
+		memcg_stats(f_cg2);
+	knob_write("/proc/sys/kernel/kptr_restrict", "0\n");
+	int fds[] = {f_mod, f_unix, f_sys, f_vm2, f_cg1, f_cg2, f_s1, f_s2};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		close(fds[i]);
+}
+
+// Right after the dump, before anything else: a third snapshot, so the
+// dump lies between two of them.
+static void record_kmem_after(void)
+{
+	knob_write("/proc/sys/kernel/kptr_restrict", "1\n");
+	copy_to("/proc/slabinfo", f_s3);
+	copy_to("/proc/vmallocinfo", f_vm3);
+	if (cgroups_ok)
+		memcg_stats(f_cg3);
+	knob_write("/proc/sys/kernel/kptr_restrict", "0\n");
+	close(f_s3);
+	close(f_vm3);
+	close(f_cg3);
 }
 
 static int kpf_fd = -1, kpc_fd = -1;
@@ -1398,6 +1704,7 @@ int main(int argc, char **argv)
 	gtdir = argv[1];
 	scenefile = argv[2];
 	set_comm();
+	cgroup_setup();
 
 	char dir[512];
 	gt_path(dir, sizeof(dir), "maps");
@@ -1442,6 +1749,8 @@ int main(int argc, char **argv)
 		bulk_setup();
 	run_steps();
 	say("all %d steps done", NSTEPS);
+	if (bulk_mb)
+		slab_files_setup();
 
 	// KSM: merge, then stop ksmd (run=0 keeps merged pages).
 	knob_write("/sys/kernel/mm/ksm/pages_to_scan", "5000\n");
@@ -1489,6 +1798,7 @@ int main(int argc, char **argv)
 		record_bulk();
 	write_procs_and_maps();
 	write_ps();
+	unix_setup();
 	char missing[1024];
 	scene_missing(missing, sizeof(missing));
 	if (missing[0])
@@ -1500,6 +1810,9 @@ int main(int argc, char **argv)
 	    ctl->pid[0], ctl->pid[1], ctl->pid[2], ctl->pid[3], ctl->pid[4]);
 	if (bulk_mb)
 		row("BULK_MB=%lu\n", bulk_mb);
+	row("CGROUPS=%d\nSLAB_FILES=%lu\nUNIX_OPEN_INODES='%lu %lu'\n"
+	    "UNIX_CLOSED_INODES='%lu %lu'\n",
+	    cgroups_ok, slab_files, unix_ino[0], unix_ino[1], unix_ino[2], unix_ino[3]);
 	gt_write("guest.env", rowbuf, rowlen);
 
 	// The snapshot (snap_counters): every PFN, into the buffers touched at
@@ -1510,6 +1823,10 @@ int main(int argc, char **argv)
 	// anonymous in the dump).
 	memset(kpf_snap, 0, npfn * sizeof(kpf_snap[0]));
 	memset(kpc_snap, 0, npfn * sizeof(kpc_snap[0]));
+	// The kernel's view of its memory: after those writes (they allocate
+	// the COW copies), before the snapshot (which then sees the pages the
+	// records themselves take).
+	record_kmem();
 	memset(snapbuf, 0, sizeof(snapbuf));
 	snap_counters();
 
@@ -1517,6 +1834,7 @@ int main(int argc, char **argv)
 	if (write(1, ready, sizeof(ready) - 1) < 0)
 		fail("console");
 	wait_for_host();
+	record_kmem_after();
 	say("host has dumped; saving the snapshot");
 	gt_write("kpageflags.bin", kpf_snap, npfn * 8);
 	gt_write("kpagecount.bin", kpc_snap, npfn * 8);
