@@ -13,9 +13,12 @@ extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_
 	cli_cmd_rd, cli_cmd_struct, cli_cmd_sym, cli_cmd_sys, cli_cmd_vtop, cli_cmd_whatis;
 // ps, vm, anonvma, rmap (tasks, address spaces, the reverse map)
 extern const struct cli_command cli_cmd_anonvma, cli_cmd_ps, cli_cmd_rmap, cli_cmd_vm;
+// bt, mod (the crash context: cmd_crash.c)
+extern const struct cli_command cli_cmd_bt, cli_cmd_mod;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_anonvma,
+	&cli_cmd_bt,
 	&cli_cmd_dmesg,
 	&cli_cmd_eval,
 	&cli_cmd_facts,
@@ -23,6 +26,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_list,
 	&cli_cmd_log,
 	&cli_cmd_meminfo,
+	&cli_cmd_mod,
 	&cli_cmd_p,
 	&cli_cmd_page,
 	&cli_cmd_pages,

@@ -8,3 +8,4 @@ include src/cli/report.mk
 include src/cli/memmap.mk
 include src/cli/rmap.mk
 include src/cli/walk.mk
+include src/cli/crash.mk

@@ -206,6 +206,29 @@ struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
 	return NULL;
 }
 
+struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_t addr, struct vms_symbol *ret)
+{
+	struct vms_error *err = symbols_ensure(di);
+	if (err)
+		return err;
+	size_t lo = 0, hi = di->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (di->syms[di->syms_by_addr[mid]].address <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i-- > 0 && lo - i <= 64;) {
+		const struct vms_symbol *s = &di->syms[di->syms_by_addr[i]];
+		if (s->kind == 'T' || s->kind == 't' || s->kind == 'W' || s->kind == 'w') {
+			*ret = *s;
+			return NULL;
+		}
+	}
+	return vms_error_create(VMS_ERR_LOOKUP, "no text symbol at or below 0x%" PRIx64, addr);
+}
+
 size_t debuginfo_symbol_count(struct vms_debuginfo *di)
 {
 	struct vms_error *err = symbols_ensure(di);

@@ -22,6 +22,7 @@ static const struct kf_def defs[KF_NR] = {
 #define KF_MEMBER(id, type, names, need, note) [KF_##id] = { #id, KF_KIND_MEMBER, KF_##type, names, need, note },
 #define KF_VAR(id, names, need, note) [KF_##id] = { #id, KF_KIND_VAR, -1, names, need, note },
 #define KF_CONST(id, sources, need, note) [KF_##id] = { #id, KF_KIND_CONST, -1, sources, need, note },
+#define KF_SYM(id, names, need, note) [KF_##id] = { #id, KF_KIND_SYM, -1, names, need, note },
 #include "linux/kfacts.def"
 };
 
@@ -181,6 +182,25 @@ static void resolve_var(struct vms_program *prog, const struct kf_def *d, struct
 	}
 }
 
+static void resolve_sym(struct vms_program *prog, const struct kf_def *d, struct kf_slot *s)
+{
+	char name[128];
+	for (int i = 0; alternative(d->names, i, name, sizeof(name)); i++) {
+		struct program_symbol sym;
+		struct vms_error *err = program_symbol(prog, name, &sym);
+		if (err) {
+			vms_error_destroy(err);
+			continue;
+		}
+		s->found = true;
+		s->alt = (int8_t)i;
+		s->value = (int64_t)sym.address;
+		s->size = sym.size;
+		s->source = KF_SRC_DEBUGINFO;
+		return;
+	}
+}
+
 static bool parse_number(const char *v, int64_t *ret)
 {
 	if (!v || !*v)
@@ -265,6 +285,7 @@ static const struct kf_slot *resolve(struct vms_program *prog, enum kf_id id)
 	case KF_KIND_MEMBER: resolve_member(prog, d, s); break;
 	case KF_KIND_VAR: resolve_var(prog, d, s); break;
 	case KF_KIND_CONST: resolve_const(prog, d, s); break;
+	case KF_KIND_SYM: resolve_sym(prog, d, s); break;
 	}
 	return s;
 }
@@ -293,6 +314,9 @@ static struct vms_error *missing(struct vms_program *prog, enum kf_id id)
 	case KF_KIND_CONST:
 		return vms_error_create(VMS_ERR_LOOKUP, "kernel constant %s not found (tried %s)", d->id,
 					d->names);
+	case KF_KIND_SYM:
+		return vms_error_create(VMS_ERR_LOOKUP, "no symbol %s in the symbol table (kernel fact %s)",
+					names, d->id);
 	}
 	return vms_error_create(VMS_ERR_LOOKUP, "kernel fact %s not found", d->id);
 }
@@ -516,6 +540,10 @@ static bool run_probe(struct vms_program *prog, enum kf_probe p)
 		vms_error_destroy(err);
 		return err == NULL;
 	}
+	case KF_ORC_TYPES_V2:
+		return kf_has(prog, KF_ORC_ENTRY) && !kf_has(prog, KF_ORC_END);
+	case KF_ORC_SP_INDIRECT_V1:
+		return kf_has(prog, KF_ASM_CALL_ON_STACK);
 	case KF_KPF_KSM_EXACT:
 		// 7.2 and 7.3 compare both mapping bits; 6.10-6.12 test
 		// "mapping & PAGE_MAPPING_KSM".  Taken here to have changed
@@ -556,6 +584,10 @@ static const struct {
 	[KF_IDLE_FROM_FOLIO] = { "idle_from_folio", "page_is_idle() tests the folio (struct folio exists)" },
 	[KF_MOVABLE_IS_FLAG] = { "movable_is_flag",
 				 "non-LRU movable pages carry PG_movable_ops, not mapping bit 1 (6.17+)" },
+	[KF_ORC_TYPES_V2] = { "orc_types_v2",
+			       "ORC types UNDEFINED/END_OF_STACK/CALL/REGS/REGS_PARTIAL, no end bit (struct orc_entry has no end; 6.4+)" },
+	[KF_ORC_SP_INDIRECT_V1] = { "orc_sp_indirect_v1",
+				    "ORC_REG_SP_INDIRECT is *(SP + offset) (asm_call_on_stack(), 5.8-5.11); else *SP + offset" },
 	[KF_KPF_KSM_EXACT] = { "kpageflags_ksm_exact",
 			       "KPF_KSM only on KSM folios (snapshot_page() kernels; 6.10-6.16 set it on every anon folio)" },
 };

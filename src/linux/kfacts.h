@@ -32,11 +32,12 @@ enum kf_id {
 #define KF_MEMBER(id, type, names, need, note) KF_##id,
 #define KF_VAR(id, names, need, note) KF_##id,
 #define KF_CONST(id, sources, need, note) KF_##id,
+#define KF_SYM(id, names, need, note) KF_##id,
 #include "linux/kfacts.def"
 	KF_NR
 };
 
-enum kf_kind { KF_KIND_TYPE, KF_KIND_MEMBER, KF_KIND_VAR, KF_KIND_CONST };
+enum kf_kind { KF_KIND_TYPE, KF_KIND_MEMBER, KF_KIND_VAR, KF_KIND_CONST, KF_KIND_SYM };
 enum kf_need { KF_REQ, KF_OPT };
 
 /* Where a constant came from. */
@@ -125,6 +126,18 @@ enum kf_probe {
 	 * bits); 6.10-6.16 tested "mapping & PAGE_MAPPING_KSM", true for every
 	 * anonymous folio. */
 	KF_KPF_KSM_EXACT,
+	/* ORC types numbered UNDEFINED 0, END_OF_STACK 1, CALL 2, REGS 3,
+	 * REGS_PARTIAL 4, with no `end` bit (6.4, commit fb799447ae29
+	 * "x86,objtool: Split UNWIND_HINT_EMPTY in two"): struct orc_entry has
+	 * no member `end`.  Before, CALL 0, REGS 1, REGS_PARTIAL 2 and the end
+	 * bit. */
+	KF_ORC_TYPES_V2,
+	/* ORC_REG_SP_INDIRECT means *(SP + sp_offset), not *SP + sp_offset:
+	 * kernels whose IRQ stack switch is asm_call_on_stack() (5.8 to
+	 * 5.11); the series that replaced it with the call_on_stack() macros
+	 * (5.12) changed the meaning ("x86/unwind/orc: Change
+	 * REG_SP_INDIRECT"). */
+	KF_ORC_SP_INDIRECT_V1,
 	KF_PROBE_NR,
 };
 

@@ -8,3 +8,4 @@ src_libvmsift_a_SOURCES += \
 include src/linux/memmap.mk
 include src/linux/rmap.mk
 include src/linux/report.mk
+include src/linux/crash.mk

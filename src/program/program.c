@@ -372,6 +372,24 @@ struct vms_error *program_dump_stats(struct vms_program *prog, struct program_du
 	return NULL;
 }
 
+struct vms_error *program_notes(struct vms_program *prog, const struct program_note **ret,
+				size_t *count)
+{
+	*ret = NULL;
+	*count = 0;
+	if (!prog->dump)
+		return no_dump();
+	const struct dump_note *n;
+	struct vms_error *err = dump_notes(prog->dump, &n, count);
+	// struct program_note mirrors struct dump_note (checked below)
+	*ret = (const struct program_note *)n;
+	return err;
+}
+_Static_assert(sizeof(struct program_note) == sizeof(struct dump_note) &&
+		       offsetof(struct program_note, desc) == offsetof(struct dump_note, desc) &&
+		       offsetof(struct program_note, size) == offsetof(struct dump_note, size),
+	       "program_note and dump_note differ");
+
 struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret)
 {
 	if (!prog->dump)
@@ -483,6 +501,22 @@ struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
 	return NULL;
 }
 
+struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
+					     struct program_symbol *ret, uint64_t *offset_ret)
+{
+	struct vms_symbol sym;
+	struct vms_error *err = debuginfo_text_symbol_before(prog->di, addr - prog->kaslr_offset, &sym);
+	if (err)
+		return err;
+	ret->name = sym.name;
+	ret->address = sym.address + prog->kaslr_offset;
+	ret->size = sym.size;
+	ret->kind = sym.kind;
+	if (offset_ret)
+		*offset_ret = addr - ret->address;
+	return NULL;
+}
+
 size_t program_symbol_count(struct vms_program *prog)
 {
 	return debuginfo_symbol_count(prog->di);
@@ -510,6 +544,17 @@ struct vms_error *program_variable(struct vms_program *prog, const char *name,
 	*type_ret = t;
 	*addr_ret = addr + prog->kaslr_offset;
 	return NULL;
+}
+
+struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret)
+{
+	return debuginfo_cfi_row(prog->di, pc - prog->kaslr_offset, ret);
+}
+
+struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
+				    size_t max, size_t *nr_ret)
+{
+	return debuginfo_source_at(prog->di, pc - prog->kaslr_offset, ret, max, nr_ret);
 }
 
 struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret)

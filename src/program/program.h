@@ -77,6 +77,19 @@ struct vms_error *program_dump_stats(struct vms_program *prog, struct program_du
 /* Is the page at @pfn held by the dump? */
 struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret);
 
+/* The dump's ELF notes (see dump_notes()): NT_PRSTATUS per CPU from kdump
+ * or per vCPU from QEMU, QEMU's CPU state, VMCOREINFO.  Borrowed, live as
+ * long as @prog; descriptors are unaligned.  On an error the notes read
+ * before the fault are still returned. */
+struct program_note {
+	const char *name;
+	uint32_t type;
+	const void *desc;
+	size_t size;
+};
+struct vms_error *program_notes(struct vms_program *prog, const struct program_note **ret,
+				size_t *count);
+
 /* Memory.  Kernel virtual reads translate through the kernel page tables.
  * A page the dump does not hold fails with VMS_ERR_NODATA naming the
  * address; an untranslatable address with VMS_ERR_FAULT. */
@@ -106,8 +119,20 @@ struct vms_error *program_symbol(struct vms_program *prog, const char *name, str
 /* Symbol containing @addr (or nearest preceding); *offset_ret = addr - start. */
 struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
 				    struct program_symbol *ret, uint64_t *offset_ret);
+/* The nearest text symbol at or below @addr, as kallsyms resolves code
+ * addresses (see debuginfo_text_symbol_before()). */
+struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
+					     struct program_symbol *ret, uint64_t *offset_ret);
 size_t program_symbol_count(struct vms_program *prog);
 const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
+
+/* The DWARF call frame row and the source position (file:line, inlined
+ * functions) of a kernel address, relocated by the KASLR offset; see
+ * debuginfo_cfi_row() and debuginfo_source_at().  Addresses of modules
+ * are not in the vmlinux: VMS_ERR_LOOKUP. */
+struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret);
+struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
+				    size_t max, size_t *nr_ret);
 
 /* Types and variables from DWARF. */
 struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
