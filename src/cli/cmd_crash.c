@@ -85,6 +85,13 @@ static void bt_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 		if ((x = value_get(f, "module")))
 			strbuf_addf(out, " [%s]", x->s);
 		strbuf_addch(out, '\n');
+		const struct vms_value *src = value_get(f, "source");
+		for (size_t k = 0; src && k < src->array.len; k++) {
+			const struct vms_value *s = src->array.items[k], *fn = value_get(s, "function"),
+					       *file = value_get(s, "file"), *line = value_get(s, "line");
+			strbuf_addf(out, "      %s%s %s:%" PRId64 "\n", value_get(s, "inlined") ? "inlined " : "",
+				    fn ? fn->s : "?", file ? file->s : "?", line ? line->i : 0);
+		}
 	}
 	if ((x = value_get(v, "error")))
 		strbuf_addf(out, "    --- trace ends: %s ---\n", x->s);
@@ -92,7 +99,7 @@ static void bt_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 		strbuf_addstr(out, "    (running in user mode)\n");
 }
 
-static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, bool stream)
+static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, bool stream, bool source)
 {
 	struct linux_bt bt;
 	struct vms_error *err;
@@ -108,7 +115,7 @@ static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, boo
 		return err;
 	if (bt.end_error)
 		ctx->partial = true;
-	struct vms_value *v = linux_bt_value(ctx->prog, &bt);
+	struct vms_value *v = source ? linux_bt_value_source(ctx->prog, &bt) : linux_bt_value(ctx->prog, &bt);
 	linux_bt_deinit(&bt);
 	if (stream)
 		cli_emit_record(ctx, v, bt_text);
@@ -119,17 +126,19 @@ static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, boo
 
 static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool all = false, active = false;
+	bool all = false, active = false, source = false;
 	const char *spec = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0)
 			all = true;
 		else if (strcmp(argv[i], "-a") == 0)
 			active = true;
+		else if (strcmp(argv[i], "-l") == 0)
+			source = true;
 		else if (argv[i][0] != '-' && !spec)
 			spec = argv[i];
 		else
-			return vms_error_create(VMS_ERR_INVALID, "usage: bt [PID | TASK | -a | --all]");
+			return vms_error_create(VMS_ERR_INVALID, "usage: bt [-l] [PID | TASK | -a | --all]");
 	}
 	struct vms_error *err;
 	if (active) {
@@ -140,7 +149,7 @@ static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
 			if (!linux_cpu_present(ctx->prog, c))
 				continue;
 			uint64_t task;
-			if ((err = linux_cpu_curr(ctx->prog, c, &task)) || (err = bt_one(ctx, task, (int)c, true))) {
+			if ((err = linux_cpu_curr(ctx->prog, c, &task)) || (err = bt_one(ctx, task, (int)c, true, source))) {
 				cli_print_error(ctx, "bt", err);
 				vms_error_destroy(err);
 				ctx->partial = true;
@@ -158,7 +167,7 @@ static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
 		for (size_t i = 0; !err && i < n; i++) {
 			if ((err = program_check_cancel()))
 				break;
-			struct vms_error *e = bt_one(ctx, tasks[i].addr, -1, true);
+			struct vms_error *e = bt_one(ctx, tasks[i].addr, -1, true, source);
 			if (e) {
 				cli_print_error(ctx, "bt", e);
 				vms_error_destroy(e);
@@ -178,19 +187,20 @@ static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
 		err = linux_panic_task(ctx->prog, &task, &cpu);
 	if (err)
 		return spec ? err : vms_error_wrap(err, "no panic task (give a PID, a task address, -a or --all)");
-	return bt_one(ctx, task, -1, false);
+	return bt_one(ctx, task, -1, false, source);
 }
 
 const struct cli_command cli_cmd_bt = {
 	.name = "bt",
-	.usage = "[PID | TASK | -a | --all]",
+	.usage = "[-l] [PID | TASK | -a | --all]",
 	.summary = "kernel backtrace of the panic task, a task, each CPU's task, or every task",
 	.help = "Without an argument, the task that panicked.  PID is a thread id; TASK a task_struct\n"
 		"address (0x...).  -a: the task each CPU runs, from the CPU's registers (kdump's\n"
 		"crash_notes or QEMU's notes).  --all: every task.  Unwinds with the kernel's ORC\n"
 		"tables (vmlinux and modules) through exception frames and the IRQ and exception\n"
 		"stacks; a frame marked '?' was found by the frame-pointer guess.  A trace that\n"
-		"cannot go on ends with the reason (exit status 4).",
+		"cannot go on ends with the reason (exit status 4).  -l: the source file:line of\n"
+		"each frame and the functions inlined there, from the vmlinux's DWARF.",
 	.needs_program = true,
 	.run = cmd_bt,
 };

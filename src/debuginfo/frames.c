@@ -138,8 +138,14 @@ struct vms_error *debuginfo_source_at(struct vms_debuginfo *di, uint64_t pc, str
 	size_t nfiles;
 	if (dwarf_getsrcfiles(&cu, &files, &nfiles) != 0)
 		files = NULL;
-	Dwarf_Die *scopes = NULL;
-	int n = dwarf_getscopes(&cu, pc, &scopes);
+	// the innermost scope holding pc, then its parents in the DIE tree
+	// (dwarf_getscopes() follows an inlined instance to its abstract
+	// origin instead, which loses the functions it was inlined into)
+	Dwarf_Die *inner = NULL, *scopes = NULL;
+	int n = dwarf_getscopes(&cu, pc, &inner);
+	if (n > 0)
+		n = dwarf_getscopes_die(&inner[0], &scopes);
+	free(inner);
 	size_t k = 0;
 	for (int i = 0; i < n && k < max; i++) {
 		Dwarf_Die *s = &scopes[i];

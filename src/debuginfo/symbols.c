@@ -219,14 +219,29 @@ struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_
 		else
 			hi = mid;
 	}
+	const struct vms_symbol *best = NULL;
 	for (size_t i = lo; i-- > 0 && lo - i <= 64;) {
 		const struct vms_symbol *s = &di->syms[di->syms_by_addr[i]];
-		if (s->kind == 'T' || s->kind == 't' || s->kind == 'W' || s->kind == 'w') {
-			*ret = *s;
-			return NULL;
+		if (best && s->address != best->address)
+			break;
+		if (s->kind != 'T' && s->kind != 't' && s->kind != 'W' && s->kind != 'w')
+			continue;
+		// aliases: kallsyms keeps the first of scripts/kallsyms.c's order,
+		// which puts strong before weak, fewer leading underscores first,
+		// then nm's order (by name)
+		if (!best) {
+			best = s;
+			continue;
 		}
+		bool sw = s->kind == 'W' || s->kind == 'w', bw = best->kind == 'W' || best->kind == 'w';
+		size_t su = strspn(s->name, "_"), bu = strspn(best->name, "_");
+		if (sw != bw ? !sw : su != bu ? su < bu : strcmp(s->name, best->name) < 0)
+			best = s;
 	}
-	return vms_error_create(VMS_ERR_LOOKUP, "no text symbol at or below 0x%" PRIx64, addr);
+	if (!best)
+		return vms_error_create(VMS_ERR_LOOKUP, "no text symbol at or below 0x%" PRIx64, addr);
+	*ret = *best;
+	return NULL;
 }
 
 size_t debuginfo_symbol_count(struct vms_debuginfo *di)

@@ -86,7 +86,47 @@ static struct vms_value *regs_value(const struct linux_regs *r)
 	return o;
 }
 
+#define MAX_INLINE_DEPTH 16
+
+static void frame_source(struct vms_program *prog, const struct linux_bt_frame *f, struct vms_value *o)
+{
+	if (!f->sym.name || f->sym.module)
+		return;
+	struct vms_source_frame src[MAX_INLINE_DEPTH];
+	size_t n = 0;
+	// a return address belongs to the call before it
+	struct vms_error *err = program_source_at(prog, f->exact ? f->ip : f->ip - 1, src, MAX_INLINE_DEPTH, &n);
+	if (err) {
+		vms_error_destroy(err);
+		return;
+	}
+	struct vms_value *a = value_set(o, "source", value_array());
+	for (size_t i = 0; i < n; i++) {
+		struct vms_value *s = value_push(a, value_object());
+		if (src[i].function)
+			value_set_str(s, "function", src[i].function);
+		if (src[i].file)
+			value_set_str(s, "file", src[i].file);
+		if (src[i].line)
+			value_set_int(s, "line", src[i].line);
+		if (src[i].inlined)
+			value_set_bool(s, "inlined", true);
+	}
+}
+
+static struct vms_value *bt_value(struct vms_program *prog, const struct linux_bt *bt, bool source);
+
 struct vms_value *linux_bt_value(struct vms_program *prog, const struct linux_bt *bt)
+{
+	return bt_value(prog, bt, false);
+}
+
+struct vms_value *linux_bt_value_source(struct vms_program *prog, const struct linux_bt *bt)
+{
+	return bt_value(prog, bt, true);
+}
+
+static struct vms_value *bt_value(struct vms_program *prog, const struct linux_bt *bt, bool source)
 {
 	struct vms_value *v = value_object();
 	value_set_hex(v, "task", bt->task);
@@ -125,6 +165,8 @@ struct vms_value *linux_bt_value(struct vms_program *prog, const struct linux_bt
 			value_set_bool(o, "guess", true);
 		if (f->cfi)
 			value_set_bool(o, "cfi", true);
+		if (source)
+			frame_source(prog, f, o);
 		if (f->regs_frame) {
 			struct vms_value *e = value_set(o, "exception", value_object());
 			value_set_hex(e, "address", f->regs_addr);

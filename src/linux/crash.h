@@ -29,6 +29,10 @@
  * (level, ip, sp, slot, stack, function, offset, module, exact, guess,
  * registers of exception frames), user_mode, error.  Caller owns it. */
 struct vms_value *linux_bt_value(struct vms_program *prog, const struct linux_bt *bt);
+/* The same, with each vmlinux frame's source position from the DWARF
+ * ("source": [{function, file, line, inlined}], innermost first: the
+ * functions inlined at the frame's address, then the real one). */
+struct vms_value *linux_bt_value_source(struct vms_program *prog, const struct linux_bt *bt);
 
 /* The task a `bt` argument names: a PID (decimal) or a task_struct
  * address (hex with 0x).  VMS_ERR_LOOKUP when no task has that PID. */

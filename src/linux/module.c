@@ -307,8 +307,12 @@ const struct linux_module *linux_module_at(struct vms_program *prog, uint64_t ad
 
 static int sym_cmp(const void *a, const void *b)
 {
+	// by address; aliases keep the symbol table's order, as the kernel's
+	// find_kallsyms_symbol() takes the first of them
 	const struct linux_modsym *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
 static uint64_t le(const uint8_t *p, uint64_t size)
@@ -392,6 +396,7 @@ static struct vms_error *symbols_load(struct vms_program *prog, struct linux_mod
 		struct linux_modsym *s = &m->syms[m->nsyms++];
 		s->addr = value;
 		s->name = m->strtab + nm;
+		s->index = (uint32_t)i;
 		s->type = types ? (char)types[i] : '?';
 	}
 	free(raw);
@@ -442,7 +447,10 @@ struct vms_error *linux_symbolize(struct vms_program *prog, uint64_t addr, struc
 		if (lo == 0 || addr - syms[lo - 1].addr >= (syms[lo - 1].size ? syms[lo - 1].size : 1))
 			return vms_error_create(VMS_ERR_LOOKUP, "no symbol of module %s holds 0x%" PRIx64, m->name,
 						addr);
-		const struct linux_modsym *s = &syms[lo - 1];
+		size_t i = lo - 1;
+		while (i > 0 && syms[i - 1].addr == syms[i].addr)
+			i--;
+		const struct linux_modsym *s = &syms[i];
 		*ret = (struct linux_symbol){s->name, s->addr, addr - s->addr, s->size, m->name, s->type};
 		return NULL;
 	}
@@ -467,6 +475,41 @@ struct vms_error *linux_symbolize(struct vms_program *prog, uint64_t addr, struc
 		return vms_error_create(VMS_ERR_LOOKUP, "no symbol holds 0x%" PRIx64, addr);
 	*ret = (struct linux_symbol){sym.name, sym.address, off, sym.size, NULL, sym.kind};
 	return NULL;
+}
+
+struct vms_error *linux_module_lookup(struct vms_program *prog, const char *name, struct linux_symbol *ret)
+{
+	const struct linux_module *mods;
+	size_t n;
+	struct vms_error *err = linux_modules(prog, &mods, &n);
+	vms_error_destroy(err);
+	// "name [module]" or "module:name" narrows the search to one module
+	char want[256], mod[256] = "";
+	snprintf(want, sizeof(want), "%s", name);
+	char *colon = strchr(want, ':');
+	if (colon) {
+		*colon = '\0';
+		snprintf(mod, sizeof(mod), "%s", want);
+		memmove(want, colon + 1, strlen(colon + 1) + 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (*mod && strcmp(mods[i].name, mod) != 0)
+			continue;
+		const struct linux_modsym *syms;
+		size_t ns;
+		err = linux_module_symbols(prog, &mods[i], &syms, &ns);
+		if (err) {
+			vms_error_destroy(err);
+			continue;
+		}
+		for (size_t k = 0; k < ns; k++)
+			if (strcmp(syms[k].name, want) == 0) {
+				*ret = (struct linux_symbol){syms[k].name, syms[k].addr, 0, syms[k].size, mods[i].name,
+							     syms[k].type};
+				return NULL;
+			}
+	}
+	return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s' in vmlinux or a module", name);
 }
 
 /* ---- taint ---- */

@@ -24,6 +24,7 @@ struct linux_modsym {
 	uint64_t size;     // up to the next symbol (as kallsyms sizes them)
 	const char *name;  // owned by the module's string table copy
 	char type;         // nm-style letter
+	uint32_t index;    // in the module's symbol table
 };
 
 struct linux_module {
@@ -86,6 +87,9 @@ struct linux_symbol {
  * without a size, in the kernel image.  Fails with VMS_ERR_LOOKUP when no
  * symbol holds @addr. */
 struct vms_error *linux_symbolize(struct vms_program *prog, uint64_t addr, struct linux_symbol *ret);
+
+/* A module symbol by name ("name", or "module:name" for one module's). */
+struct vms_error *linux_module_lookup(struct vms_program *prog, const char *name, struct linux_symbol *ret);
 
 /* The taint letters of the TAINT_* bits in @mask, from the kernel's own
  * taint_flags[] table, into @buf ("POE"); "" for none.  With @all_flags,

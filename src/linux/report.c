@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/cleanup.h"
+#include "linux/crash.h"
 #include "linux/meminfo.h"
 #include "linux/memmap.h"
 #include "linux/mm.h"
@@ -1095,6 +1096,24 @@ static struct vms_error *sec_physmap(struct rctx *rc, struct vms_value **ret)
 	return NULL;
 }
 
+/* ---- crash (linux/crash.c) ---- */
+
+static struct vms_error *sec_crash(struct rctx *rc, struct vms_value **ret)
+{
+	struct vms_value *v = NULL;
+	struct vms_error *err = linux_crash_section(rc->prog, &v);
+	if (err)
+		return err;
+	if (!v) {
+		v = value_object();
+		value_set_bool(v, "panicked", false);
+	} else {
+		value_set_bool(v, "panicked", true);
+	}
+	*ret = v;
+	return NULL;
+}
+
 /* ---- running ---- */
 
 struct section {
@@ -1103,6 +1122,7 @@ struct section {
 };
 
 static const struct section sections[] = {
+	{ "crash", "Crash", sec_crash },
 	{ "system", "System", sec_system },
 	{ "dump", "Dump and its missing parts", sec_dump },
 	{ "log", "Kernel log (tail)", sec_log },
@@ -1115,7 +1135,7 @@ static const struct section sections[] = {
 };
 
 const char *const report_section_names[] = {
-	"system", "dump", "log", "memory", "census", "processes", "sharers", "anomalies", "physmap", NULL,
+	"crash", "system", "dump", "log", "memory", "census", "processes", "sharers", "anomalies", "physmap", NULL,
 };
 
 static double now(void)

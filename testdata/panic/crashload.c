@@ -12,7 +12,10 @@
 //       ("vmsift-pipe", ...).  Returns once all are asleep.
 //   crashload record GTDIR
 //       Writes GTDIR/stacks.tsv: every thread's /proc/PID/task/TID/stack, read
-//       twice a second apart (pass 1 and 2), with its comm and state.
+//       twice a second apart (pass 1 and 2), with its comm, state and
+//       context switch count (voluntary + involuntary, from its status):
+//       a thread whose count in the dump is the same has not run since, so
+//       its stack is still the one recorded.
 //   crashload trigger SCENARIO
 //       Becomes "vmsift-crash" and makes the kernel panic:
 //         sysrq       echo c > /proc/sysrq-trigger
@@ -241,7 +244,7 @@ static void record_pass(FILE *out, int pass)
 		while ((te = readdir(td))) {
 			if (te->d_name[0] < '0' || te->d_name[0] > '9')
 				continue;
-			static char stack[8192], stat[1024], comm[64];
+			static char stack[8192], stat[1024], comm[64], status[4096];
 			snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", pe->d_name, te->d_name);
 			slurp(path, comm, sizeof(comm));
 			comm[strcspn(comm, "\n")] = '\0';
@@ -250,13 +253,22 @@ static void record_pass(FILE *out, int pass)
 			// state: the field after the ")" that ends the comm
 			char *rp = strrchr(stat, ')');
 			char state = rp && rp[1] == ' ' ? rp[2] : '?';
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/status", pe->d_name, te->d_name);
+			slurp(path, status, sizeof(status));
+			unsigned long long nvcsw = 0, nivcsw = 0;
+			char *v = strstr(status, "\nvoluntary_ctxt_switches:");
+			if (v)
+				nvcsw = strtoull(v + 26, NULL, 10);
+			v = strstr(status, "\nnonvoluntary_ctxt_switches:");
+			if (v)
+				nivcsw = strtoull(v + 29, NULL, 10);
 			snprintf(path, sizeof(path), "/proc/%s/task/%s/stack", pe->d_name, te->d_name);
 			size_t n = slurp(path, stack, sizeof(stack));
 			for (size_t i = 0; i < n; i++)
 				if (stack[i] == '\n')
 					stack[i] = ';';
-			fprintf(out, "%s\t%s\t%s\t%c\t%d\t%s\n", pe->d_name, te->d_name, comm, state, pass,
-				stack);
+			fprintf(out, "%s\t%s\t%s\t%c\t%d\t%llu\t%s\n", pe->d_name, te->d_name, comm, state,
+				pass, nvcsw + nivcsw, stack);
 		}
 		closedir(td);
 	}
@@ -270,7 +282,7 @@ static int record(const char *dir)
 	FILE *out = fopen(path, "w");
 	if (!out)
 		die("%s", path);
-	fprintf(out, "#pid\ttid\tcomm\tstate\tpass\tstack\n");
+	fprintf(out, "#pid\ttid\tcomm\tstate\tpass\tswitches\tstack\n");
 	record_pass(out, 1);
 	sleep(1);
 	record_pass(out, 2);

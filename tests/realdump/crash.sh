@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The crash context on real panic dumps (testdata/mkpanic): for each kernel
+# line with DWARF, each scenario (sysrq, oom, bug, softlockup, hung) and
+# both routes (kdump: crashkernel= + kexec -p + makedumpfile in the capture
+# kernel; qemu: panic=0 and dump-guest-memory), tests/realdump/crash.py
+# compares sys, bt, bt --all, mod, sym and the report's crash section with
+# what the guest recorded (console Call Trace, /proc/PID/stack,
+# /proc/modules, /proc/kallsyms); then the crash signature must be the same
+# for every dump of one scenario (both routes, every format) and differ
+# across scenarios.
+#
+# VMSIFT_PANIC_SCENARIOS narrows the scenarios (default: all five).
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || skip "python3 is needed to compare with the ground truth"
+status=0
+ran=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cache=${VMSIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsift}
+scenarios=${VMSIFT_PANIC_SCENARIOS:-sysrq oom bug softlockup hung}
+
+# need_panic_fixture LINE SCENARIO ROUTE: sets PFIX, or returns 77 (skip)
+need_panic_fixture() {
+	local out rc
+	out=$("$top_srcdir/testdata/mkpanic" --kernel "$1" --scenario "$2" --route "$3" --quiet \
+		2>"$work/mkpanic.log")
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		tail -n 5 "$work/mkpanic.log"
+		return $rc
+	fi
+	PFIX=$(printf '%s\n' "$out" | tail -n 1)
+	[ -f "$PFIX/COMPLETE" ] || return 1
+}
+
+for k in $(fixture_kernels); do
+	[ "$(kernel_line_debug "$k")" = dbg ] || continue
+	: >"$work/sigs"
+	for s in $scenarios; do
+		for r in kdump qemu; do
+			need_panic_fixture "$k" "$s" "$r"
+			rc=$?
+			if [ $rc -eq 77 ]; then
+				echo "SKIP: $k $s $r: $(tail -n 1 "$work/mkpanic.log")"
+				[ -n "$(requested_kernel "$k")" ] && status=1
+				continue
+			elif [ $rc -ne 0 ]; then
+				echo "FAIL: mkpanic --kernel $k --scenario $s --route $r (status $rc)"
+				status=1
+				continue
+			fi
+			first=1
+			for d in $(dumps_of "$PFIX"); do
+				echo "== $k $s $r $d"
+				quick=
+				[ $first = 1 ] || quick=--quick
+				first=0
+				python3 "$top_srcdir/tests/realdump/crash.py" "$VMSIFT" "$PFIX" "$d" \
+					"$top_srcdir/doc/report-schema.json" $quick --json-out "$work/out.json" || status=1
+				python3 -c 'import json,sys; print(sys.argv[1], json.load(open(sys.argv[2])).get("signature"))' \
+					"$s" "$work/out.json" >>"$work/sigs"
+				ran=$((ran + 1))
+			done
+		done
+	done
+	# one signature per scenario, and a different one for each scenario
+	python3 - "$k" "$work/sigs" <<'EOF' || status=1
+import sys
+k, path = sys.argv[1], sys.argv[2]
+by = {}
+for line in open(path):
+    s, h = line.split()
+    by.setdefault(s, set()).add(h)
+bad = 0
+for s, hs in sorted(by.items()):
+    if len(hs) != 1 or "None" in hs:
+        print("FAIL: %s %s: the dumps of one scenario have signatures %s" % (k, s, ", ".join(sorted(hs))))
+        bad = 1
+owners = {}
+for s, hs in by.items():
+    for h in hs:
+        owners.setdefault(h, []).append(s)
+for h, ss in owners.items():
+    if len(ss) > 1:
+        print("FAIL: %s: scenarios %s share the signature %s" % (k, ", ".join(sorted(ss)), h))
+        bad = 1
+if not bad and by:
+    print("ok: %s: %d scenarios, one signature each, all different: %s" % (
+        k, len(by), ", ".join("%s=%s" % (s, next(iter(hs))) for s, hs in sorted(by.items()))))
+sys.exit(bad)
+EOF
+done
+[ $ran -gt 0 ] || [ $status -ne 0 ] || skip "no panic fixture could be made"
+exit $status
