@@ -1,7 +1,8 @@
 # the crash context on real panic dumps (testdata/mkpanic): bt, mod, sym,
 # sys and the report's crash section against the guest's own record
 TESTS += tests/realdump/crash.sh
-EXTRA_DIST += tests/realdump/crash.sh tests/realdump/crash.py
+EXTRA_DIST += tests/realdump/crash.sh tests/realdump/crash.py tests/realdump/crash_bad.py \
+	bench/crash-compare.sh bench/crash_compare.py
 # the crash context's pure parts (ORC, signature, ELF notes) on byte images
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/crash_test

@@ -8,7 +8,8 @@
 # what the guest recorded (console Call Trace, /proc/PID/stack,
 # /proc/modules, /proc/kallsyms); then the crash signature must be the same
 # for every dump of one scenario (both routes, every format) and differ
-# across scenarios.
+# across scenarios.  tests/realdump/crash_bad.py checks the messages and exit
+# statuses of bt on damaged copies (notes, a stack pointer, an ORC entry).
 #
 # VMSIFT_PANIC_SCENARIOS narrows the scenarios (default: all five).
 . "$(dirname "$0")/lib.sh"
@@ -64,6 +65,11 @@ for k in $(fixture_kernels); do
 			done
 		done
 	done
+	# damaged copies of the qemu sysrq dump: clear errors, exit 4, no crash
+	if need_panic_fixture "$k" sysrq qemu; then
+		echo "== $k damaged copies of the sysrq qemu dump"
+		python3 "$top_srcdir/tests/realdump/crash_bad.py" "$VMSIFT" "$PFIX" "$work" || status=1
+	fi
 	# one signature per scenario, and a different one for each scenario
 	python3 - "$k" "$work/sigs" <<'EOF' || status=1
 import sys
