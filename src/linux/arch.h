@@ -67,6 +67,10 @@ const char *linux_reg_name(enum linux_reg r);
 /* The register pt_regs member @name ("ip", "r15", "orig_ax") stands for. */
 int linux_reg_by_pt_regs_name(const char *name);
 
+/* The segment selector in a saved CS or SS word (the low 16 bits; FRED
+ * kernels keep more in the word). */
+uint64_t linux_arch_selector(uint64_t word);
+
 /* Do these registers belong to user mode (the privilege level in CS)? */
 bool linux_regs_user_mode(const struct linux_regs *regs);
 

@@ -70,6 +70,12 @@ int linux_reg_by_pt_regs_name(const char *name)
 }
 
 #define X86_SEGMENT_RPL_MASK 0x3  // arch/x86/include/asm/segment.h
+#define X86_SELECTOR_MASK 0xffff  // a selector is 16 bits; FRED's pt_regs keep more in the word
+
+uint64_t linux_arch_selector(uint64_t word)
+{
+	return word & X86_SELECTOR_MASK;
+}
 #define X86_USER_RPL 0x3
 
 bool linux_regs_user_mode(const struct linux_regs *regs)

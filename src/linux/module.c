@@ -373,8 +373,9 @@ static struct vms_error *symbols_load(struct vms_program *prog, struct linux_mod
 	}
 	// the string table may end before the last name's page ends: read it
 	// page by page and stop at the first page that is not there
+	uint64_t ps = program_page_size(prog);
 	for (uint64_t at = 0; at < strsize;) {
-		uint64_t chunk = 4096 - ((strtab + at) & 4095);
+		uint64_t chunk = ps - (strtab + at) % ps;
 		if (chunk > strsize - at)
 			chunk = strsize - at;
 		if (program_read(prog, strtab + at, m->strtab + at, chunk)) {

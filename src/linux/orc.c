@@ -219,9 +219,9 @@ struct vms_error *linux_ptregs_read(const struct linux_mem *mem, const struct li
 			r.valid |= 1u << i;
 		}
 	}
-	// only the low 16 bits of cs and ss are the selector (FRED keeps more there)
-	r.r[LINUX_REG_CS] &= 0xffff;
-	r.r[LINUX_REG_SS] &= 0xffff;
+	// only the selector part of cs and ss (FRED keeps more in those words)
+	r.r[LINUX_REG_CS] = linux_arch_selector(r.r[LINUX_REG_CS]);
+	r.r[LINUX_REG_SS] = linux_arch_selector(r.r[LINUX_REG_SS]);
 	*ret = r;
 	return NULL;
 }
