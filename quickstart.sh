@@ -11,12 +11,15 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 # Debian packages: build, dump access, debug info, the REPL, tests, and the
-# tools the sample-dump factory and the benchmarks compare against.
+# tools the sample-dump factory and the benchmarks compare against; the
+# packaging tools, man and bash-completion for the test of the installed
+# packages (tests/install.sh), the manual page and the completion tests.
 PKGS="build-essential autoconf automake libtool pkg-config
       libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libcmocka-dev
       zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev
       qemu-system-x86 busybox-static makedumpfile crash python3-drgn
-      python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs"
+      python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs
+      debhelper dpkg-dev lintian bash-completion man-db groff-base"
 
 missing=
 for p in $PKGS; do

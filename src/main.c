@@ -15,28 +15,51 @@
 #include "plugin/plugin.h"
 #include "program/program.h"
 
+static void print_options(FILE *fp, const struct cli_option *opts)
+{
+	for (const struct cli_option *o = opts; o->help; o++) {
+		char head[64];
+		snprintf(head, sizeof(head), "%c%c%s%s%s%s%s", o->short_name ? '-' : ' ',
+			 o->short_name ? o->short_name : ' ', o->short_name && o->long_name ? ", " : "  ",
+			 o->long_name ? "--" : "", o->long_name ? o->long_name : "", o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		fprintf(fp, "  %-22s%s\n", head, o->help);
+	}
+}
+
 static void usage(FILE *fp)
 {
-	fprintf(fp,
-		"usage: vmsift [OPTIONS] VMCORE [VMLINUX]\n"
-		"       vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html]\n"
-		"\n"
-		"Open a kernel crash dump (or /proc/kcore) with the kernel's debug info and\n"
-		"answer questions about its memory.\n"
-		"\n"
-		"  -e, --execute CMDS  run CMDS (separated by ';') and exit\n"
-		"  -f, --file FILE     run the commands in FILE ('-' for standard input)\n"
-		"  -j, --json          JSON output: one document per command, NDJSON for streams\n"
-		"      --force         use a vmlinux even if it does not match the dump\n"
-		"      --plugin PATH   load a plugin (repeatable)\n"
-		"  -q, --quiet         no banner\n"
-		"  -V, --version       print the version\n"
-		"  -h, --help          this help\n"
-		"\n"
-		"Without -e or -f, commands are read from standard input when it is not a\n"
-		"terminal, else from an interactive prompt.  VMLINUX is found from the dump's\n"
-		"release and build-id when not given.  Exit status: 0 ok, 1 a command failed,\n"
-		"2 bad usage, 3 the dump or vmlinux could not be opened, 4 partial answers.\n");
+	fprintf(fp, "usage: %s\n       %s\n\n%s\n\n", cli_synopsis, cli_report_synopsis, cli_description);
+	print_options(fp, cli_main_options);
+	fprintf(fp, "\n%s\n\nExit status:\n", cli_input_note);
+	for (const struct cli_exit_status *e = cli_exit_statuses; e->meaning; e++)
+		fprintf(fp, "  %d  %s\n", e->code, e->meaning);
+}
+
+enum { MAX_OPTIONS = 32 };
+
+/* getopt_long's tables from @opts: @longopts has room for MAX_OPTIONS and
+ * the terminator, @optstring for 3 * MAX_OPTIONS + 3 bytes.  @in_order:
+ * stop at the first non-option (the dump's name). */
+static void getopt_tables(const struct cli_option *opts, bool in_order, struct option *longopts,
+			  char *optstring)
+{
+	char *p = optstring;
+	if (in_order)
+		*p++ = '+';
+	*p++ = ':';  // a missing argument returns ':'
+	for (const struct cli_option *o = opts; o->help && o - opts < MAX_OPTIONS; o++) {
+		if (o->long_name)
+			*longopts++ = (struct option){ o->long_name, o->arg ? required_argument : no_argument,
+						       NULL, o->key };
+		if (o->short_name) {
+			*p++ = o->short_name;
+			if (o->arg)
+				*p++ = ':';
+		}
+	}
+	*longopts = (struct option){ 0 };
+	*p = '\0';
 }
 
 static char *read_file(const char *path)
@@ -62,22 +85,16 @@ static char *read_file(const char *path)
  */
 static int main_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "html", no_argument, NULL, 'H' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "only", required_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[MAX_OPTIONS + 1];
+	char optstring[3 * MAX_OPTIONS + 3];
+	getopt_tables(cli_report_options, false, longopts, optstring);
 	const char *dir = NULL, *only = NULL;
 	bool json = false, html = false;
 	struct vms_program_options opts = { 0 };
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': dir = optarg; break;
 		case 'j': json = true; break;
@@ -85,10 +102,8 @@ static int main_report(int argc, char **argv)
 		case 'F': opts.force = true; break;
 		case 'O': only = optarg; break;
 		case 'h':
-			printf("usage: vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html] [--only SECTIONS]\n"
-			       "Write the batch report of a dump: text on standard output (JSON with --json);\n"
-			       "-o DIR also writes DIR/report.txt and DIR/report.json, and with --html\n"
-			       "DIR/report.html.  Exit status 4 when a section failed or was partial.\n");
+			printf("usage: %s\n%s\n\n", cli_report_synopsis, cli_report_description);
+			print_options(stdout, cli_report_options);
 			return VMS_EXIT_OK;
 		case ':':
 			fprintf(stderr, "vmsift: report: option '%s' needs an argument\n", argv[optind - 1]);
@@ -100,7 +115,7 @@ static int main_report(int argc, char **argv)
 		}
 	}
 	if (optind >= argc || argc - optind > 2) {
-		fprintf(stderr, "vmsift: usage: vmsift report VMCORE [VMLINUX] [-o DIR] [--json] [--html]\n");
+		fprintf(stderr, "vmsift: usage: %s\n", cli_report_synopsis);
 		return VMS_EXIT_USAGE;
 	}
 	if (html && !dir) {
@@ -149,17 +164,9 @@ static int main_report(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "execute", required_argument, NULL, 'e' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "plugin", required_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[MAX_OPTIONS + 1];
+	char optstring[3 * MAX_OPTIONS + 3];
+	getopt_tables(cli_main_options, true, longopts, optstring);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
 		return main_report(argc - 1, argv + 1);
 	struct strbuf script = STRBUF_INIT;
@@ -167,7 +174,7 @@ int main(int argc, char **argv)
 	struct vms_program_options opts = { 0 };
 	int c;
 	opterr = 0;  // we say what is wrong ourselves, in one line
-	while ((c = getopt_long(argc, argv, "+:e:f:jqVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			strbuf_addstr(&script, optarg);

@@ -14,3 +14,13 @@ tests/plugin.log: plugins/peek.so tests/tools/dumpcat $(DI_FIXTURES)
 TESTS += tests/repl.sh
 EXTRA_DIST += tests/repl.sh
 tests/repl.log: tests/tools/dumpcat $(DI_FIXTURES)
+TESTS += tests/manpage.sh
+EXTRA_DIST += tests/manpage.sh
+tests/manpage.log: doc/vmsift.1 doc/vmsift-plugin.7 tests/tools/dumpcat $(DI_FIXTURES)
+TESTS += tests/completion.sh
+EXTRA_DIST += tests/completion.sh
+tests/completion.log: completion/vmsift tests/tools/dumpcat $(DI_FIXTURES)
+# the installed result: Debian packages built, unpacked and used
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh
+tests/install.log: tests/tools/dumpcat $(DI_FIXTURES)

@@ -46,3 +46,14 @@ tests_unit_debuginfo_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_debuginfo_test_LDADD = src/libvmsift.a $(VMS_LIBS) $(CMOCKA_LIBS)
 EXTRA_tests_unit_debuginfo_test_DEPENDENCIES = $(DI_FIXTURES)
 endif
+
+# a "future kernel": kernel_types.c with a member vmsift reads renamed
+# (tests/kfacts-newer.sh)
+tests/fixtures/kernel_types-future.elf: $(DI_FIXTURE_SRCS)
+	$(AM_V_GEN)$(MKDIR_P) tests/fixtures && \
+	$(CC) -g -gdwarf-5 -O0 -fno-pie -DVMS_FUTURE_KERNEL -c -o tests/fixtures/ktf-1.o $(srcdir)/tests/fixtures/kernel_types.c && \
+	$(DI_FIXTURE_LINK) -o $@ tests/fixtures/ktf-1.o
+CLEANFILES += tests/fixtures/kernel_types-future.elf
+TESTS += tests/kfacts-newer.sh
+EXTRA_DIST += tests/kfacts-newer.sh
+tests/kfacts-newer.log: tests/fixtures/kernel_types.elf tests/fixtures/kernel_types-future.elf

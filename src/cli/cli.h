@@ -16,7 +16,7 @@
 #include "base/value.h"
 #include "program/program.h"
 
-/* Exit statuses of the vmsift process (documented in doc/usage.md). */
+/* Exit statuses of the vmsift process (described by cli_exit_statuses[]). */
 enum {
 	VMS_EXIT_OK = 0,
 	VMS_EXIT_FAILED = 1,   // a command failed
@@ -24,6 +24,34 @@ enum {
 	VMS_EXIT_NODUMP = 3,   // the dump or its vmlinux could not be opened
 	VMS_EXIT_PARTIAL = 4,  // commands ran but some data was unreadable
 };
+
+/* One option of the vmsift command line (options.c). */
+struct cli_option {
+	char short_name;        // 0: long form only
+	int key;                // what getopt_long returns for it
+	const char *long_name;  // without "--"; NULL: short form only
+	const char *arg;        // its argument's name, or NULL for a flag
+	const char *help;       // one line
+};
+
+/* The options of `vmsift [OPTIONS] VMCORE [VMLINUX]`, ended by an entry with
+ * a NULL help.  main.c parses them; --help, the manual page and the shell
+ * completion show them. */
+extern const struct cli_option cli_main_options[];
+
+struct cli_exit_status {
+	int code;
+	const char *meaning;
+};
+/* Every VMS_EXIT_* in code order, ended by a NULL meaning. */
+extern const struct cli_exit_status cli_exit_statuses[];
+
+/* The options of `vmsift report VMCORE [VMLINUX]`, the batch report. */
+extern const struct cli_option cli_report_options[];
+
+/* The words of `vmsift --help` and `vmsift report --help` around the options. */
+extern const char cli_synopsis[], cli_report_synopsis[], cli_description[], cli_input_note[],
+	cli_report_description[];
 
 struct cli_ctx;
 

@@ -66,6 +66,9 @@ const struct cli_command cli_cmd_help = {
 	.name = "help",
 	.usage = "[COMMAND]",
 	.summary = "list commands, or describe one",
+	.help = "Without COMMAND: every command (plugin commands included) with its summary.\n"
+		"With COMMAND: its usage, summary and details.  '?' and 'h' are the same.\n"
+		"The same words are in the vmsift(1) manual page.",
 	.run = cmd_help,
 };
 
@@ -73,5 +76,9 @@ const struct cli_command cli_cmd_quit = {
 	.name = "quit",
 	.usage = "",
 	.summary = "leave vmsift (also: exit, q)",
+	.help = "Ends the prompt, a script or the commands read from standard input; end of\n"
+		"input (Ctrl-D) does the same.  Commands from -e, -f or standard input make the\n"
+		"exit status of the worst of them (2 usage, 1 failed, 4 partial, 0 ok); the\n"
+		"interactive prompt exits with 0.",
 	.run = cmd_quit,
 };

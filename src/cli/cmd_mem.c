@@ -141,7 +141,7 @@ static struct vms_error *vtop_user(struct cli_ctx *ctx, const char *pid_arg, con
 	}
 	struct vms_value *v = value_object();
 	value_set_hex(v, "virtual", vaddr);
-	value_set_hex(v, "physical", e.paddr | (vaddr & 0xfff));
+	value_set_hex(v, "physical", e.paddr | (vaddr & (program_page_size(ctx->prog) - 1)));
 	value_set_hex(v, "pfn", e.pfn);
 	value_set_int(v, "pid", t->pid);
 	value_set_hex(v, "mm", t->mm);
@@ -188,6 +188,13 @@ const struct cli_command cli_cmd_vtop = {
 	.name = "vtop",
 	.usage = "VADDR | -u PID VADDR",
 	.summary = "translate a kernel virtual address to physical through the page tables",
+	.help = "VADDR is hex, or SYMBOL[+OFFSET]; it is translated through the kernel's page\n"
+		"tables (the direct map and vmemmap included).  -u PID VADDR translates a user\n"
+		"address through that task's own page tables and also shows the level (pte,\n"
+		"pmd, pud) and the entry that maps it; a non-present entry (swapped or\n"
+		"migrating) is reported as such.\n"
+		"JSON: {virtual, physical, pfn} (with -u also pid, mm, level, entry,\n"
+		"entry_physical).",
 	.needs_program = true,
 	.run = cmd_vtop,
 };

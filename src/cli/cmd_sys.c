@@ -97,6 +97,14 @@ const struct cli_command cli_cmd_sys = {
 	.name = "sys",
 	.usage = "",
 	.summary = "kernel release, machine, memory, uptime, panic state and dump format",
+	.help = "Release, version, machine and node name come from init_uts_ns; memory from\n"
+		"totalram_pages, CPUs from nr_cpu_ids, uptime from the timekeeper, the panic\n"
+		"state from panic_cpu and the VMCOREINFO PANIC note.  The dump lines give its\n"
+		"format and compression, how many pages it holds or excluded, whether the file\n"
+		"is cut short, and the vmlinux in use.  A value the dump cannot give is listed\n"
+		"as UNAVAILABLE with the reason, and the exit status is then 4 (partial).\n"
+		"JSON: {release, version, machine, nodename, cpus, memory_bytes, page_size,\n"
+		"uptime_seconds, panicked, panic_string, kaslr_offset, dump, unavailable}.",
 	.needs_program = true,
 	.run = cmd_sys,
 };

@@ -313,6 +313,10 @@ const struct cli_command cli_cmd_whatis = {
 	.name = "whatis",
 	.usage = "TYPE | VARIABLE",
 	.summary = "show a type's name and size, or a variable's declaration",
+	.help = "TYPE is a C type name as for ptype ('struct page', 'page', 'pgd_t'); a typedef\n"
+		"is shown with the type it names.  VARIABLE is a kernel variable: its C\n"
+		"declaration.\n"
+		"JSON: the type (name, kind, size), and for a variable also variable and address.",
 	.needs_program = true,
 	.run = cmd_whatis,
 };

@@ -1,6 +1,6 @@
 # cli: command table, commands, output, REPL (the only readline user)
 src_libvmsift_a_SOURCES += \
-	src/cli/cli.h src/cli/run.c src/cli/commands.c src/cli/repl.c \
+	src/cli/cli.h src/cli/run.c src/cli/commands.c src/cli/options.c src/cli/repl.c \
 	src/cli/cmd_core.c src/cli/cmd_sys.c src/cli/cmd_sym.c \
 	src/cli/cmd_types.c src/cli/cmd_mem.c src/cli/cmd_page.c \
 	src/cli/cmd_facts.c

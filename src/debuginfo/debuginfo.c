@@ -306,6 +306,7 @@ struct vms_error *debuginfo_locate(const char *osrelease, const uint8_t *build_i
 		for (size_t i = 0; i < id_len; i++)
 			sprintf(hex + 2 * i, "%02x", build_id[i]);
 	}
+	// These places, in this order, are listed in vmsift(1) FILES (doc/mkdoc.c).
 	char *cands[5] = {0};
 	size_t n = 0;
 	int rc = 0;

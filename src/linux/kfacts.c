@@ -333,15 +333,25 @@ bool kf_has(struct vms_program *prog, enum kf_id id)
 	return s && s->found;
 }
 
-struct vms_error *kf_need_off(struct vms_program *prog, enum kf_id id, uint64_t *ret)
+/* The slot of fact @id, or the error that says it is missing. */
+static struct vms_error *need(struct vms_program *prog, enum kf_id id, const struct kf_slot **ret)
 {
 	const struct kf_slot *s = resolve(prog, id);
 	if (!s)
 		return &vms_enomem;
 	if (!s->found)
 		return missing(prog, id);
-	*ret = (uint64_t)s->value;
+	*ret = s;
 	return NULL;
+}
+
+struct vms_error *kf_need_off(struct vms_program *prog, enum kf_id id, uint64_t *ret)
+{
+	const struct kf_slot *s = NULL;
+	struct vms_error *err = need(prog, id, &s);
+	if (!err)
+		*ret = (uint64_t)s->value;
+	return err;
 }
 
 uint64_t kf_size(struct vms_program *prog, enum kf_id id)
@@ -352,13 +362,11 @@ uint64_t kf_size(struct vms_program *prog, enum kf_id id)
 
 struct vms_error *kf_need_size(struct vms_program *prog, enum kf_id id, uint64_t *ret)
 {
-	const struct kf_slot *s = resolve(prog, id);
-	if (!s)
-		return &vms_enomem;
-	if (!s->found)
-		return missing(prog, id);
-	*ret = s->size;
-	return NULL;
+	const struct kf_slot *s = NULL;
+	struct vms_error *err = need(prog, id, &s);
+	if (!err)
+		*ret = s->size;
+	return err;
 }
 
 struct vms_type *kf_type(struct vms_program *prog, enum kf_id id)
@@ -406,11 +414,10 @@ uint64_t kf_bit_off(struct vms_program *prog, enum kf_id id)
 struct vms_error *kf_var(struct vms_program *prog, enum kf_id id, uint64_t *addr_ret,
 			 struct vms_type **type_ret)
 {
-	const struct kf_slot *s = resolve(prog, id);
-	if (!s)
-		return &vms_enomem;
-	if (!s->found)
-		return missing(prog, id);
+	const struct kf_slot *s = NULL;
+	struct vms_error *err = need(prog, id, &s);
+	if (err)
+		return err;
 	*addr_ret = (uint64_t)s->value;
 	if (type_ret)
 		*type_ret = s->type;

@@ -490,17 +490,16 @@ static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r
 	// Mapped, yet no candidate of the reverse map is confirmed by a page
 	// table (a candidate left unconfirmed is normal after COW: the
 	// anon_vma of the original page still covers the child's VMA).
-	if (r->page.mapcount > 0 && r->candidates && r->confirmed == 0 && r->nr_errors == 0) {
-		bool unchecked = false;
-		for (size_t i = 0; i < r->nr_hits; i++)
-			if (r->hits[i].error)
-				unchecked = true;
-		if (!unchecked)
-			pfn_list_add(&rc->rmap_chk[0], r->pfn, rc->o.max_pfns);
-	}
+	// A walk with errors, or a candidate that could not be checked (its
+	// mm or page tables unreadable), is not judged.
+	bool unchecked = r->nr_errors != 0;
+	for (size_t i = 0; i < r->nr_hits && !unchecked; i++)
+		if (r->hits[i].error)
+			unchecked = true;
+	if (r->page.mapcount > 0 && r->candidates && r->confirmed == 0 && !unchecked)
+		pfn_list_add(&rc->rmap_chk[0], r->pfn, rc->o.max_pfns);
 	bool small = !(r->page.bits & (LINUX_PAGE_HEAD | LINUX_PAGE_TAIL));
-	if (small && r->nr_errors == 0 && r->page.mapcount >= 0 &&
-	    (size_t)r->page.mapcount != r->confirmed)
+	if (small && !unchecked && r->page.mapcount >= 0 && (size_t)r->page.mapcount != r->confirmed)
 		pfn_list_add(&rc->rmap_chk[1], r->pfn, rc->o.max_pfns);
 	return NULL;
 }

@@ -142,6 +142,31 @@ static void test_redirect(void **state)
 	unlink(path);
 }
 
+/* Every command documents itself: usage, a summary and help text, which
+ * `help CMD` and the vmsift(1) manual page show.  The table is sorted. */
+static void test_commands_documented(void **state)
+{
+	size_t n = 0;
+	for (size_t i = 0; cli_commands[i]; i++, n++) {
+		const struct cli_command *c = cli_commands[i];
+		assert_non_null(c->name);
+		if (!c->usage || !c->summary || !c->summary[0])
+			fail_msg("command '%s' has no usage or summary", c->name);
+		if (!c->help || strlen(c->help) < 20)
+			fail_msg("command '%s' has no help text", c->name);
+		if (i > 0)
+			assert_true(strcmp(cli_commands[i - 1]->name, c->name) < 0);
+	}
+	assert_true(n > 20);
+	for (size_t i = 0; cli_main_options[i].help; i++) {
+		const struct cli_option *o = &cli_main_options[i];
+		assert_true(o->short_name || o->long_name);
+		assert_true(o->help[0] != '\0');
+	}
+	for (size_t i = 0; cli_exit_statuses[i].meaning; i++)
+		assert_int_equal(cli_exit_statuses[i].code, (int)i);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_redirect),
+		cmocka_unit_test(test_commands_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
