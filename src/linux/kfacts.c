@@ -551,6 +551,16 @@ static bool run_probe(struct vms_program *prog, enum kf_probe p)
 		return kf_has(prog, KF_ORC_ENTRY) && !kf_has(prog, KF_ORC_END);
 	case KF_ORC_SP_INDIRECT_V1:
 		return kf_has(prog, KF_ASM_CALL_ON_STACK);
+	case KF_ORC_REGS_V2: {
+		uint64_t addr, v = 0, bit = kf_bit_off(prog, KF_ORC_BP_REG), nbits = kf_bit_size(prog, KF_ORC_BP_REG);
+		struct vms_error *err = kf_var(prog, KF_ORC_FP_ENTRY, &addr, NULL);
+		if (!err && nbits && nbits < 8 && bit % 8 + nbits <= 8)
+			err = program_read(prog, addr + bit / 8, &v, 1);
+		bool r = !err && nbits && ((v >> (bit % 8)) & ((UINT64_C(1) << nbits) - 1)) ==
+						  (uint64_t)kf_const_or(prog, KF_ORC_REG_PREV_SP_V2, -1);
+		vms_error_destroy(err);
+		return r;
+	}
 	case KF_KPF_KSM_EXACT:
 		// 7.2 and 7.3 compare both mapping bits; 6.10-6.12 test
 		// "mapping & PAGE_MAPPING_KSM".  Taken here to have changed
@@ -595,6 +605,8 @@ static const struct {
 			       "ORC types UNDEFINED/END_OF_STACK/CALL/REGS/REGS_PARTIAL, no end bit (struct orc_entry has no end; 6.4+)" },
 	[KF_ORC_SP_INDIRECT_V1] = { "orc_sp_indirect_v1",
 				    "ORC_REG_SP_INDIRECT is *(SP + offset) (asm_call_on_stack(), 5.8-5.11); else *SP + offset" },
+	[KF_ORC_REGS_V2] = { "orc_regs_v2",
+			      "ORC registers renumbered with AX (orc_fp_entry.bp_reg, from memory, is PREV_SP = 8; 7.2+)" },
 	[KF_KPF_KSM_EXACT] = { "kpageflags_ksm_exact",
 			       "KPF_KSM only on KSM folios (snapshot_page() kernels; 6.10-6.16 set it on every anon folio)" },
 };

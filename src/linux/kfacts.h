@@ -138,6 +138,11 @@ enum kf_probe {
 	 * (5.12) changed the meaning ("x86/unwind/orc: Change
 	 * REG_SP_INDIRECT"). */
 	KF_ORC_SP_INDIRECT_V1,
+	/* The ORC registers numbered UNDEFINED 0, AX 1, DX 2, SP 3, BP 4, DI 5,
+	 * R10 6, R13 7, PREV_SP 8, SP_INDIRECT 9, BP_INDIRECT 10 (the 7.2 and
+	 * 7.3 sources; 6.12 still has PREV_SP 1 ... SP 5): the kernel's own
+	 * orc_fp_entry, read from memory, has bp_reg ORC_REG_PREV_SP = 8. */
+	KF_ORC_REGS_V2,
 	KF_PROBE_NR,
 };
 

@@ -49,15 +49,29 @@ struct vms_error *linux_orc_layout_probe(struct vms_program *prog, struct linux_
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "struct orc_entry's bit fields are not known");
 	l.sp_indirect_v1 = kf_probe(prog, KF_ORC_SP_INDIRECT_V1);
 	l.reg_undefined = kconst(prog, KF_ORC_REG_UNDEFINED, 0);
-	l.reg_prev_sp = kconst(prog, KF_ORC_REG_PREV_SP, 1);
-	l.reg_dx = kconst(prog, KF_ORC_REG_DX, 2);
-	l.reg_di = kconst(prog, KF_ORC_REG_DI, 3);
-	l.reg_bp = kconst(prog, KF_ORC_REG_BP, 4);
-	l.reg_sp = kconst(prog, KF_ORC_REG_SP, 5);
-	l.reg_r10 = kconst(prog, KF_ORC_REG_R10, 6);
-	l.reg_r13 = kconst(prog, KF_ORC_REG_R13, 7);
-	l.reg_bp_indirect = kconst(prog, KF_ORC_REG_BP_INDIRECT, 8);
-	l.reg_sp_indirect = kconst(prog, KF_ORC_REG_SP_INDIRECT, 9);
+	if (kf_probe(prog, KF_ORC_REGS_V2)) {
+		l.reg_ax = kconst(prog, KF_ORC_REG_AX_V2, -1);
+		l.reg_dx = kconst(prog, KF_ORC_REG_DX_V2, -1);
+		l.reg_sp = kconst(prog, KF_ORC_REG_SP_V2, -1);
+		l.reg_bp = kconst(prog, KF_ORC_REG_BP_V2, -1);
+		l.reg_di = kconst(prog, KF_ORC_REG_DI_V2, -1);
+		l.reg_r10 = kconst(prog, KF_ORC_REG_R10_V2, -1);
+		l.reg_r13 = kconst(prog, KF_ORC_REG_R13_V2, -1);
+		l.reg_prev_sp = kconst(prog, KF_ORC_REG_PREV_SP_V2, -1);
+		l.reg_sp_indirect = kconst(prog, KF_ORC_REG_SP_INDIRECT_V2, -1);
+		l.reg_bp_indirect = kconst(prog, KF_ORC_REG_BP_INDIRECT_V2, -1);
+	} else {
+		l.reg_ax = -1;
+		l.reg_prev_sp = kconst(prog, KF_ORC_REG_PREV_SP, 1);
+		l.reg_dx = kconst(prog, KF_ORC_REG_DX, 2);
+		l.reg_di = kconst(prog, KF_ORC_REG_DI, 3);
+		l.reg_bp = kconst(prog, KF_ORC_REG_BP, 4);
+		l.reg_sp = kconst(prog, KF_ORC_REG_SP, 5);
+		l.reg_r10 = kconst(prog, KF_ORC_REG_R10, 6);
+		l.reg_r13 = kconst(prog, KF_ORC_REG_R13, 7);
+		l.reg_bp_indirect = kconst(prog, KF_ORC_REG_BP_INDIRECT, 8);
+		l.reg_sp_indirect = kconst(prog, KF_ORC_REG_SP_INDIRECT, 9);
+	}
 	if (kf_probe(prog, KF_ORC_TYPES_V2)) {
 		l.type_undefined = kconst(prog, KF_ORC_TYPE_UNDEFINED, 0);
 		l.type_end_of_stack = kconst(prog, KF_ORC_TYPE_END_OF_STACK, 1);
@@ -276,11 +290,13 @@ struct vms_error *linux_orc_step(const struct linux_orc_layout *l, const struct 
 	} else if (reg == l->reg_bp_indirect) {
 		sp = st->bp + (uint64_t)(int64_t)orc->sp_offset;
 		indirect = true;
-	} else if (reg == l->reg_r10 || reg == l->reg_r13 || reg == l->reg_di || reg == l->reg_dx) {
+	} else if (reg == l->reg_r10 || reg == l->reg_r13 || reg == l->reg_di || reg == l->reg_dx ||
+		   (l->reg_ax >= 0 && reg == l->reg_ax)) {
 		enum linux_reg r = reg == l->reg_r10   ? LINUX_REG_R10
 				   : reg == l->reg_r13 ? LINUX_REG_R13
 				   : reg == l->reg_di  ? LINUX_REG_DI
-						       : LINUX_REG_DX;
+				   : reg == l->reg_dx  ? LINUX_REG_DX
+						       : LINUX_REG_AX;
 		if (!get_reg(st, r, &sp))
 			return vms_error_addr(VMS_ERR_CORRUPT, st->ip,
 					      "the ORC entry of 0x%" PRIx64 " needs %s, which no exception frame saved",

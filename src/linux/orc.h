@@ -35,7 +35,7 @@ struct linux_orc_layout {
 	bool sp_indirect_v1;          // SP_INDIRECT is *(SP + offset) (KF_ORC_SP_INDIRECT_V1)
 	// ORC_REG_*
 	int reg_undefined, reg_prev_sp, reg_dx, reg_di, reg_bp, reg_sp, reg_r10, reg_r13,
-		reg_bp_indirect, reg_sp_indirect;
+		reg_bp_indirect, reg_sp_indirect, reg_ax;  // -1: not in this numbering
 	// ORC_TYPE_*; -1 for UNDEFINED and END_OF_STACK where the end bit
 	// and ORC_REG_UNDEFINED say it instead (before 6.4)
 	int type_undefined, type_end_of_stack, type_call, type_regs, type_regs_partial;

@@ -50,7 +50,7 @@ static struct linux_orc_layout layout(bool v2)
 		.type_bit = 40, .type_bits = v2 ? 3 : 2,
 		.end_bit = v2 ? -1 : 42, .signal_bit = v2 ? 43 : -1,
 		.reg_undefined = 0, .reg_prev_sp = 1, .reg_dx = 2, .reg_di = 3, .reg_bp = 4, .reg_sp = 5,
-		.reg_r10 = 6, .reg_r13 = 7, .reg_bp_indirect = 8, .reg_sp_indirect = 9,
+		.reg_r10 = 6, .reg_r13 = 7, .reg_bp_indirect = 8, .reg_sp_indirect = 9, .reg_ax = -1,
 		.type_undefined = v2 ? 0 : -1, .type_end_of_stack = v2 ? 1 : -1,
 		.type_call = v2 ? 2 : 0, .type_regs = v2 ? 3 : 1, .type_regs_partial = v2 ? 4 : 2,
 	};
