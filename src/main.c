@@ -100,6 +100,10 @@ static int main_report(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'H': html = true; break;
 		case 'F': opts.force = true; break;
+		case 'D':
+			if (opts.ndebug_dirs < PROGRAM_MAX_DEBUG_DIRS)
+				opts.debug_dirs[opts.ndebug_dirs++] = optarg;
+			break;
 		case 'O': only = optarg; break;
 		case 'h':
 			printf("usage: %s\n%s\n\n", cli_report_synopsis, cli_report_description);
@@ -198,6 +202,10 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			opts.force = true;
+			break;
+		case 'D':
+			if (opts.ndebug_dirs < PROGRAM_MAX_DEBUG_DIRS)
+				opts.debug_dirs[opts.ndebug_dirs++] = optarg;
 			break;
 		case 'P': {
 			struct vms_error *perr = plugin_load(optarg);

@@ -23,6 +23,7 @@ const struct cli_option cli_main_options[] = {
 	{ 'f', 'f', "file", "FILE", "run the commands in FILE ('-' for standard input)" },
 	{ 'j', 'j', "json", NULL, "JSON output: one document per command, NDJSON for streams" },
 	{ 0, 'F', "force", NULL, "use a vmlinux even if it does not match the dump" },
+	{ 0, 'D', "debug-dir", "DIR", "also look for modules' debug info under DIR/lib/modules/RELEASE (repeatable; /usr/lib/debug is searched last)" },
 	{ 0, 'P', "plugin", "PATH", "load a plugin (repeatable); a NAME without '/' from the plugin directory" },
 	{ 'q', 'q', "quiet", NULL, "no banner, and no note of the vmlinux found" },
 	{ 'V', 'V', "version", NULL, "print the version" },
@@ -42,6 +43,7 @@ const struct cli_option cli_report_options[] = {
 	{ 0, 'H', "html", NULL, "also write DIR/report.html (needs -o)" },
 	{ 0, 'O', "only", "SECTIONS", "only these sections (comma-separated names)" },
 	{ 0, 'F', "force", NULL, "use a vmlinux even if it does not match the dump" },
+	{ 0, 'D', "debug-dir", "DIR", "also look for modules' debug info under DIR/lib/modules/RELEASE (repeatable)" },
 	{ 'h', 'h', "help", NULL, "this help" },
 	{ 0 },
 };

@@ -358,4 +358,28 @@ struct vms_source_frame {
 struct vms_error *debuginfo_source_at(struct vms_debuginfo *di, uint64_t pc, struct vms_source_frame *ret,
 				      size_t max, size_t *nr_ret);
 
+/* ---- a kernel module's debug info (modfile.c) ---- */
+
+struct vms_moddebug;
+
+/* Where the kernel loaded section @name of a module: true and *ret, or
+ * false for a section that is not loaded. */
+typedef bool vms_section_addr_fn(void *arg, const char *name, uint64_t *ret);
+
+/*
+ * Open the debug info of a module, the .ko at @path (named @name): libdwfl
+ * relocates its DWARF (an ET_REL object) to a layout of its own, and @fn
+ * (called during this call only) says where the kernel loaded each
+ * section, so that loaded addresses can be translated.  Errors:
+ * VMS_ERR_FORMAT (not an ELF object), VMS_ERR_LOOKUP (no DWARF),
+ * VMS_ERR_MISMATCH (no section of the file was loaded).  Close with
+ * debuginfo_module_close().
+ */
+struct vms_error *debuginfo_module_open(const char *path, const char *name, vms_section_addr_fn *fn, void *arg,
+					struct vms_moddebug **ret);
+void debuginfo_module_close(struct vms_moddebug *m);
+/* As debuginfo_source_at(), for a loaded address of the module. */
+struct vms_error *debuginfo_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+					     size_t max, size_t *nr_ret);
+
 #endif

@@ -129,6 +129,14 @@ struct vms_error *debuginfo_source_at(struct vms_debuginfo *di, uint64_t pc, str
 	Dwarf_Die cu;
 	if (!dwarf_addrdie(di->dwarf, pc, &cu))
 		return vms_error_addr(VMS_ERR_LOOKUP, pc, "no compilation unit holds 0x%" PRIx64, pc);
+	return debuginfo_source_in_cu(&cu, pc, ret, max, nr_ret);
+}
+
+struct vms_error *debuginfo_source_in_cu(Dwarf_Die *cu_die, uint64_t pc, struct vms_source_frame *ret, size_t max,
+					 size_t *nr_ret)
+{
+	Dwarf_Die cu = *cu_die;
+	*nr_ret = 0;
 	Dwarf_Line *line = dwarf_getsrc_die(&cu, pc);
 	const char *file = line ? dwarf_linesrc(line, NULL, NULL) : NULL;
 	int lineno = 0;

@@ -5,4 +5,5 @@ src_libvmsift_a_SOURCES += \
 	src/debuginfo/debuginfo.c src/debuginfo/symbols.c \
 	src/debuginfo/dwarf_index.c src/debuginfo/memo.c \
 	src/debuginfo/types.c src/debuginfo/functions.c \
-	src/debuginfo/type_name.c src/debuginfo/frames.c
+	src/debuginfo/type_name.c src/debuginfo/frames.c \
+	src/debuginfo/modfile.c

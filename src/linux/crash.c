@@ -90,13 +90,27 @@ static struct vms_value *regs_value(const struct linux_regs *r)
 
 static void frame_source(struct vms_program *prog, const struct linux_bt_frame *f, struct vms_value *o)
 {
-	if (!f->sym.name || f->sym.module)
+	if (!f->sym.name)
 		return;
 	struct vms_source_frame src[MAX_INLINE_DEPTH];
 	size_t n = 0;
 	// a return address belongs to the call before it
-	struct vms_error *err = program_source_at(prog, f->exact ? f->ip : f->ip - 1, src, MAX_INLINE_DEPTH, &n);
+	uint64_t pc = f->exact ? f->ip : f->ip - 1;
+	struct vms_error *err;
+	if (f->sym.module) {
+		// the module's own .ko, when the debug directories have it
+		const struct linux_module *m = linux_module_at(prog, f->ip);
+		struct vms_moddebug *md;
+		err = m ? linux_module_debug(prog, m, &md, NULL) : vms_error_create(VMS_ERR_LOOKUP, "no module");
+		if (!err)
+			err = program_module_source_at(md, pc, src, MAX_INLINE_DEPTH, &n);
+	} else {
+		err = program_source_at(prog, pc, src, MAX_INLINE_DEPTH, &n);
+	}
 	if (err) {
+		// say why a module frame has no source (no .ko found, ...)
+		if (f->sym.module)
+			value_set_str(o, "source_error", err->message);
 		vms_error_destroy(err);
 		return;
 	}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/module.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,9 @@ static void module_free(struct linux_module *m)
 {
 	linux_orc_table_deinit(m->orc_table);
 	free(m->orc_table);
+	program_module_debug_close(m->debug);
+	vms_error_destroy(m->debug_err);
+	free(m->debug_path);
 	vms_error_destroy(m->orc_err);
 	free(m->used_by);
 	free(m->syms);
@@ -511,6 +516,168 @@ struct vms_error *linux_module_lookup(struct vms_program *prog, const char *name
 			}
 	}
 	return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s' in vmlinux or a module", name);
+}
+
+/* ---- module debug info ---- */
+
+#define MAX_SECTIONS 512
+#define MAX_SEARCH_DEPTH 8
+#define MAX_SEARCH_ENTRIES 200000
+
+struct section_addr {
+	char name[64];
+	uint64_t addr;
+};
+
+struct sections {
+	struct section_addr *s;
+	size_t n;
+};
+
+static bool section_lookup(void *arg, const char *name, uint64_t *ret)
+{
+	const struct sections *ss = arg;
+	for (size_t i = 0; i < ss->n; i++)
+		if (strcmp(ss->s[i].name, name) == 0) {
+			*ret = ss->s[i].addr;
+			return true;
+		}
+	return false;
+}
+
+/* The sections the module recorded: mod->sect_attrs->grp.bin_attrs, each a
+ * bin_attribute named for its section, with the address beside it
+ * (module_sect_attr.address) or in its private pointer (7.x). */
+static struct vms_error *module_sections(struct vms_program *prog, const struct linux_module *m,
+					 struct sections *ret)
+{
+	uint64_t sa, arr;
+	struct vms_error *err;
+	if ((err = member_uint(prog, m->addr, KF_MOD_SECT_ATTRS, &sa)))
+		return err;
+	if (!sa)
+		return vms_error_create(VMS_ERR_LOOKUP, "module %s has no section attributes", m->name);
+	if ((err = member_uint(prog, sa, KF_MSA_BIN_ATTRS, &arr)))
+		return err;
+	ret->s = calloc(MAX_SECTIONS, sizeof(*ret->s));
+	ret->n = 0;
+	if (!ret->s)
+		return &vms_enomem;
+	bool beside = kf_has(prog, KF_MSATTR_ADDRESS);
+	for (size_t i = 0; i < MAX_SECTIONS; i++) {
+		uint64_t ba, name_ptr, addr;
+		if ((err = program_read_u64(prog, arr + 8 * i, &ba)))
+			break;
+		if (!ba)
+			break;
+		if (beside)
+			err = member_uint(prog, ba - (uint64_t)kf_off(prog, KF_MSATTR_BATTR), KF_MSATTR_ADDRESS, &addr);
+		else
+			err = member_uint(prog, ba, KF_BA_PRIVATE, &addr);
+		if (!err)
+			err = member_uint(prog, ba, KF_BA_NAME, &name_ptr);
+		if (err)
+			break;
+		char *name = NULL;
+		if ((err = program_read_string(prog, name_ptr, sizeof(ret->s[0].name), &name)))
+			break;
+		snprintf(ret->s[ret->n].name, sizeof(ret->s[0].name), "%s", name);
+		ret->s[ret->n++].addr = addr;
+		free(name);
+	}
+	if (err) {
+		free(ret->s);
+		return vms_error_wrap(err, "the sections of module %s", m->name);
+	}
+	return NULL;
+}
+
+static bool same_module_name(const char *file, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < n; i++) {
+		char a = file[i] == '-' ? '_' : file[i], b = name[i] == '-' ? '_' : name[i];
+		if (a != b)
+			return false;
+	}
+	return strcmp(file + n, ".ko") == 0 || strcmp(file + n, ".ko.debug") == 0;
+}
+
+/* Find NAME.ko below @dir (depth-first, bounded). */
+static char *find_ko(const char *dir, const char *name, int depth, unsigned *budget)
+{
+	if (depth > MAX_SEARCH_DEPTH)
+		return NULL;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char *found = NULL;
+	struct dirent *e;
+	while (!found && (e = readdir(d)) && (*budget)-- > 0) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = NULL;
+		if (asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+			break;
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				found = find_ko(path, name, depth + 1, budget);
+			else if (S_ISREG(st.st_mode) && same_module_name(e->d_name, name))
+				found = strdup(path);
+		}
+		free(path);
+	}
+	closedir(d);
+	return found;
+}
+
+static struct vms_error *debug_load(struct vms_program *prog, struct linux_module *m)
+{
+	const char *rel = program_osrelease(prog);
+	size_t n;
+	const char *const *dirs = program_debug_dirs(prog, &n);
+	char *path = NULL;
+	for (size_t i = 0; !path && rel && i < n; i++) {
+		char *root = NULL;
+		if (asprintf(&root, "%s/lib/modules/%s", dirs[i], rel) < 0)
+			return &vms_enomem;
+		unsigned budget = MAX_SEARCH_ENTRIES;
+		path = find_ko(root, m->name, 0, &budget);
+		free(root);
+	}
+	if (!path)
+		return vms_error_create(VMS_ERR_LOOKUP, "no debug info of module %s (no %s.ko under "
+					"DIR/lib/modules/%s of the debug directories)", m->name, m->name,
+					rel ? rel : "?");
+	struct sections ss;
+	struct vms_error *err = module_sections(prog, m, &ss);
+	if (!err)
+		err = program_module_debug_open(path, m->name, section_lookup, &ss, &m->debug);
+	if (!err)
+		free(ss.s);
+	if (err) {
+		free(path);
+		return vms_error_wrap(err, "module %s", m->name);
+	}
+	m->debug_path = path;
+	return NULL;
+}
+
+struct vms_error *linux_module_debug(struct vms_program *prog, const struct linux_module *mod,
+				     struct vms_moddebug **ret, const char **path_ret)
+{
+	struct linux_module *m = (struct linux_module *)mod;  // our cache
+	if (!m->debug_done) {
+		m->debug_done = true;
+		m->debug_err = debug_load(prog, m);
+	}
+	if (m->debug_err)
+		return crash_err_copy(m->debug_err);
+	*ret = m->debug;
+	if (path_ret)
+		*path_ret = m->debug_path;
+	return NULL;
 }
 
 /* ---- taint ---- */

@@ -46,6 +46,11 @@ struct linux_module {
 	bool orc_done;
 	struct vms_error *orc_err;
 	struct linux_orc_table *orc_table;
+	// its debug info (linux_module_debug())
+	bool debug_done;
+	struct vms_error *debug_err;
+	struct vms_moddebug *debug;
+	char *debug_path;
 	// its symbols, sorted by address (linux_module_symbols())
 	bool syms_done;
 	struct vms_error *syms_err;
@@ -87,6 +92,14 @@ struct linux_symbol {
  * without a size, in the kernel image.  Fails with VMS_ERR_LOOKUP when no
  * symbol holds @addr. */
 struct vms_error *linux_symbolize(struct vms_program *prog, uint64_t addr, struct linux_symbol *ret);
+
+/* The debug info of @mod: its .ko with DWARF, found under the program's
+ * debug roots (ROOT/lib/modules/RELEASE/.../NAME.ko, '-' and '_' alike),
+ * relocated to the section addresses the module recorded
+ * (mod->sect_attrs).  Opened on first call.  VMS_ERR_LOOKUP when no file
+ * is found.  *path_ret (may be NULL) is the file used; borrowed. */
+struct vms_error *linux_module_debug(struct vms_program *prog, const struct linux_module *mod,
+				     struct vms_moddebug **ret, const char **path_ret);
 
 /* A module symbol by name ("name", or "module:name" for one module's). */
 struct vms_error *linux_module_lookup(struct vms_program *prog, const char *name, struct linux_symbol *ret);

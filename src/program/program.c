@@ -29,6 +29,9 @@ struct vms_program {
 	bool image_only;  // a kernel image without a dump (open_image())
 	char *warnings[MAX_WARNINGS];
 	size_t nr_warnings;
+	char *debug_dirs[PROGRAM_MAX_DEBUG_DIRS + 1];  // + /usr/lib/debug
+	size_t ndebug_dirs;
+	bool owns_debug_dirs;
 };
 
 static volatile sig_atomic_t cancel_requested;
@@ -187,6 +190,10 @@ struct vms_error *program_open(const char *dump_path,
 		return &vms_enomem;
 	prog->owns_di = true;
 	prog->dump_path = strdup(dump_path);
+	prog->owns_debug_dirs = true;
+	for (size_t i = 0; opts && i < opts->ndebug_dirs && i < PROGRAM_MAX_DEBUG_DIRS; i++)
+		prog->debug_dirs[prog->ndebug_dirs++] = strdup(opts->debug_dirs[i]);
+	prog->debug_dirs[prog->ndebug_dirs++] = strdup("/usr/lib/debug");
 
 	if (!(opts && opts->vmlinux) && is_kernel_image(dump_path)) {
 		err = open_image(prog, dump_path);
@@ -286,6 +293,8 @@ struct vms_error *program_clone(struct vms_program *prog, struct vms_program **r
 	c->dump_path = prog->dump_path ? strdup(prog->dump_path) : NULL;
 	c->vmlinux_path = prog->vmlinux_path ? strdup(prog->vmlinux_path) : NULL;
 	c->osrelease = prog->osrelease ? strdup(prog->osrelease) : NULL;
+	memcpy(c->debug_dirs, prog->debug_dirs, sizeof(c->debug_dirs));
+	c->ndebug_dirs = prog->ndebug_dirs;
 	*ret = c;
 	return NULL;
 }
@@ -304,7 +313,32 @@ void program_destroy(struct vms_program *prog)
 	free(prog->dump_path);
 	free(prog->vmlinux_path);
 	free(prog->osrelease);
+	for (size_t i = 0; prog->owns_debug_dirs && i < prog->ndebug_dirs; i++)
+		free(prog->debug_dirs[i]);
 	free(prog);
+}
+
+const char *const *program_debug_dirs(const struct vms_program *prog, size_t *n)
+{
+	*n = prog->ndebug_dirs;
+	return (const char *const *)prog->debug_dirs;
+}
+
+struct vms_error *program_module_debug_open(const char *path, const char *name, vms_section_addr_fn *fn,
+					    void *arg, struct vms_moddebug **ret)
+{
+	return debuginfo_module_open(path, name, fn, arg, ret);
+}
+
+void program_module_debug_close(struct vms_moddebug *m)
+{
+	debuginfo_module_close(m);
+}
+
+struct vms_error *program_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+					   size_t max, size_t *nr_ret)
+{
+	return debuginfo_module_source_at(m, pc, ret, max, nr_ret);
 }
 
 const char *program_vmlinux_path(const struct vms_program *prog) { return prog->vmlinux_path; }

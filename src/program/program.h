@@ -18,9 +18,15 @@
 
 struct vms_program;
 
+#define PROGRAM_MAX_DEBUG_DIRS 8
+
 struct vms_program_options {
 	const char *vmlinux;  // NULL: locate it from the dump's OSRELEASE/build-id
 	bool force;           // accept a vmlinux that does not match the dump
+	// roots to search for module debug info (ROOT/lib/modules/RELEASE/),
+	// before /usr/lib/debug
+	const char *debug_dirs[PROGRAM_MAX_DEBUG_DIRS];
+	size_t ndebug_dirs;
 };
 
 /* Open @dump_path (a vmcore or /proc/kcore) with its debug info.  A kernel
@@ -133,6 +139,17 @@ const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
 struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret);
 struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
 				    size_t max, size_t *nr_ret);
+
+/* Module debug info.  The roots searched for a module's .ko with DWARF, in
+ * order: the options' debug_dirs, then /usr/lib/debug (each as
+ * ROOT/lib/modules/RELEASE/...).  Borrowed. */
+const char *const *program_debug_dirs(const struct vms_program *prog, size_t *n);
+/* See debuginfo_module_open() and friends. */
+struct vms_error *program_module_debug_open(const char *path, const char *name, vms_section_addr_fn *fn,
+					    void *arg, struct vms_moddebug **ret);
+void program_module_debug_close(struct vms_moddebug *m);
+struct vms_error *program_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+					   size_t max, size_t *nr_ret);
 
 /* Types and variables from DWARF. */
 struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
