@@ -24,11 +24,15 @@ Checks, each against the guest's own record (never against vmsift):
   mod        mod equals /proc/modules line by line
   sym        sym resolves every module text symbol of /proc/kallsyms
   report     the report's crash section follows SCHEMA (doc/report-schema.json)
+  source     (module scenarios) bt -l names the test module's frames with the
+             file:line (and inlined functions) binutils' addr2line gives
+             for the same place of its .ko
 --quick checks only panic, calltrace and report (for a fixture's second dump
 format).  Prints "ok: ..." or "FAIL: ..." lines; exit 1 on a failure.  With
 --json-out, writes the signature and the numbers for crash.sh.
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,9 +51,9 @@ def run(vmsift, fixture, dump, cmds, json_mode=True):
 def info(fixture):
     env = {}
     for line in open("%s/info.env" % fixture):
-        m = re.match(r"^([A-Z0-9_]+)='(.*)'$", line.strip())
+        m = re.match(r"^([A-Z0-9_]+)=(?:'(.*)'|(\S*))$", line.strip())
         if m:
-            env[m.group(1)] = m.group(2)
+            env[m.group(1)] = m.group(2) if m.group(2) is not None else m.group(3)
     return env
 
 
@@ -348,6 +352,59 @@ def check_report(vmsift, fixture, dump, schema, fails, out):
             sig.get("hash"), " | ".join(map(str, out["signature_input"]))))
 
 
+def check_module_source(vmsift, fixture, dump, env, fails):
+    """bt -l of the trigger task (the panic task but for a hung task), for
+    frames in the test module: its
+    file:line against binutils' addr2line on the .ko (section-relative),
+    placed with the function's address from /proc/kallsyms."""
+    ko = None
+    for root, _, files in os.walk("%s/debug" % fixture):
+        if "vmsift_test.ko" in files:
+            ko = os.path.join(root, "vmsift_test.ko")
+    if not ko:
+        return
+    syms = {}
+    for line in open("%s/modsyms.txt" % fixture):
+        f = line.split()
+        if len(f) >= 4 and f[3] == "[vmsift_test]":
+            syms[f[2]] = int(f[0], 16)
+    secs = {}
+    p = subprocess.run(["objdump", "-t", ko], stdout=subprocess.PIPE, text=True)
+    for line in p.stdout.splitlines():
+        f = line.split()
+        if len(f) >= 6 and f[2] == "F":
+            secs[f[-1]] = (f[3], int(f[0], 16))
+    args = [vmsift, "-q", "-j", "--debug-dir", "%s/debug" % fixture, "-e", "bt -l %s" % env.get("TRIGGER_PID", ""),
+            "%s/%s" % (fixture, dump), "%s/vmlinux" % fixture]
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        bt = json.loads(p.stdout.splitlines()[0])
+    except (ValueError, IndexError):
+        fails.append("bt -l: %s" % p.stderr.strip())
+        print("FAIL: bt -l: %s" % p.stderr.strip())
+        return
+    checked, bad = 0, []
+    for f in bt["frames"]:
+        if f.get("module") != "vmsift_test" or f.get("function") not in syms or f["function"] not in secs:
+            continue
+        pc = int(f["ip"], 16) - (0 if f.get("exact") else 1)
+        sec, value = secs[f["function"]]
+        off = value + pc - syms[f["function"]]
+        a2l = subprocess.run(["addr2line", "-e", ko, "-j", sec, "-i", "0x%x" % off],
+                             stdout=subprocess.PIPE, text=True).stdout.split()
+        want = [(os.path.basename(x.rsplit(":", 1)[0]), x.rsplit(":", 1)[1].split()[0]) for x in a2l]
+        got = [(os.path.basename(s.get("file", "")), str(s.get("line"))) for s in f.get("source", [])]
+        checked += 1
+        if want != got:
+            bad.append("%s: addr2line %s, vmsift %s%s" % (f["function"], want, got,
+                                                          " (" + f["source_error"] + ")" if "source_error" in f else ""))
+    if bad or not checked:
+        fails.append("module source lines")
+        print("FAIL: bt -l module frames: %s" % ("; ".join(bad) if bad else "none with source"))
+    else:
+        print("ok: bt -l: %d module frames' file:line (with inlined functions) as addr2line gives them" % checked)
+
+
 def main(argv):
     if len(argv) < 5:
         sys.exit(__doc__)
@@ -362,6 +419,8 @@ def main(argv):
     check_calltrace(vmsift, fixture, dump, fails, out)
     check_report(vmsift, fixture, dump, schema, fails, out)
     if not quick:
+        if env.get("SCENARIO") in ("bug", "softlockup", "hung") and env.get("KMOD") == "1":
+            check_module_source(vmsift, fixture, dump, env, fails)
         check_stacks(vmsift, fixture, dump, fails, out)
         check_mod(vmsift, fixture, dump, fails)
         check_sym(vmsift, fixture, dump, fails)
