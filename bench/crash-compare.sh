@@ -6,7 +6,7 @@
 # Not a test: it prints what each tool gets right or wrong, and its time.
 #
 # usage: bench/crash-compare.sh [LINE [SCENARIO...]]
-#        (default: 6.1, every scenario; both routes, the first dump of each)
+#        (default: 6.1, every scenario; both routes, every dump of each)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 VMSIFT=${VMSIFT:-$top/src/vmsift}
@@ -17,8 +17,9 @@ for s in $scenarios; do
 	for r in kdump qemu; do
 		fx=$("$top/testdata/mkpanic" --kernel "$line" --scenario "$s" --route "$r" --quiet | tail -n 1)
 		[ -f "$fx/COMPLETE" ] || { echo "no fixture for $line $s $r"; continue; }
-		d=$( . "$fx/info.env" && echo "${DUMPS%% *}")
-		echo "== $line $s $r $d"
-		python3 "$top/bench/crash_compare.py" "$VMSIFT" "$fx" "$d"
+		for d in $( . "$fx/info.env" && echo "$DUMPS"); do
+			echo "== $line $s $r $d"
+			python3 "$top/bench/crash_compare.py" "$VMSIFT" "$fx" "$d"
+		done
 	done
 done
