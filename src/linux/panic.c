@@ -257,9 +257,10 @@ static struct vms_error *panic_load(struct vms_program *prog, struct linux_panic
 		from_elf_notes(prog, p);
 	// (crash_kexec() claims panic_cpu too, so an oops that goes straight
 	// to kdump names its CPU there as well)
-	reason_from_log(prog, p);
-	p->reason = p->oops ? p->oops : p->message;  // borrowed from one of them
 	p->panicked = p->cpu >= 0 || (p->regs_source && strcmp(p->regs_source, "crash_notes") == 0);
+	if (p->panicked)
+		reason_from_log(prog, p);
+	p->reason = p->oops ? p->oops : p->message;  // borrowed from one of them
 	err = kf_var_read_uint(prog, KF_TAINTED_MASK, NULL, &p->taint);
 	if (!err && p->taint) {
 		struct vms_error *e = linux_taint_string(prog, p->taint, false, p->taint_str, sizeof(p->taint_str));

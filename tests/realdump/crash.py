@@ -19,7 +19,8 @@ Checks, each against the guest's own record (never against vmsift):
              (those without '?') of the last Call Trace the panicking
              kernel printed on its console, after `panic` when it is there
   panic      sys names the panicking task (the trigger process, or
-             khungtaskd for a hung task), its reason from the console, and
+             khungtaskd for a hung task) on the CPU the console's last
+             "CPU: N PID: M" line names, its reason from the console, and
              the taint bits recorded before the crash
   mod        mod equals /proc/modules line by line
   sym        sym resolves every module text symbol of /proc/kallsyms
@@ -246,6 +247,18 @@ def check_panic(vmsift, fixture, dump, env, fails, out):
     elif sysv.get("panic_pid") != trigger:
         problems.append("panic pid %s, the trigger was %d" % (sysv.get("panic_pid"), trigger))
     console = open("%s/console.log" % fixture, errors="replace").read()
+    # the CPU and task the kernel named with its last Call Trace (before a
+    # capture kernel's own boot)
+    first = re.split(r"\] Linux version ", console)
+    first = first[0] + (first[1] if len(first) > 1 else "")
+    named = re.findall(r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: ", first)
+    if named:
+        cpu, pid = map(int, named[-1])
+        if sysv.get("panic_cpu") != cpu or sysv.get("panic_pid") != pid:
+            problems.append("panic CPU %s pid %s, the console says CPU %d PID %d" % (
+                sysv.get("panic_cpu"), sysv.get("panic_pid"), cpu, pid))
+    else:
+        problems.append("no 'CPU: N PID: M' line on the console")
     m = re.search(r"Kernel panic - not syncing: ([^\r\n]*)", console)
     if m and sysv.get("panic_message") != m.group(1).strip():
         problems.append("message %r, console %r" % (sysv.get("panic_message"), m.group(1)))
