@@ -418,7 +418,7 @@ static bool arguments_known(const struct cli_option *opts, const char *const *kn
 /* The completion script: @template with its @NAME@ words filled in. */
 static int write_completion(FILE *out, const char *template)
 {
-	static const char *const main_args[] = { "CMDS", "FILE", "PATH", "SECONDS", NULL };
+	static const char *const main_args[] = { "CMDS", "FILE", "PATH", "SECONDS", "DIR", NULL };
 	static const char *const report_args[] = { "DIR", "SECTIONS", NULL };
 	if (!arguments_known(cli_main_options, main_args) ||
 	    !arguments_known(cli_report_options, report_args))
@@ -433,6 +433,7 @@ static int write_completion(FILE *out, const char *template)
 		{ "@REPORT_DIR_OPTIONS@", STRBUF_INIT },
 		{ "@REPORT_SECTIONS_OPTIONS@", STRBUF_INIT },
 		{ "@SECONDS_OPTIONS@", STRBUF_INIT },
+		{ "@DIR_OPTIONS@", STRBUF_INIT },
 	};
 	for (size_t i = 0; cli_commands[i]; i++)
 		strbuf_addf(&words[0].sb, "%s%s", i ? " " : "", cli_commands[i]->name);
@@ -444,6 +445,7 @@ static int write_completion(FILE *out, const char *template)
 	option_words(&words[6].sb, cli_report_options, "DIR", "|");
 	option_words(&words[7].sb, cli_report_options, "SECTIONS", "|");
 	option_words(&words[8].sb, cli_main_options, "SECONDS", "|");
+	option_words(&words[9].sb, cli_main_options, "DIR", "|");
 	const size_t nwords = sizeof(words) / sizeof(words[0]);
 
 	int rc = 0;

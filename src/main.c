@@ -105,6 +105,10 @@ static int main_report(int argc, char **argv)
 		case 'H': html = true; break;
 		case 'F': opts.force = true; break;
 		case 'B': opts.btf = true; break;
+		case 'D':
+			if (opts.ndebug_dirs < PROGRAM_MAX_DEBUG_DIRS)
+				opts.debug_dirs[opts.ndebug_dirs++] = optarg;
+			break;
 		case 'O': only = optarg; break;
 		case 'h':
 			printf("usage: %s\n%s\n\n", cli_report_synopsis, cli_report_description);
@@ -219,6 +223,10 @@ static int parse_options(int argc, char **argv, struct main_options *o)
 			break;
 		case 'B':
 			o->opts.btf = true;
+			break;
+		case 'D':
+			if (o->opts.ndebug_dirs < PROGRAM_MAX_DEBUG_DIRS)
+				o->opts.debug_dirs[o->opts.ndebug_dirs++] = optarg;
 			break;
 		case 'P': {
 			struct vms_error *perr = plugin_load(optarg);

@@ -16,6 +16,11 @@ usage:
   qmp.py wait-exit LOGFILE --pid PID [--timeout SEC]
       Wait for QEMU to exit; like watch but 0 means QEMU exited, and
       kernel trouble or a workload failure seen on the way still count.
+  qmp.py expect LOGFILE --pid PID [--timeout SEC] [--from N] REGEX [TROUBLE-REGEX]
+      Follow the log from byte N (default 0) until a line matches REGEX
+      (exit 0), a line matches TROUBLE-REGEX (exit 3) or "VMSIFT-FAILED"
+      (exit 4); 5 timeout, 6 QEMU exited first.  Prints the line and, on
+      a second line, the byte offset just after it (for the next --from).
 """
 import json
 import os
@@ -125,6 +130,47 @@ def follow(logfile, pid, timeout, until_exit):
         time.sleep(0.2)
 
 
+def expect(logfile, pid, timeout, start, want, trouble):
+    deadline = time.monotonic() + timeout
+    pos, pending = start, b""
+    want = re.compile(want)
+    trouble = re.compile(trouble) if trouble else None
+    while True:
+        exited = not alive(pid)
+        try:
+            with open(logfile, "rb") as f:
+                f.seek(pos)
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        pending += data
+        pos += len(data)
+        # byte offset of the start of `pending` in the file
+        base = pos - len(pending)
+        while b"\n" in pending or (exited and pending):
+            raw, sep, rest = pending.partition(b"\n")
+            end = base + len(raw) + len(sep)
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            pending, base = rest, end
+            if want.search(line):
+                print(line)
+                print(end)
+                return 0
+            if trouble and trouble.search(line):
+                print(line)
+                print(end)
+                return 3
+            if "VMSIFT-FAILED" in line:
+                print(line)
+                print(end)
+                return 4
+        if exited:
+            return 6
+        if time.monotonic() > deadline:
+            return 5
+        time.sleep(0.2)
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -134,6 +180,25 @@ def main(argv):
         return qmp_cmd(argv[2], argv[3], args)
     if op == "send" and len(argv) == 4:
         return send_text(argv[2], argv[3])
+    if op == "expect" and len(argv) >= 4:
+        pid, timeout, start, pats = None, 300.0, 0, []
+        rest = argv[3:]
+        while rest:
+            if rest[0] == "--pid" and len(rest) > 1:
+                pid = int(rest[1])
+                rest = rest[2:]
+            elif rest[0] == "--timeout" and len(rest) > 1:
+                timeout = float(rest[1])
+                rest = rest[2:]
+            elif rest[0] == "--from" and len(rest) > 1:
+                start = int(rest[1])
+                rest = rest[2:]
+            else:
+                pats.append(rest[0])
+                rest = rest[1:]
+        if pid is None or not 1 <= len(pats) <= 2:
+            sys.exit("qmp: expect needs --pid and one or two patterns")
+        return expect(argv[2], pid, timeout, start, pats[0], pats[1] if len(pats) > 1 else None)
     if op in ("watch", "wait-exit") and len(argv) >= 3:
         pid, timeout = None, 300.0
         rest = argv[3:]

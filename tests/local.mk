@@ -5,6 +5,7 @@ include tests/debuginfo.mk
 include tests/program.mk
 include tests/cli.mk
 include tests/realdump.mk
+include tests/crash.mk
 include tests/rmap.mk
 include tests/memmap.mk
 include tests/walk.mk

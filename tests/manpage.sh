@@ -82,7 +82,7 @@ cmp -s "$tmp/want" "$tmp/got" && ok "EXIT STATUS: $(cat "$tmp/want")" || bad "EX
 
 # EXAMPLES: the recipes of triage.md, every one.
 recipes=$(grep -c '^## ' "${top_srcdir:-$top_builddir}/doc/triage.md")
-shown=$(sed -n '/^EXAMPLES$/,/^SEE ALSO$/p' "$tmp/page.txt" | grep -c '^   [0-9]*\. ')
+shown=$(sed -n '/^EXAMPLES$/,/^SEE ALSO$/p' "$tmp/page.txt" | grep -c '^   [0-9][0-9a-z]*\. ')
 [ "$recipes" -gt 0 ] && [ "$shown" -eq "$recipes" ] && ok "EXAMPLES has the $recipes recipes of triage.md" || bad "EXAMPLES: $shown of $recipes recipes"
 
 echo "$pass passed, $failed failed"

@@ -11,7 +11,7 @@
 # These scripts read the kernel's DWARF: the lines with a -dbg package
 # (column "debug" dbg); image-only lines are tested by their own scripts.
 REALDUMP_LINE_TESTS = facts foundation kcore report anomalies rmap corrupt walk pageflags truncated \
-	kmem kmem_corrupt
+	kmem kmem_corrupt crash
 KERNEL_LINES = $(shell awk '!/^\#/ && NF >= 5 && $$4 == "dbg" { print $$1 }' $(top_srcdir)/testdata/kernel-lines)
 REALDUMP_LINE_RESULTS = $(foreach t,$(REALDUMP_LINE_TESTS),$(foreach k,$(KERNEL_LINES),tests/realdump/$(t)@$(k).kl))
 # (added when make reads the Makefile: automake would take the $(foreach)

@@ -79,6 +79,7 @@ struct cli_ctx {
 	char *partial_why;         // the first reason given to cli_partial()
 	unsigned partial_more;     // how many more reasons followed
 	bool quit;                 // set by `quit`
+	unsigned records;          // cli_emit_record() calls of the current command
 	bool interactive;          // running in the REPL
 	const struct cli_command *command;  // the command being run
 	struct rec_sink sink;      // the command's output, buffered (cli_out())

@@ -14,6 +14,7 @@ static const char *kind_name(enum kf_kind k)
 	case KF_KIND_MEMBER: return "member";
 	case KF_KIND_VAR: return "variable";
 	case KF_KIND_CONST: return "constant";
+	case KF_KIND_SYM: return "symbol";
 	}
 	return "?";
 }
@@ -88,7 +89,7 @@ static struct vms_error *cmd_facts(struct cli_ctx *ctx, int argc, char **argv)
 		if (fi.resolved) {
 			if (fi.kind != KF_KIND_CONST)
 				value_set_str(f, "name", fi.resolved_name);
-			if (fi.kind == KF_KIND_VAR)
+			if (fi.kind == KF_KIND_VAR || fi.kind == KF_KIND_SYM)
 				value_set(f, "value", value_stringf("%" PRIx64, (uint64_t)fi.value));
 			else
 				value_set_int(f, "value", fi.value);

@@ -49,6 +49,57 @@ static void text_system(const struct vms_value *d, struct strbuf *out)
 	strbuf_addf(out, "  crash:    %s\n", cr ? str(cr, "text") : "no panic, oops or BUG in the kernel log");
 }
 
+static void text_crash(const struct vms_value *d, struct strbuf *out)
+{
+	const struct vms_value *p = get(d, "panicked");
+	if (!p || !p->b) {
+		strbuf_addstr(out, "  the kernel did not panic\n");
+		return;
+	}
+	strbuf_addf(out, "  reason:    %s\n", get(d, "reason") ? str(d, "reason") : "(not in the log)");
+	if (get(d, "oops") && get(d, "panic_message"))
+		strbuf_addf(out, "  panic:     %s\n", str(d, "panic_message"));
+	const struct vms_value *t = get(d, "task");
+	strbuf_addf(out, "  cpu:       %" PRId64 "   task: %s (pid %" PRId64 ", 0x%" PRIx64 ")\n",
+		    (int64_t)num(d, "cpu"), str(t, "comm"), (int64_t)num(t, "pid"), num(t, "address"));
+	const struct vms_value *sig = get(d, "signature");
+	strbuf_addf(out, "  signature: %s  (%s", str(sig, "hash"), str(sig, "reason"));
+	const struct vms_value *sf = get(sig, "frames");
+	for (size_t i = 0; sf && i < sf->array.len; i++)
+		strbuf_addf(out, " | %s", sf->array.items[i]->s);
+	strbuf_addstr(out, ")\n");
+	strbuf_addf(out, "  taint:     %s (0x%" PRIx64 ")\n",
+		    get(d, "taint_flags") && *str(d, "taint_flags") ? str(d, "taint_flags") : "none", num(d, "taint"));
+	const struct vms_value *m = get(d, "modules");
+	if (m && m->array.len) {
+		strbuf_addstr(out, "  modules in the trace:");
+		for (size_t i = 0; i < m->array.len; i++)
+			strbuf_addf(out, " %s", m->array.items[i]->s);
+		strbuf_addch(out, '\n');
+	}
+	const struct vms_value *bt = get(d, "backtrace");
+	const struct vms_value *fr = get(bt, "frames");
+	if (fr)
+		strbuf_addf(out, "  backtrace (%s):\n", str(bt, "start"));
+	for (size_t i = 0; fr && i < fr->array.len; i++) {
+		const struct vms_value *f = fr->array.items[i];
+		if (!get(f, "function"))
+			continue;
+		strbuf_addf(out, "    #%-2zu %s+0x%" PRIx64 "%s%s%s\n", i, str(f, "function"), num(f, "offset"),
+			    get(f, "module") ? " [" : "", str(f, "module"), get(f, "module") ? "]" : "");
+	}
+	if (get(bt, "error"))
+		strbuf_addf(out, "    (trace ends: %s)\n", str(bt, "error"));
+	const struct vms_value *r = get(d, "registers");
+	if (r) {
+		strbuf_addf(out, "  registers (%s):", str(d, "registers_of"));
+		for (size_t i = 0; i < r->object.len; i++)
+			strbuf_addf(out, "%s%8s: %016" PRIx64, i % 3 ? "  " : "\n    ", r->object.pairs[i].key,
+				    r->object.pairs[i].value->u);
+		strbuf_addch(out, '\n');
+	}
+}
+
 static void text_dump(const struct vms_value *d, struct strbuf *out)
 {
 	strbuf_addf(out, "  file:     %s\n  format:   %s%s%s%s\n", str(d, "path"),
@@ -255,7 +306,7 @@ static void report_text(struct cli_ctx *ctx, const struct vms_value *doc, struct
 		const char *name;
 		void (*fn)(const struct vms_value *, struct strbuf *);
 	} renderers[] = {
-		{ "system", text_system }, { "dump", text_dump }, { "log", text_log },
+		{ "crash", text_crash }, { "system", text_system }, { "dump", text_dump }, { "log", text_log },
 		{ "memory", text_memory }, { "census", text_census }, { "kmem", text_kmem },
 		{ "processes", text_processes },
 		{ "sharers", text_sharers }, { "anomalies", text_anomalies }, { "physmap", text_physmap },
@@ -355,9 +406,10 @@ VMS_MUST_CHECK static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc
 const struct cli_command cli_cmd_report = {
 	.name = "report",
 	.usage = "[-o DIR] [--html] [--only SECTIONS] [--log N]",
-	.summary = "the batch report: system, log, memory, census, kernel memory, processes, sharers, anomalies",
+	.summary = "the batch report: crash, system, log, memory, census, kernel memory, processes, sharers, anomalies",
 	.help = "Runs every section in isolation (a failing one is reported with its error,\n"
-		"the others go on), each timed: system (with the crash record of the log),\n"
+		"the others go on), each timed: crash (reason, CPU, task, backtrace, registers,\n"
+		"modules in the trace, taint and the crash signature), system (with the crash record of the log),\n"
 		"dump (what it lacks), log (last N records, default 40), memory (meminfo\n"
 		"cross-checked with the mem_map), census, processes by RSS, top page sharers,\n"
 		"anomalies, physmap (the memory picture).  What the dump cannot tell is listed\n"

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "linux/crash.h"
 #include "linux/sysinfo.h"
 
 static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
@@ -33,6 +34,26 @@ static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 		strbuf_addf(out, "       PANIC: %s\n", x->b ? "yes" : "no");
 	if ((x = value_get(v, "panic_string")))
 		strbuf_addf(out, "  PANIC TEXT: %s\n", x->s);
+	// the panic context (linux_crash_sysinfo())
+	if ((x = value_get(v, "panic_reason")))
+		strbuf_addf(out, "      REASON: %s\n", x->s);
+	if ((x = value_get(v, "panic_message")) && value_get(v, "oops"))
+		strbuf_addf(out, "  PANIC MSG.: %s\n", x->s);
+	if ((x = value_get(v, "panic_cpu"))) {
+		strbuf_addf(out, "   PANIC CPU: %" PRId64, x->i);
+		const struct vms_value *t = value_get(v, "panic_task");
+		if (t)
+			strbuf_addf(out, "  (PID %" PRId64 " \"%s\", task %016" PRIx64 ")",
+				    value_get(v, "panic_pid")->i, value_get(v, "panic_comm")->s, t->u);
+		strbuf_addch(out, '\n');
+	}
+	if ((x = value_get(v, "registers_from")))
+		strbuf_addf(out, "   REGISTERS: %s\n", x->s);
+	if ((x = value_get(v, "taint")) && x->u) {
+		const struct vms_value *n = value_get(v, "taint_names");
+		strbuf_addf(out, "     TAINTED: %s (0x%" PRIx64 ")%s%s\n", value_get(v, "taint_flags")->s, x->u,
+			    n ? " " : "", n ? n->s : "");
+	}
 	if ((x = value_get(v, "kaslr_offset")))
 		strbuf_addf(out, "KASLR OFFSET: 0x%" PRIx64 "\n", x->u);
 	const struct vms_value *d = value_get(v, "dump");
@@ -66,6 +87,9 @@ VMS_MUST_CHECK static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, c
 	struct vms_error *err = linux_sysinfo(ctx->prog, &v);
 	if (err)
 		return err;
+	const struct vms_value *pk = value_get(v, "panicked");
+	if (pk && pk->b)
+		linux_crash_sysinfo(ctx->prog, v);
 	const struct vms_value *d = value_get(v, "dump");
 	if (d && value_get(d, "truncated"))
 		cli_partial(ctx, "the dump file is truncated");

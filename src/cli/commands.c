@@ -15,9 +15,12 @@ extern const struct cli_command cli_cmd_help, cli_cmd_page, cli_cmd_plugin, cli_
 extern const struct cli_command cli_cmd_anonvma, cli_cmd_ps, cli_cmd_rmap, cli_cmd_vm;
 // slabinfo, slab (kernel memory: cmd_slab.c)
 extern const struct cli_command cli_cmd_kmem, cli_cmd_memcg, cli_cmd_slab, cli_cmd_slabinfo, cli_cmd_vmalloc;
+// bt, mod (the crash context: cmd_crash.c)
+extern const struct cli_command cli_cmd_bt, cli_cmd_mod;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_anonvma,
+	&cli_cmd_bt,
 	&cli_cmd_dmesg,
 	&cli_cmd_eval,
 	&cli_cmd_facts,
@@ -27,6 +30,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_log,
 	&cli_cmd_memcg,
 	&cli_cmd_meminfo,
+	&cli_cmd_mod,
 	&cli_cmd_p,
 	&cli_cmd_page,
 	&cli_cmd_pages,

@@ -10,3 +10,4 @@ include src/cli/memmap.mk
 include src/cli/rmap.mk
 include src/cli/walk.mk
 include src/cli/kmem.mk
+include src/cli/crash.mk

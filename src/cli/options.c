@@ -28,6 +28,7 @@ const struct cli_option cli_main_options[] = {
 	{ 'j', 'j', "json", NULL, "JSON output: one document per command, NDJSON for streams" },
 	{ 0, 'F', "force", NULL, "use debug info even if it does not match the dump" },
 	{ 0, 'B', "btf", NULL, "types from the kernel's BTF, symbols from its kallsyms, not DWARF" },
+	{ 0, 'D', "debug-dir", "DIR", "also look for modules' debug info under DIR/lib/modules/RELEASE (repeatable; /usr/lib/debug is searched last)" },
 	{ 0, 'P', "plugin", "PATH", "load a plugin (repeatable); a NAME without '/' from the plugin directory" },
 	{ 0, 'A', "progress-after", "SECONDS", "show a long walk's progress on a terminal after SECONDS (default 1; negative: never)" },
 	{ 'q', 'q', "quiet", NULL, "no banner, and no note of the vmlinux found" },
@@ -49,6 +50,7 @@ const struct cli_option cli_report_options[] = {
 	{ 0, 'O', "only", "SECTIONS", "only these sections (comma-separated names)" },
 	{ 0, 'F', "force", NULL, "use debug info even if it does not match the dump" },
 	{ 0, 'B', "btf", NULL, "types from the kernel's BTF, symbols from its kallsyms, not DWARF" },
+	{ 0, 'D', "debug-dir", "DIR", "also look for modules' debug info under DIR/lib/modules/RELEASE (repeatable)" },
 	{ 'h', 'h', "help", NULL, "this help" },
 	{ 0 },
 };

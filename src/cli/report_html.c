@@ -157,9 +157,50 @@ static void physmap_svg(struct strbuf *out, const struct vms_value *d)
 	strbuf_addstr(out, "</div>\n");
 }
 
+static void crash_body(struct strbuf *out, const struct vms_value *d)
+{
+	const struct vms_value *p = get(d, "panicked");
+	if (!p || !p->b) {
+		strbuf_addstr(out, "<p>The kernel did not panic.</p>\n");
+		return;
+	}
+	strbuf_addstr(out, "<p class=crash>");
+	esc(out, get(d, "reason") ? str(d, "reason") : "(no reason in the kernel log)");
+	strbuf_addstr(out, "</p>\n<table class=kv>");
+	const struct vms_value *t = get(d, "task"), *sig = get(d, "signature");
+	strbuf_addf(out, "<tr><th>CPU</th><td>%" PRId64 "</td></tr>", get(d, "cpu") ? get(d, "cpu")->i : -1);
+	if (t) {
+		strbuf_addstr(out, "<tr><th>task</th><td>");
+		esc(out, str(t, "comm"));
+		strbuf_addf(out, " (pid %" PRId64 ")</td></tr>", get(t, "pid") ? get(t, "pid")->i : -1);
+	}
+	strbuf_addstr(out, "<tr><th>signature</th><td><code>");
+	esc(out, str(sig, "hash"));
+	strbuf_addstr(out, "</code></td></tr><tr><th>taint</th><td>");
+	esc(out, str(d, "taint_flags"));
+	strbuf_addstr(out, "</td></tr></table>\n<pre>");
+	const struct vms_value *fr = get(get(d, "backtrace"), "frames");
+	for (size_t i = 0; fr && i < fr->array.len; i++) {
+		const struct vms_value *f = fr->array.items[i];
+		if (!get(f, "function"))
+			continue;
+		strbuf_addf(out, "#%-2zu ", i);
+		esc(out, str(f, "function"));
+		if (get(f, "module")) {
+			strbuf_addstr(out, " [");
+			esc(out, str(f, "module"));
+			strbuf_addch(out, ']');
+		}
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addstr(out, "</pre>\n");
+}
+
 static void section_body(struct strbuf *out, const char *name, const struct vms_value *d)
 {
-	if (!strcmp(name, "system") || !strcmp(name, "dump")) {
+	if (!strcmp(name, "crash")) {
+		crash_body(out, d);
+	} else if (!strcmp(name, "system") || !strcmp(name, "dump")) {
 		kv_table(out, d);
 		const struct vms_value *cr = get(d, "crash_record");
 		if (cr) {

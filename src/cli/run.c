@@ -141,6 +141,7 @@ void cli_emit(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
 
 void cli_emit_record(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text)
 {
+	ctx->records++;
 	cli_emit(ctx, v, text);
 }
 
@@ -425,6 +426,7 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	free(ctx->partial_why);
 	ctx->partial_why = NULL;
 	ctx->partial_more = 0;
+	ctx->records = 0;
 	ctx->command = cmd;
 	ctx->out_nomem = false;
 	cli_out(ctx);

@@ -121,6 +121,12 @@ struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr
 					 struct vms_symbol *ret);
 size_t debuginfo_symbol_count(struct vms_debuginfo *di);
 
+/* The nearest text symbol (T, t, W, w) at or below @addr, as kallsyms
+ * resolves a code address: a label inside a function (such as
+ * entry_SYSCALL_64_after_hwframe) wins over the function that contains
+ * it.  VMS_ERR_LOOKUP when there is none close by. */
+struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_t addr, struct vms_symbol *ret);
+
 /*
  * The @i-th symbol in name order (for completion), or NULL if @i is out of
  * range.  Borrowed.
@@ -414,5 +420,86 @@ VMS_MUST_CHECK struct vms_error *debuginfo_names_with_prefix(struct vms_debuginf
 					      unsigned kinds,
 					      bool (*fn)(const char *name, unsigned kind, void *arg),
 					      void *arg);
+
+/* ---- call frames and source lines (frames.c) ---- */
+
+/* DWARF registers of x86-64 kept in a CFI row: 0-15 the general registers
+ * (rax, rdx, rcx, rbx, rsi, rdi, rbp, rsp, r8-r15), 16 the return address. */
+#define VMS_CFI_NREGS 17
+
+enum vms_cfi_kind {
+	VMS_CFI_UNDEFINED,   // the caller's value is lost
+	VMS_CFI_SAME,        // unchanged by this frame
+	VMS_CFI_AT_CFA,      // saved in memory at CFA + offset
+	VMS_CFI_IS_CFA,      // its value is CFA + offset
+	VMS_CFI_IN_REG,      // its value is in register reg
+	VMS_CFI_UNSUPPORTED, // an expression vmsift does not evaluate
+};
+
+struct vms_cfi_rule {
+	enum vms_cfi_kind kind;
+	int64_t offset;
+	int reg;
+};
+
+/* The unwind row of an address: CFA = register cfa_reg + cfa_offset; how
+ * to recover each register of the caller; which column is the return
+ * address. */
+struct vms_cfi_row {
+	int cfa_reg;
+	int64_t cfa_offset;
+	int ra_reg;
+	struct vms_cfi_rule regs[VMS_CFI_NREGS];
+};
+
+/*
+ * The call frame information of @pc (a link-time address of the image)
+ * from its .debug_frame.  Errors: VMS_ERR_LOOKUP (no DWARF, no
+ * .debug_frame, no entry for @pc), VMS_ERR_UNSUPPORTED (the CFA is an
+ * expression).
+ */
+struct vms_error *debuginfo_cfi_row(struct vms_debuginfo *di, uint64_t pc, struct vms_cfi_row *ret);
+
+/* One level of the source position of an address. */
+struct vms_source_frame {
+	const char *function;  // borrowed from the DWARF; NULL if unknown
+	const char *file;      // borrowed; NULL if unknown
+	int line;              // 0 if unknown
+	bool inlined;          // an inlined instance inside the next entry
+};
+
+/*
+ * The source position of @pc (a link-time address): the innermost inlined
+ * function at its file:line, then each function it was inlined into at the
+ * line of the call, ending with the real function.  At most @max entries
+ * into @ret; *@nr_ret how many.  Errors: VMS_ERR_LOOKUP (no DWARF, no
+ * compilation unit holds @pc).
+ */
+struct vms_error *debuginfo_source_at(struct vms_debuginfo *di, uint64_t pc, struct vms_source_frame *ret,
+				      size_t max, size_t *nr_ret);
+
+/* ---- a kernel module's debug info (modfile.c) ---- */
+
+struct vms_moddebug;
+
+/* Where the kernel loaded section @name of a module: true and *ret, or
+ * false for a section that is not loaded. */
+typedef bool vms_section_addr_fn(void *arg, const char *name, uint64_t *ret);
+
+/*
+ * Open the debug info of a module, the .ko at @path (named @name): libdwfl
+ * relocates its DWARF (an ET_REL object) to a layout of its own, and @fn
+ * (called during this call only) says where the kernel loaded each
+ * section, so that loaded addresses can be translated.  Errors:
+ * VMS_ERR_FORMAT (not an ELF object), VMS_ERR_LOOKUP (no DWARF),
+ * VMS_ERR_MISMATCH (no section of the file was loaded).  Close with
+ * debuginfo_module_close().
+ */
+struct vms_error *debuginfo_module_open(const char *path, const char *name, vms_section_addr_fn *fn, void *arg,
+					struct vms_moddebug **ret);
+void debuginfo_module_close(struct vms_moddebug *m);
+/* As debuginfo_source_at(), for a loaded address of the module. */
+struct vms_error *debuginfo_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+					     size_t max, size_t *nr_ret);
 
 #endif

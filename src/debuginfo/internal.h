@@ -249,4 +249,9 @@ VMS_MUST_CHECK struct vms_error *di_load_sections(struct vms_debuginfo *di);
 /* Read build-id of an open Elf; returns the length (0 if none). */
 size_t di_elf_build_id(Elf *elf, uint8_t *buf, size_t bufsize);
 
+/* The source position of @pc in the compilation unit @cu (frames.c):
+ * debuginfo_source_at() for an already found unit, also for modules. */
+struct vms_error *debuginfo_source_in_cu(Dwarf_Die *cu, uint64_t pc, struct vms_source_frame *ret, size_t max,
+					 size_t *nr_ret);
+
 #endif

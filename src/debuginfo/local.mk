@@ -7,4 +7,5 @@ src_libvmsift_a_SOURCES += \
 	src/debuginfo/dwarf_index.c src/debuginfo/memo.c \
 	src/debuginfo/types.c src/debuginfo/functions.c \
 	src/debuginfo/btf.c src/debuginfo/kallsyms.c src/debuginfo/image.c \
-	src/debuginfo/type_name.c
+	src/debuginfo/type_name.c src/debuginfo/frames.c \
+	src/debuginfo/modfile.c

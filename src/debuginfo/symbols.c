@@ -350,6 +350,44 @@ struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr
 	return vms_error_create(VMS_ERR_LOOKUP, "no symbol above 0x%" PRIx64, addr);
 }
 
+struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_t addr, struct vms_symbol *ret)
+{
+	struct vms_error *err = symbols_ensure(di);
+	if (err)
+		return err;
+	size_t lo = 0, hi = di->nsyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (di->syms[di->syms_by_addr[mid]].address <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const struct vms_symbol *best = NULL;
+	for (size_t i = lo; i-- > 0 && lo - i <= 64;) {
+		const struct vms_symbol *s = &di->syms[di->syms_by_addr[i]];
+		if (best && s->address != best->address)
+			break;
+		if (s->kind != 'T' && s->kind != 't' && s->kind != 'W' && s->kind != 'w')
+			continue;
+		// aliases: kallsyms keeps the first of scripts/kallsyms.c's order,
+		// which puts strong before weak, fewer leading underscores first,
+		// then nm's order (by name)
+		if (!best) {
+			best = s;
+			continue;
+		}
+		bool sw = s->kind == 'W' || s->kind == 'w', bw = best->kind == 'W' || best->kind == 'w';
+		size_t su = strspn(s->name, "_"), bu = strspn(best->name, "_");
+		if (sw != bw ? !sw : su != bu ? su < bu : strcmp(s->name, best->name) < 0)
+			best = s;
+	}
+	if (!best)
+		return vms_error_create(VMS_ERR_LOOKUP, "no text symbol at or below 0x%" PRIx64, addr);
+	*ret = *best;
+	return NULL;
+}
+
 size_t debuginfo_symbol_count(struct vms_debuginfo *di)
 {
 	struct vms_error *err = symbols_ensure(di);

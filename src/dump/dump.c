@@ -53,6 +53,10 @@ struct elf_load {
 	uint64_t paddr, vaddr, offset, filesz, memsz;
 };
 
+struct elf_span {
+	uint64_t offset, size;
+};
+
 /* Everything shared by a handle and its clones; immutable after open except
  * the lazily built page map (under map_lock). */
 struct dump_shared {
@@ -76,6 +80,14 @@ struct dump_shared {
 	struct kdc *kdc; // kdump-compressed metadata (both backends), or NULL
 	struct elf_load *loads;
 	size_t nloads;
+	struct elf_span *note_segs; // ELF: the PT_NOTE segments
+	size_t nnote_segs;
+	// dump_notes(): parsed on first use (under map_lock)
+	bool notes_done;
+	struct vms_error *notes_err;
+	struct dump_note *notes;
+	size_t nnotes;
+	uint8_t *notes_data;
 	bool elf_direct;     // plain ELF file: read PT_LOAD data with pread(2)
 	addrxlat_sys_t *sys; // our own translation system (NULL if none)
 	bool own_xlat;       // translate with our callbacks (KDC, truncated ELF)
@@ -203,6 +215,10 @@ static void shared_put(struct dump_shared *sh)
 		addrxlat_sys_decref(sh->sys);
 	kdc_destroy(sh->kdc);
 	free(sh->loads);
+	free(sh->note_segs);
+	free(sh->notes);
+	free(sh->notes_data);
+	vms_error_destroy(sh->notes_err);
 	free(sh->kv);
 	free(sh->vmcoreinfo_parsed);
 	free(sh->vmcoreinfo);
@@ -285,13 +301,16 @@ VMS_MUST_CHECK static struct vms_error *elf_scan(struct dump_shared *sh, const u
 					sh->path, (uint64_t)eh.e_phoff);
 	}
 	sh->loads = calloc(eh.e_phnum, sizeof(*sh->loads));
-	if (!sh->loads) {
+	sh->note_segs = calloc(eh.e_phnum, sizeof(*sh->note_segs));
+	if (!sh->loads || !sh->note_segs) {
 		free(ph);
 		return &vms_enomem;
 	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr p;
 		memcpy(&p, ph + (size_t)i * eh.e_phentsize, sizeof(p));
+		if (p.p_type == PT_NOTE && p.p_filesz)
+			sh->note_segs[sh->nnote_segs++] = (struct elf_span){p.p_offset, p.p_filesz};
 		if (p.p_type != PT_LOAD)
 			continue;
 		if (!sh->live && p.p_offset + p.p_filesz > sh->fsize)
@@ -886,6 +905,109 @@ const char *dump_vmcoreinfo(const struct vms_dump *d) { return d->sh->vmcoreinfo
 const char *dump_vmcoreinfo_value(const struct vms_dump *d, const char *key)
 {
 	return vmcoreinfo_get(d->sh, key);
+}
+
+/* ---- ELF notes ---- */
+
+#define MAX_NOTES_BYTES (UINT64_C(64) << 20)
+#define MAX_NOTES 65536
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Split @len bytes of note records at @buf (kept by the caller) into
+ * sh->notes.  A record that runs past the end is an error naming its
+ * offset; the notes before it stay. */
+static struct vms_error *notes_parse(struct dump_shared *sh, uint8_t *buf, size_t len,
+				     uint64_t file_off)
+{
+	size_t pos = 0;
+	while (pos + 12 <= len) {
+		uint32_t namesz = le32(buf + pos), descsz = le32(buf + pos + 4), type = le32(buf + pos + 8);
+		size_t name_off = pos + 12;
+		size_t desc_off = name_off + (((size_t)namesz + 3) & ~(size_t)3);
+		size_t end = desc_off + (((size_t)descsz + 3) & ~(size_t)3);
+		if (namesz == 0 && descsz == 0 && type == 0)
+			break; // zero padding after the last note (kdump note areas)
+		if (namesz > len || descsz > len || desc_off > len || desc_off + descsz > len)
+			return vms_error_create(VMS_ERR_CORRUPT,
+						"%s: ELF note at offset %" PRIu64 " runs past its segment",
+						sh->path, file_off + pos);
+		if (sh->nnotes >= MAX_NOTES)
+			return vms_error_create(VMS_ERR_CORRUPT, "%s: more than %d ELF notes", sh->path,
+						MAX_NOTES);
+		struct dump_note *n = &sh->notes[sh->nnotes++];
+		// the name is NUL-terminated within namesz by the ELF rules; make
+		// sure of it (it may overwrite padding, never the descriptor)
+		if (namesz)
+			buf[name_off + namesz - 1] = '\0';
+		n->name = namesz ? (const char *)buf + name_off : "";
+		n->type = type;
+		n->desc = buf + desc_off;
+		n->size = descsz;
+		pos = end > len ? len : end;
+	}
+	return NULL;
+}
+
+static struct vms_error *notes_load(struct dump_shared *sh)
+{
+	uint64_t total = 0;
+	struct elf_span kdc_span = {0, 0};
+	const struct elf_span *spans = sh->note_segs;
+	size_t nspans = sh->nnote_segs;
+	if (sh->kdc) {
+		kdc_span = (struct elf_span){sh->kdc->note_off, sh->kdc->note_size};
+		spans = kdc_span.size ? &kdc_span : NULL;
+		nspans = kdc_span.size ? 1 : 0;
+	}
+	for (size_t i = 0; i < nspans; i++) {
+		if (spans[i].size > MAX_NOTES_BYTES || total + spans[i].size > MAX_NOTES_BYTES)
+			return vms_error_create(VMS_ERR_CORRUPT, "%s: %" PRIu64 " bytes of ELF notes is too many",
+						sh->path, total + spans[i].size);
+		total += spans[i].size;
+	}
+	if (total == 0)
+		return NULL;
+	sh->notes_data = malloc(total);
+	sh->notes = calloc(total / 12 + 1, sizeof(*sh->notes));
+	if (!sh->notes_data || !sh->notes)
+		return &vms_enomem;
+	uint64_t at = 0;
+	for (size_t i = 0; i < nspans; i++) {
+		uint8_t *buf = sh->notes_data + at;
+		int64_t n = sh->kdc ? kdc_pread(sh->kdc, buf, spans[i].size, spans[i].offset)
+				    : kdc_pread_full(sh->fd, buf, spans[i].size, spans[i].offset);
+		if (n < 0)
+			return vms_error_errno((int)-n, "%s: reading ELF notes", sh->path);
+		if ((uint64_t)n < spans[i].size)
+			return vms_error_create(VMS_ERR_NODATA,
+						"%s: truncated: the ELF notes at offset %" PRIu64 " end beyond the end of the file",
+						sh->path, spans[i].offset);
+		struct vms_error *err = notes_parse(sh, buf, spans[i].size, spans[i].offset);
+		if (err)
+			return err;
+		at += spans[i].size;
+	}
+	return NULL;
+}
+
+struct vms_error *dump_notes(struct vms_dump *d, const struct dump_note **ret, size_t *count)
+{
+	struct dump_shared *sh = d->sh;
+	pthread_mutex_lock(&sh->map_lock);
+	if (!sh->notes_done) {
+		sh->notes_done = true;
+		sh->notes_err = notes_load(sh);
+	}
+	pthread_mutex_unlock(&sh->map_lock);
+	*ret = sh->notes;
+	*count = sh->nnotes;
+	if (sh->notes_err)
+		return vms_error_create(sh->notes_err->code, "%s", sh->notes_err->message);
+	return NULL;
 }
 
 struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *key,

@@ -124,6 +124,28 @@ const char *dump_vmcoreinfo_value(const struct vms_dump *d, const char *key);
 VMS_MUST_CHECK struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *key,
 					 uint64_t *ret);
 
+/* One ELF note of the dump. */
+struct dump_note {
+	const char *name;  // "CORE", "QEMU", "VMCOREINFO", ... (NUL-terminated)
+	uint32_t type;     // NT_PRSTATUS, ...
+	const void *desc;  // its descriptor, @size bytes
+	size_t size;
+};
+
+/*
+ * The ELF notes the dump carries, in file order: the PT_NOTE segments of an
+ * ELF dump (QEMU writes an NT_PRSTATUS and a "QEMU" note per vCPU; a kdump
+ * /proc/vmcore the capture kernel's copy of each CPU's crash_notes), or the
+ * note area of a kdump-compressed file (sub-header version 4+, where
+ * makedumpfile copies them).  Read on first call and shared by clones.
+ * Ownership: *@ret (@count entries, maybe 0) is borrowed from @d and lives
+ * as long as it; the descriptors are not aligned, copy before reading
+ * fields.  Errors: VMS_ERR_CORRUPT (a note runs past its segment; the
+ * notes before it are still returned), VMS_ERR_NODATA (the notes lie past
+ * the end of a truncated file), VMS_ERR_OS, VMS_ERR_NOMEM.
+ */
+struct vms_error *dump_notes(struct vms_dump *d, const struct dump_note **ret, size_t *count);
+
 /*
  * Read @len bytes at @addr in address space @s into @buf.  All or nothing:
  * on error the contents of @buf are unspecified.  Large reads are cheap

@@ -319,6 +319,10 @@ struct vms_error *kdc_open(int fd, uint64_t fsize, bool flattened, const char *p
 				k->vmcoreinfo[vi_size] = '\0';
 			}
 		}
+		if (k->header_version >= 4) {
+			k->note_off = get_le64(sh + 48);
+			k->note_size = get_le64(sh + 56);
+		}
 	}
 	uint64_t bitmap_off = (uint64_t)bs * (1 + (uint64_t)sub_hdr_size);
 	uint64_t bitmap_total = (uint64_t)bs * bitmap_blocks;

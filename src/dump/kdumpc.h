@@ -46,6 +46,8 @@ struct kdc {
 	uint64_t max_mapnr;
 	uint64_t sub_phys_base;
 	char *vmcoreinfo;     // NUL-terminated, or NULL
+	uint64_t note_off;    // the ELF notes (sub-header version 4+), 0 if none
+	uint64_t note_size;
 	uint8_t *bitmap1;     // RAM pages
 	uint8_t *bitmap2;     // dumped pages
 	uint64_t bitmap_len;  // bytes in each bitmap

@@ -42,4 +42,52 @@ static inline unsigned linux_pt_level_shift(const struct linux_pt_format *f, int
 	return f->page_shift + f->entries_shift * (unsigned)(level - 1);
 }
 
+/* ---- registers (the crash context, backtraces) ---- */
+
+/* The registers vmsift keeps for a CPU or an exception frame: struct
+ * pt_regs's, in its order, then the two segment bases the ELF prstatus of
+ * x86-64 adds. */
+enum linux_reg {
+	LINUX_REG_R15, LINUX_REG_R14, LINUX_REG_R13, LINUX_REG_R12, LINUX_REG_BP,
+	LINUX_REG_BX, LINUX_REG_R11, LINUX_REG_R10, LINUX_REG_R9, LINUX_REG_R8,
+	LINUX_REG_AX, LINUX_REG_CX, LINUX_REG_DX, LINUX_REG_SI, LINUX_REG_DI,
+	LINUX_REG_ORIG_AX, LINUX_REG_IP, LINUX_REG_CS, LINUX_REG_FLAGS, LINUX_REG_SP,
+	LINUX_REG_SS, LINUX_REG_FS_BASE, LINUX_REG_GS_BASE,
+	LINUX_NR_REGS,
+	LINUX_NR_PT_REGS = LINUX_REG_FS_BASE,  // the ones struct pt_regs holds
+};
+
+struct linux_regs {
+	uint64_t r[LINUX_NR_REGS];
+	uint32_t valid;  // bit i: r[i] is known
+};
+
+/* "RIP", "RSP", ... as crash and the kernel's __show_regs() print them. */
+const char *linux_reg_name(enum linux_reg r);
+/* The register pt_regs member @name ("ip", "r15", "orig_ax") stands for. */
+int linux_reg_by_pt_regs_name(const char *name);
+
+/* The segment selector in a saved CS or SS word (the low 16 bits; FRED
+ * kernels keep more in the word). */
+uint64_t linux_arch_selector(uint64_t word);
+
+/* Do these registers belong to user mode (the privilege level in CS)? */
+bool linux_regs_user_mode(const struct linux_regs *regs);
+
+/* The ELF NT_PRSTATUS note of the architecture (struct elf_prstatus of the
+ * ELF ABI): its size, and its registers and pr_pid decoded.  Fails with
+ * VMS_ERR_CORRUPT when @size is too small. */
+struct vms_error *linux_arch_prstatus(const void *desc, size_t size, struct linux_regs *regs_ret,
+				      int32_t *pid_ret);
+/* The ELF note type NT_PRSTATUS (1 in every ELF ABI). */
+#define LINUX_NT_PRSTATUS 1
+
+/* The stack: each slot holds a word of this size, and a call pushes the
+ * return address in one. */
+#define LINUX_STACK_WORD 8
+
+/* Offsets in the hardware's interrupt return frame (the part of pt_regs from
+ * ip on): ip, cs, flags, sp, ss. */
+enum { LINUX_IRET_IP, LINUX_IRET_CS, LINUX_IRET_FLAGS, LINUX_IRET_SP, LINUX_IRET_SS, LINUX_IRET_WORDS };
+
 #endif

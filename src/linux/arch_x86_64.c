@@ -44,3 +44,71 @@ struct vms_error *linux_arch_pt_format(struct vms_program *prog, bool l5, struct
 	*ret = f;
 	return NULL;
 }
+
+/* ---- registers ---- */
+
+static const char *const reg_names[LINUX_NR_REGS] = {
+	"R15", "R14", "R13", "R12", "RBP", "RBX", "R11", "R10", "R9", "R8", "RAX", "RCX",
+	"RDX", "RSI", "RDI", "ORIG_RAX", "RIP", "CS", "RFLAGS", "RSP", "SS", "FS_BASE", "GS_BASE",
+};
+static const char *const pt_regs_names[LINUX_NR_PT_REGS] = {
+	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx",
+	"dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
+};
+
+const char *linux_reg_name(enum linux_reg r)
+{
+	return (unsigned)r < LINUX_NR_REGS ? reg_names[r] : "?";
+}
+
+int linux_reg_by_pt_regs_name(const char *name)
+{
+	for (int i = 0; i < LINUX_NR_PT_REGS; i++)
+		if (strcmp(pt_regs_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+#define X86_SEGMENT_RPL_MASK 0x3  // arch/x86/include/asm/segment.h
+#define X86_SELECTOR_MASK 0xffff  // a selector is 16 bits; FRED's pt_regs keep more in the word
+
+uint64_t linux_arch_selector(uint64_t word)
+{
+	return word & X86_SELECTOR_MASK;
+}
+#define X86_USER_RPL 0x3
+
+bool linux_regs_user_mode(const struct linux_regs *regs)
+{
+	return (regs->valid & (1u << LINUX_REG_CS)) &&
+	       (regs->r[LINUX_REG_CS] & X86_SEGMENT_RPL_MASK) == X86_USER_RPL;
+}
+
+/* struct elf_prstatus of x86-64 (include/uapi/linux/elfcore.h, the ELF
+ * ABI): pr_pid at byte 32, pr_reg (struct user_regs_struct, 27 longs) at
+ * byte 112.  user_regs_struct (arch/x86/include/asm/user_64.h) keeps
+ * pt_regs's order for its first 21 words, then fs_base and gs_base. */
+#define X86_PRSTATUS_PID 32
+#define X86_PRSTATUS_REG 112
+#define X86_PRSTATUS_NREG 27
+#define X86_PRSTATUS_SIZE 336
+
+struct vms_error *linux_arch_prstatus(const void *desc, size_t size, struct linux_regs *regs_ret,
+				      int32_t *pid_ret)
+{
+	if (size < X86_PRSTATUS_REG + X86_PRSTATUS_NREG * 8)
+		return vms_error_create(VMS_ERR_CORRUPT,
+					"NT_PRSTATUS note of %zu bytes is too short (%d expected)", size,
+					X86_PRSTATUS_SIZE);
+	const uint8_t *p = desc;
+	int32_t pid;
+	memcpy(&pid, p + X86_PRSTATUS_PID, sizeof(pid));
+	struct linux_regs r = {0};
+	for (int i = 0; i < LINUX_NR_REGS; i++) {
+		memcpy(&r.r[i], p + X86_PRSTATUS_REG + 8 * i, 8);
+		r.valid |= 1u << i;
+	}
+	*regs_ret = r;
+	*pid_ret = pid;
+	return NULL;
+}

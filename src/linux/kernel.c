@@ -17,6 +17,7 @@ static void linux_kernel_destroy(void *p)
 	free(k->strings);
 	free(k->vm_layouts);
 	free(k->facts);
+	linux_crash_data_destroy(k->crash);
 	free(k);
 }
 

@@ -21,7 +21,14 @@ struct linux_kernel {
 	struct linux_vm_layouts *vm_layouts;
 	// the kernel facts resolved so far (kfacts.c); freed with free()
 	struct kf_cache *facts;
+	// the crash context (cpus.c, module.c, panic.c, orc.c): per-CPU
+	// offsets, modules and their symbols, ORC tables, the panic; freed
+	// with linux_crash_data_destroy()
+	struct linux_crash_data *crash;
 };
+
+struct linux_crash_data;
+void linux_crash_data_destroy(struct linux_crash_data *c);
 
 /* The store of @prog, created on first use. */
 VMS_MUST_CHECK struct vms_error *linux_kernel_get(struct vms_program *prog, struct linux_kernel **ret);

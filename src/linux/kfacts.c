@@ -22,6 +22,7 @@ static const struct kf_def defs[KF_NR] = {
 #define KF_MEMBER(id, type, names, need, note) [KF_##id] = { #id, KF_KIND_MEMBER, KF_##type, names, need, note },
 #define KF_VAR(id, names, need, note) [KF_##id] = { #id, KF_KIND_VAR, -1, names, need, note },
 #define KF_CONST(id, sources, need, note) [KF_##id] = { #id, KF_KIND_CONST, -1, sources, need, note },
+#define KF_SYM(id, names, need, note) [KF_##id] = { #id, KF_KIND_SYM, -1, names, need, note },
 #include "linux/kfacts.def"
 };
 
@@ -181,6 +182,25 @@ static void resolve_var(struct vms_program *prog, const struct kf_def *d, struct
 	}
 }
 
+static void resolve_sym(struct vms_program *prog, const struct kf_def *d, struct kf_slot *s)
+{
+	char name[128];
+	for (int i = 0; alternative(d->names, i, name, sizeof(name)); i++) {
+		struct program_symbol sym;
+		struct vms_error *err = program_symbol(prog, name, &sym);
+		if (err) {
+			vms_error_destroy(err);
+			continue;
+		}
+		s->found = true;
+		s->alt = (int8_t)i;
+		s->value = (int64_t)sym.address;
+		s->size = sym.size;
+		s->source = KF_SRC_DEBUGINFO;
+		return;
+	}
+}
+
 static bool parse_number(const char *v, int64_t *ret)
 {
 	if (!v || !*v)
@@ -268,6 +288,7 @@ static const struct kf_slot *resolve(struct vms_program *prog, enum kf_id id)
 	case KF_KIND_MEMBER: resolve_member(prog, d, s); break;
 	case KF_KIND_VAR: resolve_var(prog, d, s); break;
 	case KF_KIND_CONST: resolve_const(prog, d, s); break;
+	case KF_KIND_SYM: resolve_sym(prog, d, s); break;
 	}
 	return s;
 }
@@ -296,6 +317,9 @@ static struct vms_error *missing(struct vms_program *prog, enum kf_id id)
 	case KF_KIND_CONST:
 		return vms_error_create(VMS_ERR_LOOKUP, "kernel constant %s not found (tried %s)", d->id,
 					d->names);
+	case KF_KIND_SYM:
+		return vms_error_create(VMS_ERR_LOOKUP, "no symbol %s in the symbol table (kernel fact %s)",
+					names, d->id);
 	}
 	return vms_error_create(VMS_ERR_LOOKUP, "kernel fact %s not found", d->id);
 }
@@ -526,6 +550,20 @@ static bool run_probe(struct vms_program *prog, enum kf_probe p)
 		vms_error_destroy(err);
 		return err == NULL;
 	}
+	case KF_ORC_TYPES_V2:
+		return kf_has(prog, KF_ORC_ENTRY) && !kf_has(prog, KF_ORC_END);
+	case KF_ORC_SP_INDIRECT_V1:
+		return kf_has(prog, KF_ASM_CALL_ON_STACK);
+	case KF_ORC_REGS_V2: {
+		uint64_t addr, v = 0, bit = kf_bit_off(prog, KF_ORC_BP_REG), nbits = kf_bit_size(prog, KF_ORC_BP_REG);
+		struct vms_error *err = kf_var(prog, KF_ORC_FP_ENTRY, &addr, NULL);
+		if (!err && nbits && nbits < 8 && bit % 8 + nbits <= 8)
+			err = program_read(prog, addr + bit / 8, &v, 1);
+		bool r = !err && nbits && ((v >> (bit % 8)) & ((UINT64_C(1) << nbits) - 1)) ==
+						  (uint64_t)kf_const_or(prog, KF_ORC_REG_PREV_SP_V2, -1);
+		vms_error_destroy(err);
+		return r;
+	}
 	case KF_KPF_KSM_EXACT:
 		// stable_page_flags() set KPF_KSM on every anonymous folio from
 		// the 6.10 rewrite to 6.18 ("mapping & PAGE_MAPPING_KSM", KSM
@@ -572,6 +610,12 @@ static const struct {
 	[KF_IDLE_FROM_FOLIO] = { "idle_from_folio", "page_is_idle() tests the folio (struct folio exists)" },
 	[KF_MOVABLE_IS_FLAG] = { "movable_is_flag",
 				 "non-LRU movable pages carry PG_movable_ops, not mapping bit 1 (6.17+)" },
+	[KF_ORC_TYPES_V2] = { "orc_types_v2",
+			       "ORC types UNDEFINED/END_OF_STACK/CALL/REGS/REGS_PARTIAL, no end bit (struct orc_entry has no end; 6.4+)" },
+	[KF_ORC_SP_INDIRECT_V1] = { "orc_sp_indirect_v1",
+				    "ORC_REG_SP_INDIRECT is *(SP + offset) (asm_call_on_stack(), 5.8-5.11); else *SP + offset" },
+	[KF_ORC_REGS_V2] = { "orc_regs_v2",
+			      "ORC registers renumbered with AX (orc_fp_entry.bp_reg, from memory, is PREV_SP = 8; 7.2+)" },
 	[KF_KPF_KSM_EXACT] = { "kpageflags_ksm_exact",
 			       "KPF_KSM only on KSM folios (7.1+ and before 6.10; 6.10-6.18 set it on every anon folio)" },
 };

@@ -32,11 +32,12 @@ enum kf_id {
 #define KF_MEMBER(id, type, names, need, note) KF_##id,
 #define KF_VAR(id, names, need, note) KF_##id,
 #define KF_CONST(id, sources, need, note) KF_##id,
+#define KF_SYM(id, names, need, note) KF_##id,
 #include "linux/kfacts.def"
 	KF_NR
 };
 
-enum kf_kind { KF_KIND_TYPE, KF_KIND_MEMBER, KF_KIND_VAR, KF_KIND_CONST };
+enum kf_kind { KF_KIND_TYPE, KF_KIND_MEMBER, KF_KIND_VAR, KF_KIND_CONST, KF_KIND_SYM };
 enum kf_need { KF_REQ, KF_OPT };
 
 /* Where a constant came from. */
@@ -125,6 +126,23 @@ enum kf_probe {
 	 * bits); 6.10-6.16 tested "mapping & PAGE_MAPPING_KSM", true for every
 	 * anonymous folio. */
 	KF_KPF_KSM_EXACT,
+	/* ORC types numbered UNDEFINED 0, END_OF_STACK 1, CALL 2, REGS 3,
+	 * REGS_PARTIAL 4, with no `end` bit (6.4, commit fb799447ae29
+	 * "x86,objtool: Split UNWIND_HINT_EMPTY in two"): struct orc_entry has
+	 * no member `end`.  Before, CALL 0, REGS 1, REGS_PARTIAL 2 and the end
+	 * bit. */
+	KF_ORC_TYPES_V2,
+	/* ORC_REG_SP_INDIRECT means *(SP + sp_offset), not *SP + sp_offset:
+	 * kernels whose IRQ stack switch is asm_call_on_stack() (5.8 to
+	 * 5.11); the series that replaced it with the call_on_stack() macros
+	 * (5.12) changed the meaning ("x86/unwind/orc: Change
+	 * REG_SP_INDIRECT"). */
+	KF_ORC_SP_INDIRECT_V1,
+	/* The ORC registers numbered UNDEFINED 0, AX 1, DX 2, SP 3, BP 4, DI 5,
+	 * R10 6, R13 7, PREV_SP 8, SP_INDIRECT 9, BP_INDIRECT 10 (the 7.2 and
+	 * 7.3 sources; 6.12 still has PREV_SP 1 ... SP 5): the kernel's own
+	 * orc_fp_entry, read from memory, has bp_reg ORC_REG_PREV_SP = 8. */
+	KF_ORC_REGS_V2,
 	KF_PROBE_NR,
 };
 

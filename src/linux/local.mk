@@ -9,3 +9,4 @@ include src/linux/memmap.mk
 include src/linux/rmap.mk
 include src/linux/report.mk
 include src/linux/kmem.mk
+include src/linux/crash.mk

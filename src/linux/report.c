@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "base/vector.h"
 #include "linux/kmemreport.h"
+#include "linux/crash.h"
 #include "linux/meminfo.h"
 #include "linux/memmap.h"
 #include "linux/mm.h"
@@ -1101,6 +1102,24 @@ VMS_MUST_CHECK static struct vms_error *sec_physmap(struct rctx *rc, struct vms_
 	return NULL;
 }
 
+/* ---- crash (linux/crash.c) ---- */
+
+static struct vms_error *sec_crash(struct rctx *rc, struct vms_value **ret)
+{
+	struct vms_value *v = NULL;
+	struct vms_error *err = linux_crash_section(rc->prog, &v);
+	if (err)
+		return err;
+	if (!v) {
+		v = value_object();
+		value_set_bool(v, "panicked", false);
+	} else {
+		value_set_bool(v, "panicked", true);
+	}
+	*ret = v;
+	return NULL;
+}
+
 /* ---- running ---- */
 
 struct section {
@@ -1109,6 +1128,7 @@ struct section {
 };
 
 static const struct section sections[] = {
+	{ "crash", "Crash", sec_crash },
 	{ "system", "System", sec_system },
 	{ "dump", "Dump and its missing parts", sec_dump },
 	{ "log", "Kernel log (tail)", sec_log },
@@ -1122,7 +1142,7 @@ static const struct section sections[] = {
 };
 
 const char *const report_section_names[] = {
-	"system", "dump", "log", "memory", "census", "kmem", "processes", "sharers", "anomalies", "physmap", NULL,
+	"crash", "system", "dump", "log", "memory", "census", "kmem", "processes", "sharers", "anomalies", "physmap", NULL,
 };
 
 static bool wanted(const char *only, const char *name)

@@ -31,6 +31,9 @@ struct vms_program {
 	bool image_only;  // a kernel image without a dump (open_image())
 	char *warnings[MAX_WARNINGS];
 	size_t nr_warnings;
+	char *debug_dirs[PROGRAM_MAX_DEBUG_DIRS + 1];  // + /usr/lib/debug
+	size_t ndebug_dirs;
+	bool owns_debug_dirs;
 	// BTF mode: types from BTF, symbols from kallsyms or a System.map
 	bool btf;
 	bool btf_fallback; // chosen because no DWARF was found

@@ -193,6 +193,10 @@ struct vms_error *program_open(const char *dump_path,
 		return &vms_enomem;
 	prog->owns_di = true;
 	prog->dump_path = strdup(dump_path);
+	prog->owns_debug_dirs = true;
+	for (size_t i = 0; opts && i < opts->ndebug_dirs && i < PROGRAM_MAX_DEBUG_DIRS; i++)
+		prog->debug_dirs[prog->ndebug_dirs++] = strdup(opts->debug_dirs[i]);
+	prog->debug_dirs[prog->ndebug_dirs++] = strdup("/usr/lib/debug");
 
 	if (!(opts && opts->vmlinux) && is_kernel_image(dump_path)) {
 		err = open_image(prog, dump_path);
@@ -290,6 +294,8 @@ struct vms_error *program_clone(struct vms_program *prog, struct vms_program **r
 	c->dump_path = prog->dump_path ? strdup(prog->dump_path) : NULL;
 	c->vmlinux_path = prog->vmlinux_path ? strdup(prog->vmlinux_path) : NULL;
 	c->osrelease = prog->osrelease ? strdup(prog->osrelease) : NULL;
+	memcpy(c->debug_dirs, prog->debug_dirs, sizeof(c->debug_dirs));
+	c->ndebug_dirs = prog->ndebug_dirs;
 	*ret = c;
 	return NULL;
 }
@@ -312,7 +318,32 @@ void program_destroy(struct vms_program *prog)
 	free(prog->dump_path);
 	free(prog->vmlinux_path);
 	free(prog->osrelease);
+	for (size_t i = 0; prog->owns_debug_dirs && i < prog->ndebug_dirs; i++)
+		free(prog->debug_dirs[i]);
 	free(prog);
+}
+
+const char *const *program_debug_dirs(const struct vms_program *prog, size_t *n)
+{
+	*n = prog->ndebug_dirs;
+	return (const char *const *)prog->debug_dirs;
+}
+
+struct vms_error *program_module_debug_open(const char *path, const char *name, vms_section_addr_fn *fn,
+					    void *arg, struct vms_moddebug **ret)
+{
+	return debuginfo_module_open(path, name, fn, arg, ret);
+}
+
+void program_module_debug_close(struct vms_moddebug *m)
+{
+	debuginfo_module_close(m);
+}
+
+struct vms_error *program_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+					   size_t max, size_t *nr_ret)
+{
+	return debuginfo_module_source_at(m, pc, ret, max, nr_ret);
 }
 
 const char *program_vmlinux_path(const struct vms_program *prog) { return prog->vmlinux_path; }
@@ -389,6 +420,24 @@ struct vms_error *program_dump_stats(struct vms_program *prog, struct program_du
 	ret->pages_truncated = st.pages_truncated;
 	return NULL;
 }
+
+struct vms_error *program_notes(struct vms_program *prog, const struct program_note **ret,
+				size_t *count)
+{
+	*ret = NULL;
+	*count = 0;
+	if (!prog->dump)
+		return no_dump();
+	const struct dump_note *n;
+	struct vms_error *err = dump_notes(prog->dump, &n, count);
+	// struct program_note mirrors struct dump_note (checked below)
+	*ret = (const struct program_note *)n;
+	return err;
+}
+_Static_assert(sizeof(struct program_note) == sizeof(struct dump_note) &&
+		       offsetof(struct program_note, desc) == offsetof(struct dump_note, desc) &&
+		       offsetof(struct program_note, size) == offsetof(struct dump_note, size),
+	       "program_note and dump_note differ");
 
 struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret)
 {
@@ -517,6 +566,22 @@ struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, 
 	return NULL;
 }
 
+struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
+					     struct program_symbol *ret, uint64_t *offset_ret)
+{
+	struct vms_symbol sym;
+	struct vms_error *err = debuginfo_text_symbol_before(prog->di, addr - prog->kaslr_offset, &sym);
+	if (err)
+		return err;
+	ret->name = sym.name;
+	ret->address = sym.address + prog->kaslr_offset;
+	ret->size = sym.size;
+	ret->kind = sym.kind;
+	if (offset_ret)
+		*offset_ret = addr - ret->address;
+	return NULL;
+}
+
 size_t program_symbol_count(struct vms_program *prog)
 {
 	return debuginfo_symbol_count(prog->di);
@@ -547,6 +612,17 @@ struct vms_error *program_variable(struct vms_program *prog, const char *name,
 		*type_ret = t;
 	*addr_ret = addr + prog->kaslr_offset;
 	return NULL;
+}
+
+struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret)
+{
+	return debuginfo_cfi_row(prog->di, pc - prog->kaslr_offset, ret);
+}
+
+struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
+				    size_t max, size_t *nr_ret)
+{
+	return debuginfo_source_at(prog->di, pc - prog->kaslr_offset, ret, max, nr_ret);
 }
 
 struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret)

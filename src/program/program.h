@@ -18,6 +18,8 @@
 
 struct vms_program;
 
+#define PROGRAM_MAX_DEBUG_DIRS 8
+
 struct vms_program_options {
 	/* NULL: locate a vmlinux with DWARF from the dump's OSRELEASE/build-id,
 	 * else use BTF and kallsyms.  Else a vmlinux with DWARF, or (BTF mode) a
@@ -26,6 +28,10 @@ struct vms_program_options {
 	const char *vmlinux;
 	bool force;           // accept debug info that does not match the dump
 	bool btf;             // BTF mode even when DWARF is there
+	// roots to search for module debug info (ROOT/lib/modules/RELEASE/),
+	// before /usr/lib/debug
+	const char *debug_dirs[PROGRAM_MAX_DEBUG_DIRS];
+	size_t ndebug_dirs;
 };
 
 /* Open @dump_path (a vmcore or /proc/kcore) with its debug info: DWARF when
@@ -92,6 +98,19 @@ VMS_MUST_CHECK struct vms_error *program_dump_stats(struct vms_program *prog, st
 /* Is the page at @pfn held by the dump? */
 VMS_MUST_CHECK struct vms_error *program_page_held(struct vms_program *prog, uint64_t pfn, bool *ret);
 
+/* The dump's ELF notes (see dump_notes()): NT_PRSTATUS per CPU from kdump
+ * or per vCPU from QEMU, QEMU's CPU state, VMCOREINFO.  Borrowed, live as
+ * long as @prog; descriptors are unaligned.  On an error the notes read
+ * before the fault are still returned. */
+struct program_note {
+	const char *name;
+	uint32_t type;
+	const void *desc;
+	size_t size;
+};
+struct vms_error *program_notes(struct vms_program *prog, const struct program_note **ret,
+				size_t *count);
+
 /* Memory.  Kernel virtual reads translate through the kernel page tables.
  * A page the dump does not hold fails with VMS_ERR_NODATA naming the
  * address; an untranslatable address with VMS_ERR_FAULT. */
@@ -124,8 +143,31 @@ VMS_MUST_CHECK struct vms_error *program_symbol_at(struct vms_program *prog, uin
 /* The first symbol starting above @addr (see debuginfo_symbol_after()):
  * with program_symbol_at() it gives a symbol's extent as kallsyms sees it. */
 struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, struct program_symbol *ret);
+/* The nearest text symbol at or below @addr, as kallsyms resolves code
+ * addresses (see debuginfo_text_symbol_before()). */
+struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
+					     struct program_symbol *ret, uint64_t *offset_ret);
 size_t program_symbol_count(struct vms_program *prog);
 const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
+
+/* The DWARF call frame row and the source position (file:line, inlined
+ * functions) of a kernel address, relocated by the KASLR offset; see
+ * debuginfo_cfi_row() and debuginfo_source_at().  Addresses of modules
+ * are not in the vmlinux: VMS_ERR_LOOKUP. */
+struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret);
+struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
+				    size_t max, size_t *nr_ret);
+
+/* Module debug info.  The roots searched for a module's .ko with DWARF, in
+ * order: the options' debug_dirs, then /usr/lib/debug (each as
+ * ROOT/lib/modules/RELEASE/...).  Borrowed. */
+const char *const *program_debug_dirs(const struct vms_program *prog, size_t *n);
+/* See debuginfo_module_open() and friends. */
+struct vms_error *program_module_debug_open(const char *path, const char *name, vms_section_addr_fn *fn,
+					    void *arg, struct vms_moddebug **ret);
+void program_module_debug_close(struct vms_moddebug *m);
+struct vms_error *program_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+					   size_t max, size_t *nr_ret);
 
 /* Types and variables from DWARF. */
 VMS_MUST_CHECK struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
