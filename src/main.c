@@ -316,7 +316,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmsift: warning: %s\n", program_warning(prog, i));
 	if (program_vmlinux_was_located(prog) && !o.quiet)
 		fprintf(stderr, "vmsift: using %s\n", program_vmlinux_path(prog));
-	if (program_is_btf(prog) && (!o.quiet || program_btf_was_fallback(prog)))
+	if (program_is_btf(prog) && !o.quiet && !program_btf_was_fallback(prog))
 		fprintf(stderr, "vmsift: types from BTF of %s, symbols from %s (no source lines, "
 			"inline frames, locals or macros)\n", program_types_from(prog),
 			program_symbols_from(prog));

@@ -227,7 +227,7 @@ struct vms_error *program_open(const char *dump_path,
 		err = locate_vmlinux(prog);
 		if (err && err->code == VMS_ERR_LOOKUP) {
 			// no DWARF for this kernel here: the dump's own BTF and kallsyms
-			program_warn(prog, "%s (no DWARF); using the kernel's BTF and kallsyms from the dump",
+			program_warn(prog, "%s (no DWARF); using the kernel's BTF and kallsyms from the dump (no source lines, inline frames, locals or macros)",
 				     err->message);
 			vms_error_destroy(err);
 			err = NULL;
