@@ -181,6 +181,44 @@ static unsigned ilog2_u64(uint64_t v)
 	return r;
 }
 
+/*
+ * KERNEL FACT (to move into the kernel-facts layer): the largest folio order
+ * this kernel can make, so that an order read from a corrupt struct page is
+ * recognised as such.  The buddy allocator hands out orders below
+ * LENGTH(zone.free_area) (VMCOREINFO, mm/vmcore_info.c: NR_PAGE_ORDERS, or
+ * MAX_ORDER before 6.8), already in l->max_order.  Larger compound pages are
+ * hugetlb's gigantic pages only (alloc_gigantic_folio(), mm/hugetlb.c), of
+ * the orders in hstates[i].order for i < hugetlb_max_hstate; kernels after
+ * 6.12 name the resulting bound MAX_FOLIO_ORDER (include/linux/mmzone.h).
+ * A folio never exceeds the memory map either: at most ilog2(max_pfn).
+ */
+static unsigned probe_max_folio_order(struct vms_program *prog, const struct linux_page_layout *l)
+{
+	unsigned order = l->max_order - 1;
+	struct vms_type *t;
+	uint64_t addr, hsize, off, n = 0;
+	struct vms_error *err = program_variable(prog, "hstates", &t, &addr);
+	if (!err)
+		err = program_type_size(prog, "struct hstate", &hsize);
+	if (!err)
+		err = program_member_offset(prog, "struct hstate", "order", &off);
+	if (!err)
+		err = linux_var_read_uint(prog, "hugetlb_max_hstate", "", &n);
+	if (!err && hsize && n <= vms_type_size(t) / hsize) {
+		for (uint64_t i = 0; i < n; i++) {
+			uint32_t o;
+			struct vms_error *e = program_read_u32(prog, addr + i * hsize + off, &o);
+			if (!e && o > order && o < 64)
+				order = o;
+			vms_error_destroy(e);
+		}
+	}
+	vms_error_destroy(err);
+	if (l->max_pfn && order > ilog2_u64(l->max_pfn))
+		order = ilog2_u64(l->max_pfn);
+	return order;
+}
+
 /* Everything the full decoder needs beyond the basic offsets. */
 static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 			 struct linux_kernel *k)
@@ -358,6 +396,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 		read_var_u64(prog, "huge_zero_folio", &l->huge_zero_page);
 	l->max_order = vmcoreinfo_number(prog, "LENGTH(zone.free_area)", &v) && v > 0 && v < 64
 			       ? (unsigned)v : 11;
+	l->max_folio_order = probe_max_folio_order(prog, l);
 	l->mapping_flags_mask = 3; // PAGE_MAPPING_ANON | PAGE_MAPPING_MOVABLE
 
 	// stable_page_flags() was rewritten on folios in 6.10 (commit

@@ -91,6 +91,7 @@ struct linux_page_layout {
 	uint64_t zero_pfn;
 	uint64_t huge_zero_page;     // struct page of the huge zero folio, 0 if none
 	unsigned max_order;          // buddy orders are < max_order
+	unsigned max_folio_order;    // no folio (compound page) is larger
 	uint64_t mapping_flags_mask; // PAGE_MAPPING_FLAGS (3)
 	// Kernel behaviour switches for /proc/kpageflags and /proc/kpagecount.
 	bool kpf_from_folio;         // stable_page_flags() reads the folio (6.10+)

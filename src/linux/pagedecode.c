@@ -270,6 +270,17 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 				pi->order = sb[l->off_cmp_order - ps];
 			else if (l->off_flags_1 >= 0)
 				pi->order = (uint8_t)(rd64(sb, (uint64_t)l->off_flags_1 - ps) & 0xff);
+			// A folio is a power of two in size and aligned to it
+			// (struct folio, include/linux/mm_types.h); an order
+			// this kernel cannot make or a misaligned head is
+			// corruption: no loop over its subpages, no shift by it.
+			if (pi->order > l->max_folio_order ||
+			    (pi->head_pfn & ((UINT64_C(1) << pi->order) - 1))) {
+				pi->bad_order = pi->order;
+				pi->order = 0;
+				pi->bits |= LINUX_PAGE_BADORDER;
+				partial = true;
+			}
 			if (l->off_cmp_mapcount >= 0)
 				pi->entire_mapcount = rd32(sb, (uint64_t)l->off_cmp_mapcount - ps) + 1;
 			if (l->off_large_mapcount >= 0)
@@ -534,5 +545,7 @@ struct vms_value *linux_page_info_value(const struct linux_page_layout *l,
 		value_set_bool(v, "partial", true);
 	if (pi->bits & LINUX_PAGE_NOHEAD)
 		value_set_bool(v, "head_unreadable", true);
+	if (pi->bits & LINUX_PAGE_BADORDER)
+		value_set_uint(v, "bad_order", pi->bad_order);
 	return v;
 }

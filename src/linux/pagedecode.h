@@ -96,6 +96,8 @@ enum linux_page_use {
 #define LINUX_PAGE_ZERO      (1u << 9)  // the zero page or the huge zero folio
 #define LINUX_PAGE_NOHEAD    (1u << 10) // a tail whose head's struct page is unreadable:
                                         // the folio's fields (mapping, counts, use) are unknown
+#define LINUX_PAGE_BADORDER  (1u << 11) // the folio order read is one the kernel cannot make
+                                        // (or the head is not aligned to it): order 0 taken
 
 struct linux_page_info {
 	uint64_t pfn, page;        // PFN and struct page address
@@ -117,6 +119,7 @@ struct linux_page_info {
 	uint8_t type;              // this page's enum linux_page_type, LINUX_PT_NR if none
 	uint8_t head_type;         // the folio's (head's) page type
 	uint8_t order;             // folio order; for a free buddy head its buddy order
+	uint8_t bad_order;         // the order read, with LINUX_PAGE_BADORDER
 	uint8_t zone;
 	uint8_t mapping_kind;      // enum linux_mapping_kind
 	uint8_t use;               // enum linux_page_use
