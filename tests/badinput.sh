@@ -46,9 +46,9 @@ expect 2 "unreadable script" -- -f "$tmp/nope" "$tmp/empty"
 expect 0 "version" -- --version
 
 # Dumps whose headers once crashed or exhausted vmsift or libkdumpfile
-# (found by fuzzing; tests/fuzz/regress/dump/): one line, exit 3, and no
+# (found by fuzzing; tests/fuzz/regress/dump-elf/): one line, exit 3, and no
 # more than 10 s and 512 MB (they took up to 53 s and 10 GB).
-regress=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/fuzz/regress/dump
+regress=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/fuzz/regress/dump-elf
 for f in "$regress"/*; do
 	[ -f "$f" ] || continue
 	what="fuzz reproducer $(basename "$f")"

@@ -9,3 +9,4 @@ include tests/rmap.mk
 include tests/memmap.mk
 include tests/report.mk
 include tests/walk.mk
+include tests/fuzz.mk

@@ -12,6 +12,9 @@ struct vms_error vms_enomem = {
 };
 
 static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
+				       va_list ap) __attribute__((format(printf, 2, 0)));
+
+static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
 				       va_list ap)
 {
 	struct vms_error *err = calloc(1, sizeof(*err));

@@ -46,6 +46,8 @@ struct cli_ctx {
 	bool partial;              // set by a command whose answer is incomplete
 	bool quit;                 // set by `quit`
 	bool interactive;          // running in the REPL
+	bool sandbox;              // no pipes, redirections, files written or plugins
+	                           // loaded (the command-line fuzz harness)
 	unsigned records;          // records emitted by the current command
 	const struct cli_command *command;  // the command being run
 };

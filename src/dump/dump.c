@@ -666,6 +666,11 @@ static const char *compression_name(const struct kdc *k)
 
 struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 {
+	return dump_open_flags(path, 0, ret);
+}
+
+struct vms_error *dump_open_flags(const char *path, unsigned flags, struct vms_dump **ret)
+{
 	struct dump_shared *sh = calloc(1, sizeof(*sh));
 	if (!sh)
 		return &vms_enomem;
@@ -701,8 +706,9 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	char real[4096];
-	sh->live = strcmp(base, "kcore") == 0 && realpath(path, real) &&
-		   strcmp(real, "/proc/kcore") == 0;
+	sh->live = (flags & DUMP_OPEN_LIVE) ||
+		   (strcmp(base, "kcore") == 0 && realpath(path, real) &&
+		    strcmp(real, "/proc/kcore") == 0);
 	sh->page_size = 4096;
 
 	uint8_t head[4096];

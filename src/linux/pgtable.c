@@ -68,7 +68,7 @@ static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64
 	uint64_t key = paddr >> 12;
 	struct linux_pt_cache_slot *s = &vm->ptc->slots[(key * 0x9e3779b97f4a7c15ULL) >> 53];
 	if (s->paddr != paddr + 1) {
-		struct vms_error *err = program_read_phys(vm->prog, paddr, s->data, sizeof(s->data));
+		struct vms_error *err = linux_mem_read(&vm->phys, paddr, s->data, sizeof(s->data));
 		if (err) {
 			s->paddr = 0;
 			return vms_error_wrap(err, "page table page 0x%" PRIx64, paddr);
