@@ -301,6 +301,82 @@ static struct vms_error *check_phdr(const struct ehdr *h, uint64_t i, const stru
 	return NULL;
 }
 
+/*
+ * VMCOREINFO as libkdumpfile will take it (vmcoreinfo_raw_post_hook(): one
+ * attribute per line, the key up to '=' split at '.' into an attribute
+ * path): a key with an empty path component crashes libkdumpfile 0.5.1 (a
+ * leading '.', found by fuzzing), and an empty key ("=x") makes it lose
+ * its page size.  The kernel writes printable keys of non-empty components
+ * ("OFFSET(page.flags)"); anything else is refused (empty lines pass).
+ */
+static struct vms_error *check_vmcoreinfo(const struct ehdr *h, const char *text, size_t len)
+{
+	unsigned line = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *eq = memchr(p, '=', (size_t)(eol - p));
+		const char *kend = eq ? eq : eol;
+		line++;
+		bool bad = false, empty_part = true;
+		for (const char *k = p; k < kend && !bad; k++) {
+			if (*k < 0x21 || *k > 0x7e)
+				bad = true;
+			else if (*k == '.')
+				bad = empty_part; // a component ends: it must not be empty
+			empty_part = *k == '.';
+		}
+		if ((kend > p && (bad || empty_part)) || (eq && kend == p))
+			return vms_error_create(VMS_ERR_FORMAT,
+						"%s: corrupt VMCOREINFO: line %u has a malformed key",
+						h->path, line);
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+/* Walk the notes of one PT_NOTE segment as libkdumpfile's do_notes() does
+ * and check the VMCOREINFO ones. */
+static struct vms_error *check_notes(const struct ehdr *h, const uint8_t *b, size_t size)
+{
+	while (size >= 12) {
+		uint32_t namesz = (uint32_t)get(h, b, 4), descsz = (uint32_t)get(h, b + 4, 4);
+		size_t descoff = 12 + (((size_t)namesz + 3) & ~(size_t)3);
+		if (size < descoff + descsz)
+			break;
+		const char *name = (const char *)b + 12;
+		size_t nlen = strnlen(name, namesz);
+		if ((nlen == 10 && !memcmp(name, "VMCOREINFO", 10)) ||
+		    (nlen == 14 && !memcmp(name, "VMCOREINFO_XEN", 14))) {
+			struct vms_error *err = check_vmcoreinfo(h, (const char *)b + descoff, descsz);
+			if (err)
+				return err;
+		}
+		size_t adv = descoff + ((descsz + (size_t)3) & ~(size_t)3);
+		if (adv >= size)
+			break;
+		b += adv;
+		size -= adv;
+	}
+	return NULL;
+}
+
+/* The in-file part of a PT_NOTE, checked (its size was bounded before). */
+static struct vms_error *read_notes(const struct ehdr *h, const struct phdr *p)
+{
+	if (p->offset >= h->fsize || !p->filesz)
+		return NULL;
+	size_t len = (size_t)(h->fsize - p->offset < p->filesz ? h->fsize - p->offset : p->filesz);
+	uint8_t *buf = malloc(len);
+	if (!buf)
+		return &vms_enomem;
+	int64_t got = kdc_pread_full(h->fd, buf, len, p->offset);
+	struct vms_error *err = got < 0 ? vms_error_errno((int)-got, "%s: reading notes", h->path)
+					: check_notes(h, buf, (size_t)got);
+	free(buf);
+	return err;
+}
+
 struct vms_error *elfhdr_read(int fd, uint64_t fsize, const uint8_t *head, size_t headlen,
 			      bool live, const char *path, struct elfhdr_info *ret)
 {
@@ -336,6 +412,8 @@ struct vms_error *elfhdr_read(int fd, uint64_t fsize, const uint8_t *head, size_
 		struct phdr p;
 		phdr_get(&h, tab + (size_t)i * h.phentsize, &p);
 		err = check_phdr(&h, i, &p);
+		if (!err && p.type == PT_NOTE && !live)
+			err = read_notes(&h, &p);
 		if (err || p.type != PT_LOAD)
 			continue;
 		if (!live && p.offset + p.filesz > fsize)

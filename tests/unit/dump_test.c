@@ -517,6 +517,29 @@ static void test_elf_headers(void **state)
 	free(d);
 }
 
+/* A VMCOREINFO key libkdumpfile 0.5.1 turns into an attribute path with an
+ * empty component crashes it (found by fuzzing: ".", ".a"): refused before
+ * it reads the file.  Keys of the kernel's own shape pass. */
+static void test_elf_vmcoreinfo(void **state)
+{
+	static const char *const bad[] = {".\n", "OSRELEASE=6.1\n.a=1\n", "a..b=1\n", "OSRELEASE.=1\n",
+					   "SYM BOL(x)=1\n", "A=1\n=x\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dg_opts o = {.vmcoreinfo = bad[i], .vmcoreinfo_len = strlen(bad[i])};
+		char *path = write_file("vmci", "", 0);
+		assert_int_equal(dg_write_opts(path, DG_ELF, 0, &o), 0);
+		expect_open_fails(path, VMS_ERR_FORMAT, "corrupt VMCOREINFO: line");
+	}
+	static const char good[] = "OSRELEASE=6.1.0-test-amd64\nPAGESIZE=4096\n\nNOVALUE\n"
+				   "SYMBOL(init_top_pgt)=ffffffff80010000\nSYMBOL(swapper_pg_dir)=ffffffff80010000\n"
+				   "SYMBOL(_stext)=ffffffff80000000\nNUMBER(phys_base)=0\nOFFSET(page.flags)=0\n"
+				   "NUMBER(pgtable_l5_enabled)=0\nKERNELOFFSET=0\n";
+	struct dg_opts o = {.vmcoreinfo = good, .vmcoreinfo_len = sizeof(good) - 1};
+	char *path = write_file("vmci", "", 0);
+	assert_int_equal(dg_write_opts(path, DG_ELF, 0, &o), 0);
+	expect_open_reads(path);
+}
+
 /* Many PT_LOADs over one page: no machine looks like that. */
 static void test_elf_overlap(void **state)
 {
@@ -644,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_elf_headers),
+		cmocka_unit_test(test_elf_vmcoreinfo),
 		cmocka_unit_test(test_elf_overlap),
 		cmocka_unit_test(test_elf_high_load),
 	};
