@@ -67,6 +67,15 @@ void vms_error_destroy(struct vms_error *err);
 /* Short name of a code, e.g. "nodata". */
 const char *vms_error_code_name(enum vms_error_code code);
 
+/* For a call whose failure only means "no": true if @err is NULL.
+ * Consumes @err, so `if (vms_error_ok(f(...)))` leaks nothing. */
+static inline bool vms_error_ok(struct vms_error *err)
+{
+	bool ok = !err;
+	vms_error_destroy(err);
+	return ok;
+}
+
 /* Cleanup attribute helper: `_cleanup_error_ struct vms_error *e = NULL;` */
 static inline void vms_error_cleanup(struct vms_error **errp)
 {

@@ -391,7 +391,7 @@ static struct vms_error *type_from_die(struct vms_debuginfo *di, Dwarf_Die *die,
 		if (dwarf_hasattr(die, DW_AT_declaration)) {
 			uint64_t def = definition_of(di, ik, tag_name);
 			Dwarf_Die ddie;
-			if (def && def != off && !die_at(di, def, &ddie) &&
+			if (def && def != off && vms_error_ok(die_at(di, def, &ddie)) &&
 			    dwarf_tag(&ddie) == tag && !dwarf_hasattr(&ddie, DW_AT_declaration)) {
 				err = type_from_die(di, &ddie, &t);
 				if (err)

@@ -156,7 +156,7 @@ static struct vms_error *wmark_low_sum(struct mi *m, uint64_t *ret)
 	uint64_t nzones = vms_type_array_length(vms_type_strip(zones_t));
 	int64_t wmark_low = 1;
 	struct vms_type *wm_enum;
-	if (!program_find_type(m->prog, "enum zone_watermarks", &wm_enum))
+	if (vms_error_ok(program_find_type(m->prog, "enum zone_watermarks", &wm_enum)))
 		enum_value(wm_enum, "WMARK_LOW", &wmark_low);
 	bool has_boost = program_has_member(m->prog, "struct zone", "watermark_boost");
 	err = program_member_offset(m->prog, "struct zone", "_watermark", &o_wmark);

@@ -310,7 +310,7 @@ static struct vms_error *probe_zones(struct vms_program *prog, struct linux_memm
 	uint64_t addr;
 	uint64_t nodes[1024];
 	uint64_t nr_nodes;
-	if (!program_variable(prog, "node_data", &t, &addr)) {
+	if (vms_error_ok(program_variable(prog, "node_data", &t, &addr))) {
 		// struct pglist_data *node_data[MAX_NUMNODES]
 		nr_nodes = vms_type_array_length(vms_type_strip(t));
 		if (!nr_nodes || nr_nodes > 1024)

@@ -222,7 +222,7 @@ struct vms_error *linux_mm_info(struct linux_vm *vm, uint64_t mm, struct linux_m
 			if (vm->tasks[i].mm != mm)
 				continue;
 			int32_t c[LINUX_NR_MM_COUNTERS];
-			if (!linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, sizeof(c)))
+			if (vms_error_ok(linux_mem_read(&vm->mem, vm->tasks[i].addr + l->t_rss, c, sizeof(c))))
 				for (int j = 0; j < LINUX_NR_MM_COUNTERS; j++)
 					mi.rss[j] += c[j];
 		}
@@ -309,7 +309,7 @@ static struct vms_error *file_path(struct linux_vm *vm, uint64_t file, struct st
 		if (n == 0) {
 			// d_unlinked(): an unhashed dentry of a removed file.
 			uint64_t pprev = 1;
-			if (!linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev) && !pprev)
+			if (vms_error_ok(linux_mem_u64(&vm->mem, dentry + l->d_hash_pprev, &pprev)) && !pprev)
 				deleted = true;
 		}
 		parts[n++] = strdup(name);

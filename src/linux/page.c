@@ -438,7 +438,7 @@ static struct vms_error *probe_layout(struct vms_program *prog, struct linux_pag
 		return err;
 	l->has_memcg = program_has_member(prog, "struct page", "memcg_data");
 	if (l->has_memcg)
-		member(prog, "memcg_data", &l->off_memcg);
+		vms_error_destroy(member(prog, "memcg_data", &l->off_memcg));
 	if (l->page_size == 0 || l->page_size > 256)
 		return vms_error_create(VMS_ERR_FORMAT, "implausible sizeof(struct page) %" PRIu64,
 					l->page_size);

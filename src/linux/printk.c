@@ -275,7 +275,7 @@ static struct vms_error *read_log_buf(struct vms_program *prog, struct linux_log
 	    (err = program_read_u32(prog, a_first, &first)) ||
 	    (err = program_read_u32(prog, a_next, &next)))
 		return vms_error_wrap(err, "reading log_buf");
-	if (!var_addr(prog, "log_first_seq", &a_seq))
+	if (vms_error_ok(var_addr(prog, "log_first_seq", &a_seq)))
 		vms_error_destroy(program_read_u64(prog, a_seq, &first_seq));
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF || first >= buf_len || next >= buf_len)
 		return vms_error_addr(VMS_ERR_CORRUPT, buf, "log_buf has impossible size or indexes");

@@ -1048,7 +1048,8 @@ struct vms_error *eval_render(struct vms_program *prog, const struct eval_value 
 			value_set_hex(out, "value", x);
 		struct program_symbol sym;
 		uint64_t off;
-		if (x && text && !program_symbol_at(prog, x, &sym, &off) && sym.size && off < sym.size) {
+		if (x && text && vms_error_ok(program_symbol_at(prog, x, &sym, &off)) && sym.size &&
+		    off < sym.size) {
 			if (off)
 				strbuf_addf(text, " <%s+%" PRIu64 ">", sym.name, off);
 			else
