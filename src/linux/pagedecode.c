@@ -135,8 +135,15 @@ static bool compound_mapped(const struct linux_page_layout *l, struct linux_page
 		return true;
 	if (pi->bits & LINUX_PAGE_HUGETLB)
 		return false;
-	if (src->memo_valid && src->memo_head_pfn == pi->head_pfn)
-		return src->memo_mapped;
+	// Other compound pages come from the buddy allocator: larger ones
+	// (ZONE_DEVICE, or corruption) are not looked into.
+	if (pi->order >= l->max_order) {
+		*partial = true;
+		return false;
+	}
+	unsigned slot = pi->order % LINUX_MEMO_ORDERS;
+	if (src->memo[slot].head_pfn_plus1 == pi->head_pfn + 1)
+		return src->memo[slot].mapped;
 	bool mapped = false;
 	uint64_t nr = UINT64_C(1) << pi->order;
 	for (uint64_t i = 0; i < nr && !mapped; i++) {
@@ -148,9 +155,8 @@ static bool compound_mapped(const struct linux_page_layout *l, struct linux_page
 		if (rd32(b, l->off_mapcount) >= 0)
 			mapped = true;
 	}
-	src->memo_valid = true;
-	src->memo_head_pfn = pi->head_pfn;
-	src->memo_mapped = mapped;
+	src->memo[slot].head_pfn_plus1 = pi->head_pfn + 1;
+	src->memo[slot].mapped = mapped;
 	return mapped;
 }
 

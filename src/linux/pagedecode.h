@@ -30,6 +30,8 @@ struct linux_page_fast {
 
 void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_layout *l);
 
+#define LINUX_MEMO_ORDERS 16
+
 /* Where the decoder gets the struct pages it needs besides the one decoded. */
 struct linux_page_source {
 	/* The struct page bytes of @pfn (l->page_size of them, valid until
@@ -45,9 +47,12 @@ struct linux_page_source {
 	/* Optional tables for @l (NULL: the decoder builds them per call). */
 	const struct linux_page_fast *fast;
 	// Memo of page_mapped() over a whole compound page (5.10/6.1 look at
-	// every subpage); owned by the decoder, zero-initialise.
-	uint64_t memo_head_pfn;
-	bool memo_valid, memo_mapped;
+	// every subpage), one entry per folio order (the folios around a PFN
+	// have distinct orders); owned by the decoder, zero-initialise.
+	struct {
+		uint64_t head_pfn_plus1;
+		bool mapped;
+	} memo[LINUX_MEMO_ORDERS];
 	// Memo of the last free buddy block head seen (is_free_buddy_page()
 	// of the pages inside it); owned by the decoder, zero-initialise.
 	bool buddy_valid;
