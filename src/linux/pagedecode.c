@@ -25,6 +25,14 @@ static inline int32_t rd32(const uint8_t *b, uint64_t off)
 	return v;
 }
 
+/* a + b on counters as the kernel computes them: it builds with
+ * -fno-strict-overflow, so a corrupt count wraps instead of being
+ * undefined. */
+static inline int32_t add32(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 static inline bool flag(const struct linux_page_layout *l, uint64_t flags, enum linux_pg pg)
 {
 	return l->pg[pg] >= 0 && ((flags >> l->pg[pg]) & 1);
@@ -288,9 +296,9 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 				partial = true;
 			}
 			if (l->off_cmp_mapcount >= 0)
-				pi->entire_mapcount = rd32(sb, (uint64_t)l->off_cmp_mapcount - ps) + 1;
+				pi->entire_mapcount = add32(rd32(sb, (uint64_t)l->off_cmp_mapcount - ps), 1);
 			if (l->off_large_mapcount >= 0)
-				pi->large_mapcount = rd32(sb, (uint64_t)l->off_large_mapcount - ps) + 1;
+				pi->large_mapcount = add32(rd32(sb, (uint64_t)l->off_large_mapcount - ps), 1);
 			if (l->off_cmp_dtor >= 0 && l->hugetlb_dtor >= 0 &&
 			    sb[l->off_cmp_dtor - ps] == (uint8_t)l->hugetlb_dtor)
 				pi->bits |= LINUX_PAGE_HUGETLB;
@@ -343,7 +351,7 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	}
 
 	// Map counts, as page_mapped() and /proc/kpagecount see them.
-	int32_t own = pi->mapcount_raw + 1;
+	int32_t own = add32(pi->mapcount_raw, 1);
 	if (l->mapcount_precise) {
 		// 6.11+: folio_mapped() is folio_mapcount() >= 1;
 		// kpagecount is folio_precise_page_mapcount().
@@ -352,10 +360,10 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 		if (large)
 			mapped = pi->large_mapcount >= 1;
 		else
-			mapped = !has_type(l, head_mapcount_raw) && head_mapcount_raw + 1 >= 1;
+			mapped = !has_type(l, head_mapcount_raw) && add32(head_mapcount_raw, 1) >= 1;
 		if (mapped)
 			pi->bits |= LINUX_PAGE_MAPPED;
-		pi->mapcount = small + (large ? pi->entire_mapcount : 0);
+		pi->mapcount = add32(small, large ? pi->entire_mapcount : 0);
 	} else {
 		bool compound = large || (pi->bits & LINUX_PAGE_TAIL);
 		if (!compound) {
@@ -371,9 +379,9 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 		} else {
 			pi->mapcount = own;
 			if (compound && (anon || (pi->bits & LINUX_PAGE_HUGETLB))) {
-				pi->mapcount += pi->entire_mapcount;
+				pi->mapcount = add32(pi->mapcount, pi->entire_mapcount);
 				if (pi->bits & LINUX_PAGE_DOUBLEMAP)
-					pi->mapcount--;
+					pi->mapcount = add32(pi->mapcount, -1);
 			}
 		}
 	}

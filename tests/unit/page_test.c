@@ -310,6 +310,29 @@ static void test_bad_order(void **state)
 	assert_true(pi.bits & LINUX_PAGE_BADORDER);
 }
 
+/* Map counts at the edge of int (found by fuzzing: UBSan on a signed
+ * overflow): they wrap as in the kernel, which builds with
+ * -fno-strict-overflow. */
+static void test_count_overflow(void **state)
+{
+	(void)state;
+	struct linux_page_layout l;
+	layout_61(&l);
+	blank();
+	put64(512, 0, (UINT64_C(1) << 51) | (1 << 16));  // a head
+	put64(512, 24, UINT64_C(0xffff888001234561));    // anon
+	put32(512, 48, INT32_MAX);
+	image[513][17] = 9;
+	put32(513, 20, INT32_MAX);                       // compound_mapcount
+	for (uint64_t p = 513; p < 1024; p++)
+		put64(p, 8, (BASE + 512 * 64) | 1);
+	struct linux_page_info pi;
+	decode(&l, 512, &pi);
+	assert_int_equal(pi.entire_mapcount, INT32_MIN);
+	assert_int_equal(pi.mapcount, 0); // INT32_MIN + INT32_MIN wraps to 0
+	assert_true(pi.bits & LINUX_PAGE_MAPPED); // its own _mapcount INT32_MAX >= 0
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_head),
 		cmocka_unit_test(test_tail_head_unreadable),
 		cmocka_unit_test(test_bad_order),
+		cmocka_unit_test(test_count_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
