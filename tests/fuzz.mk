@@ -19,7 +19,11 @@ tests_fuzz_replay_SOURCES = tests/fuzz/replay.c $(FUZZ_SOURCES)
 tests_fuzz_replay_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_replay_LDADD = src/libvmsift.a $(VMS_LIBS)
 EXTRA_tests_fuzz_replay_DEPENDENCIES = $(DI_FIXTURES)
-EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/corpus tests/fuzz/regress
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/corpus tests/fuzz/regress \
+	tests/fuzz/memfuzz.py
+# kernel memory mutated in real dumps (tests/fuzz/memfuzz.py, fixed cases)
+TESTS += tests/realdump/memfuzz.sh
+EXTRA_DIST += tests/realdump/memfuzz.sh
 
 if ENABLE_FUZZING
 noinst_PROGRAMS = tests/fuzz/vmsift-fuzz
@@ -41,3 +45,8 @@ clean-local: clean-fuzz
 clean-fuzz:
 	rm -rf tests/fuzz/work
 .PHONY: clean-fuzz
+
+# The test list (.ci/fuzz.sh picks from it)
+print-tests:
+	@echo $(TESTS)
+.PHONY: print-tests

@@ -5,8 +5,8 @@
  *   replay --seeds TARGET DIR   write the target's generated seeds to DIR
  *   replay --list               the targets
  *   replay --check              every target over its corpus and regression
- *                               inputs under $top_srcdir/tests/fuzz (the
- *                               `make check` test)
+ *                               inputs under $top_srcdir/tests/fuzz and its
+ *                               generated seeds (the `make check` test)
  * An input that runs longer than 20 s or grows the peak RSS beyond 1 GiB
  * fails, naming the input.
  */
@@ -130,6 +130,14 @@ static int check_all(void)
 			snprintf(dir, sizeof(dir), "%s/tests/fuzz/%s/%s", top, k ? "regress" : "corpus",
 				 t->name);
 			rc = run_path(t, dir, &n);
+		}
+		// and the generated seeds
+		char tmp[] = "/tmp/vmsift-replay-seeds.XXXXXX";
+		if (!rc && t->seeds && mkdtemp(tmp)) {
+			rc = t->seeds(tmp) ? -1 : run_path(t, tmp, &n);
+			snprintf(dir, sizeof(dir), "rm -rf '%s'", tmp);
+			if (system(dir) != 0)
+				rc = -1;
 		}
 		printf("%s: %s: %zu inputs\n", rc ? "FAIL" : "ok", t->name, n);
 		failed += rc != 0;

@@ -3,7 +3,7 @@
 #   tests/fuzz/run.sh [TARGET...]     (default: every target)
 # Each target fuzzes a working corpus ($FUZZ_WORK/corpus/TARGET) started from
 # the corpus in git (tests/fuzz/corpus/TARGET) and the target's generated
-# seeds; the git corpus is never written.  A crash, leak, timeout (20 s) or
+# seeds; the git corpus is never written.  A crash, leak, timeout (60 s) or
 # out-of-memory (2 GiB) leaves its input in $FUZZ_WORK/artifacts and fails
 # the target; replay it with `tests/fuzz/replay TARGET FILE`.  The
 # executions of each target go to $FUZZ_WORK/stats.tsv.  Ends with the line
@@ -27,7 +27,7 @@ for t in $targets; do
 	for d in "$top_srcdir/tests/fuzz/corpus/$t" "$top_srcdir/tests/fuzz/regress/$t"; do
 		[ -d "$d" ] && set -- "$@" "$d"
 	done
-	VMSIFT_FUZZ_TARGET=$t nice -n 10 "$FUZZ_BIN" -max_total_time="$FUZZ_SECONDS" -timeout=20 \
+	VMSIFT_FUZZ_TARGET=$t nice -n 10 "$FUZZ_BIN" -max_total_time="$FUZZ_SECONDS" -timeout=60 \
 		-rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
 		-artifact_prefix="$FUZZ_WORK/artifacts/$t-" "$@" >"$log" 2>&1
 	rc=$?
