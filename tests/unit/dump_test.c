@@ -427,9 +427,10 @@ static uint8_t *elf_with_sections(size_t *len)
 	size_t base;
 	uint8_t *data = slurp(variant_path(&variants[0]), &base);
 	static const char names[] = "\0.shstrtab";
-	size_t shoff = base + sizeof(names);
+	size_t shoff = (base + sizeof(names) + 7) & ~(size_t)7; // aligned for shdr()
 	*len = shoff + 2 * sizeof(Elf64_Shdr);
 	data = realloc(data, *len);
+	memset(data + base, 0, shoff - base);
 	memcpy(data + base, names, sizeof(names));
 	Elf64_Shdr sh[2] = {{0}, {.sh_name = 1, .sh_type = SHT_STRTAB, .sh_offset = base,
 				  .sh_size = sizeof(names)}};
