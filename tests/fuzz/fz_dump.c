@@ -21,13 +21,15 @@ static const char *const vi_keys[] = {
 	"NUMBER(MAX_PHYSMEM_BITS)", "BUILD-ID", "",
 };
 
+static bool with_maps; // this input also tries zero-copy maps and a clone
+
 static void read_some(struct vms_dump *d, enum dump_space s, uint64_t addr, size_t len)
 {
 	static uint8_t buf[65536];
 	if (len > sizeof(buf))
 		len = sizeof(buf);
 	fz_check_error(dump_read(d, s, addr, buf, len));
-	const void *p = dump_map(d, s, addr, len);
+	const void *p = with_maps ? dump_map(d, s, addr, len) : NULL;
 	if (p) {
 		// the mapping must be readable in full
 		volatile uint8_t x = 0;
@@ -89,6 +91,8 @@ static void exercise(struct vms_dump *d)
 		read_some(d, DUMP_KVIRT, addrs[i], 8);
 		read_some(d, DUMP_KVIRT, addrs[i], 9000);
 	}
+	if (!with_maps)
+		return;
 	struct vms_dump *cl;
 	struct vms_error *err = dump_clone(d, &cl);
 	if (!err) {
@@ -104,6 +108,8 @@ static void one(const uint8_t *data, size_t size, const char *magic, size_t mlen
 	uint8_t *copy = malloc(size > mlen ? size : mlen);
 	if (!copy)
 		return;
+	// (maps and clones cost system calls and caches: one input in four)
+	with_maps = size && (data[size - 1] & 3) == 0;
 	memcpy(copy, data, size);
 	if (size < mlen)
 		size = mlen;
