@@ -6,7 +6,8 @@
 #      with the real-dump tests of one kernel line ($FUZZ_KERNELS, 6.1),
 #      except kcore.sh, whose vmsift runs inside the guest;
 #   2. a CC=clang --enable-fuzzing build (.build-fuzz): each libFuzzer
-#      harness for $FUZZ_SECONDS (60) seconds (tests/fuzz/run.sh).
+#      harness for $FUZZ_SECONDS (60) seconds (tests/fuzz/run.sh); eval and
+#      cmdline over that kernel line's filtered fixture dump (vmcore.d31).
 # One "PASS: ..." or "FAIL: ..." line per result, then the count
 # "N passed, N failed, N skipped" as the last line.  About 25 minutes.
 set -u
@@ -62,7 +63,15 @@ else
 	result FAIL "asan build" "see .ci-san-build.log"
 fi
 
-# 2. fuzzing build: each harness for FUZZ_SECONDS
+# 2. fuzzing build: each harness for FUZZ_SECONDS; eval and cmdline over the
+# filtered dump of the first kernel line's fixture (made by the test command)
+cache=${VMSIFT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsift}
+fixture=$(flock "$cache/.mkvmcore.lock" testdata/mkvmcore --kernel "${FUZZ_KERNELS%% *}" \
+	--vmsift '' --quiet 2>/dev/null | tail -n 1)
+if [ -f "$fixture/vmcore.d31" ] && [ -f "$fixture/vmlinux" ]; then
+	VMSIFT_FUZZ_DUMP=$fixture/vmcore.d31 VMSIFT_FUZZ_VMLINUX=$fixture/vmlinux
+	export VMSIFT_FUZZ_DUMP VMSIFT_FUZZ_VMLINUX
+fi
 if .ci/build.sh .build-fuzz CC=clang --enable-fuzzing >.ci-fuzz-build.log 2>&1; then
 	rm -rf .build-fuzz/tests/fuzz/work/artifacts .build-fuzz/tests/fuzz/work/stats.tsv
 	make -s -C .build-fuzz fuzz FUZZ_SECONDS="$FUZZ_SECONDS" >.ci-fuzz.log 2>&1
