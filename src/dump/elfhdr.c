@@ -149,19 +149,22 @@ static struct vms_error *parse_ehdr(struct ehdr *h, const uint8_t *head, size_t 
 /*
  * The section headers, read as libkdumpfile reads them: when e_shoff is set
  * and either count is extended, section 0 holds the real e_shnum (sh_size)
- * and e_phnum (sh_info).  Checks every section whose contents libkdumpfile
+ * and e_phnum (sh_info); then e_shnum headers at e_shoff, whatever e_shoff
+ * is (0 included: an e_shnum without e_shoff made libkdumpfile read headers
+ * of size 0 and crash, found by fuzzing).  Checks every section whose contents libkdumpfile
  * reads whole (the name table, Xen notes) or walks (Xen page maps).
  */
 static struct vms_error *check_sections(struct ehdr *h)
 {
-	if (!h->shoff)
+	// (libkdumpfile reads e_shnum headers even at e_shoff 0)
+	if (!h->shoff && !h->shnum)
 		return NULL;
 	uint64_t entsize = h->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
 	if (h->shentsize < entsize)
 		return corrupt(h, "section header size %u, want %" PRIu64, h->shentsize, entsize);
 	uint8_t *tab = NULL;
 	struct vms_error *err;
-	if (h->shnum == 0 || h->phnum == PN_XNUM) {
+	if (h->shoff && (h->shnum == 0 || h->phnum == PN_XNUM)) {
 		err = read_table(h, "section", h->shoff, 1, h->shentsize, &tab);
 		if (err)
 			return err;

@@ -488,6 +488,7 @@ static void test_elf_headers(void **state)
 	// section headers: libkdumpfile reads section 0 whenever e_shoff is set
 	MUTATE(eh->e_shentsize = 0, "section header size 0");
 	MUTATE((eh->e_shentsize = 0, eh->e_shnum = 0), "section header size 0");
+	MUTATE((eh->e_shoff = 0, eh->e_shentsize = 0, eh->e_shnum = 2048), "section header size 0");
 	MUTATE(eh->e_shoff = UINT64_C(1) << 60, "section headers at offset");
 	MUTATE(eh->e_shnum = 60000, "60000 section headers");
 	MUTATE(shdr(d, 1)->sh_size = UINT64_C(10926530560), "section name table of 10926530560 bytes");
