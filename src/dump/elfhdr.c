@@ -415,7 +415,7 @@ struct vms_error *elfhdr_read(int fd, uint64_t fsize, const uint8_t *head, size_
 		struct phdr p;
 		phdr_get(&h, tab + (size_t)i * h.phentsize, &p);
 		err = check_phdr(&h, i, &p);
-		if (!err && p.type == PT_NOTE && !live)
+		if (!err && p.type == PT_NOTE)
 			err = read_notes(&h, &p);
 		if (err || p.type != PT_LOAD)
 			continue;
