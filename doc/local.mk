@@ -6,7 +6,7 @@ dist_doc_DATA += doc/report-schema.json doc/triage.md
 # are made by doc/mkdoc from the command and option tables themselves (the
 # words of `help CMD`); vmsift-plugin(7) is written by hand, with the plugin
 # ABI and the install paths filled in.
-noinst_PROGRAMS = doc/mkdoc
+noinst_PROGRAMS += doc/mkdoc
 doc_mkdoc_SOURCES = doc/mkdoc.c
 doc_mkdoc_CPPFLAGS = $(AM_CPPFLAGS) -DVMS_DOCDIR='"$(docdir)"'
 doc_mkdoc_LDADD = src/libvmsift.a $(VMS_LIBS)

@@ -45,5 +45,32 @@ expect 3 "directory" -- "$tmp" /bin/true
 expect 2 "unreadable script" -- -f "$tmp/nope" "$tmp/empty"
 expect 0 "version" -- --version
 
+# Dumps whose headers once crashed or exhausted vmsift or libkdumpfile
+# (found by fuzzing; tests/fuzz/regress/dump-elf/): one line, exit 3, and no
+# more than 10 s and 512 MB (they took up to 53 s and 10 GB).
+regress=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/fuzz/regress/dump-elf
+for f in "$regress"/*; do
+	[ -f "$f" ] || continue
+	what="fuzz reproducer $(basename "$f")"
+	if [ ! -x /usr/bin/time ]; then
+		echo "FAIL: $what: /usr/bin/time (Debian package time) is needed to measure memory"
+		failed=$((failed + 1))
+		continue
+	fi
+	/usr/bin/time -f %M -o "$tmp/rss" timeout 10 "$VMSIFT" "$f" /bin/true </dev/null >/dev/null 2>"$tmp/err"
+	got=$?
+	rss=$(tail -n 1 "$tmp/rss")
+	if [ "$got" -ne 3 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q '^vmsift: ' "$tmp/err"; then
+		echo "FAIL: $what: exit $got, want 3 with one 'vmsift: ...' line:"; sed 's/^/  stderr: /' "$tmp/err"
+		failed=$((failed + 1))
+	elif [ "${rss:-0}" -gt 524288 ]; then
+		echo "FAIL: $what: peak RSS ${rss} kB"
+		failed=$((failed + 1))
+	else
+		echo "ok: $what: ${rss} kB: $(cat "$tmp/err")"
+		pass=$((pass + 1))
+	fi
+done
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,6 +9,7 @@ include tests/crash.mk
 include tests/rmap.mk
 include tests/memmap.mk
 include tests/walk.mk
+include tests/fuzz.mk
 
 # Tests asked for without cmocka: an error, not nine unit tests silently gone
 if !HAVE_CMOCKA
@@ -16,5 +17,4 @@ check_DATA = tests-need-cmocka
 tests-need-cmocka:
 	@echo "error: cmocka was not found when configure ran, so the unit tests cannot be built:" \
 		"install libcmocka-dev and run configure again" >&2; exit 1
-.PHONY: tests-need-cmocka
 endif

@@ -81,6 +81,8 @@ struct cli_ctx {
 	bool quit;                 // set by `quit`
 	unsigned records;          // cli_emit_record() calls of the current command
 	bool interactive;          // running in the REPL
+	bool sandbox;              // no pipes, redirections, files written or plugins
+	                           // loaded (the command-line fuzz harness)
 	const struct cli_command *command;  // the command being run
 	struct rec_sink sink;      // the command's output, buffered (cli_out())
 	bool out_nomem;            // output was lost for want of memory

@@ -22,6 +22,8 @@ static void plugin_text(struct cli_ctx *ctx, const struct vms_value *v, struct s
 VMS_MUST_CHECK static struct vms_error *cmd_plugin(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "load") == 0) {
+		if (ctx->sandbox)
+			return vms_error_create(VMS_ERR_INVALID, "plugin: no plugins loaded here");
 		struct vms_error *err = plugin_load(argv[2]);
 		if (err)
 			return err;

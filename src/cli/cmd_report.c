@@ -352,6 +352,8 @@ VMS_MUST_CHECK static struct vms_error *cmd_report(struct cli_ctx *ctx, int argc
 	struct report_options o = { 0 };
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			if (ctx->sandbox)
+				return vms_error_create(VMS_ERR_INVALID, "report: no files written here");
 			dir = argv[++i];
 		} else if (strcmp(argv[i], "--html") == 0) {
 			html = true;

@@ -43,6 +43,7 @@ static const struct rec_field page_fields[PF_NR] = {
 	[PF_MEMCG] = REC_FIELD("memcg", REC_HEX),
 	[PF_PARTIAL] = REC_FIELD("partial", REC_BOOL),
 	[PF_HEAD_UNREADABLE] = REC_FIELD("head_unreadable", REC_BOOL),
+	[PF_BAD_ORDER] = REC_FIELD("bad_order", REC_UINT),  // an order the kernel cannot make
 };
 
 /* ZONE: the name, "?" for a zone number without one. */
@@ -218,4 +219,6 @@ void page_record_fill(struct rec_row *r, const struct linux_page_layout *l,
 		rec_bool(r, PF_PARTIAL, true);
 	if (pi->bits & LINUX_PAGE_NOHEAD)
 		rec_bool(r, PF_HEAD_UNREADABLE, true);
+	if (pi->bits & LINUX_PAGE_BADORDER)
+		rec_uint(r, PF_BAD_ORDER, pi->bad_order);
 }

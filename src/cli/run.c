@@ -488,6 +488,11 @@ int cli_run_line(struct cli_ctx *ctx, const char *line)
 	FILE *saved = ctx->out;
 	FILE *redirect = NULL;
 	bool is_pipe = false;
+	if (rest && ctx->sandbox) {
+		fprintf(stderr, "vmsift: no pipes or redirections here\n");
+		cli_free_argv(argc, argv);
+		return VMS_EXIT_USAGE;
+	}
 	if (rest) {
 		const char *target = rest + 1;
 		const char *mode = "w";

@@ -483,6 +483,20 @@ static bool index_adopt(struct vms_debuginfo *di, void *buf, size_t size,
 	return true;
 }
 
+void di_index_seal(struct vms_debuginfo *di, void *buf, size_t size)
+{
+	struct index_header *h = buf;
+	if (size < sizeof(*h) || di->build_id_len > sizeof(h->build_id))
+		return;
+	h->build_id_len = (uint32_t)di->build_id_len;
+	memcpy(h->build_id, di->build_id, di->build_id_len);
+	h->file_size = di->file_size;
+	h->mtime_sec = di->mtime_sec;
+	h->mtime_nsec = di->mtime_nsec;
+	h->total_size = size;
+	h->checksum = di_checksum((const char *)buf + sizeof(*h), size - sizeof(*h));
+}
+
 char *di_cache_dir(void)
 {
 	char *dir = NULL;

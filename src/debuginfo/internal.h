@@ -197,6 +197,17 @@ void di_cache_store(const char *path, const void *buf, size_t size);
 /* The checksum the cache files carry. */
 uint64_t di_checksum(const void *p, size_t n);
 
+/*
+ * For the fuzz harness (tests/fuzz/fz_debuginfo.c): give the cache image
+ * @buf of @size bytes (the name index, or the memo) the identity stamps
+ * (build-id, size and mtime of @di's file, for the memo those of the index
+ * file now in the cache), total size and checksum that this process will
+ * accept, so that arbitrary contents reach the checks of the contents.
+ * Images shorter than their header are left alone.
+ */
+void di_index_seal(struct vms_debuginfo *di, void *buf, size_t size);
+void di_memo_seal(struct vms_debuginfo *di, void *buf, size_t size);
+
 /* ---- the lookup memo (memo.c) ---- */
 
 enum di_memo_kind { DI_MEMO_TYPE = 'T', DI_MEMO_VARIABLE = 'V', DI_MEMO_ENUMERATOR = 'E' };

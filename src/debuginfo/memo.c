@@ -117,6 +117,23 @@ static bool stamp_of(const char *path, struct di_memo_stamp *ret)
 	return true;
 }
 
+void di_memo_seal(struct vms_debuginfo *di, void *buf, size_t size)
+{
+	struct memo_header *h = buf;
+	char *idx_path = di_cache_file(di, "idx");
+	if (size >= sizeof(*h) && di->build_id_len <= sizeof(h->build_id) &&
+	    stamp_of(idx_path, &h->index)) {
+		h->build_id_len = (uint32_t)di->build_id_len;
+		memcpy(h->build_id, di->build_id, di->build_id_len);
+		h->file_size = di->file_size;
+		h->mtime_sec = di->mtime_sec;
+		h->mtime_nsec = di->mtime_nsec;
+		h->total_size = size;
+		h->checksum = di_checksum((const char *)buf + sizeof(*h), size - sizeof(*h));
+	}
+	free(idx_path);
+}
+
 /* ---- lookups in memory ---- */
 
 static struct di_memo_lookup *add_lookup(struct vms_debuginfo *di, const char *key)

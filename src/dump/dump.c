@@ -36,6 +36,7 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+#include "dump/elfhdr.h"
 #include "dump/kdumpc.h"
 
 #define TCACHE_SIZE 4096
@@ -47,14 +48,6 @@ enum backend { BK_KDF, BK_KDC };
 struct kv {
 	const char *key;
 	const char *val;
-};
-
-struct elf_load {
-	uint64_t paddr, vaddr, offset, filesz, memsz;
-};
-
-struct elf_span {
-	uint64_t offset, size;
 };
 
 /* Everything shared by a handle and its clones; immutable after open except
@@ -98,8 +91,13 @@ struct dump_shared {
 	const uint8_t *fmap;
 	bool fmap_tried;
 	bool map_built;
-	const uint8_t *held; // 1 bit per PFN below max_pfn
+	const uint8_t *held; // 1 bit per PFN below max_pfn (kdump formats)
 	uint8_t *held_owned;
+	// ELF: the held pages as PFN ranges [start, end), ascending, disjoint
+	// and not adjacent; as many as there are PT_LOADs at most, whatever
+	// addresses the headers claim
+	uint64_t (*held_ranges)[2];
+	size_t nheld_ranges;
 	struct dump_stats stats;
 };
 
@@ -224,6 +222,7 @@ static void shared_put(struct dump_shared *sh)
 	free(sh->vmcoreinfo);
 	free(sh->format_owned);
 	free(sh->held_owned);
+	free(sh->held_ranges);
 	if (sh->fmap && sh->fmap != MAP_FAILED)
 		munmap((void *)sh->fmap, (size_t)sh->fsize);
 	if (sh->fd >= 0)
@@ -264,64 +263,24 @@ static struct vms_dump *dump_alloc(struct dump_shared *sh)
 	return d;
 }
 
-/* ---- ELF sniffing: validation, PT_LOAD coverage ---- */
+/* ---- ELF: headers checked before libkdumpfile reads them ---- */
 
 VMS_MUST_CHECK static struct vms_error *elf_scan(struct dump_shared *sh, const uint8_t *head, size_t headlen)
 {
-	if (headlen < sizeof(Elf64_Ehdr) || head[EI_CLASS] != ELFCLASS64) {
-		if (headlen >= EI_NIDENT && head[EI_CLASS] == ELFCLASS32)
-			return NULL; // let libkdumpfile handle 32-bit dumps
-		return vms_error_create(VMS_ERR_FORMAT, "%s: truncated: ELF header is cut off",
-					sh->path);
-	}
-	if (head[EI_DATA] != ELFDATA2LSB)
-		return NULL; // big-endian targets: no coverage stats
-	Elf64_Ehdr eh;
-	memcpy(&eh, head, sizeof(eh));
-	if (eh.e_machine == EM_X86_64)
+	struct elfhdr_info info;
+	struct vms_error *err = elfhdr_read(sh->fd, sh->fsize, head, headlen, sh->live, sh->path,
+					    &info);
+	if (err)
+		return err;
+	if (info.machine == EM_X86_64)
 		snprintf(sh->arch, sizeof(sh->arch), "x86_64");
-	else if (eh.e_machine == EM_AARCH64)
+	else if (info.machine == EM_AARCH64)
 		snprintf(sh->arch, sizeof(sh->arch), "aarch64");
-	if (eh.e_phnum == 0 || eh.e_phentsize < sizeof(Elf64_Phdr) || eh.e_phnum == PN_XNUM)
-		return vms_error_create(VMS_ERR_FORMAT, "%s: not a kernel dump (ELF file without program headers)",
-					sh->path);
-	size_t len = (size_t)eh.e_phnum * eh.e_phentsize;
-	uint8_t *ph = malloc(len);
-	if (!ph)
-		return &vms_enomem;
-	int64_t n = kdc_pread_full(sh->fd, ph, len, eh.e_phoff);
-	if (n < 0) {
-		free(ph);
-		return vms_error_errno((int)-n, "%s: reading program headers", sh->path);
-	}
-	if ((size_t)n < len) {
-		free(ph);
-		return vms_error_create(VMS_ERR_FORMAT,
-					"%s: truncated: program headers at offset %" PRIu64 " end beyond the end of the file",
-					sh->path, (uint64_t)eh.e_phoff);
-	}
-	sh->loads = calloc(eh.e_phnum, sizeof(*sh->loads));
-	sh->note_segs = calloc(eh.e_phnum, sizeof(*sh->note_segs));
-	if (!sh->loads || !sh->note_segs) {
-		free(ph);
-		return &vms_enomem;
-	}
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr p;
-		memcpy(&p, ph + (size_t)i * eh.e_phentsize, sizeof(p));
-		if (p.p_type == PT_NOTE && p.p_filesz)
-			sh->note_segs[sh->nnote_segs++] = (struct elf_span){p.p_offset, p.p_filesz};
-		if (p.p_type != PT_LOAD)
-			continue;
-		if (!sh->live && p.p_offset + p.p_filesz > sh->fsize)
-			sh->truncated = true;
-		sh->loads[sh->nloads++] = (struct elf_load){p.p_paddr, p.p_vaddr, p.p_offset,
-							    p.p_filesz, p.p_memsz};
-	}
-	free(ph);
-	if (sh->nloads == 0 && !sh->live)
-		return vms_error_create(VMS_ERR_FORMAT, "%s: not a kernel dump (ELF file without PT_LOAD)",
-					sh->path);
+	sh->loads = info.loads;
+	sh->nloads = info.nloads;
+	sh->note_segs = info.notes;
+	sh->nnote_segs = info.nnotes;
+	sh->truncated = info.truncated;
 	return NULL;
 }
 
@@ -721,6 +680,11 @@ static const char *compression_name(const struct kdc *k)
 
 struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 {
+	return dump_open_flags(path, 0, ret);
+}
+
+struct vms_error *dump_open_flags(const char *path, unsigned flags, struct vms_dump **ret)
+{
 	struct dump_shared *sh = calloc(1, sizeof(*sh));
 	if (!sh)
 		return &vms_enomem;
@@ -756,8 +720,9 @@ struct vms_error *dump_open(const char *path, struct vms_dump **ret)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	char real[4096];
-	sh->live = strcmp(base, "kcore") == 0 && realpath(path, real) &&
-		   strcmp(real, "/proc/kcore") == 0;
+	sh->live = (flags & DUMP_OPEN_LIVE) ||
+		   (strcmp(base, "kcore") == 0 && realpath(path, real) &&
+		    strcmp(real, "/proc/kcore") == 0);
 	sh->page_size = 4096;
 
 	uint8_t head[4096];
@@ -1254,20 +1219,6 @@ void dump_unmap(struct vms_dump *d, const void *p, size_t len)
 
 /* ---- page map ---- */
 
-static void bit_set_range(uint8_t *map, uint64_t first, uint64_t end)
-{
-	for (uint64_t i = first; i < end;) {
-		if ((i & 7) == 0 && end - i >= 8) {
-			uint64_t bytes = (end - i) / 8;
-			memset(map + i / 8, 0xff, bytes);
-			i += bytes * 8;
-		} else {
-			map[i / 8] |= (uint8_t)(1u << (i & 7));
-			i++;
-		}
-	}
-}
-
 static uint64_t bit_count(const uint8_t *map, uint64_t nbits)
 {
 	uint64_t c = 0, i = 0;
@@ -1281,50 +1232,109 @@ static uint64_t bit_count(const uint8_t *map, uint64_t nbits)
 	return c;
 }
 
+static int range_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : 0;
+}
+
+/* Sort @r and merge overlapping or adjacent ranges in place; returns the new
+ * count and adds the pages covered to *@pages. */
+static size_t range_union(uint64_t (*r)[2], size_t n, uint64_t *pages)
+{
+	qsort(r, n, sizeof(*r), range_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i][1] <= r[i][0])
+			continue;
+		if (m && r[i][0] <= r[m - 1][1]) {
+			if (r[i][1] > r[m - 1][1])
+				r[m - 1][1] = r[i][1];
+		} else {
+			r[m][0] = r[i][0];
+			r[m][1] = r[i][1];
+			m++;
+		}
+	}
+	for (size_t i = 0; i < m; i++)
+		*pages += r[i][1] - r[i][0];
+	return m;
+}
+
+/*
+ * ELF page accounting from the PT_LOADs as ranges: work and memory grow with
+ * the number of segments, never with the addresses they claim (a PT_LOAD near
+ * the top of the physical address space costs no more than one at 0).
+ */
 VMS_MUST_CHECK static struct vms_error *build_map_elf(struct dump_shared *sh)
 {
-	uint64_t ps = sh->page_size, max_pfn = 0;
-	for (size_t i = 0; i < sh->nloads; i++) {
-		const struct elf_load *l = &sh->loads[i];
-		if (l->paddr == UINT64_MAX || l->paddr + l->memsz < l->paddr)
-			continue;
-		uint64_t end = (l->paddr + l->memsz + ps - 1) / ps;
-		if (end < MAX_BITMAP_PFNS && end > max_pfn)
-			max_pfn = end;
-	}
-	size_t bytes = (size_t)((max_pfn + 7) / 8) + 8;
-	uint8_t *held = calloc(1, bytes), *ram = calloc(1, bytes);
+	uint64_t ps = sh->page_size;
+	size_t n = sh->nloads;
+	uint64_t(*held)[2] = calloc(n + 1, sizeof(*held));
+	uint64_t(*ram)[2] = calloc(2 * n + 1, sizeof(*ram));
 	if (!held || !ram) {
 		free(held);
 		free(ram);
 		return &vms_enomem;
 	}
-	for (size_t i = 0; i < sh->nloads; i++) {
+	size_t nh = 0, nr = 0;
+	uint64_t max_pfn = 0;
+	for (size_t i = 0; i < n; i++) {
 		const struct elf_load *l = &sh->loads[i];
-		if (l->paddr == UINT64_MAX || (l->paddr + l->memsz + ps - 1) / ps > max_pfn)
+		if (l->paddr == UINT64_MAX || !l->memsz)
 			continue;
-		uint64_t held_end = (l->paddr + l->filesz + ps - 1) / ps;
+		// (the headers were checked: no range wraps; the last one may
+		// end at 2^64)
+		uint64_t first = l->paddr / ps;
+		uint64_t end = (l->paddr + (l->memsz - 1)) / ps + 1;
+		uint64_t held_end = l->filesz ? (l->paddr + (l->filesz - 1)) / ps + 1 : first;
 		if (!sh->live && l->offset + l->filesz > sh->fsize) { // cut: whole pages only
-			uint64_t end = held_end;
-			held_end = (l->paddr + (l->offset < sh->fsize ? sh->fsize - l->offset : 0)) / ps;
-			if (held_end < l->paddr / ps)
-				held_end = l->paddr / ps;
-			sh->stats.pages_truncated += end - held_end;
+			uint64_t in_file = l->offset < sh->fsize ? sh->fsize - l->offset : 0;
+			uint64_t cut = (l->paddr + in_file) / ps;
+			if (cut < first)
+				cut = first;
+			sh->stats.pages_truncated += held_end - cut;
+			held_end = cut;
 		}
-		bit_set_range(ram, l->paddr / ps, (l->paddr + l->memsz + ps - 1) / ps);
-		bit_set_range(held, l->paddr / ps, held_end);
+		held[nh][0] = first;
+		held[nh++][1] = held_end;
+		ram[nr][0] = first;
+		ram[nr++][1] = end;
+		if (end > max_pfn)
+			max_pfn = end;
 	}
-	sh->stats.max_pfn = max_pfn;
-	sh->stats.pages_present = bit_count(held, max_pfn);
-	uint64_t nram = 0;
-	for (uint64_t i = 0; i < bytes; i++)
-		ram[i] |= held[i];
-	nram = bit_count(ram, max_pfn);
-	sh->stats.pages_excluded = nram - sh->stats.pages_present;
-	sh->stats.exact = !sh->live;
+	uint64_t present = 0, nram = 0;
+	nh = range_union(held, nh, &present);
+	// RAM: described by some PT_LOAD, held or not
+	for (size_t i = 0; i < nh; i++) {
+		ram[nr][0] = held[i][0];
+		ram[nr++][1] = held[i][1];
+	}
+	range_union(ram, nr, &nram);
 	free(ram);
-	sh->held = sh->held_owned = held;
+	sh->stats.max_pfn = max_pfn;
+	sh->stats.pages_present = present;
+	sh->stats.pages_excluded = nram - present;
+	sh->stats.exact = !sh->live;
+	sh->held_ranges = held;
+	sh->nheld_ranges = nh;
 	return NULL;
+}
+
+/* Whether @pfn lies in one of the ELF held ranges (binary search). */
+static bool elf_pfn_held(const struct dump_shared *sh, uint64_t pfn)
+{
+	size_t lo = 0, hi = sh->nheld_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pfn < sh->held_ranges[mid][0])
+			hi = mid;
+		else if (pfn >= sh->held_ranges[mid][1])
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
 }
 
 VMS_MUST_CHECK static struct vms_error *build_map_kdc(struct dump_shared *sh)
@@ -1415,7 +1425,10 @@ struct vms_error *dump_page_held(struct vms_dump *d, uint64_t pfn, bool *ret)
 	if (err)
 		return err;
 	const struct dump_shared *sh = d->sh;
-	*ret = pfn < sh->stats.max_pfn && (sh->held[pfn / 8] >> (pfn & 7) & 1);
+	if (sh->held_ranges)
+		*ret = elf_pfn_held(sh, pfn);
+	else
+		*ret = pfn < sh->stats.max_pfn && (sh->held[pfn / 8] >> (pfn & 7) & 1);
 	return NULL;
 }
 
@@ -1429,6 +1442,17 @@ size_t dump_phys_ranges(struct vms_dump *d, uint64_t (*ranges)[2], size_t max)
 	const struct dump_shared *sh = d->sh;
 	uint64_t n = sh->stats.max_pfn, ps = sh->page_size;
 	size_t count = 0;
+	if (sh->held_ranges) {
+		for (; count < sh->nheld_ranges; count++) {
+			if (count < max) {
+				// (a range that ends at 2^64 ends at 2^64 - 1 here)
+				uint64_t s = sh->held_ranges[count][0], e = sh->held_ranges[count][1];
+				ranges[count][0] = s * ps;
+				ranges[count][1] = e > UINT64_MAX / ps ? UINT64_MAX : e * ps;
+			}
+		}
+		return count;
+	}
 	uint64_t pfn = 0;
 	while (pfn < n) {
 		// Skip clear bits, a byte at a time where possible.

@@ -64,6 +64,14 @@ struct dump_stats {
  */
 VMS_MUST_CHECK struct vms_error *dump_open(const char *path, struct vms_dump **ret);
 
+/* Flags of dump_open_flags(). */
+enum {
+	DUMP_OPEN_LIVE = 1 << 0, // take the file for a live /proc/kcore (tests, fuzzing)
+};
+
+/* dump_open() with @flags (DUMP_OPEN_*). */
+struct vms_error *dump_open_flags(const char *path, unsigned flags, struct vms_dump **ret);
+
 /*
  * Create an independent handle on the same dump for use by another thread.
  * It shares the file, the metadata and caches where the backend allows it

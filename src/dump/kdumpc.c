@@ -327,7 +327,9 @@ struct vms_error *kdc_open(int fd, uint64_t fsize, bool flattened, const char *p
 	uint64_t bitmap_off = (uint64_t)bs * (1 + (uint64_t)sub_hdr_size);
 	uint64_t bitmap_total = (uint64_t)bs * bitmap_blocks;
 	k->bitmap_len = bitmap_total / 2;
-	if (bitmap_total > k->file_size || k->bitmap_len == 0) {
+	// (the bytes the file really holds: a flattened file's records may
+	// claim a logical size far beyond them)
+	if (bitmap_total > k->file_size || bitmap_total > fsize || k->bitmap_len == 0) {
 		err = vms_error_create(VMS_ERR_FORMAT,
 				       "%s: truncated: bitmaps of %" PRIu64 " bytes do not fit in the file",
 				       path, bitmap_total);

@@ -5,4 +5,5 @@
 # checks for them; see the report.
 src_libvmsift_a_SOURCES += \
 	src/dump/dump.c src/dump/dump.h \
+	src/dump/elfhdr.c src/dump/elfhdr.h \
 	src/dump/kdumpc.c src/dump/kdumpc.h

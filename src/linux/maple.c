@@ -153,6 +153,13 @@ struct vms_error *linux_maple_for_each(const struct linux_mem *mem, const struct
 {
 	if (!l->has_maple)
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "this kernel has no maple tree");
+	// a layout the node buffers cannot hold (the walkers trust no caller)
+	if (l->maple_node_size < 16 || l->maple_node_size > LINUX_MAPLE_MAX_NODE_SIZE ||
+	    l->mr64_slots < 2 || l->mr64_slots > LINUX_MAPLE_MAX_SLOTS || l->ma64_slots < 2 ||
+	    l->ma64_slots > LINUX_MAPLE_MAX_SLOTS)
+		return vms_error_create(VMS_ERR_UNSUPPORTED, "unexpected maple node layout (%" PRIu64
+					" bytes, %u and %u slots)", l->maple_node_size, l->mr64_slots,
+					l->ma64_slots);
 	struct mwalk w = {.mem = mem, .l = l, .tree = tree, .max = max ? max : LINUX_WALK_MAX_DEFAULT,
 			  .fn = fn, .arg = arg};
 	uint64_t root;

@@ -180,6 +180,39 @@ static void probe_page_types(struct vms_program *prog, struct linux_page_layout 
 	l->pt_value[LINUX_PT_UNACCEPTED] = (uint32_t)kf_const_or(prog, KF_PG_UNACCEPTED_TYPE, 0);
 }
 
+/*
+ * The largest folio order this kernel can make, so that an order read from
+ * a corrupt struct page is recognised as such.  The buddy allocator hands
+ * out orders below NR_PAGE_ORDERS (l->max_order).  Larger compound pages are
+ * hugetlb's gigantic pages only (alloc_gigantic_folio(), mm/hugetlb.c), of
+ * the orders in hstates[i].order for i < hugetlb_max_hstate; kernels after
+ * 6.12 name the resulting bound MAX_FOLIO_ORDER (include/linux/mmzone.h).
+ * A folio never exceeds the memory map either: at most ilog2(max_pfn).
+ */
+static unsigned probe_max_folio_order(struct vms_program *prog, const struct linux_page_layout *l)
+{
+	unsigned order = l->max_order ? l->max_order - 1 : 0;
+	struct vms_type *t;
+	uint64_t addr, hsize, off, n = 0;
+	struct vms_error *err = NULL;
+	if (kf_has(prog, KF_HSTATES) && kf_has(prog, KF_HUGETLB_MAX_HSTATE) &&
+	    !(err = kf_var(prog, KF_HSTATES, &addr, &t)) && !(err = kf_need_size(prog, KF_HSTATE, &hsize)) &&
+	    !(err = kf_need_off(prog, KF_HSTATE_ORDER, &off)) &&
+	    !(err = kf_var_read_uint(prog, KF_HUGETLB_MAX_HSTATE, NULL, &n)) && hsize &&
+	    n <= vms_type_size(t) / hsize) {
+		for (uint64_t i = 0; i < n; i++) {
+			uint32_t o;
+			if (vms_ok(program_read_u32(prog, addr + i * hsize + off, &o)) && o > order &&
+			    o < LINUX_MAX_ORDER_BITS)
+				order = o;
+		}
+	}
+	vms_error_destroy(err);
+	if (l->max_pfn && order > ilog2_u64(l->max_pfn))
+		order = ilog2_u64(l->max_pfn);
+	return order;
+}
+
 /* Everything the full decoder needs beyond the basic offsets. */
 static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 			 struct linux_kernel *k)
@@ -297,6 +330,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	l->folio_order_mask = (uint64_t)kf_const_or(prog, KF_FOLIO_ORDER_MASK, 0);
 	l->compound_info_mask = kf_probe(prog, KF_COMPOUND_INFO_MASK);
 	l->movable_is_flag = kf_probe(prog, KF_MOVABLE_IS_FLAG);
+	l->max_folio_order = probe_max_folio_order(prog, l);
 
 	l->kpf_from_folio = kf_probe(prog, KF_KPF_FROM_FOLIO);
 	l->kpf_ksm_exact = kf_probe(prog, KF_KPF_KSM_EXACT);

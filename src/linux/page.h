@@ -18,6 +18,8 @@
 // kernel facts).
 #define LINUX_MAX_ZONES 8
 #define LINUX_MAX_PAGE_STRUCT 256
+// Orders are below this (an order is a shift of a 64-bit page count).
+#define LINUX_MAX_ORDER_BITS 64
 
 enum linux_memmap_model {
 	LINUX_MEMMAP_VMEMMAP,   // SPARSEMEM_VMEMMAP: one virtual array
@@ -99,6 +101,7 @@ struct linux_page_layout {
 	uint64_t zero_pfn;
 	uint64_t huge_zero_page;     // struct page of the huge zero folio, 0 if none
 	unsigned max_order;          // buddy orders are < max_order
+	unsigned max_folio_order;    // no folio (compound page) is larger
 	uint64_t mapping_flags_mask; // PAGE_MAPPING_FLAGS / FOLIO_MAPPING_FLAGS
 	uint64_t mapping_anon;       // PAGE_MAPPING_ANON
 	uint64_t mapping_ksm_bit;    // with mapping_anon: KSM (MOVABLE alone up to 6.16)

@@ -24,6 +24,14 @@ static inline int32_t rd32(const uint8_t *b, uint64_t off)
 	return v;
 }
 
+/* a + b on counters as the kernel computes them: it builds with
+ * -fno-strict-overflow, so a corrupt count wraps instead of being
+ * undefined. */
+static inline int32_t add32(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 static inline bool flag(const struct linux_page_layout *l, uint64_t flags, enum linux_pg pg)
 {
 	return l->pg[pg] >= 0 && ((flags >> l->pg[pg]) & 1);
@@ -134,8 +142,15 @@ static bool compound_mapped(const struct linux_page_layout *l, struct linux_page
 		return true;
 	if (pi->bits & LINUX_PAGE_HUGETLB)
 		return false;
-	if (src->memo_valid && src->memo_head_pfn == pi->head_pfn)
-		return src->memo_mapped;
+	// Other compound pages come from the buddy allocator: larger ones
+	// (ZONE_DEVICE, or corruption) are not looked into.
+	if (pi->order >= l->max_order) {
+		*partial = true;
+		return false;
+	}
+	unsigned slot = pi->order % LINUX_MEMO_ORDERS;
+	if (src->memo[slot].head_pfn_plus1 == pi->head_pfn + 1)
+		return src->memo[slot].mapped;
 	bool mapped = false;
 	uint64_t nr = UINT64_C(1) << pi->order;
 	for (uint64_t i = 0; i < nr && !mapped; i++) {
@@ -147,9 +162,8 @@ static bool compound_mapped(const struct linux_page_layout *l, struct linux_page
 		if (rd32(b, l->off_mapcount) >= 0)
 			mapped = true;
 	}
-	src->memo_valid = true;
-	src->memo_head_pfn = pi->head_pfn;
-	src->memo_mapped = mapped;
+	src->memo[slot].head_pfn_plus1 = pi->head_pfn + 1;
+	src->memo[slot].mapped = mapped;
 	return mapped;
 }
 
@@ -272,10 +286,21 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 				pi->order = sb[l->off_cmp_order - ps];
 			else if (l->off_flags_1 >= 0)
 				pi->order = (uint8_t)(rd64(sb, (uint64_t)l->off_flags_1 - ps) & l->folio_order_mask);
+			// A folio is a power of two in size and aligned to it
+			// (struct folio, include/linux/mm_types.h); an order
+			// this kernel cannot make or a misaligned head is
+			// corruption: no loop over its subpages, no shift by it.
+			if (pi->order > l->max_folio_order ||
+			    (pi->head_pfn & ((UINT64_C(1) << pi->order) - 1))) {
+				pi->bad_order = pi->order;
+				pi->order = 0;
+				pi->bits |= LINUX_PAGE_BADORDER;
+				partial = true;
+			}
 			if (l->off_cmp_mapcount >= 0)
-				pi->entire_mapcount = rd32(sb, (uint64_t)l->off_cmp_mapcount - ps) + 1;
+				pi->entire_mapcount = add32(rd32(sb, (uint64_t)l->off_cmp_mapcount - ps), 1);
 			if (l->off_large_mapcount >= 0)
-				pi->large_mapcount = rd32(sb, (uint64_t)l->off_large_mapcount - ps) + 1;
+				pi->large_mapcount = add32(rd32(sb, (uint64_t)l->off_large_mapcount - ps), 1);
 			if (l->off_cmp_dtor >= 0 && l->hugetlb_dtor >= 0 &&
 			    sb[l->off_cmp_dtor - ps] == (uint8_t)l->hugetlb_dtor)
 				pi->bits |= LINUX_PAGE_HUGETLB;
@@ -333,7 +358,7 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 	}
 
 	// Map counts, as page_mapped() and /proc/kpagecount see them.
-	int32_t own = pi->mapcount_raw + 1;
+	int32_t own = add32(pi->mapcount_raw, 1);
 	if (l->mapcount_precise) {
 		// 6.11+: folio_mapped() is folio_mapcount() >= 1;
 		// kpagecount is folio_precise_page_mapcount().
@@ -342,10 +367,10 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 		if (large)
 			mapped = pi->large_mapcount >= 1;
 		else
-			mapped = !has_type(l, head_mapcount_raw) && head_mapcount_raw + 1 >= 1;
+			mapped = !has_type(l, head_mapcount_raw) && add32(head_mapcount_raw, 1) >= 1;
 		if (mapped)
 			pi->bits |= LINUX_PAGE_MAPPED;
-		pi->mapcount = small + (large ? pi->entire_mapcount : 0);
+		pi->mapcount = add32(small, large ? pi->entire_mapcount : 0);
 	} else {
 		bool compound = large || (pi->bits & LINUX_PAGE_TAIL);
 		if (!compound) {
@@ -361,9 +386,9 @@ static inline void decode(const struct linux_page_layout *l, const struct linux_
 		} else {
 			pi->mapcount = own;
 			if (compound && (anon || (pi->bits & LINUX_PAGE_HUGETLB))) {
-				pi->mapcount += pi->entire_mapcount;
+				pi->mapcount = add32(pi->mapcount, pi->entire_mapcount);
 				if (pi->bits & LINUX_PAGE_DOUBLEMAP)
-					pi->mapcount--;
+					pi->mapcount = add32(pi->mapcount, -1);
 			}
 		}
 	}

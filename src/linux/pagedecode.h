@@ -30,6 +30,8 @@ struct linux_page_fast {
 
 void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_layout *l);
 
+#define LINUX_MEMO_ORDERS 16
+
 /* Where the decoder gets the struct pages it needs besides the one decoded. */
 struct linux_page_source {
 	/* The struct page bytes of @pfn (l->page_size of them, valid until
@@ -45,9 +47,12 @@ struct linux_page_source {
 	/* Optional tables for @l (NULL: the decoder builds them per call). */
 	const struct linux_page_fast *fast;
 	// Memo of page_mapped() over a whole compound page (5.10/6.1 look at
-	// every subpage); owned by the decoder, zero-initialise.
-	uint64_t memo_head_pfn;
-	bool memo_valid, memo_mapped;
+	// every subpage), one entry per folio order (the folios around a PFN
+	// have distinct orders); owned by the decoder, zero-initialise.
+	struct {
+		uint64_t head_pfn_plus1;
+		bool mapped;
+	} memo[LINUX_MEMO_ORDERS];
 	// Memo of the last free buddy block head seen (is_free_buddy_page()
 	// of the pages inside it); owned by the decoder, zero-initialise.
 	bool buddy_valid;
@@ -96,6 +101,8 @@ enum linux_page_use {
 #define LINUX_PAGE_ZERO      (1u << 9)  // the zero page or the huge zero folio
 #define LINUX_PAGE_NOHEAD    (1u << 10) // a tail whose head's struct page is unreadable:
                                         // the folio's fields (mapping, counts, use) are unknown
+#define LINUX_PAGE_BADORDER  (1u << 11) // the folio order read is one the kernel cannot make
+                                        // (or the head is not aligned to it): order 0 taken
 
 struct linux_page_info {
 	uint64_t pfn, page;        // PFN and struct page address
@@ -119,6 +126,7 @@ struct linux_page_info {
 	uint8_t type;              // this page's enum linux_page_type, LINUX_PT_NR if none
 	uint8_t head_type;         // the folio's (head's) page type
 	uint8_t order;             // folio order; for a free buddy head its buddy order
+	uint8_t bad_order;         // the order read, with LINUX_PAGE_BADORDER
 	uint8_t zone;
 	uint8_t mapping_kind;      // enum linux_mapping_kind
 	uint8_t use;               // enum linux_page_use

@@ -56,7 +56,7 @@ VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t padd
 	uint64_t key = paddr >> vm->l.ptf.page_shift;
 	struct linux_pt_cache_slot *s = &vm->ptc->slots[(key * 0x9e3779b97f4a7c15ULL) >> 53];
 	if (s->paddr != paddr + 1) {
-		struct vms_error *err = program_read_phys(vm->prog, paddr, s->data, sizeof(s->data));
+		struct vms_error *err = linux_mem_read(&vm->phys, paddr, s->data, sizeof(s->data));
 		if (err) {
 			s->paddr = 0;
 			return vms_error_wrap(err, "page table page 0x%" PRIx64, paddr);
@@ -166,9 +166,29 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 	return NULL;
 }
 
-VMS_MUST_CHECK static struct vms_error *walk_level(struct linux_vm *vm, uint64_t tbl, int level, uint64_t base,
-				    uint64_t start, uint64_t end, linux_pt_fn *fn, void *arg)
+/*
+ * A walk visits each page-table page once: in a real mm a table page hangs
+ * from one entry only.  hugetlb's shared PMD tables (huge_pmd_share(),
+ * mm/hugetlb.c) may hang from several PUD entries, also of one mm, so a PMD
+ * table is allowed a few more visits.  A table reached more often than that
+ * (a corrupt entry pointing back up the tree) is skipped and reported, and
+ * the walk goes on: without this a self-referencing table made a walk over
+ * a large VMA run for 2^36 entries (found by fuzzing).
+ */
+#define PMD_TABLE_VISITS 16
+
+struct pt_walk {
+	struct linux_vm *vm;
+	uint64_t start, end;
+	linux_pt_fn *fn;
+	void *arg;
+	struct vms_u64map visits;   // table paddr -> visits
+	struct vms_error *corrupt;  // the first table skipped, reported at the end
+};
+
+VMS_MUST_CHECK static struct vms_error *walk_level(struct pt_walk *w, uint64_t tbl, int level, uint64_t base)
 {
+	struct linux_vm *vm = w->vm;
 	const uint64_t *tp;
 	struct vms_error *err = table(vm, tbl, &tp);
 	if (err)
@@ -186,7 +206,7 @@ VMS_MUST_CHECK static struct vms_error *walk_level(struct linux_vm *vm, uint64_t
 			if (va & (UINT64_C(1) << (f->va_bits - 1)))
 				va |= ~((UINT64_C(1) << f->va_bits) - 1);
 		}
-		if (va + span <= start || va >= end)
+		if (va + span <= w->start || va >= w->end)
 			continue;
 		uint64_t e = t[i];
 		if (!e)
@@ -198,9 +218,22 @@ VMS_MUST_CHECK static struct vms_error *walk_level(struct linux_vm *vm, uint64_t
 						   .present = true, .size = span};
 			r.paddr = entry_phys(f, e, f->phys_mask & ~(span - 1));
 			r.pfn = r.paddr >> vm->page_shift;
-			err = fn(arg, va, &r);
+			err = w->fn(w->arg, va, &r);
 		} else if (e & f->present) {
-			err = walk_level(vm, e & f->phys_mask, level - 1, va, start, end, fn, arg);
+			uint64_t child = e & f->phys_mask;
+			uintptr_t n = (uintptr_t)vms_u64map_get(&w->visits, child);
+			if (n >= (level - 1 == LINUX_PT_PMD ? PMD_TABLE_VISITS : 1)) {
+				if (!w->corrupt)
+					w->corrupt = vms_error_addr(
+						VMS_ERR_CORRUPT, tbl + 8 * i,
+						"page table entry 0x%" PRIx64 " at 0x%" PRIx64 " (for 0x%" PRIx64
+						") leads to table page 0x%" PRIx64 " already walked: skipped",
+						e, tbl + 8 * i, va, child);
+				continue;
+			}
+			if (!vms_u64map_set(&w->visits, child, (void *)(n + 1)))
+				return &vms_enomem;
+			err = walk_level(w, child, level - 1, va);
 		}
 		if (err)
 			return err;
@@ -217,6 +250,18 @@ struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint6
 		return err;
 	if (vm->l.ptf.entries_shift > 9 || vm->l.ptf.levels > LINUX_PT_MAX_LEVELS)
 		return vms_error_create(VMS_ERR_UNSUPPORTED, "page tables of %u entries", 1u << vm->l.ptf.entries_shift);
-	err = walk_level(vm, pgd, (int)vm->l.ptf.levels, 0, start, end, fn, arg);
-	return err == &linux_walk_stop ? NULL : err;
+	struct pt_walk w = {.vm = vm, .start = start, .end = end, .fn = fn, .arg = arg};
+	vms_u64map_init(&w.visits);
+	if (!vms_u64map_set(&w.visits, pgd, (void *)1))
+		err = &vms_enomem;
+	else
+		err = walk_level(&w, pgd, (int)vm->l.ptf.levels, 0);
+	vms_u64map_deinit(&w.visits);
+	if (err == &linux_walk_stop)
+		err = NULL;
+	if (err) {
+		vms_error_destroy(w.corrupt);
+		return err;
+	}
+	return w.corrupt;
 }

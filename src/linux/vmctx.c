@@ -273,6 +273,7 @@ struct vms_error *linux_vm_create(struct vms_program *prog, struct linux_vm **re
 		return &vms_enomem;
 	vm->prog = prog;
 	vm->mem = linux_mem_program(prog);
+	vm->phys = linux_mem_program_phys(prog);
 	vm->page_shift = program_page_shift(prog);
 	vms_u64map_init(&vm->mm_owners);
 	vms_u64map_init(&vm->pgd_phys);
@@ -308,6 +309,7 @@ struct vms_error *linux_vm_clone(const struct linux_vm *src, struct vms_program 
 		return &vms_enomem;
 	vm->prog = prog;
 	vm->mem = linux_mem_program(prog);
+	vm->phys = linux_mem_program_phys(prog);
 	vm->page_shift = src->page_shift;
 	vm->walk = src->walk;
 	vm->l = src->l;

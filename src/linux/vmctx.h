@@ -86,7 +86,8 @@ struct linux_task;
 
 struct linux_vm {
 	struct vms_program *prog;
-	struct linux_mem mem;
+	struct linux_mem mem;         // kernel virtual memory
+	struct linux_mem phys;        // physical memory (page tables)
 	struct linux_walk_layout walk;
 	struct linux_vm_layout l;
 	unsigned page_shift;

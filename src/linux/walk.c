@@ -21,6 +21,16 @@ struct linux_mem linux_mem_program(struct vms_program *prog)
 	return (struct linux_mem){.read = program_mem_read, .arg = prog};
 }
 
+static struct vms_error *program_phys_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return program_read_phys(arg, addr, buf, len);
+}
+
+struct linux_mem linux_mem_program_phys(struct vms_program *prog)
+{
+	return (struct linux_mem){.read = program_phys_read, .arg = prog};
+}
+
 /* Length of array member fact @id (0 on any failure). */
 static unsigned array_len(struct vms_program *prog, enum kf_id id)
 {

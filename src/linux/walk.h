@@ -35,6 +35,8 @@ struct linux_mem {
 
 /* A reader of @prog's kernel virtual memory. */
 struct linux_mem linux_mem_program(struct vms_program *prog);
+/* A reader of @prog's physical memory (addresses are physical). */
+struct linux_mem linux_mem_program_phys(struct vms_program *prog);
 
 VMS_MUST_CHECK static inline struct vms_error *linux_mem_read(const struct linux_mem *m, uint64_t addr, void *buf,
 					       size_t len)

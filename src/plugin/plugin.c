@@ -37,6 +37,9 @@ struct vmsift_call {
 /* ---- the function table ---- */
 
 static int api_fail(struct vmsift_call *call, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int api_fail(struct vmsift_call *call, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;

@@ -18,7 +18,7 @@
 #define PTE 0x63u // present, rw, accessed, dirty
 #define PTE_PS 0x80u
 
-static const char vmcoreinfo[] =
+static const char default_vmcoreinfo[] =
 	"OSRELEASE=6.1.0-test-amd64\n"
 	"PAGESIZE=4096\n"
 	"SYMBOL(init_top_pgt)=ffffffff80010000\n"
@@ -31,6 +31,11 @@ static const char vmcoreinfo[] =
 
 static uint8_t mem[DG_MEM_SIZE];
 static bool mem_ready;
+
+// The options of the dump being written (dg_write_opts()).
+static bool small;
+static const char *vmcoreinfo = default_vmcoreinfo;
+static size_t vmcoreinfo_len = sizeof(default_vmcoreinfo) - 1;
 
 static void put64(uint64_t paddr, uint64_t v)
 {
@@ -75,12 +80,16 @@ const uint8_t *dg_image(void)
 static bool page_ram(uint64_t pfn)
 {
 	uint64_t a = pfn * PS;
+	if (small)
+		return a < DG_SMALL_RAM;
 	return a < DG_HOLE || (a >= DG_SEG1 && a < DG_SEG1_END);
 }
 
 static bool page_held(uint64_t pfn)
 {
 	uint64_t a = pfn * PS;
+	if (small)
+		return a < DG_SMALL_RAM - PS;
 	return a < DG_HOLE || (a >= DG_SEG1 && a < DG_EXCL);
 }
 
@@ -88,7 +97,7 @@ static bool page_held(uint64_t pfn)
 
 static size_t note_size(void)
 {
-	return sizeof(Elf64_Nhdr) + 12 + ((sizeof(vmcoreinfo) - 1 + 3) & ~3u);
+	return sizeof(Elf64_Nhdr) + 12 + ((vmcoreinfo_len + 3) & ~(size_t)3);
 }
 
 static int write_elf(FILE *f)
@@ -104,32 +113,37 @@ static int write_elf(FILE *f)
 	eh.e_phoff = sizeof(eh);
 	eh.e_ehsize = sizeof(eh);
 	eh.e_phentsize = sizeof(Elf64_Phdr);
-	eh.e_phnum = 3;
+	eh.e_phnum = small ? 2 : 3;
 	Elf64_Phdr ph[3] = {0};
-	uint64_t off = sizeof(eh) + sizeof(ph);
+	uint64_t off = sizeof(eh) + eh.e_phnum * sizeof(Elf64_Phdr);
 	ph[0].p_type = PT_NOTE;
 	ph[0].p_offset = off;
 	ph[0].p_filesz = note_size();
 	off = (off + note_size() + PS - 1) & ~(uint64_t)(PS - 1);
 	// QEMU paging=false style: p_vaddr 0.
+	uint64_t end1 = small ? DG_SMALL_RAM - PS : DG_HOLE;
 	ph[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X, .p_offset = off,
-			     .p_paddr = 0, .p_filesz = DG_HOLE, .p_memsz = DG_HOLE, .p_align = PS};
-	off += DG_HOLE;
+			     .p_paddr = 0, .p_filesz = end1, .p_memsz = small ? DG_SMALL_RAM : end1,
+			     .p_align = PS};
+	off += end1;
 	ph[2] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X, .p_offset = off,
 			     .p_paddr = DG_SEG1, .p_filesz = DG_EXCL - DG_SEG1,
 			     .p_memsz = DG_SEG1_END - DG_SEG1, .p_align = PS};
-	if (fwrite(&eh, sizeof(eh), 1, f) != 1 || fwrite(ph, sizeof(ph), 1, f) != 1)
+	if (fwrite(&eh, sizeof(eh), 1, f) != 1 || fwrite(ph, sizeof(Elf64_Phdr), eh.e_phnum, f) != eh.e_phnum)
 		return -1;
-	Elf64_Nhdr nh = {.n_namesz = 11, .n_descsz = sizeof(vmcoreinfo) - 1, .n_type = 0};
+	Elf64_Nhdr nh = {.n_namesz = 11, .n_descsz = (uint32_t)vmcoreinfo_len, .n_type = 0};
 	char name[12] = "VMCOREINFO";
-	uint8_t desc[sizeof(vmcoreinfo) + 4] = {0};
-	memcpy(desc, vmcoreinfo, sizeof(vmcoreinfo) - 1);
-	if (fwrite(&nh, sizeof(nh), 1, f) != 1 || fwrite(name, 12, 1, f) != 1 ||
-	    fwrite(desc, (sizeof(vmcoreinfo) - 1 + 3) & ~3u, 1, f) != 1)
+	size_t padded = (vmcoreinfo_len + 3) & ~(size_t)3;
+	uint8_t *desc = calloc(1, padded + 1);
+	if (!desc)
 		return -1;
-	if (fseek(f, (long)ph[1].p_offset, SEEK_SET) ||
-	    fwrite(mem, DG_HOLE, 1, f) != 1 ||
-	    fwrite(mem + DG_SEG1, DG_EXCL - DG_SEG1, 1, f) != 1)
+	memcpy(desc, vmcoreinfo, vmcoreinfo_len);
+	int rc = fwrite(&nh, sizeof(nh), 1, f) != 1 || fwrite(name, 12, 1, f) != 1 ||
+		 (padded && fwrite(desc, padded, 1, f) != 1);
+	free(desc);
+	if (rc || fseek(f, (long)ph[1].p_offset, SEEK_SET) || fwrite(mem, end1, 1, f) != 1)
+		return -1;
+	if (!small && fwrite(mem + DG_SEG1, DG_EXCL - DG_SEG1, 1, f) != 1)
 		return -1;
 	return 0;
 }
@@ -199,36 +213,43 @@ static size_t compress_page(unsigned codec, const uint8_t *src, uint8_t *dst, si
 
 static int build_kdump(struct out *o, unsigned codec)
 {
-	const uint32_t max_mapnr = DG_MEM_SIZE / PS;
+	const uint32_t max_mapnr = (small ? DG_SMALL_RAM : DG_MEM_SIZE) / PS;
 	uint8_t h[PS] = {0};
 	memcpy(h, "KDUMP   ", 8);
 	le32(h + 8, 6);                       // header_version
 	memcpy(h + 12 + 4 * 65, "x86_64", 6); // utsname.machine only, like QEMU
 	le32(h + 428, PS);                    // block_size
-	le32(h + 432, 2);                     // sub_hdr_size: sub-header + VMCOREINFO
 	le32(h + 436, 2);                     // bitmap_blocks
 	le32(h + 440, max_mapnr);
 	le32(h + 460, 1); // nr_cpus
-	if (out_at(o, 0, h, PS))
-		return -1;
 	uint8_t sh[PS] = {0};
 	le64(sh, 0x12345000); // a wrong phys_base, like QEMU's
 	le32(sh + 8, 31);
-	le64(sh + 32, 2 * PS);
-	le64(sh + 40, sizeof(vmcoreinfo) - 1);
+	// VMCOREINFO at 2 pages, the ELF notes (VMCOREINFO again as a note,
+	// which libkdumpfile reads) after it, page aligned
+	size_t vi_off = 2 * PS, nlen = note_size();
+	size_t note_off = (vi_off + vmcoreinfo_len + 63) & ~(size_t)63;
+	size_t meta_pages = (note_off + nlen + PS - 1) / PS; // header pages so far
+	le64(sh + 32, vi_off);
+	le64(sh + 40, vmcoreinfo_len);
 	le64(sh + 96, max_mapnr);
-	// The ELF notes, with VMCOREINFO again as a note (libkdumpfile reads this).
-	uint8_t note[1024] = {0};
-	size_t nlen = note_size();
-	Elf64_Nhdr nh = {.n_namesz = 11, .n_descsz = sizeof(vmcoreinfo) - 1, .n_type = 0};
+	uint8_t *note = calloc(1, nlen);
+	if (!note)
+		return -1;
+	Elf64_Nhdr nh = {.n_namesz = 11, .n_descsz = (uint32_t)vmcoreinfo_len, .n_type = 0};
 	memcpy(note, &nh, sizeof(nh));
 	memcpy(note + sizeof(nh), "VMCOREINFO", 11);
-	memcpy(note + sizeof(nh) + 12, vmcoreinfo, sizeof(vmcoreinfo) - 1);
-	le64(sh + 48, 2 * PS + 2048);
+	memcpy(note + sizeof(nh) + 12, vmcoreinfo, vmcoreinfo_len);
+	le64(sh + 48, note_off);
 	le64(sh + 56, nlen);
-	if (out_at(o, PS, sh, PS) || out_at(o, 2 * PS, vmcoreinfo, sizeof(vmcoreinfo) - 1) ||
-	    out_at(o, 2 * PS + 2048, note, nlen))
+	le32(h + 432, (uint32_t)(meta_pages - 1)); // sub_hdr_size: pages after the header
+	if (out_at(o, 0, h, PS) || out_at(o, PS, sh, PS) ||
+	    (vmcoreinfo_len && out_at(o, vi_off, vmcoreinfo, vmcoreinfo_len)) ||
+	    out_at(o, note_off, note, nlen)) {
+		free(note);
 		return -1;
+	}
+	free(note);
 	uint8_t bm1[PS] = {0}, bm2[PS] = {0};
 	uint32_t nheld = 0;
 	for (uint32_t pfn = 0; pfn < max_mapnr; pfn++) {
@@ -239,9 +260,9 @@ static int build_kdump(struct out *o, unsigned codec)
 			nheld++;
 		}
 	}
-	if (out_at(o, 3 * PS, bm1, PS) || out_at(o, 4 * PS, bm2, PS))
+	if (out_at(o, meta_pages * PS, bm1, PS) || out_at(o, (meta_pages + 1) * PS, bm2, PS))
 		return -1;
-	size_t desc_off = 5 * PS;
+	size_t desc_off = (meta_pages + 2) * PS;
 	size_t data_off = desc_off + ((nheld * 24 + PS - 1) & ~(size_t)(PS - 1));
 	uint32_t i = 0;
 	uint8_t cbuf[2 * PS];
@@ -314,6 +335,17 @@ static int write_flat(FILE *f, const struct out *o)
 
 int dg_write(const char *path, enum dg_format fmt, unsigned codec)
 {
+	return dg_write_opts(path, fmt, codec, NULL);
+}
+
+int dg_write_opts(const char *path, enum dg_format fmt, unsigned codec, const struct dg_opts *opts)
+{
+	static const struct dg_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	small = opts->small;
+	vmcoreinfo = opts->vmcoreinfo ? opts->vmcoreinfo : default_vmcoreinfo;
+	vmcoreinfo_len = opts->vmcoreinfo ? opts->vmcoreinfo_len : sizeof(default_vmcoreinfo) - 1;
 	build_image();
 	FILE *f = fopen(path, "wb");
 	if (!f)

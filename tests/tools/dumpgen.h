@@ -18,6 +18,7 @@
 #ifndef VMS_TESTS_DUMPGEN_H
 #define VMS_TESTS_DUMPGEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,7 @@
 #define DG_SEG1 0x200000u
 #define DG_EXCL 0x280000u
 #define DG_SEG1_END 0x300000u
+#define DG_SMALL_RAM 0x20000u // dg_opts.small: RAM [0, 128 KiB), the last page excluded
 
 enum dg_format { DG_ELF, DG_KDUMP, DG_FLAT };
 
@@ -39,5 +41,13 @@ const uint8_t *dg_image(void);
 
 /* Write a dump; returns 0 or -1 with errno set. */
 int dg_write(const char *path, enum dg_format fmt, unsigned codec);
+
+/* Variations (fuzzing seeds). */
+struct dg_opts {
+	bool small;             // a 128 KiB machine (DG_SMALL_RAM), same page tables
+	const char *vmcoreinfo; // this VMCOREINFO text (vmcoreinfo_len bytes), NULL: default
+	size_t vmcoreinfo_len;
+};
+int dg_write_opts(const char *path, enum dg_format fmt, unsigned codec, const struct dg_opts *opts);
 
 #endif

@@ -13,7 +13,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <elf.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -416,6 +418,206 @@ static void test_map(void **state)
 	}
 }
 
+/* ---- ELF headers that would mislead libkdumpfile ---- */
+
+/* The dumpgen ELF file with a section header table appended (a null
+ * section and ".shstrtab", as QEMU writes them); *@len gets its size. */
+static uint8_t *elf_with_sections(size_t *len)
+{
+	size_t base;
+	uint8_t *data = slurp(variant_path(&variants[0]), &base);
+	static const char names[] = "\0.shstrtab";
+	size_t shoff = (base + sizeof(names) + 7) & ~(size_t)7; // aligned for shdr()
+	*len = shoff + 2 * sizeof(Elf64_Shdr);
+	data = realloc(data, *len);
+	memset(data + base, 0, shoff - base);
+	memcpy(data + base, names, sizeof(names));
+	Elf64_Shdr sh[2] = {{0}, {.sh_name = 1, .sh_type = SHT_STRTAB, .sh_offset = base,
+				  .sh_size = sizeof(names)}};
+	memcpy(data + shoff, sh, sizeof(sh));
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)data;
+	eh->e_shoff = shoff;
+	eh->e_shentsize = sizeof(Elf64_Shdr);
+	eh->e_shnum = 2;
+	eh->e_shstrndx = 1;
+	return data;
+}
+
+static Elf64_Phdr *phdr(uint8_t *data, unsigned i)
+{
+	return (Elf64_Phdr *)(data + sizeof(Elf64_Ehdr)) + i;
+}
+
+static Elf64_Shdr *shdr(uint8_t *data, unsigned i)
+{
+	return (Elf64_Shdr *)(data + ((Elf64_Ehdr *)data)->e_shoff) + i;
+}
+
+/* Opens, and reads the first page of RAM right. */
+static void expect_open_reads(const char *path)
+{
+	struct vms_dump *d = open_ok(path);
+	uint8_t buf[4096];
+	assert_null(dump_read(d, DUMP_PHYS, 0x3000, buf, sizeof(buf)));
+	assert_memory_equal(buf, dg_image() + 0x3000, sizeof(buf));
+	dump_destroy(d);
+}
+
+/* Each header libkdumpfile 0.5.1 would trust (reproducers found by fuzzing:
+ * a NULL dereference on section headers of size 0, gigabytes allocated for
+ * a section name table or notes, 3.7 GB asked for program headers that the
+ * file cannot hold) is checked first and refused with one line. */
+static void test_elf_headers(void **state)
+{
+	size_t len;
+	uint8_t *good = elf_with_sections(&len), *d = malloc(len);
+	expect_open_reads(write_file("sections", good, len));
+
+#define MUTATE(stmt, substr)                                                  \
+	do {                                                                  \
+		memcpy(d, good, len);                                         \
+		stmt;                                                         \
+		expect_open_fails(write_file("bad-elf", d, len), VMS_ERR_FORMAT, substr); \
+	} while (0)
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)d;
+	// program headers the file cannot hold: refused before any allocation
+	MUTATE((eh->e_phnum = 65444, eh->e_phentsize = 57344), "program headers at offset 64 end beyond");
+	MUTATE(eh->e_phoff = UINT64_C(1) << 40, "end beyond the end of the file");
+	MUTATE(eh->e_phentsize = 32, "program header size 32");
+	MUTATE(eh->e_type = ET_EXEC, "not a core file");
+	// section headers: libkdumpfile reads section 0 whenever e_shoff is set
+	MUTATE(eh->e_shentsize = 0, "section header size 0");
+	MUTATE((eh->e_shentsize = 0, eh->e_shnum = 0), "section header size 0");
+	MUTATE((eh->e_shoff = 0, eh->e_shentsize = 0, eh->e_shnum = 2048), "section header size 0");
+	MUTATE(eh->e_shoff = UINT64_C(1) << 60, "section headers at offset");
+	MUTATE(eh->e_shnum = 60000, "60000 section headers");
+	MUTATE(shdr(d, 1)->sh_size = UINT64_C(10926530560), "section name table of 10926530560 bytes");
+	MUTATE(shdr(d, 1)->sh_offset = UINT64_MAX - 4, "section name table of 11 bytes at offset");
+	// notes and PT_LOADs
+	MUTATE(phdr(d, 0)->p_filesz = UINT64_C(1) << 33, "PT_NOTE 0 of 8589934592 bytes");
+	MUTATE(phdr(d, 1)->p_filesz = UINT64_MAX - 0x7ff, "PT_LOAD 1: file offset");
+	MUTATE(phdr(d, 2)->p_filesz = phdr(d, 2)->p_memsz + 4096, "bytes in the file but");
+	MUTATE((phdr(d, 2)->p_paddr = UINT64_MAX - 4095, phdr(d, 2)->p_memsz = 8192,
+		phdr(d, 2)->p_filesz = 4096), "physical");
+#undef MUTATE
+
+	// Counts libkdumpfile extends through section 0 are followed, not refused.
+	memcpy(d, good, len);
+	eh->e_shnum = 0;
+	shdr(d, 0)->sh_size = 2;
+	expect_open_reads(write_file("shnum0", d, len));
+	memcpy(d, good, len);
+	eh->e_phnum = PN_XNUM;
+	shdr(d, 0)->sh_info = 3;
+	expect_open_reads(write_file("pnxnum", d, len));
+	// A truncated copy (name table beyond the end) still opens.
+	memcpy(d, good, len);
+	eh->e_shoff = 0x5000;
+	expect_open_fails(write_file("shoff-cut", d, 0x5000 + 64), VMS_ERR_FORMAT,
+			  "section headers at offset 20480 end beyond");
+	free(good);
+	free(d);
+}
+
+/* A VMCOREINFO key libkdumpfile 0.5.1 turns into an attribute path with an
+ * empty component crashes it (found by fuzzing: ".", ".a"): refused before
+ * it reads the file.  Keys of the kernel's own shape pass. */
+static void test_elf_vmcoreinfo(void **state)
+{
+	static const char *const bad[] = {".\n", "OSRELEASE=6.1\n.a=1\n", "a..b=1\n", "OSRELEASE.=1\n",
+					   "SYM BOL(x)=1\n", "A=1\n=x\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dg_opts o = {.vmcoreinfo = bad[i], .vmcoreinfo_len = strlen(bad[i])};
+		char *path = write_file("vmci", "", 0);
+		assert_int_equal(dg_write_opts(path, DG_ELF, 0, &o), 0);
+		expect_open_fails(path, VMS_ERR_FORMAT, "corrupt VMCOREINFO: line");
+	}
+	static const char good[] = "OSRELEASE=6.1.0-test-amd64\nPAGESIZE=4096\n\nNOVALUE\n"
+				   "SYMBOL(init_top_pgt)=ffffffff80010000\nSYMBOL(swapper_pg_dir)=ffffffff80010000\n"
+				   "SYMBOL(_stext)=ffffffff80000000\nNUMBER(phys_base)=0\nOFFSET(page.flags)=0\n"
+				   "NUMBER(pgtable_l5_enabled)=0\nKERNELOFFSET=0\n";
+	struct dg_opts o = {.vmcoreinfo = good, .vmcoreinfo_len = sizeof(good) - 1};
+	char *path = write_file("vmci", "", 0);
+	assert_int_equal(dg_write_opts(path, DG_ELF, 0, &o), 0);
+	expect_open_reads(path);
+}
+
+/* Many PT_LOADs over one page: no machine looks like that. */
+static void test_elf_overlap(void **state)
+{
+	size_t base;
+	uint8_t *data = slurp(variant_path(&variants[0]), &base);
+	const unsigned n = 70;
+	// the program headers move to the end of the file: note, two loads,
+	// then n - 2 more copies of the first load
+	Elf64_Phdr *ph = calloc(n + 1, sizeof(*ph));
+	memcpy(ph, phdr(data, 0), 3 * sizeof(*ph));
+	for (unsigned i = 3; i <= n; i++)
+		ph[i] = ph[1];
+	size_t len = base + (n + 1) * sizeof(*ph);
+	data = realloc(data, len);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)data;
+	eh->e_phoff = base;
+	for (unsigned k = 0; k < 2; k++) {
+		// 64 maps of one page pass; 65 do not
+		eh->e_phnum = (uint16_t)(k ? 3 + 64 : 3 + 62);
+		memcpy(data + base, ph, eh->e_phnum * sizeof(*ph));
+		char *path = write_file("overlap", data, base + eh->e_phnum * sizeof(*ph));
+		if (k)
+			expect_open_fails(path, VMS_ERR_FORMAT, "more than 64 PT_LOADs map physical address 0x0");
+		else
+			expect_open_reads(path);
+	}
+	free(ph);
+	free(data);
+}
+
+static long maxrss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* A PT_LOAD at the top of the physical address space costs what the file
+ * holds (regression: two bitmaps of up to 512 MiB, scanned byte by byte). */
+static void test_elf_high_load(void **state)
+{
+	size_t len;
+	uint8_t *data = slurp(variant_path(&variants[0]), &len);
+	const uint64_t tops[] = {(UINT64_C(1) << 44) - 0x80000, UINT64_C(0) - 0x80000};
+	for (unsigned k = 0; k < 2; k++) {
+		// the second segment (0x80000 bytes held) moves to the top
+		phdr(data, 2)->p_paddr = tops[k];
+		phdr(data, 2)->p_memsz = 0x80000;
+		long rss = maxrss_kb();
+		struct vms_dump *d = open_ok(write_file("high", data, len));
+		struct dump_stats st;
+		assert_null(dump_stats(d, &st));
+		assert_int_equal(st.pages_present, 256 + 128);
+		assert_int_equal(st.pages_excluded, 0);
+		assert_int_equal(st.max_pfn, tops[k] / 4096 + 128);
+		bool held;
+		assert_null(dump_page_held(d, tops[k] / 4096 + 127, &held));
+		assert_true(held);
+		assert_null(dump_page_held(d, tops[k] / 4096 - 1, &held));
+		assert_false(held);
+		uint64_t r[4][2];
+		assert_int_equal(dump_phys_ranges(d, r, 4), 2);
+		assert_int_equal(r[1][0], tops[k]);
+		assert_int_equal(r[1][1], k ? UINT64_MAX : tops[k] + 0x80000);
+		uint8_t buf[4096];
+		if (!k) { // (libkdumpfile translates no address at the very top)
+			assert_null(dump_read(d, DUMP_PHYS, tops[k] + 0x1000, buf, sizeof(buf)));
+			assert_memory_equal(buf, dg_image() + DG_SEG1 + 0x1000, sizeof(buf));
+		}
+		dump_destroy(d);
+		// (a bitmap per PFN would have been 512 MiB and more)
+		assert_true(maxrss_kb() - rss < 64 * 1024);
+	}
+	free(data);
+}
+
 /* Flip bytes all over each dump: no crash, errors are values. */
 static void test_corrupt(void **state)
 {
@@ -466,6 +668,10 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_elf_headers),
+		cmocka_unit_test(test_elf_vmcoreinfo),
+		cmocka_unit_test(test_elf_overlap),
+		cmocka_unit_test(test_elf_high_load),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

@@ -68,6 +68,7 @@ static void layout_61(struct linux_page_layout *l)
 	l->mapping_anon = 1; l->mapping_ksm_bit = 2; l->mapping_flags_mask = 3;
 	l->tail_bit = 1; l->folio_order_mask = 0xff;
 	l->pt_base = 0xf0000000u; l->pt_reserve = -128;
+	l->max_folio_order = 18; // gigantic 1 GiB hugetlb pages
 }
 
 static void blank(void)
@@ -263,6 +264,77 @@ static void test_tail_head_unreadable(void **state)
 	assert_int_equal(pi.mapping_kind, LINUX_MAPPING_ANON);
 }
 
+/* A struct page whose flags word is all ones (found by fuzzing a dump's
+ * memory): a "head" whose first tail gives order 229.  The decoder once
+ * shifted by it (UBSan) and would loop 2^order times for orders 23-63; now
+ * an order the kernel cannot make, or a head not aligned to its order, is
+ * flagged and taken as 0. */
+static void test_bad_order(void **state)
+{
+	(void)state;
+	struct linux_page_layout l;
+	layout_61(&l);
+	const uint8_t orders[] = {229, 63, 40, 23, 19};
+	for (size_t i = 0; i < sizeof(orders); i++) {
+		blank();
+		put64(256, 0, UINT64_MAX);
+		image[257][17] = orders[i];
+		struct linux_page_info pi;
+		decode(&l, 256, &pi);
+		assert_true(pi.bits & LINUX_PAGE_HEAD);
+		assert_true(pi.bits & LINUX_PAGE_BADORDER);
+		assert_true(pi.bits & LINUX_PAGE_PARTIAL);
+		assert_int_equal(pi.bad_order, orders[i]);
+		assert_int_equal(pi.order, 0);
+	}
+	// the largest order the kernel makes passes; a head not aligned to
+	// its order (order 3 at PFN 260) does not
+	blank();
+	put64(0, 0, UINT64_MAX);
+	image[1][17] = 18;
+	struct linux_page_info pi;
+	decode(&l, 0, &pi);
+	assert_false(pi.bits & LINUX_PAGE_BADORDER);
+	assert_int_equal(pi.order, 18);
+	blank();
+	put64(260, 0, (UINT64_C(1) << 51) | (1 << 16));
+	image[261][17] = 3;
+	decode(&l, 260, &pi);
+	assert_true(pi.bits & LINUX_PAGE_BADORDER);
+	assert_int_equal(pi.bad_order, 3);
+	// a tail of the bogus head: same answer, no loop
+	blank();
+	put64(256, 0, UINT64_MAX);
+	image[257][17] = 229;
+	put64(300, 8, (BASE + 256 * 64) | 1);
+	decode(&l, 300, &pi);
+	assert_true(pi.bits & LINUX_PAGE_TAIL);
+	assert_true(pi.bits & LINUX_PAGE_BADORDER);
+}
+
+/* Map counts at the edge of int (found by fuzzing: UBSan on a signed
+ * overflow): they wrap as in the kernel, which builds with
+ * -fno-strict-overflow. */
+static void test_count_overflow(void **state)
+{
+	(void)state;
+	struct linux_page_layout l;
+	layout_61(&l);
+	blank();
+	put64(512, 0, (UINT64_C(1) << 51) | (1 << 16));  // a head
+	put64(512, 24, UINT64_C(0xffff888001234561));    // anon
+	put32(512, 48, INT32_MAX);
+	image[513][17] = 9;
+	put32(513, 20, INT32_MAX);                       // compound_mapcount
+	for (uint64_t p = 513; p < 1024; p++)
+		put64(p, 8, (BASE + 512 * 64) | 1);
+	struct linux_page_info pi;
+	decode(&l, 512, &pi);
+	assert_int_equal(pi.entire_mapcount, INT32_MIN);
+	assert_int_equal(pi.mapcount, 0); // INT32_MIN + INT32_MIN wraps to 0
+	assert_true(pi.bits & LINUX_PAGE_MAPPED); // its own _mapcount INT32_MAX >= 0
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_folio_generation),
 		cmocka_unit_test(test_unreadable_head),
 		cmocka_unit_test(test_tail_head_unreadable),
+		cmocka_unit_test(test_bad_order),
+		cmocka_unit_test(test_count_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
