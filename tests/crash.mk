@@ -2,6 +2,7 @@
 # sys and the report's crash section against the guest's own record
 # (tests/realdump/crash.sh runs once per kernel line: REALDUMP_LINE_TESTS)
 EXTRA_DIST += tests/realdump/crash.sh tests/realdump/crash.py tests/realdump/crash_bad.py \
+	tests/realdump/slabobjects.py \
 	bench/crash-compare.sh bench/crash_compare.py
 # the crash context's pure parts (ORC, signature, ELF notes) on byte images
 if HAVE_CMOCKA

@@ -9,7 +9,9 @@
 # /proc/kallsyms); then the crash signature must be the same for every dump
 # of one scenario (both routes, every format) and differ across scenarios.
 # tests/realdump/crash_bad.py checks the messages and exit statuses of bt on
-# damaged copies (notes, a stack pointer, an ORC entry) of a qemu-route dump.
+# damaged copies (notes, a stack pointer, an ORC entry) of a qemu-route dump;
+# tests/realdump/slabobjects.py checks `slab vmsift_test` against the test
+# module's own list of its objects.
 #
 # Each panic fixture is a boot (two for kdump) of 2-3 minutes without KVM,
 # so the default is a fast path: bug (the test module's BUG: an exception
@@ -65,6 +67,14 @@ for pair in $pairs; do
 		continue
 	fi
 	[ "$r" = qemu ] && [ -z "$qemu_fix" ] && qemu_fix=$PFIX
+	# the test module's slab objects (its own record, objects.tsv)
+	if [ -f "$PFIX/objects.tsv" ]; then
+		d=$(dumps_of "$PFIX" | head -n 1)
+		python3 "$top_srcdir/tests/realdump/slabobjects.py" "$VMSIFT" "$PFIX" "$d" || status=1
+	else
+		echo "FAIL: $k $s $r: the panic fixture has no objects.tsv"
+		status=1
+	fi
 	first=1
 	for d in $(dumps_of "$PFIX"); do
 		echo "== $k $s $r $d"
