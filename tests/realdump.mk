@@ -52,3 +52,11 @@ TESTS += tests/realdump/progress.sh
 EXTRA_DIST += tests/realdump/progress.sh
 # the screenshots report.sh takes of report.html, for a person to look at
 CLEANFILES += tests/realdump/report-shots/*.png
+
+# The long target: what CI's fast path leaves out.  Every kernel line with
+# every panic scenario by both routes, then the whole real-dump tier again in
+# BTF mode (no vmlinux read).  Hours without KVM; its figures go in the notes.
+check-long:
+	VMSIFT_KERNELS=all VMSIFT_PANIC_SCENARIOS=all $(MAKE) $(AM_MAKEFLAGS) check
+	VMSIFT_KERNELS=all VMSIFT_BTF=1 $(MAKE) $(AM_MAKEFLAGS) check
+.PHONY: check-long
