@@ -223,6 +223,10 @@ VMS_MUST_CHECK static struct vms_error *load_symbols(struct vms_debuginfo *di)
 			continue;
 		if (!memchr(strtab + sym.st_name, 0, strsize - sym.st_name))
 			continue;
+		// assembler-local labels (".Ltmp193" of rustc in 7.x kernels):
+		// neither kallsyms nor System.map have them (scripts/mksysmap)
+		if (strncmp(strtab + sym.st_name, ".L", 2) == 0)
+			continue;
 		struct vms_symbol *s = &di->syms[count++];
 		s->name = strtab + sym.st_name;
 		s->address = sym.st_value;
