@@ -1263,8 +1263,9 @@ static void memcg_stats(int out)
 // copy follows right after the dump), the
 // vmalloc areas, each cgroup's memory.stat (twice), the slab caches in
 // sysfs, /proc/modules, the modules' symbols of /proc/kallsyms and
-// /proc/net/unix.  kptr_restrict=1 while reading:
-// with 0, %pK prints hashed addresses.  Every output file is created
+// /proc/net/unix.  kptr_restrict stays 1 (set at start, kept to the
+// end: the snapshot reads /proc/vmallocinfo too): with 0, %pK prints hashed
+// addresses.  Every output file is created
 // first.  Then the second unix socket pair is closed: its objects are free
 // in the dump.
 static int f_s3 = -1, f_vm3 = -1, f_cg3 = -1;
@@ -1327,7 +1328,6 @@ static void record_kmem(void)
 	copy_to("/proc/vmallocinfo", f_vm2);
 	if (cgroups_ok)
 		memcg_stats(f_cg2);
-	knob_write("/proc/sys/kernel/kptr_restrict", "0\n");
 	int fds[] = {f_mod, f_unix, f_sys, f_vm2, f_cg1, f_cg2, f_s1, f_s2};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close(fds[i]);
@@ -1342,7 +1342,6 @@ static void record_kmem_after(void)
 	copy_to("/proc/vmallocinfo", f_vm3);
 	if (cgroups_ok)
 		memcg_stats(f_cg3);
-	knob_write("/proc/sys/kernel/kptr_restrict", "0\n");
 	close(f_s3);
 	close(f_vm3);
 	close(f_cg3);
