@@ -286,8 +286,9 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 	return NULL;
 }
 
-struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
-				      struct vms_symbol *ret)
+/* How many symbols (in address order) start at or below @addr: the index
+ * in syms_by_addr of the first one above it. */
+VMS_MUST_CHECK static struct vms_error *syms_above(struct vms_debuginfo *di, uint64_t addr, size_t *ret)
 {
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
@@ -300,6 +301,17 @@ struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
 		else
 			hi = mid;
 	}
+	*ret = lo;
+	return NULL;
+}
+
+struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
+				      struct vms_symbol *ret)
+{
+	size_t lo;
+	struct vms_error *err = syms_above(di, addr, &lo);
+	if (err)
+		return err;
 	if (lo == 0)
 		return vms_error_create(VMS_ERR_LOOKUP, "no symbol at or below 0x%" PRIx64, addr);
 	const struct vms_symbol *nearest = &di->syms[di->syms_by_addr[lo - 1]];
@@ -332,17 +344,10 @@ struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, uint64_t addr,
 struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr,
 					 struct vms_symbol *ret)
 {
-	struct vms_error *err = symbols_ensure(di);
+	size_t lo;
+	struct vms_error *err = syms_above(di, addr, &lo);
 	if (err)
 		return err;
-	size_t lo = 0, hi = di->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (di->syms[di->syms_by_addr[mid]].address <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (; lo < di->nsyms; lo++) {
 		const struct vms_symbol *s = &di->syms[di->syms_by_addr[lo]];
 		char k = (char)toupper((unsigned char)s->kind);
@@ -356,17 +361,10 @@ struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr
 
 struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_t addr, struct vms_symbol *ret)
 {
-	struct vms_error *err = symbols_ensure(di);
+	size_t lo;
+	struct vms_error *err = syms_above(di, addr, &lo);
 	if (err)
 		return err;
-	size_t lo = 0, hi = di->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (di->syms[di->syms_by_addr[mid]].address <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	const struct vms_symbol *best = NULL;
 	for (size_t i = lo; i-- > 0 && lo - i <= 64;) {
 		const struct vms_symbol *s = &di->syms[di->syms_by_addr[i]];

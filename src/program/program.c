@@ -537,11 +537,15 @@ struct vms_error *program_symbol(struct vms_program *prog, const char *name, str
 	return NULL;
 }
 
-struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
-				    struct program_symbol *ret, uint64_t *offset_ret)
+/* A debug-info symbol found by @lookup near @addr, relocated by the KASLR
+ * offset, with @addr's offset into it when @offset_ret is given. */
+VMS_MUST_CHECK static struct vms_error *symbol_near(struct vms_program *prog, uint64_t addr,
+				     struct vms_error *(*lookup)(struct vms_debuginfo *, uint64_t,
+								  struct vms_symbol *),
+				     struct program_symbol *ret, uint64_t *offset_ret)
 {
 	struct vms_symbol sym;
-	struct vms_error *err = debuginfo_symbol_at(prog->di, addr - prog->kaslr_offset, &sym);
+	struct vms_error *err = lookup(prog->di, addr - prog->kaslr_offset, &sym);
 	if (err)
 		return err;
 	ret->name = sym.name;
@@ -553,33 +557,21 @@ struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
 	return NULL;
 }
 
+struct vms_error *program_symbol_at(struct vms_program *prog, uint64_t addr,
+				    struct program_symbol *ret, uint64_t *offset_ret)
+{
+	return symbol_near(prog, addr, debuginfo_symbol_at, ret, offset_ret);
+}
+
 struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, struct program_symbol *ret)
 {
-	struct vms_symbol sym;
-	struct vms_error *err = debuginfo_symbol_after(prog->di, addr - prog->kaslr_offset, &sym);
-	if (err)
-		return err;
-	ret->name = sym.name;
-	ret->address = sym.address + prog->kaslr_offset;
-	ret->size = sym.size;
-	ret->kind = sym.kind;
-	return NULL;
+	return symbol_near(prog, addr, debuginfo_symbol_after, ret, NULL);
 }
 
 struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
 					     struct program_symbol *ret, uint64_t *offset_ret)
 {
-	struct vms_symbol sym;
-	struct vms_error *err = debuginfo_text_symbol_before(prog->di, addr - prog->kaslr_offset, &sym);
-	if (err)
-		return err;
-	ret->name = sym.name;
-	ret->address = sym.address + prog->kaslr_offset;
-	ret->size = sym.size;
-	ret->kind = sym.kind;
-	if (offset_ret)
-		*offset_ret = addr - ret->address;
-	return NULL;
+	return symbol_near(prog, addr, debuginfo_text_symbol_before, ret, offset_ret);
 }
 
 size_t program_symbol_count(struct vms_program *prog)
