@@ -69,8 +69,8 @@ for pair in $pairs; do
 	[ "$r" = qemu ] && [ -z "$qemu_fix" ] && qemu_fix=$PFIX
 	# the test module's slab objects (its own record, objects.tsv)
 	if [ -f "$PFIX/objects.tsv" ]; then
-		d=$(dumps_of "$PFIX" | head -n 1)
-		python3 "$top_srcdir/tests/realdump/slabobjects.py" "$VMSIFT" "$PFIX" "$d" || status=1
+		set -- $(dumps_of "$PFIX")
+		python3 "$top_srcdir/tests/realdump/slabobjects.py" "$VMSIFT" "$PFIX" "$1" || status=1
 	else
 		echo "FAIL: $k $s $r: the panic fixture has no objects.tsv"
 		status=1
