@@ -160,6 +160,7 @@ static int main_report(int argc, char **argv)
 	int status = VMS_EXIT_OK;
 	err = cmd->run(&ctx, n, args);
 	cli_flush(&ctx);
+	rec_sink_deinit(&ctx.sink);
 	if (err) {
 		cli_print_error(&ctx, "report", err);
 		vms_error_destroy(err);
@@ -335,6 +336,8 @@ int main(int argc, char **argv)
 				program_dump_format(prog));
 		status = cli_repl(&ctx);
 	}
+	cli_flush(&ctx);
+	rec_sink_deinit(&ctx.sink);
 	strbuf_release(&o.script);
 	program_destroy(prog);
 	return status;

@@ -59,10 +59,10 @@ int64_t kf_off(struct vms_program *prog, enum kf_id id);
 bool kf_has(struct vms_program *prog, enum kf_id id);
 /* Offset of a member fact the caller cannot do without: fails with
  * VMS_ERR_LOOKUP naming the fact and every name tried. */
-struct vms_error *kf_need_off(struct vms_program *prog, enum kf_id id, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *kf_need_off(struct vms_program *prog, enum kf_id id, uint64_t *ret);
 /* Size in bytes of a type fact, or of a member fact's type (0 if unknown). */
 uint64_t kf_size(struct vms_program *prog, enum kf_id id);
-struct vms_error *kf_need_size(struct vms_program *prog, enum kf_id id, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *kf_need_size(struct vms_program *prog, enum kf_id id, uint64_t *ret);
 /* The type of a type, member or variable fact, or NULL. */
 struct vms_type *kf_type(struct vms_program *prog, enum kf_id id);
 /* Which of the alternative names resolved (0 = the first), -1 if none. */
@@ -75,11 +75,11 @@ uint64_t kf_bit_off(struct vms_program *prog, enum kf_id id);
 
 /* Address (relocated) and type of a variable fact; VMS_ERR_LOOKUP naming
  * the fact when the kernel has none.  @type_ret may be NULL. */
-struct vms_error *kf_var(struct vms_program *prog, enum kf_id id, uint64_t *addr_ret,
+VMS_MUST_CHECK struct vms_error *kf_var(struct vms_program *prog, enum kf_id id, uint64_t *addr_ret,
 			 struct vms_type **type_ret);
 /* Read an unsigned integer of at most 8 bytes at member @path (NULL or ""
  * for the variable itself) of variable fact @id. */
-struct vms_error *kf_var_read_uint(struct vms_program *prog, enum kf_id id, const char *path,
+VMS_MUST_CHECK struct vms_error *kf_var_read_uint(struct vms_program *prog, enum kf_id id, const char *path,
 				   uint64_t *ret);
 
 /* ---- constants ---- */
@@ -87,7 +87,7 @@ struct vms_error *kf_var_read_uint(struct vms_program *prog, enum kf_id id, cons
 /* The value of constant fact @id from its first source that has it.
  * Fails with VMS_ERR_LOOKUP when none does, or when the constant resolved
  * to "absent" (use kf_const_or() for those). */
-struct vms_error *kf_const(struct vms_program *prog, enum kf_id id, int64_t *ret);
+VMS_MUST_CHECK struct vms_error *kf_const(struct vms_program *prog, enum kf_id id, int64_t *ret);
 /* The value of @id, or @dflt when it is absent or unresolved. */
 int64_t kf_const_or(struct vms_program *prog, enum kf_id id, int64_t dflt);
 /* Where constant @id came from. */

@@ -225,7 +225,7 @@ static struct vms_error *probe(struct mc *c)
 	// 6.10+: the compacted index (mem_cgroup_stats_index[])
 	uint64_t a;
 	struct vms_type *it;
-	if (!kf_var(prog, KF_MEMCG_STATS_INDEX, &a, &it)) {
+	if (vms_ok(kf_var(prog, KF_MEMCG_STATS_INDEX, &a, &it))) {
 		struct vms_type *arr = vms_type_strip(it);
 		c->nr_stats_index = vms_type_kind(arr) == VMS_TYPE_ARRAY ? vms_type_array_length(arr) : 0;
 		if (c->nr_stats_index && c->nr_stats_index <= 4096) {

@@ -438,7 +438,7 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 	// VMALLOC_SIZE_TB, by the paging mode (x86-64)
 	uint64_t l5 = 0;
 	int64_t l5c;
-	if (!kf_const(prog, KF_PGTABLE_L5, &l5c))
+	if (vms_ok(kf_const(prog, KF_PGTABLE_L5, &l5c)))
 		l5 = l5c != 0;
 	else
 		vms_error_destroy(read_var(m, KF_PGTABLE_L5_ENABLED, NULL, &l5));

@@ -269,7 +269,7 @@ VMS_MUST_CHECK static struct vms_error *probe_sparse(struct vms_program *prog, s
 		// SECTIONS_PER_ROOT: a page of them
 		d.per_root = program_page_size(prog) / ms_size;
 		int64_t roots;
-		if (!kf_const(prog, KF_MEM_SECTION_ROOTS, &roots) && roots > 0)
+		if (vms_ok(kf_const(prog, KF_MEM_SECTION_ROOTS, &roots)) && roots > 0)
 			d.nr_roots = (uint64_t)roots;
 		else
 			d.nr_roots = d.per_root ? (g.nr_sections + d.per_root - 1) / d.per_root : 0;

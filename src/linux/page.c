@@ -85,7 +85,7 @@ VMS_MUST_CHECK static struct vms_error *probe_memmap(struct vms_program *prog, s
 			err = program_read_u64(prog, addr, &l->vmemmap);
 		return vms_error_wrap(err, "reading vmemmap_base");
 	}
-	if (!kf_const(prog, KF_VMEMMAP_START, &start)) {
+	if (vms_ok(kf_const(prog, KF_VMEMMAP_START, &start))) {
 		l->model = LINUX_MEMMAP_VMEMMAP;
 		l->vmemmap = (uint64_t)start;
 		return NULL;
@@ -99,7 +99,7 @@ VMS_MUST_CHECK static struct vms_error *probe_memmap(struct vms_program *prog, s
 	}
 	// x86_64 without a randomized vmemmap: the fixed base.
 	if (strcmp(program_arch(prog), "x86_64") == 0 &&
-	    !kf_const(prog, KF_X86_64_VMEMMAP_START_L4, &start)) {
+	    vms_ok(kf_const(prog, KF_X86_64_VMEMMAP_START_L4, &start))) {
 		l->model = LINUX_MEMMAP_VMEMMAP;
 		l->vmemmap = (uint64_t)start;
 		return NULL;
@@ -274,7 +274,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	l->zones_width = l->nr_zones < 2 ? 0 : ilog2_u64(l->nr_zones - 1) + 1;
 	uint64_t numnodes = 0;
 	int64_t v;
-	if (!kf_const(prog, KF_MAX_NUMNODES, &v) && v > 0) {
+	if (vms_ok(kf_const(prog, KF_MAX_NUMNODES, &v)) && v > 0) {
 		numnodes = (uint64_t)v;
 	} else {
 		struct vms_type *t = vms_type_strip(kf_type(prog, KF_NODE_DATA));
@@ -302,7 +302,7 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 	}
 	// Prefer the kernel's own spelling (mm/page_alloc.c zone_names[]).
 	uint64_t zn;
-	if (!kf_var(prog, KF_ZONE_NAMES, &zn, NULL)) {
+	if (vms_ok(kf_var(prog, KF_ZONE_NAMES, &zn, NULL))) {
 		for (unsigned z = 0; z < l->nr_zones; z++) {
 			uint64_t p = 0;
 			char *str = NULL;
@@ -314,8 +314,6 @@ static void probe_decode(struct vms_program *prog, struct linux_page_layout *l,
 			free(str);
 			vms_error_destroy(e);
 		}
-	} else {
-		vms_error_destroy(kf_var(prog, KF_ZONE_NAMES, &zn, NULL));
 	}
 
 	l->has_zero_pfn = read_var_u64(prog, KF_ZERO_PFN, &l->zero_pfn);

@@ -294,9 +294,9 @@ struct vms_error *linux_vmalloc_read(struct linux_kmem_base *b, const struct lin
 		l.kind = LINUX_VMALLOC_AREA;
 		walk_list(&l, head, (uint64_t)l.va_list, "vmap_area_list");
 		l.kind = LINUX_VMALLOC_UNPURGED;
-		if (!kf_var(prog, KF_PURGE_VMAP_AREA_LIST, &head, NULL)) {
+		if (vms_ok(kf_var(prog, KF_PURGE_VMAP_AREA_LIST, &head, NULL))) {
 			walk_list(&l, head, (uint64_t)l.va_list, "purge_vmap_area_list");
-		} else if (l.va_purge >= 0 && !kf_var(prog, KF_VMAP_PURGE_LIST, &head, NULL)) {
+		} else if (l.va_purge >= 0 && vms_ok(kf_var(prog, KF_VMAP_PURGE_LIST, &head, NULL))) {
 			uint64_t first;
 			if ((err = program_read_u64(prog, head, &first))) {
 				list_error(vi, "vmap_purge_list: %s", err->message);

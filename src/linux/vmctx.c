@@ -254,7 +254,7 @@ VMS_MUST_CHECK static struct vms_error *probe(struct vms_program *prog, struct l
 
 	// 5-level paging is a boot-time choice (4.17); the kernel exports it
 	// in VMCOREINFO, else __pgtable_l5_enabled says.
-	if (!kf_const(prog, KF_PGTABLE_L5, &v)) {
+	if (vms_ok(kf_const(prog, KF_PGTABLE_L5, &v))) {
 		l->l5 = v != 0;
 	} else if (!(err = kf_var_read_uint(prog, KF_PGTABLE_L5_ENABLED, NULL, &n))) {
 		l->l5 = n != 0;
