@@ -12,7 +12,10 @@ struct vms_error vms_enomem = {
 };
 
 VMS_MUST_CHECK static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
-				       va_list ap)
+						      va_list ap) __attribute__((format(printf, 2, 0)));
+
+VMS_MUST_CHECK static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
+						      va_list ap)
 {
 	struct vms_error *err = calloc(1, sizeof(*err));
 	if (!err)
