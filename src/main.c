@@ -161,6 +161,7 @@ static int main_report(int argc, char **argv)
 	err = cmd->run(&ctx, n, args);
 	cli_flush(&ctx);
 	rec_sink_deinit(&ctx.sink);
+	free(ctx.partial_why);  // (the report's sections say what they lack)
 	if (err) {
 		cli_print_error(&ctx, "report", err);
 		vms_error_destroy(err);
