@@ -97,17 +97,17 @@ static bool in_file(const struct ehdr *h, uint64_t off, uint64_t len)
 static struct vms_error *read_table(const struct ehdr *h, const char *what, uint64_t off,
 				    uint64_t n, uint64_t entsize, uint8_t **ret)
 {
+	if (n > h->fsize / entsize || !in_file(h, off, n * entsize))
+		return vms_error_create(VMS_ERR_FORMAT,
+					"%s: truncated: %" PRIu64 " %s headers at offset %" PRIu64
+					" end beyond the end of the file",
+					h->path, n, what, off);
 	// a table larger than any dump's metadata is corrupt (a live image's
 	// "file size" bounds nothing)
 	if (entsize && n > ELFHDR_META_MAX / entsize)
 		return vms_error_create(VMS_ERR_FORMAT,
 					"%s: corrupt ELF headers: %" PRIu64 " %s headers of %" PRIu64 " bytes",
 					h->path, n, what, entsize);
-	if (n > h->fsize / entsize || !in_file(h, off, n * entsize))
-		return vms_error_create(VMS_ERR_FORMAT,
-					"%s: truncated: %" PRIu64 " %s headers at offset %" PRIu64
-					" end beyond the end of the file",
-					h->path, n, what, off);
 	size_t len = (size_t)(n * entsize);
 	uint8_t *buf = malloc(len ? len : 1);
 	if (!buf)
