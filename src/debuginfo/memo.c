@@ -271,7 +271,8 @@ static bool image_check(struct vms_debuginfo *di, const void *buf, size_t size,
 	for (uint32_t i = 0; i < h->nlookups; i++) {
 		const struct memo_lookup *l = &img->lookups[i];
 		if (!str_ok(h, l->key, false) || !str_ok(h, l->message, true) ||
-		    (l->code != 0 && (l->code != VMS_ERR_LOOKUP || l->message == NO_REF)) ||
+		    (l->code != 0 && (l->code != VMS_ERR_LOOKUP || l->message == NO_REF ||
+				      !img->strtab[l->message])) ||
 		    (l->code == 0 && l->type >= h->ntypes))
 			return false;
 	}
