@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,8 +43,20 @@ VMS_MUST_CHECK static struct vms_error *syntax(struct parser *ps, const char *wh
 {
 	if (ps->tok.kind == T_END)
 		return vms_error_create(VMS_ERR_INVALID, "%s at end of expression", what);
-	return vms_error_create(VMS_ERR_INVALID, "%s at '%.*s' (column %zu)", what, (int)ps->tok.len,
-				ps->tok.start, (size_t)(ps->tok.start - ps->src) + 1);
+	/* The token may hold any byte a user or a script typed (a quoted
+	 * newline, a tab): shown escaped, the message stays one line. */
+	char shown[64];
+	size_t n = 0;
+	for (size_t i = 0; i < ps->tok.len && n + 5 < sizeof(shown); i++) {
+		unsigned char c = (unsigned char)ps->tok.start[i];
+		if (c >= 0x20 && c < 0x7f)
+			shown[n++] = (char)c;
+		else
+			n += (size_t)snprintf(shown + n, sizeof(shown) - n, "\\x%02x", c);
+	}
+	shown[n] = 0;
+	return vms_error_create(VMS_ERR_INVALID, "%s at '%s' (column %zu)", what, shown,
+				(size_t)(ps->tok.start - ps->src) + 1);
 }
 
 VMS_MUST_CHECK static struct vms_error *next(struct parser *ps)
