@@ -46,6 +46,12 @@ static void spell(const struct vms_type *t, struct strbuf *decl, int depth)
 		sb_prepend(decl, "<too deep> ");
 		return;
 	}
+	if (!t) {
+		/* No type: a function returning void, or an array or pointer
+		 * whose element the debug info does not name. */
+		sb_prepend(decl, decl->len ? "void " : "void");
+		return;
+	}
 	switch (t->kind) {
 	case VMS_TYPE_POINTER: {
 		const struct vms_type *target = t->target;
