@@ -172,7 +172,7 @@ static const struct vms_error *need_stacks(struct linux_kmem *k)
 		if (program_read_u64(k->prog, tasks[i].addr + (uint64_t)o_stack, &s->base) || !s->base)
 			continue;
 		s->size = thread_size;
-		if (o_vm >= 0 && o_nr >= 0 && !program_read_u64(k->prog, tasks[i].addr + (uint64_t)o_vm, &area) && area) {
+		if (o_vm >= 0 && o_nr >= 0 && program_try_u64(k->prog, tasks[i].addr + (uint64_t)o_vm, &area) && area) {
 			uint64_t nr = 0;
 			if (!program_read(k->prog, area + (uint64_t)o_nr, &nr, nr_size <= 8 ? nr_size : 8) && nr)
 				s->size = nr << k->b.page_shift;
@@ -322,7 +322,7 @@ static void what_vmalloc(struct linux_kmem *k, struct linux_kmem_what *w)
 	// the page behind it
 	if (a->kind == LINUX_VMALLOC_AREA && a->pages && a->nr_pages) {
 		uint64_t idx = (w->addr - a->addr) >> k->b.page_shift, page = 0, pfn;
-		if (idx < a->nr_pages && !program_read_u64(k->prog, a->pages + 8 * idx, &page) && page) {
+		if (idx < a->nr_pages && program_try_u64(k->prog, a->pages + 8 * idx, &page) && page) {
 			struct vms_error *err = linux_page_to_pfn(k->prog, page, &pfn);
 			if (!err)
 				what_page(k, w, pfn);

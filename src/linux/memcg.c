@@ -411,8 +411,8 @@ static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t paren
 	g->depth = depth;
 	uint64_t css = memcg + (uint64_t)c->css, cgrp = 0, kn = 0;
 	struct vms_error *err;
-	if (c->css_cgroup >= 0 && c->cg_kn >= 0 && !program_read_u64(c->prog, css + (uint64_t)c->css_cgroup, &cgrp) &&
-	    cgrp && !program_read_u64(c->prog, cgrp + (uint64_t)c->cg_kn, &kn))
+	if (c->css_cgroup >= 0 && c->cg_kn >= 0 && program_try_u64(c->prog, css + (uint64_t)c->css_cgroup, &cgrp) &&
+	    cgrp && program_try_u64(c->prog, cgrp + (uint64_t)c->cg_kn, &kn))
 		g->path = kn_path(c, kn);
 	if (!g->path) {
 		char buf[40];
@@ -420,7 +420,7 @@ static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t paren
 		g->path = strdup(buf);
 	}
 	uint32_t flags = 0;
-	if (c->css_flags >= 0 && !program_read_u32(c->prog, css + (uint64_t)c->css_flags, &flags))
+	if (c->css_flags >= 0 && program_try_u32(c->prog, css + (uint64_t)c->css_flags, &flags))
 		g->online = parent == SIZE_MAX || (flags & c->css_online) != 0;
 	if (c->memory_usage >= 0) {
 		uint64_t pages;

@@ -221,9 +221,8 @@ static void reason_from_log(struct vms_program *prog, struct linux_panic *p)
 
 static void read_task(struct vms_program *prog, struct linux_panic *p)
 {
-	uint64_t off;
 	uint32_t pid = 0;
-	if (kf_need_off(prog, KF_TASK_PID, &off) == NULL && !program_read_u32(prog, p->task + off, &pid))
+	if (kf_has(prog, KF_TASK_PID) && program_try_u32(prog, p->task + (uint64_t)kf_off(prog, KF_TASK_PID), &pid))
 		p->pid = (int32_t)pid;
 	if (kf_has(prog, KF_TASK_COMM)) {
 		struct vms_error *err =

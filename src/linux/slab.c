@@ -930,7 +930,7 @@ static struct vms_error *find_slabs(const struct sl *l, const struct linux_memma
 		err = &vms_enomem;
 	size_t k = 0;
 	for (unsigned i = 0; i < n; i++) {
-		if (all)
+		if (all && ws[i].n)
 			memcpy(all + k, ws[i].v, ws[i].n * sizeof(*all));
 		k += ws[i].n;
 		free(ws[i].v);

@@ -484,6 +484,20 @@ DEFINE_READ(16)
 DEFINE_READ(32)
 DEFINE_READ(64)
 
+bool program_try_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret)
+{
+	struct vms_error *err = program_read_u32(prog, addr, ret);
+	vms_error_destroy(err);
+	return !err;
+}
+
+bool program_try_u64(struct vms_program *prog, uint64_t addr, uint64_t *ret)
+{
+	struct vms_error *err = program_read_u64(prog, addr, ret);
+	vms_error_destroy(err);
+	return !err;
+}
+
 struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, size_t max, char **ret)
 {
 	struct strbuf sb = STRBUF_INIT;

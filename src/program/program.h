@@ -125,6 +125,10 @@ VMS_MUST_CHECK struct vms_error *program_read_u8(struct vms_program *prog, uint6
 VMS_MUST_CHECK struct vms_error *program_read_u16(struct vms_program *prog, uint64_t addr, uint16_t *ret);
 VMS_MUST_CHECK struct vms_error *program_read_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret);
 VMS_MUST_CHECK struct vms_error *program_read_u64(struct vms_program *prog, uint64_t addr, uint64_t *ret);
+/* The same reads where a failure only means "not known": true when read,
+ * the error dropped otherwise. */
+bool program_try_u32(struct vms_program *prog, uint64_t addr, uint32_t *ret);
+bool program_try_u64(struct vms_program *prog, uint64_t addr, uint64_t *ret);
 /* Read a NUL-terminated string of at most @max bytes; *ret is malloc'd. */
 VMS_MUST_CHECK struct vms_error *program_read_string(struct vms_program *prog, uint64_t addr, size_t max, char **ret);
 VMS_MUST_CHECK struct vms_error *program_vtop(struct vms_program *prog, uint64_t vaddr, uint64_t *paddr_ret);
