@@ -11,7 +11,7 @@
  *   bool   name_reserve(struct name *v, size_t n);  room for n entries in all
  *   type  *name_push(struct name *v);           a new zeroed last entry, or NULL
  *   bool   name_append(struct name *v, type e); append a copy of e
- *   bool   name_extend(struct name *v, const type *e, size_t n);
+ *   bool   name_extend(struct name *v, type const *e, size_t n);
  *   type  *name_last(struct name *v);           NULL when empty
  *   void   name_pop(struct name *v);            drop the last entry (not empty)
  *   void   name_clear(struct name *v);          size 0, capacity kept
@@ -102,7 +102,7 @@ static inline bool vms_vector_grow(void **data, size_t *cap, size_t need, size_t
 		return true;                                                             \
 	}                                                                                \
 	__attribute__((unused, warn_unused_result)) static inline bool name##_extend(    \
-		struct name *v, const type *e, size_t n)                                 \
+		struct name *v, type const *e, size_t n)                                 \
 	{                                                                                \
 		if (n > SIZE_MAX - v->size || !name##_reserve(v, v->size + n))           \
 			return false;                                                    \
