@@ -315,6 +315,36 @@ static char *base_name(const char *fn)
 	return strndup(fn, dot ? (size_t)(dot - fn) : strlen(fn));
 }
 
+/*
+ * Where the signature's frames start in a panic task's trace, innermost
+ * first.  What runs inside panic() (panic_blink, the kexec path, the delay
+ * loops) says nothing of the cause.  The cause is the function an exception
+ * interrupted in kernel mode (a BUG, a fault, the NMI or timer of a lockup
+ * watchdog): the innermost such frame is where the trace starts.  Without
+ * one, panic() was called directly, and its caller starts the trace.
+ */
+static bool panic_entry(const char *fn)
+{
+	return strcmp(fn, "panic") == 0 || strcmp(fn, "vpanic") == 0 || strcmp(fn, "nmi_panic") == 0;
+}
+
+size_t linux_crash_signature_start(const struct linux_bt *bt)
+{
+	size_t after_panic = 0;
+	for (size_t i = 0; i < bt->nr; i++) {
+		const struct linux_bt_frame *f = &bt->frames[i];
+		if (f->regs_frame && !linux_regs_user_mode(&f->regs))
+			return i;
+		if (f->sym.name) {
+			char *b = base_name(f->sym.name);
+			if (panic_entry(b))
+				after_panic = i + 1;
+			free(b);
+		}
+	}
+	return after_panic;
+}
+
 /* ---- the report's crash section ---- */
 
 struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value **ret)
@@ -373,6 +403,7 @@ struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value
 		} else {
 			have_bt = true;
 			value_set(v, "backtrace", linux_bt_value(prog, &bt));
+			size_t first = linux_crash_signature_start(&bt);
 			struct vms_value *mods = value_set(v, "modules", value_array());
 			for (size_t i = 0; i < bt.nr; i++) {
 				const struct linux_bt_frame *f = &bt.frames[i];
@@ -387,7 +418,7 @@ struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value
 					if (!seen)
 						value_push(mods, value_string(f->sym.module));
 				}
-				if (f->sym.name && nf < LINUX_SIGNATURE_FRAMES &&
+				if (i >= first && f->sym.name && nf < LINUX_SIGNATURE_FRAMES &&
 				    !(f->regs_frame && linux_regs_user_mode(&f->regs))) {
 					char *b = base_name(f->sym.name);
 					if (linux_crash_generic_frame(b))

@@ -54,6 +54,11 @@ struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value
 
 /* Is @fn a generic frame that the signature skips? */
 bool linux_crash_generic_frame(const char *fn);
+/* The index in @bt (a panic task's trace) where the signature's frames
+ * start: the innermost exception frame taken in kernel mode, else the
+ * frame after the outermost panic(). */
+struct linux_bt;
+size_t linux_crash_signature_start(const struct linux_bt *bt);
 /* The reason with its variable parts taken out ("CPU#N stuck for Ns!"). */
 char *linux_crash_normalize_reason(const char *reason);
 /* The signature of @reason and the function names @frames (top first):
