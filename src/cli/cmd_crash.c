@@ -52,6 +52,8 @@ static void bt_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 	if ((x = value_get(v, "start")))
 		strbuf_addf(out, "  (from %s)", x->s);
 	strbuf_addch(out, '\n');
+	if ((x = value_get(v, "stack_note")))
+		strbuf_addf(out, "    (task stack: the THREAD_SIZE block around the registers' SP; %s)\n", x->s);
 	const struct vms_value *fr = value_get(v, "frames");
 	const char *stack = NULL;
 	for (size_t i = 0; fr && i < fr->array.len; i++) {

@@ -155,7 +155,11 @@ static struct vms_value *bt_value(struct vms_program *prog, const struct linux_b
 		value_set_str(s, "name", bt->stacks[i].name);
 		value_set_hex(s, "start", bt->stacks[i].start);
 		value_set_hex(s, "end", bt->stacks[i].end);
+		if (bt->stacks[i].from_sp)
+			value_set_bool(s, "from_sp", true);
 	}
+	if (bt->stack_error)
+		value_set_str(v, "stack_note", bt->stack_error->message);
 	struct vms_value *fr = value_set(v, "frames", value_array());
 	for (size_t i = 0; i < bt->nr; i++) {
 		const struct linux_bt_frame *f = &bt->frames[i];

@@ -170,15 +170,22 @@ static void add_stack(struct linux_stack_range *r, size_t *n, const char *name, 
 		r[(*n)++] = (struct linux_stack_range){name, start, end};
 }
 
-struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu,
-			       struct linux_stack_range *ret, size_t *nr_ret)
+struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu, uint64_t sp,
+			       struct linux_stack_range *ret, size_t *nr_ret, struct vms_error **why_ret)
 {
 	size_t n = 0;
-	uint64_t ts, stack, off;
+	uint64_t ts, stack = 0, off;
 	struct vms_error *err;
-	if ((err = linux_thread_size(prog, &ts)) || (err = kf_need_off(prog, KF_TASK_STACK, &off)) ||
-	    (err = program_read_u64(prog, task + off, &stack)))
+	*why_ret = NULL;
+	if ((err = linux_thread_size(prog, &ts)) || (err = kf_need_off(prog, KF_TASK_STACK, &off)))
 		return vms_error_wrap(err, "the stack of task 0x%" PRIx64, task);
+	if ((err = program_read_u64(prog, task + off, &stack))) {
+		err = vms_error_wrap(err, "the stack of task 0x%" PRIx64, task);
+		if (!sp || (ts & (ts - 1)) || err == &vms_enomem)
+			return err;
+		*why_ret = err; // decided below, once the CPU's stacks are known
+		stack = 0;
+	}
 	add_stack(ret, &n, "task", stack, stack + ts);
 	if (cpu >= 0) {
 		// the IRQ stack: hardirq_stack_ptr points 8 bytes below its top
@@ -212,6 +219,20 @@ struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu,
 			if (kf_has(prog, ist[i].id))
 				add_stack(ret, &n, ist[i].name, cea + (uint64_t)kf_off(prog, ist[i].id),
 					  cea + (uint64_t)kf_off(prog, ist[i].id) + kf_size(prog, ist[i].id));
+	}
+	if (*why_ret) {
+		for (size_t i = 0; i < n; i++)
+			if (sp >= ret[i].start && sp <= ret[i].end) {
+				// on a CPU stack: where the task stack is stays unknown
+				err = *why_ret;
+				*why_ret = NULL;
+				return err;
+			}
+		if (n == LINUX_BT_MAX_STACKS)
+			n--;
+		memmove(ret + 1, ret, n * sizeof(*ret));
+		ret[0] = (struct linux_stack_range){"task", sp & ~(ts - 1), (sp & ~(ts - 1)) + ts, true};
+		n++;
 	}
 	*nr_ret = n;
 	return NULL;
@@ -501,6 +522,7 @@ void linux_bt_deinit(struct linux_bt *bt)
 		return;
 	free(bt->frames);
 	vms_error_destroy(bt->end_error);
+	vms_error_destroy(bt->stack_error);
 	memset(bt, 0, sizeof(*bt));
 }
 
@@ -515,7 +537,8 @@ struct vms_error *linux_bt_regs(struct vms_program *prog, uint64_t task, int cpu
 	struct uw u;
 	struct vms_error *err = uw_init(prog, ret, &u);
 	if (!err)
-		err = linux_stacks(prog, task, cpu, ret->stacks, &ret->nstacks);
+		err = linux_stacks(prog, task, cpu, regs->r[LINUX_REG_SP], ret->stacks, &ret->nstacks,
+				   &ret->stack_error);
 	if (err)
 		return err;
 	if (linux_regs_user_mode(regs)) {
@@ -553,7 +576,7 @@ struct vms_error *linux_bt_task(struct vms_program *prog, uint64_t task, struct 
 	uint64_t off_sp, tsp, fsize, bp, ra, rff = 0;
 	struct vms_error *err = uw_init(prog, ret, &u);
 	if (!err)
-		err = linux_stacks(prog, task, -1, ret->stacks, &ret->nstacks);
+		err = linux_stacks(prog, task, -1, 0, ret->stacks, &ret->nstacks, &ret->stack_error);
 	if (!err)
 		err = kf_need_off(prog, KF_TASK_THREAD_SP, &off_sp);
 	if (!err)

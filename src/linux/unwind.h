@@ -32,6 +32,7 @@
 struct linux_stack_range {
 	const char *name;   // "task", "irq", "NMI", "DF", "DB", "MCE", "VC", "VC2"
 	uint64_t start, end;
+	bool from_sp;       // "task": the THREAD_SIZE-aligned block around the start SP (task->stack unreadable)
 };
 
 struct linux_bt_frame {
@@ -60,6 +61,7 @@ struct linux_bt {
 	size_t nr;
 	bool user_mode;           // the last frame's registers are user mode's (a syscall or interrupt from user space)
 	struct vms_error *end_error;  // why the trace stopped before its end (owned), or NULL
+	struct vms_error *stack_error; // why the task stack is from_sp (owned), or NULL
 };
 
 /*
@@ -77,9 +79,14 @@ struct vms_error *linux_bt_regs(struct vms_program *prog, uint64_t task, int cpu
 
 void linux_bt_deinit(struct linux_bt *bt);
 
-/* The stacks of @task and of CPU @cpu (-1: the task's only). */
-struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu,
-			       struct linux_stack_range *ret, size_t *nr_ret);
+/* The stacks of @task and of CPU @cpu (-1: the task's only).  When the
+ * task's stack pointer cannot be read (a filtered dump without the page of
+ * its task_struct) and @sp, a stack pointer of the task from registers, is
+ * on none of the CPU's stacks, the task stack is the THREAD_SIZE block
+ * holding @sp (task stacks are THREAD_SIZE-aligned: THREAD_ALIGN in
+ * kernel/fork.c's alloc_thread_stack_node()); *@why_ret then says why. */
+struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu, uint64_t sp,
+			       struct linux_stack_range *ret, size_t *nr_ret, struct vms_error **why_ret);
 
 /* THREAD_SIZE (the size of a task stack). */
 struct vms_error *linux_thread_size(struct vms_program *prog, uint64_t *ret);
