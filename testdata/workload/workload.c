@@ -1551,6 +1551,74 @@ static const char *const summary_name[] = {"meminfo.txt", "vmstat.txt", "zoneinf
 #define NSUMMARY (sizeof(summary_src) / sizeof(summary_src[0]))
 static int summary_fd[NSUMMARY];
 
+// The last snapshot files read: MemFree in kB from meminfo.txt, and the
+// free pages of buddyinfo.txt (sum over zones and orders of blocks << order);
+// -1 when absent.
+static const char *snap_file(const char *name, size_t *len)
+{
+	for (int i = nsnap - 1; i >= 0; i--)
+		if (!strcmp(snapfile[i].name, name)) {
+			*len = snapfile[i].len;
+			return snapbuf + snapfile[i].off;
+		}
+	return NULL;
+}
+
+static long snap_memfree_kb(void)
+{
+	size_t len;
+	const char *p = snap_file("meminfo.txt", &len);
+	if (!p || len < 8 || memcmp(p, "MemTotal", 8))
+		return -1;
+	const char *end = p + len;
+	for (const char *l = p; l < end;) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		if (!nl)
+			break;
+		if ((size_t)(nl - l) > 8 && !memcmp(l, "MemFree:", 8))
+			return strtol(l + 8, NULL, 10);
+		l = nl + 1;
+	}
+	return -1;
+}
+
+static long snap_buddy_pages(void)
+{
+	size_t len;
+	const char *p = snap_file("buddyinfo.txt", &len);
+	if (!p)
+		return -1;
+	const char *end = p + len;
+	long total = 0;
+	for (const char *l = p; l < end;) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		if (!nl)
+			break;
+		// "Node 0, zone   DMA32    5    3 ...": counts after the zone name
+		const char *q = memchr(l, ',', (size_t)(nl - l));
+		if (q) {
+			q += 1;
+			while (q < nl && *q == ' ')
+				q++;
+			q += 4; // "zone"
+			while (q < nl && *q == ' ')
+				q++;
+			while (q < nl && *q != ' ')
+				q++; // the zone's name
+			for (int order = 0; q < nl; order++) {
+				char *e;
+				long n = strtol(q, &e, 10);
+				if (e == q)
+					break;
+				total += n << order;
+				q = e;
+			}
+		}
+		l = nl + 1;
+	}
+	return total;
+}
+
 static void snap_counters(void)
 {
 	char name[64], src[64];
@@ -1574,10 +1642,30 @@ static void snap_counters(void)
 	snaplen = mark; // the warm-up reads are not kept
 	nsnap = nmark;
 	// kpf_fd and kpc_fd: open since record_pages()
-	if (knob_write("/proc/sys/vm/stat_refresh", "1\n"))
-		say("vm.stat_refresh: %s", strerror(errno));
-	for (size_t i = 0; i < NSUMMARY; i++)
-		snap_pread(summary_fd[i], summary_src[i], summary_name[i]);
+	//
+	// One fold may not be enough: the fold's own work item
+	// (refresh_cpu_vm_stats(true), mm/vmstat.c) also decays the per-CPU
+	// page lists since 6.7 (decay_pcp_high, commit 51a755c56dc0) after it
+	// has folded the zone counters, so pages it returns to the buddy lists
+	// leave an unfolded NR_FREE_PAGES delta: MemFree then lags the free
+	// lists the dump holds.  Fold again until MemFree equals the free
+	// lists' sum in buddyinfo (no delta left), at most 20 times.
+	for (int tries = 0;; tries++) {
+		if (knob_write("/proc/sys/vm/stat_refresh", "1\n"))
+			say("vm.stat_refresh: %s", strerror(errno));
+		for (size_t i = 0; i < NSUMMARY; i++)
+			snap_pread(summary_fd[i], summary_src[i], summary_name[i]);
+		long memfree = snap_memfree_kb(), buddy = snap_buddy_pages();
+		if (memfree >= 0 && buddy >= 0 && memfree == buddy * (PAGE / 1024))
+			break;
+		if (tries == 19) {
+			say("MemFree %ld kB, buddyinfo %ld pages after %d folds", memfree, buddy,
+			    tries + 1);
+			break;
+		}
+		snaplen = mark; // this round is not kept
+		nsnap = nmark;
+	}
 	size_t n1 = pread_page_array(kpf_fd, "/proc/kpageflags", kpf_snap);
 	size_t n2 = pread_page_array(kpc_fd, "/proc/kpagecount", kpc_snap);
 	if (n1 != npfn || n2 != npfn)
@@ -1788,6 +1876,12 @@ int main(int argc, char **argv)
 	kmsg("recording pid=%d token=VMSIFT-%d-%zu", getpid(), getpid(), npfn);
 	gt_write("kmsg-markers.txt", markbuf, marklen);
 
+	// No periodic vmstat work from here to the dump: each run folds the
+	// per-CPU counters and, since 6.7, returns per-CPU list pages to the
+	// buddy lists (refresh_cpu_vm_stats -> decay_pcp_high, mm/vmstat.c),
+	// so a run between the snapshot and the dump would change both.  The
+	// work already queued runs during the sleep below.
+	knob_write("/proc/sys/vm/stat_interval", "3600\n");
 	// Let everything settle, then record.
 	drain_lru_everywhere();
 	sleep(2);
