@@ -22,9 +22,12 @@ PKGS="build-essential autoconf automake libtool pkg-config
       qemu-system-x86 busybox-static makedumpfile crash python3-drgn
       python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs
       debhelper dpkg-dev lintian bash-completion man-db groff-base"
-# and what only the tests use: pahole (layouts to check ptype against) and
-# a browser to render the HTML report
-[ "${1:-}" != test ] || PKGS="$PKGS dwarves chromium"
+# and what only the tests use: pahole (layouts to check ptype against), a
+# browser to render the HTML report, and what the panic fixtures need
+# (kexec for the kdump route, debootstrap to build the test module against
+# each kernel's headers), installed here once rather than by tests that
+# run in parallel and would race for the package lock
+[ "${1:-}" != test ] || PKGS="$PKGS dwarves chromium kexec-tools debootstrap"
 
 missing=
 for p in $PKGS; do
