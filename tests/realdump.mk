@@ -43,6 +43,10 @@ EXTRA_DIST += testdata/kernel-lines tests/realdump/lib.sh tests/realdump/groundt
 	tests/realdump/kmemcompare.py tests/realdump/kmem.py tests/realdump/kmem_corrupt.py \
 	tests/realdump/truncated.py tests/tools/kdump_exclude.py
 
+# every global variable vmsift reads has a type in BTF mode
+TESTS += tests/btf-globals.sh
+EXTRA_DIST += tests/btf-globals.sh tests/btf_globals.py
+
 # no numeric kernel constant outside the kernel-facts layer
 TESTS += tests/kfacts-literals.sh
 EXTRA_DIST += tests/kfacts-literals.sh tests/kfacts_literals.py tests/kfacts-literals.allow

@@ -74,11 +74,13 @@ static struct vms_error *cpus_load(struct vms_program *prog, struct linux_crash_
 	if (err)
 		return vms_error_wrap(err, "reading __per_cpu_offset");
 	// zero-based per-CPU section: __per_cpu_start links at 0 and KASLR
-	// leaves it there (the symbol table then relocates it by the offset)
-	uint64_t start;
-	err = kf_var(prog, KF_PER_CPU_START, &start, NULL);
+	// leaves it there.  vmlinux's symbol table gives it as data, relocated
+	// by the offset; kallsyms (BTF mode) as an absolute symbol, not relocated.
+	struct program_symbol ps;
+	err = program_symbol(prog, "__per_cpu_start", &ps);
 	if (!err)
-		c->percpu_zero_based = start - program_kaslr_offset(prog) == 0;
+		c->percpu_zero_based = (ps.kind == 'A' || ps.kind == 'a' ? ps.address
+						: ps.address - program_kaslr_offset(prog)) == 0;
 	vms_error_destroy(err);
 	uint64_t mask;
 	err = kf_var(prog, KF_CPU_PRESENT_MASK, &mask, NULL);

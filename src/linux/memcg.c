@@ -160,6 +160,11 @@ static struct vms_error *read_items(struct mc *c)
 		memcpy(&idx, e + o_idx, 4);
 		if (o_ratio >= 0)
 			memcpy(&ratio, e + o_ratio, 4);
+		// every entry of the kernel's table names its key: a null name is
+		// the padding after it, which BTF mode's length (the room up to the
+		// next symbol, src/program/btf_globals.c) may include
+		if (!np && i > 0)
+			break;
 		char *name;
 		if ((err = program_read_string(prog, np, MAX_NAME, &name)))
 			return vms_error_wrap(err, "reading memory_stats[%" PRIu64 "].name", i);

@@ -4,7 +4,8 @@
  * records the types of per-CPU variables only (pahole's "var" feature
  * encodes .data..percpu), so every other global the code above reads is
  * declared here once, by name, with its C type (src/linux/kfacts.def names
- * every global vmsift reads: each of its KF_VAR names is here).  An array
+ * every global vmsift reads: each of its KF_VAR names is here, as
+ * tests/btf-globals.sh checks).  An array
  * whose length is a build constant takes it from what the kernel records (an
  * enumerator or a VMCOREINFO LENGTH()), or, when the kernel records none,
  * stays without a length (NR_CPUS, HUGE_MAX_HSTATE, the terminated
@@ -118,6 +119,40 @@ static const struct global_decl decls[] = {
 	{ "cma_areas", "struct cma []", ROOM },
 	{ "hugetlb_max_hstate", "int" },
 	{ "default_hstate_idx", "unsigned int" },
+	// slab (mm/slab_common.c, mm/slub.c) and NUMA
+	{ "slab_caches", "struct list_head" },
+	{ "slab_kset", "struct kset *" },
+	{ "nr_node_ids", "unsigned int" },
+	// vmalloc: 6.9+ per-node trees (mm/vmalloc.c, commit d093602919ad),
+	// the lazily freed areas before that (a list 5.11-6.8, an llist before)
+	{ "vmap_nodes", "struct vmap_node *" },
+	{ "nr_vmap_nodes", "unsigned int" },
+	{ "purge_vmap_area_list", "struct list_head" },
+	{ "vmap_purge_list", "struct llist_head" },
+	// per-CPU chunks (mm/percpu.c)
+	{ "pcpu_base_addr", "void *" },
+	{ "pcpu_unit_size", "int" },
+	// memory cgroups (mm/memcontrol.c); the index array is 6.10+
+	{ "root_mem_cgroup", "struct mem_cgroup *" },
+	{ "mem_cgroup_stats_index", "u8 []", "MEMCG_NR_STAT" },
+	// the crash context (kernel/panic.c, kernel/crash_core.c,
+	// kernel/cpu.c, kernel/module/main.c, arch/x86/kernel/unwind_orc.c);
+	// taint_flags[TAINT_FLAGS_COUNT] is a #define, which BTF does not keep
+	{ "crash_notes", "note_buf_t *|u32 *" },
+	{ "tainted_mask", "unsigned long" },
+	{ "taint_flags", "struct taint_flag []", ROOM },
+	{ "__cpu_present_mask", "struct cpumask" },
+	{ "modules", "struct list_head" },
+	{ "orc_fp_entry", "struct orc_entry" },
+	{ "null_orc_entry", "struct orc_entry" },
+	// per-CPU variables: newer BTF records them (a DATASEC of
+	// .data..percpu), Debian's 5.10 BTF does not (kernel/sched/core.c,
+	// arch/x86/kernel/irq_64.c, arch/x86/include/asm/cpu_entry_area.h,
+	// 6.2-6.14's arch/x86/include/asm/current.h)
+	{ "runqueues", "struct rq" },
+	{ "hardirq_stack_ptr", "struct irq_stack *" },
+	{ "cea_exception_stacks", "struct cea_exception_stacks *" },
+	{ "pcpu_hot", "struct pcpu_hot" },
 };
 
 #define NR_DECLS (sizeof(decls) / sizeof(decls[0]))

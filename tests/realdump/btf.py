@@ -28,7 +28,8 @@ def normalize(v):
         drop = VOLATILE | DEBUGINFO
         if "symbol_address" in v:
             drop = drop | {"size"}  # a symbol's size: ELF's, or BTF mode's upper bound
-        return {k: normalize(x) for k, x in v.items() if k not in drop}
+        return {k: normalize(x) for k, x in v.items()
+                if k not in drop and not k.startswith(("seconds", "cpu_seconds"))}
     if isinstance(v, list):
         return [normalize(x) for x in v]
     return v
@@ -79,7 +80,11 @@ def commands(fixture):
             "list -h init_task -s task_struct.tasks --max 5",
             "whatis vmap_area_root", "ptype struct vmap_area",
             "tree -t rbtree vmap_area_root -s vmap_area.rb_node --max 20",
-            "rmap --all"]
+            "rmap --all",
+            # kernel memory and the crash context
+            "slabinfo", "slab task_struct", "slab kmalloc-64", "vmalloc", "memcg", "mod",
+            "bt -a", "bt --all", "kmem init_task", "whatis slab_caches", "p tainted_mask",
+            "report --only kmem", "report --only processes", "report --only memory"]
     for p in pids:
         cmds += ["vm %s" % p, "vm -p %s" % p]
     for pfn in sample_pfns(fixture):
