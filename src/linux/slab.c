@@ -437,14 +437,19 @@ static void read_sheaf(const struct sl *l, struct linux_slab_cache *c, unsigned 
 	*count += size;
 }
 
-static void read_cpu(const struct sl *l, struct linux_slab_cache *c, unsigned cpu, uint64_t percpu)
+/* A CPU's share of a cache: its sheaves when the cache has them
+ * (@sheaves, the per-CPU pointer, not NULL: 6.18 gave them to the caches
+ * that opt in, 7.x to every cache), and its CPU slab and partial slabs
+ * when the kernel still has them (@percpu, until 7.x). */
+static void read_cpu(const struct sl *l, struct linux_slab_cache *c, unsigned cpu, uint64_t percpu,
+		     uint64_t sheaves)
 {
 	struct linux_slab_cpu *k = &c->cpus[c->nr_cpus++];
 	k->cpu = cpu;
-	uint64_t addr = percpu + l->b->cpu_offset[cpu];
 	struct vms_error *err = NULL;
-	if (l->kc_cpu_sheaves >= 0) {
-		// 7.x: the main and spare sheaves, and the rcu_free one
+	if (sheaves) {
+		uint64_t addr = sheaves + l->b->cpu_offset[cpu];
+		// the main and spare sheaves, and the rcu_free one
 		uint64_t main_s = 0, spare = 0, rcu = 0;
 		if ((l->sps_main >= 0 && (err = program_read_u64(l->prog, addr + (uint64_t)l->sps_main, &main_s))) ||
 		    (l->sps_spare >= 0 && (err = program_read_u64(l->prog, addr + (uint64_t)l->sps_spare, &spare))) ||
@@ -457,8 +462,10 @@ static void read_cpu(const struct sl *l, struct linux_slab_cache *c, unsigned cp
 		read_sheaf(l, c, cpu, spare, &k->sheaf_objects);
 		read_sheaf(l, c, cpu, rcu, &k->rcu_objects);
 		c->cached_objects += k->sheaf_objects;
-		return;
 	}
+	if (l->kc_cpu_slab < 0 || !percpu)
+		return;
+	uint64_t addr = percpu + l->b->cpu_offset[cpu];
 	uint64_t partial = 0;
 	if ((err = program_read_u64(l->prog, addr + (uint64_t)l->kcc_freelist, &k->freelist)) ||
 	    (err = program_read_u64(l->prog, addr + (uint64_t)l->kcc_slab, &k->slab)) ||
@@ -558,11 +565,11 @@ static struct vms_error *read_cache(const struct sl *l, uint64_t addr, struct li
 	if (l->kc_kobj >= 0 && l->kobj_sd >= 0)
 		c->kobj_sd = get_le(h + l->kc_kobj + l->kobj_sd, 8);
 	uint64_t name = get_le(h + l->kc_name, 8);
-	uint64_t percpu = 0;
+	uint64_t percpu = 0, sheaves = 0;
 	if (l->kc_cpu_slab >= 0)
 		percpu = get_le(h + l->kc_cpu_slab, 8);
-	else if (l->kc_cpu_sheaves >= 0)
-		percpu = get_le(h + l->kc_cpu_sheaves, 8);
+	if (l->kc_cpu_sheaves >= 0)
+		sheaves = get_le(h + l->kc_cpu_sheaves, 8);
 	free(h);
 	err = program_read_string(l->prog, name, MAX_NAME, &c->name);
 	if (err) {
@@ -611,9 +618,9 @@ static struct vms_error *read_cache(const struct sl *l, uint64_t addr, struct li
 	c->active_objs = c->num_objs > free ? c->num_objs - free : 0;
 	slab_pages(c);
 	// CPUs
-	if (percpu && b->cpu_offset)
+	if ((percpu || sheaves) && b->cpu_offset)
 		for (unsigned cpu = 0; cpu < b->nr_cpus; cpu++)
-			read_cpu(l, c, cpu, percpu);
+			read_cpu(l, c, cpu, percpu, sheaves);
 	return NULL;
 }
 
@@ -1040,12 +1047,17 @@ static void walk_ctx_setup(struct walk_ctx *w)
 			problem(w, vms_error_wrap(err, "cache %s node %u partial list", c->name, c->nodes[i].node));
 	}
 	uint8_t h[64];
-	uint64_t percpu = 0;
-	int64_t at = l->kc_cpu_slab >= 0 ? l->kc_cpu_slab : l->kc_cpu_sheaves;
-	if (at >= 0 && !(err = program_read_u64(l->prog, c->addr + (uint64_t)at, &percpu)) && b->cpu_offset) {
+	// the per-CPU pointers: sheaves (6.18+: NULL for a cache without
+	// them), the CPU slabs (until 7.x); see read_cpu()
+	uint64_t percpu = 0, sheaves = 0;
+	if (l->kc_cpu_slab >= 0)
+		err = program_read_u64(l->prog, c->addr + (uint64_t)l->kc_cpu_slab, &percpu);
+	if (!err && l->kc_cpu_sheaves >= 0)
+		err = program_read_u64(l->prog, c->addr + (uint64_t)l->kc_cpu_sheaves, &sheaves);
+	if (!err && b->cpu_offset) {
 		for (unsigned cpu = 0; cpu < b->nr_cpus; cpu++) {
-			uint64_t a = percpu + b->cpu_offset[cpu];
-			if (l->kc_cpu_sheaves >= 0) {
+			if (sheaves) {
+				uint64_t a = sheaves + b->cpu_offset[cpu];
 				uint64_t s[3] = { 0, 0, 0 };
 				int64_t offs[3] = { l->sps_main, l->sps_spare, l->sps_rcu };
 				for (int k = 0; k < 3; k++) {
@@ -1057,8 +1069,10 @@ static void walk_ctx_setup(struct walk_ctx *w)
 					}
 					sheaf_objects(w, s[k], k == 2 ? LINUX_SLAB_RCU : LINUX_SLAB_CACHED);
 				}
-				continue;
 			}
+			if (l->kc_cpu_slab < 0 || !percpu)
+				continue;
+			uint64_t a = percpu + b->cpu_offset[cpu];
 			uint64_t fl, slab, partial = 0;
 			if ((err = program_read_u64(l->prog, a + (uint64_t)l->kcc_freelist, &fl)) ||
 			    (err = program_read_u64(l->prog, a + (uint64_t)l->kcc_slab, &slab)) ||
