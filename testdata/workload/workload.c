@@ -1271,8 +1271,10 @@ static void memcg_stats(int out)
 static int f_s3 = -1, f_vm3 = -1, f_cg3 = -1;
 
 // kallsyms-modules.txt: the lines of /proc/kallsyms that name a module's
-// symbol (" [module]"), streamed through the static io buffer.
-static void kallsyms_modules(int out)
+// symbol (" [module]"); kallsyms.txt: the others, the kernel image's (the
+// ground truth of symbols where no System.map exists: an image-only kernel
+// line); streamed through the static io buffer.
+static void kallsyms_lines(int out, int modules)
 {
 	int fd = open("/proc/kallsyms", O_RDONLY);
 	if (fd < 0)
@@ -1287,10 +1289,10 @@ static void kallsyms_modules(int out)
 		char *line = iobuf, *nl;
 		while ((nl = strchr(line, '\n'))) {
 			*nl = 0;
-			if (strstr(line, "\t[")) {
+			if (!strstr(line, "\t[") == !modules) {
 				*nl = '\n';
 				if (write_all(out, line, nl + 1 - line) < 0)
-					fail("writing kallsyms-modules.txt");
+					fail("writing %s", modules ? "kallsyms-modules.txt" : "kallsyms.txt");
 			}
 			line = nl + 1;
 		}
@@ -1314,7 +1316,7 @@ static void record_kmem(void)
 	int f_s1 = gt_open("slabinfo.txt"), f_s2 = gt_open("slabinfo2.txt");
 	knob_write("/proc/sys/kernel/kptr_restrict", "1\n");
 	copy_to("/proc/modules", f_mod);
-	kallsyms_modules(f_ks);
+	kallsyms_lines(f_ks, 1);
 	close(f_ks);
 	copy_to("/proc/net/unix", f_unix);
 	for (int k = 0; k < 2; k++)
@@ -1873,6 +1875,11 @@ int main(int argc, char **argv)
 	gt_write("utsversion.txt", rowbuf, rowlen);
 	gt_copy("/proc/cmdline", "cmdline.txt");
 	gt_copy("/proc/iomem", "iomem.txt");
+	// the kernel's own BTF: pahole's layouts on an image-only line
+	gt_copy("/sys/kernel/btf/vmlinux", "vmlinux.btf");
+	int f_kall = gt_open("kallsyms.txt");
+	kallsyms_lines(f_kall, 0);
+	close(f_kall);
 	kmsg("recording pid=%d token=VMSIFT-%d-%zu", getpid(), getpid(), npfn);
 	gt_write("kmsg-markers.txt", markbuf, marklen);
 

@@ -278,12 +278,28 @@ check(compared_counts > 0 and len(count_bad) <= compared_counts // 1000,
       "order-0 mapcounts agree with /proc/kpagecount (>= 99.9%)")
 
 # ---- vmlinux: found from the dump alone, a mismatch refused
-p = subprocess.run(["readelf", "-n", vmlinux], capture_output=True, text=True)
-build_id = next((l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
-                 if "Build ID:" in l), None)
-check(build_id is not None, f"the vmlinux has a build-id ({p.stderr.strip()[:100]})")
+# (an image-only line has none: there BTF mode must say where its types and
+# symbols came from, the dump)
+have_vmlinux = os.path.exists(vmlinux)
+build_id = None
+if have_vmlinux:
+    p = subprocess.run(["readelf", "-n", vmlinux], capture_output=True, text=True)
+    build_id = next((l.split(":", 1)[1].strip() for l in p.stdout.splitlines()
+                     if "Build ID:" in l), None)
+    check(build_id is not None, f"the vmlinux has a build-id ({p.stderr.strip()[:100]})")
+else:
+    with tempfile.TemporaryDirectory() as root:
+        p = run("sys", files=[dump], env=dict(os.environ, VMSIFT_SYSROOT=root))
+        d = docs(p)
+        dm = d[0].get("dump", {}) if d else {}
+        check(p.returncode == 0 and d and d[0].get("release") == uname and not dm.get("vmlinux")
+              and "dump" in str(dm.get("types_from")) and "kallsyms" in str(dm.get("symbols_from")),
+              f"no vmlinux anywhere: types from the dump's BTF, symbols from its kallsyms "
+              f"({p.returncode}: types_from {dm.get('types_from')}, symbols_from "
+              f"{dm.get('symbols_from')}; {p.stderr.strip()[:200]})")
 with tempfile.TemporaryDirectory() as root:
-    places = [("release", os.path.join(root, "usr/lib/debug/boot/vmlinux-" + uname))]
+    release_path = os.path.join(root, "usr/lib/debug/boot/vmlinux-" + uname)
+    places = [("release", release_path)] if have_vmlinux else []
     if build_id:
         places.append(("build-id", os.path.join(root, "usr/lib/debug/.build-id/%s/%s.debug"
                                                 % (build_id[:2], build_id[2:]))))
@@ -298,7 +314,8 @@ with tempfile.TemporaryDirectory() as root:
               f"vmlinux found under its {how} ({p.returncode}: {p.stderr.strip()[:200]})")
         os.unlink(path)
     if wrong_vmlinux and os.path.exists(wrong_vmlinux):
-        path = places[0][1]
+        path = release_path
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         os.symlink(os.path.realpath(wrong_vmlinux), path)
         # not used: one warning naming the file, then the answers come from
         # the kernel's own BTF and kallsyms in the dump

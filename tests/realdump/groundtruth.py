@@ -60,13 +60,26 @@ class Fixture:
         return int(self.env["KASLR_OFFSET"], 16)
 
     def system_map(self):
-        """[(address, type, name)] of System.map, as linked (not relocated)."""
+        """[(address, type, name)] of System.map, as linked (not relocated).
+        An image-only kernel has none: there the guest's own kallsyms.txt
+        (the kernel image's lines of /proc/kallsyms) stands in, its
+        relocated addresses taken back by the KASLR offset (absolute
+        symbols, 'A', are not relocated)."""
         if self._sysmap is None:
             self._sysmap = []
-            with open(self.file("System.map")) as f:
-                for line in f:
-                    a, t, n = line.split()[:3]
-                    self._sysmap.append((int(a, 16), t, n))
+            if self.has("System.map"):
+                with open(self.file("System.map")) as f:
+                    for line in f:
+                        a, t, n = line.split()[:3]
+                        self._sysmap.append((int(a, 16), t, n))
+            else:
+                with open(self.file("kallsyms.txt")) as f:
+                    for line in f:
+                        a, t, n = line.split()[:3]
+                        a = int(a, 16)
+                        if t not in "Aa":
+                            a = (a - self.kaslr) & (2**64 - 1)
+                        self._sysmap.append((a, t, n))
         return self._sysmap
 
     def symbol(self, name):
@@ -306,7 +319,8 @@ def _member_name(decl):
 
 
 def pahole(vmlinux, struct_name):
-    """pahole's layout of `struct struct_name`, read from the DWARF:
+    """pahole's layout of `struct struct_name`, read from the DWARF (on an
+    image-only line, from the BTF the guest kernel gave in /sys/kernel/btf):
     {"size": N, "members": [(depth, name, offset, size, bit)]} for every
     member at every depth of inline anonymous unions and structs, in no
     particular order (pahole closes a nested block after its members):
@@ -319,7 +333,11 @@ def pahole(vmlinux, struct_name):
         return _pahole_cache[key]
     if not shutil.which("pahole"):
         raise RuntimeError("pahole is not installed (Debian package dwarves)")
-    p = subprocess.run(["pahole", "-F", "dwarf", "-C", struct_name, vmlinux],
+    fmt, src = "dwarf", vmlinux
+    if not os.path.exists(vmlinux):
+        # an image-only line: the guest's own /sys/kernel/btf/vmlinux
+        fmt, src = "btf", os.path.join(os.path.dirname(vmlinux), "vmlinux.btf")
+    p = subprocess.run(["pahole", "-F", fmt, "-C", struct_name, src],
                        capture_output=True, text=True, timeout=300)
     if p.returncode != 0 or not p.stdout.strip():
         raise RuntimeError("pahole -C %s: status %d: %s" % (struct_name, p.returncode,

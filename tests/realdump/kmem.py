@@ -44,6 +44,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import groundtruth as gt  # noqa: E402
+
 TIMEOUT = 300
 failures = 0
 
@@ -362,10 +365,8 @@ def check_slab(v, fx, slabinfo, env):
 
 def system_map(fx):
     syms = {}
-    with open(os.path.join(fx, "System.map")) as f:
-        for line in f:
-            a, t, n = line.split()[:3]
-            syms.setdefault(n, (int(a, 16), t))
+    for a, t, n in gt.Fixture(fx).system_map():
+        syms.setdefault(n, (a, t))
     return syms
 
 
