@@ -10,7 +10,8 @@
 #                        those CI runs), space-separated
 # kernel_line_debug LINE "dbg" or "image": whether the line has a -dbg package
 # requested_lines        the lines VMSIFT_KERNELS asks for: a space-separated
-#                        list; "all" = the CI lines; unset: 6.1; "none"
+#                        list; "all" = the CI lines, "every" = all lines of
+#                        testdata/kernel-lines; unset: 6.1; "none"
 #                        turns the tier off (every test skips), as a package
 #                        build does: it has no QEMU and no network
 # kernel_line [LINE]     start the test of LINE: sets KLINE.  A line nobody
@@ -74,6 +75,7 @@ kernel_line_debug() {
 requested_lines() {
 	case ${VMSIFT_KERNELS-} in
 	all) kernel_lines ci ;;
+	every) kernel_lines ;;
 	'') echo 6.1 ;;
 	none) ;;
 	*) echo $VMSIFT_KERNELS ;;
@@ -109,7 +111,7 @@ kernel_line() {
 	KLINE=${1:-${req%% *}}
 	is_word "$KLINE" $all || fail "unknown kernel line '$KLINE' (testdata/kernel-lines: $all)"
 	is_word "$KLINE" $req ||
-		skip "kernel line $KLINE not requested (VMSIFT_KERNELS=${VMSIFT_KERNELS:-unset}; 'all' tests the CI lines)"
+		skip "kernel line $KLINE not requested (VMSIFT_KERNELS=${VMSIFT_KERNELS:-unset}; 'all' tests the CI lines, 'every' all lines)"
 	export KLINE
 	echo "kernel line $KLINE"
 }
