@@ -41,7 +41,12 @@
 
 #define TCACHE_SIZE 4096
 #define MAX_BITMAP_PFNS (UINT64_C(1) << 32) // 16 TiB of 4 KiB pages
+/* x86-64's kernel image mapping (arch/x86/include/asm/page_64_types.h):
+ * __START_KERNEL_map, KERNEL_IMAGE_SIZE (1 GiB with KASLR, the modules
+ * follow it), and __phys_addr_nodebug(): an image address is
+ * vaddr - __START_KERNEL_map + phys_base. */
 #define X86_64_START_KERNEL_MAP UINT64_C(0xffffffff80000000)
+#define X86_64_KERNEL_IMAGE_SIZE (UINT64_C(1) << 30)
 
 enum backend { BK_KDF, BK_KDC };
 
@@ -527,6 +532,18 @@ VMS_MUST_CHECK static struct vms_error *translate(struct vms_dump *d, uint64_t v
 	addrxlat_fulladdr_t fa = {vaddr & ~((UINT64_C(1) << shift) - 1), ADDRXLAT_KVADDR};
 	d->xlat_nodata = false;
 	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->xctx, d->xsys);
+	uint64_t pb;
+	if (st != ADDRXLAT_OK && (st == ADDRXLAT_ERR_NODATA || d->xlat_nodata) &&
+	    strcmp(d->sh->arch, "x86_64") == 0 && vaddr - X86_64_START_KERNEL_MAP < X86_64_KERNEL_IMAGE_SIZE &&
+	    d->sh->vmcoreinfo && vmcoreinfo_num(d->sh, "NUMBER(phys_base)", &pb)) {
+		// The page tables that map the kernel image are not in the dump
+		// (a cut or filtered file): the image is mapped linearly all the
+		// same, at phys_base (__phys_addr_nodebug(), see above).  Not
+		// cached: a later page-table walk may still succeed elsewhere.
+		addrxlat_ctx_clear_err(d->xctx);
+		*paddr = vaddr - X86_64_START_KERNEL_MAP + pb;
+		return NULL;
+	}
 	if (st != ADDRXLAT_OK) {
 		const char *msg = addrxlat_ctx_get_err(d->xctx);
 		struct vms_error *err = vms_error_addr(

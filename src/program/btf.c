@@ -357,8 +357,10 @@ static struct vms_error *check_symbols(struct vms_program *prog,
 		if (w->at == w->addr ||
 		    (!(rerr = dump_read(prog->dump, DUMP_KVIRT, w->at, &val, 8)) && val == w->addr))
 			w->state = 2;
-		else
+		else if (!rerr)
 			w->state = 1;
+		// (a pointer the dump does not hold, in a cut or filtered file,
+		// checks nothing either way: the other symbols decide)
 		vms_error_destroy(rerr);
 	}
 	size_t checked = 0;
