@@ -47,13 +47,20 @@ static bool vmci_hex(struct vms_program *prog, const char *key, uint64_t *ret)
 	return true;
 }
 
-static struct vms_error *read_kvirt(struct vms_program *prog, const char *what, uint64_t addr,
-				    size_t len, uint8_t **ret)
+/* The dump's kernel virtual memory, as a program_read_fn. */
+static struct vms_error *dump_kvirt(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct vms_program *prog = arg;
+	return dump_read(prog->dump, DUMP_KVIRT, addr, buf, len);
+}
+
+static struct vms_error *read_kvirt(program_read_fn *read, void *arg, const char *what,
+				    uint64_t addr, size_t len, uint8_t **ret)
 {
 	uint8_t *buf = malloc(len ? len : 1);
 	if (!buf)
 		return &vms_enomem;
-	struct vms_error *err = dump_read(prog->dump, DUMP_KVIRT, addr, buf, len);
+	struct vms_error *err = read(arg, addr, buf, len);
 	if (err) {
 		free(buf);
 		return vms_error_wrap(err, "reading %s", what);
@@ -64,8 +71,8 @@ static struct vms_error *read_kvirt(struct vms_program *prog, const char *what, 
 
 /* kallsyms_names: as many bytes as num_syms length-prefixed names take,
  * read in chunks (its size is recorded nowhere). */
-static struct vms_error *read_names(struct vms_program *prog, uint64_t addr, uint64_t num,
-				    uint8_t **ret, size_t *size_ret)
+static struct vms_error *read_names(program_read_fn *read, void *arg, uint64_t addr,
+				    uint64_t num, uint8_t **ret, size_t *size_ret)
 {
 	uint8_t *buf = NULL;
 	size_t have = 0, pos = 0;
@@ -97,8 +104,7 @@ static struct vms_error *read_names(struct vms_program *prog, uint64_t addr, uin
 					break;
 				}
 				buf = p;
-				err = dump_read(prog->dump, DUMP_KVIRT, addr + have, buf + have,
-						NAMES_CHUNK);
+				err = read(arg, addr + have, buf + have, NAMES_CHUNK);
 				if (err) {
 					err = vms_error_wrap(err, "reading kallsyms_names");
 					break;
@@ -116,31 +122,13 @@ static struct vms_error *read_names(struct vms_program *prog, uint64_t addr, uin
 	return NULL;
 }
 
-/* Decode the kallsyms tables the dump's VMCOREINFO points to. */
-static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct debuginfo_symbols *ret)
+struct vms_error *program_kallsyms_read(const struct program_kallsyms_at *at,
+					uint64_t kaslr_offset, program_read_fn *read,
+					void *arg, struct debuginfo_symbols *ret)
 {
-	uint64_t a_names, a_num, a_table, a_index, a_offsets = 0, a_addresses = 0, a_base = 0;
-	if (!vmci_hex(prog, "SYMBOL(kallsyms_names)", &a_names) ||
-	    !vmci_hex(prog, "SYMBOL(kallsyms_num_syms)", &a_num) ||
-	    !vmci_hex(prog, "SYMBOL(kallsyms_token_table)", &a_table) ||
-	    !vmci_hex(prog, "SYMBOL(kallsyms_token_index)", &a_index))
-		return vms_error_create(VMS_ERR_LOOKUP, "the dump's VMCOREINFO lists no kallsyms "
-					"tables (kernels before 6.0)");
-	struct debuginfo_kallsyms ks = { .kaslr_offset = prog->kaslr_offset };
-	// How addresses are stored, probed by which symbols VMCOREINFO has:
-	// kallsyms_addresses without CONFIG_KALLSYMS_BASE_RELATIVE;
-	// kallsyms_relative_base with it (4.6, commit 2213e9a66bb8 "kallsyms:
-	// add support for relative offsets in kallsyms address table"); neither
-	// once offsets became relative to their own place (kallsyms_sym_address()
-	// is offset_to_ptr() in 7.2, relative_base gone).
-	bool have_addresses = vmci_hex(prog, "SYMBOL(kallsyms_addresses)", &a_addresses);
-	bool have_base = vmci_hex(prog, "SYMBOL(kallsyms_relative_base)", &a_base);
-	bool have_offsets = vmci_hex(prog, "SYMBOL(kallsyms_offsets)", &a_offsets);
-	if (!have_addresses && !have_offsets)
-		return vms_error_create(VMS_ERR_LOOKUP, "the dump's VMCOREINFO lists no kallsyms "
-					"address table");
+	struct debuginfo_kallsyms ks = { .kaslr_offset = kaslr_offset };
 	uint32_t num;
-	struct vms_error *err = dump_read(prog->dump, DUMP_KVIRT, a_num, &num, sizeof(num));
+	struct vms_error *err = read(arg, at->num_syms, &num, sizeof(num));
 	if (err)
 		return vms_error_wrap(err, "reading kallsyms_num_syms");
 	if (num == 0 || num > (1u << 24))
@@ -148,7 +136,7 @@ static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct deb
 					"kallsyms_num_syms is %u", num);
 	ks.num_syms = num;
 	_cleanup_free_ uint8_t *index = NULL, *table = NULL, *names = NULL, *offs = NULL;
-	if ((err = read_kvirt(prog, "kallsyms_token_index", a_index, 512, &index)))
+	if ((err = read_kvirt(read, arg, "kallsyms_token_index", at->token_index, 512, &index)))
 		return err;
 	uint16_t max_off = 0;
 	for (int i = 0; i < 256; i++) {
@@ -159,17 +147,19 @@ static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct deb
 	}
 	// the last token: a few bytes past the largest offset
 	ks.token_table_size = (size_t)max_off + 256;
-	if ((err = read_kvirt(prog, "kallsyms_token_table", a_table, ks.token_table_size, &table)))
+	if ((err = read_kvirt(read, arg, "kallsyms_token_table", at->token_table,
+			      ks.token_table_size, &table)))
 		return err;
-	if ((err = read_names(prog, a_names, num, &names, &ks.names_size)))
+	if ((err = read_names(read, arg, at->names, num, &names, &ks.names_size)))
 		return err;
-	if (have_offsets && !have_addresses) {
+	if (at->have_offsets && !at->have_addresses) {
 		ks.offsets_size = (size_t)num * 4;
-		if ((err = read_kvirt(prog, "kallsyms_offsets", a_offsets, ks.offsets_size, &offs)))
+		if ((err = read_kvirt(read, arg, "kallsyms_offsets", at->offsets, ks.offsets_size,
+				      &offs)))
 			return err;
 		ks.offsets = offs;
-		if (have_base) {
-			if ((err = dump_read(prog->dump, DUMP_KVIRT, a_base, &ks.relative_base, 8)))
+		if (at->have_base) {
+			if ((err = read(arg, at->relative_base, &ks.relative_base, 8)))
 				return vms_error_wrap(err, "reading kallsyms_relative_base");
 			// CONFIG_KALLSYMS_ABSOLUTE_PERCPU stores relocated symbols as
 			// negative offsets (and per-CPU ones as non-negative absolute
@@ -185,12 +175,12 @@ static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct deb
 			}
 		} else {
 			ks.mode = DEBUGINFO_KALLSYMS_PC_RELATIVE;
-			ks.offsets_address = a_offsets;
+			ks.offsets_address = at->offsets;
 		}
 	} else {
 		ks.addresses_size = (size_t)num * 8;
-		if ((err = read_kvirt(prog, "kallsyms_addresses", a_addresses, ks.addresses_size,
-				      &offs)))
+		if ((err = read_kvirt(read, arg, "kallsyms_addresses", at->addresses,
+				      ks.addresses_size, &offs)))
 			return err;
 		ks.addresses = offs;
 		ks.mode = DEBUGINFO_KALLSYMS_ADDRESSES;
@@ -199,6 +189,31 @@ static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct deb
 	ks.token_table = table;
 	ks.token_index = index;
 	return debuginfo_kallsyms_decode(&ks, ret);
+}
+
+/* Decode the kallsyms tables the dump's VMCOREINFO points to. */
+static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct debuginfo_symbols *ret)
+{
+	struct program_kallsyms_at at = {0};
+	if (!vmci_hex(prog, "SYMBOL(kallsyms_names)", &at.names) ||
+	    !vmci_hex(prog, "SYMBOL(kallsyms_num_syms)", &at.num_syms) ||
+	    !vmci_hex(prog, "SYMBOL(kallsyms_token_table)", &at.token_table) ||
+	    !vmci_hex(prog, "SYMBOL(kallsyms_token_index)", &at.token_index))
+		return vms_error_create(VMS_ERR_LOOKUP, "the dump's VMCOREINFO lists no kallsyms "
+					"tables (kernels before 6.0)");
+	// How addresses are stored, probed by which symbols VMCOREINFO has:
+	// kallsyms_addresses without CONFIG_KALLSYMS_BASE_RELATIVE;
+	// kallsyms_relative_base with it (4.6, commit 2213e9a66bb8 "kallsyms:
+	// add support for relative offsets in kallsyms address table"); neither
+	// once offsets became relative to their own place (kallsyms_sym_address()
+	// is offset_to_ptr() in 7.2, relative_base gone).
+	at.have_addresses = vmci_hex(prog, "SYMBOL(kallsyms_addresses)", &at.addresses);
+	at.have_base = vmci_hex(prog, "SYMBOL(kallsyms_relative_base)", &at.relative_base);
+	at.have_offsets = vmci_hex(prog, "SYMBOL(kallsyms_offsets)", &at.offsets);
+	if (!at.have_addresses && !at.have_offsets)
+		return vms_error_create(VMS_ERR_LOOKUP, "the dump's VMCOREINFO lists no kallsyms "
+					"address table");
+	return program_kallsyms_read(&at, prog->kaslr_offset, dump_kvirt, prog, ret);
 }
 
 static struct vms_error *read_file(const char *path, size_t max, char **ret, size_t *size_ret)
@@ -516,7 +531,7 @@ static struct vms_error *btf_from_dump(struct vms_program *prog,
 		return err;
 	}
 	_cleanup_free_ uint8_t *buf = NULL;
-	err = read_kvirt(prog, "the BTF in the dump", addr, len, &buf);
+	err = read_kvirt(dump_kvirt, prog, "the BTF in the dump", addr, len, &buf);
 	if (err && (err->code == VMS_ERR_NODATA || err->code == VMS_ERR_FAULT))
 		return vms_error_wrap(err, "the dump does not hold the kernel's BTF (name a vmlinux "
 				      "or vmlinuz after the dump)");

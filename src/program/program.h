@@ -207,6 +207,27 @@ VMS_MUST_CHECK struct vms_error *program_names_with_prefix(struct vms_program *p
 					    bool (*fn)(const char *name, unsigned kind, void *arg),
 					    void *arg);
 
+/*
+ * BTF mode's reader of the kallsyms tables over any kernel memory @read
+ * (the dump's, or a buffer's: an entry point for fuzzing).  @at holds the
+ * run-time addresses VMCOREINFO gives (SYMBOL(kallsyms_*)); the address
+ * table is kallsyms_offsets when it is there and kallsyms_addresses is
+ * not, relative to kallsyms_relative_base when that is there, else to
+ * itself; else kallsyms_addresses.  Reads kallsyms_num_syms, the tables
+ * it sizes, and decodes them (debuginfo_kallsyms_decode(), relocated
+ * addresses less @kaslr_offset).  Errors: those of @read (wrapped, naming
+ * the table), VMS_ERR_FORMAT for corrupt tables.
+ */
+struct program_kallsyms_at {
+	uint64_t names, num_syms, token_table, token_index;
+	uint64_t offsets, addresses, relative_base;
+	bool have_offsets, have_addresses, have_base;
+};
+typedef struct vms_error *program_read_fn(void *arg, uint64_t addr, void *buf, size_t len);
+VMS_MUST_CHECK struct vms_error *program_kallsyms_read(const struct program_kallsyms_at *at,
+					uint64_t kaslr_offset, program_read_fn *read,
+					void *arg, struct debuginfo_symbols *ret);
+
 /* A slot for the kernel-knowledge layer to keep what it probed once per
  * program (layouts, offsets).  @destroy is called by program_destroy(). */
 void *program_linux_data(const struct vms_program *prog);
