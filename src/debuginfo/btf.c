@@ -26,12 +26,20 @@
 
 #define MAX_DEPTH 64
 
+/* The name at @off, or NULL for none.  BTF names are C identifiers,
+ * section names and tag strings: one holding a control character is
+ * corrupt and taken as none (messages quote names, and stay one line). */
 static const char *btf_name(const struct btf *btf, uint32_t off)
 {
 	if (!off)
 		return NULL;
 	const char *s = btf__name_by_offset(btf, off);
-	return s && *s ? s : NULL;
+	if (!s || !*s)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return NULL;
+	return s;
 }
 
 static struct vms_error *bad_id(struct vms_debuginfo *di, uint64_t id)
