@@ -8,7 +8,7 @@ FUZZ_TARGETS =
 FUZZ_SOURCES = \
 	tests/fuzz/fuzz.h tests/fuzz/targets.c tests/fuzz/fz_util.c \
 	tests/fuzz/fz_dump.c tests/fuzz/fz_vmcoreinfo.c tests/fuzz/fz_debuginfo.c \
-	tests/fuzz/fz_btf.c \
+	tests/fuzz/fz_btf.c tests/fuzz/fz_kallsyms.c \
 	tests/fuzz/fz_page.c tests/fuzz/fz_walkers.c tests/fuzz/fz_vm.c tests/fuzz/fz_eval.c tests/fuzz/fz_cmdline.c \
 	tests/tools/dumpgen.c tests/tools/dumpgen.h
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/tools -I$(top_srcdir)/tests/fuzz \
