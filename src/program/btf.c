@@ -70,54 +70,72 @@ static struct vms_error *read_kvirt(program_read_fn *read, void *arg, const char
 }
 
 /* kallsyms_names: as many bytes as num_syms length-prefixed names take,
- * read in chunks (its size is recorded nowhere). */
+ * read in chunks (its size is recorded nowhere).  Memory may end less than
+ * a chunk past the tables (the next pages unmapped or not in the dump):
+ * then only what each name needs. */
+struct names_buf {
+	program_read_fn *read;
+	void *arg;
+	uint64_t addr;
+	uint8_t *buf;
+	size_t have, cap;
+	bool exact; // a chunk could not be read
+};
+
+static struct vms_error *names_ensure(struct names_buf *nb, size_t need)
+{
+	while (nb->have < need) {
+		size_t want = nb->exact ? need - nb->have : NAMES_CHUNK;
+		if (nb->have + want > MAX_KALLSYMS_BYTES)
+			return vms_error_create(VMS_ERR_FORMAT,
+						"kallsyms table is corrupt: names run past %zu bytes",
+						MAX_KALLSYMS_BYTES);
+		if (nb->have + want > nb->cap) {
+			uint8_t *p = realloc(nb->buf, nb->have + NAMES_CHUNK);
+			if (!p)
+				return &vms_enomem;
+			nb->buf = p;
+			nb->cap = nb->have + NAMES_CHUNK;
+		}
+		struct vms_error *err = nb->read(nb->arg, nb->addr + nb->have, nb->buf + nb->have,
+						 want);
+		if (err && !nb->exact) {
+			vms_error_destroy(err);
+			nb->exact = true;
+			continue;
+		}
+		if (err)
+			return vms_error_wrap(err, "reading kallsyms_names");
+		nb->have += want;
+	}
+	return NULL;
+}
+
 static struct vms_error *read_names(program_read_fn *read, void *arg, uint64_t addr,
 				    uint64_t num, uint8_t **ret, size_t *size_ret)
 {
-	uint8_t *buf = NULL;
-	size_t have = 0, pos = 0;
+	struct names_buf nb = {.read = read, .arg = arg, .addr = addr};
+	size_t pos = 0;
 	struct vms_error *err = NULL;
 	for (uint64_t i = 0; i < num && !err; i++) {
-		// need the length (2 bytes at most), then the name
-		for (int pass = 0; pass < 2 && !err; pass++) {
-			size_t need = pos + 2;
-			if (pass == 1) {
-				size_t len = buf[pos];
-				size_t hdr = 1;
-				if (len & 0x80) {
-					len = (len & 0x7f) | ((size_t)buf[pos + 1] << 7);
-					hdr = 2;
-				}
-				need = pos + hdr + len;
-				pos = need;
-			}
-			while (have < need) {
-				if (have + NAMES_CHUNK > MAX_KALLSYMS_BYTES) {
-					err = vms_error_create(VMS_ERR_FORMAT,
-							       "kallsyms table is corrupt: names run past %zu bytes",
-							       MAX_KALLSYMS_BYTES);
-					break;
-				}
-				uint8_t *p = realloc(buf, have + NAMES_CHUNK);
-				if (!p) {
-					err = &vms_enomem;
-					break;
-				}
-				buf = p;
-				err = read(arg, addr + have, buf + have, NAMES_CHUNK);
-				if (err) {
-					err = vms_error_wrap(err, "reading kallsyms_names");
-					break;
-				}
-				have += NAMES_CHUNK;
-			}
+		// the length: one byte, or two when the first has bit 7 set
+		if ((err = names_ensure(&nb, pos + 1)))
+			break;
+		size_t len = nb.buf[pos], hdr = 1;
+		if (len & 0x80) {
+			if ((err = names_ensure(&nb, pos + 2)))
+				break;
+			len = (len & 0x7f) | ((size_t)nb.buf[pos + 1] << 7);
+			hdr = 2;
 		}
+		pos += hdr + len;
+		err = names_ensure(&nb, pos);
 	}
 	if (err) {
-		free(buf);
+		free(nb.buf);
 		return err;
 	}
-	*ret = buf;
+	*ret = nb.buf;
 	*size_ret = pos;
 	return NULL;
 }

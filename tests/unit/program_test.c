@@ -174,6 +174,77 @@ static void test_cancel(void **state)
 	assert_false(program_cancelled());
 }
 
+/* kallsyms tables that end where readable memory ends (the next page
+ * unmapped, or not in the dump): BTF mode reads kallsyms_names in large
+ * chunks, and must still read the names when no whole chunk is there. */
+#define KS_BASE UINT64_C(0xffffffff82000000)
+
+struct ks_mem {
+	uint8_t b[2048];
+	size_t n;
+};
+
+static struct vms_error *ks_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct ks_mem *m = arg;
+	if (addr < KS_BASE || addr - KS_BASE > m->n || len > m->n - (addr - KS_BASE))
+		return vms_error_addr(VMS_ERR_FAULT, addr, "no memory at 0x%llx",
+				      (unsigned long long)addr);
+	memcpy(buf, m->b + (addr - KS_BASE), len);
+	return NULL;
+}
+
+static void test_kallsyms_at_memory_end(void **state)
+{
+	// token c is the character c; two symbols "T_text" and "tf", at
+	// relative_base + 0 and + 0x10 (CONFIG_KALLSYMS_BASE_RELATIVE)
+	struct ks_mem m = {.n = 0};
+	struct program_kallsyms_at at = {.have_offsets = true, .have_base = true};
+	uint32_t num = 2;
+	at.num_syms = KS_BASE + m.n;
+	memcpy(m.b + m.n, &num, 4);
+	m.n += 8;
+	at.names = KS_BASE + m.n;
+	static const uint8_t names[] = {6, 'T', '_', 't', 'e', 'x', 't', 2, 't', 'f'};
+	memcpy(m.b + m.n, names, sizeof(names));
+	m.n += sizeof(names);
+	at.token_table = KS_BASE + m.n;
+	uint16_t index[256];
+	for (int c = 0; c < 256; c++) {
+		index[c] = (uint16_t)(2 * c);
+		m.b[m.n + 2 * c] = (uint8_t)c;
+		m.b[m.n + 2 * c + 1] = 0;
+	}
+	m.n += 512;
+	at.token_index = KS_BASE + m.n;
+	memcpy(m.b + m.n, index, sizeof(index));
+	m.n += sizeof(index);
+	at.offsets = KS_BASE + m.n;
+	int32_t offs[2] = {0, 0x10};
+	memcpy(m.b + m.n, offs, sizeof(offs));
+	m.n += sizeof(offs);
+	at.relative_base = KS_BASE + m.n;
+	uint64_t base = UINT64_C(0xffffffff81000000);
+	memcpy(m.b + m.n, &base, 8);
+	m.n += 8;
+	struct debuginfo_symbols s;
+	struct vms_error *err = program_kallsyms_read(&at, 0, ks_read, &m, &s);
+	if (err)
+		fail_msg("%s", err->message);
+	assert_int_equal(s.nsyms, 2);
+	assert_string_equal(s.syms[1].name, "f");
+	assert_int_equal(s.syms[1].address, base + 0x10);
+	debuginfo_symbols_deinit(&s);
+	// names that do run past the end fail, naming the table
+	num = 1000;
+	memcpy(m.b, &num, 4);
+	err = program_kallsyms_read(&at, 0, ks_read, &m, &s);
+	assert_non_null(err);
+	assert_int_equal(err->code, VMS_ERR_FAULT);
+	assert_non_null(strstr(err->message, "reading kallsyms_names"));
+	vms_error_destroy(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_symbols_types),
 		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_kallsyms_at_memory_end),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
