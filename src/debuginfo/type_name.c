@@ -19,7 +19,14 @@ static void sb_prepend(struct strbuf *b, const char *str)
 	strbuf_insert(b, 0, str, strlen(str));
 }
 
-static void spell(const struct vms_type *t, struct strbuf *decl, int depth);
+/* One name spells at most this many units, a unit being a type or a byte
+ * of a name in it: in corrupt debug info a function type may take itself
+ * (through a pointer) as a parameter, which each parameter would spell
+ * again, and a name may be as long as the string table.  Real names take
+ * a few hundred. */
+#define SPELL_BUDGET 4096
+
+static void spell(const struct vms_type *t, struct strbuf *decl, int depth, size_t *left);
 
 static void base_name(const struct vms_type *t, struct strbuf *out)
 {
@@ -39,13 +46,16 @@ static void base_name(const struct vms_type *t, struct strbuf *out)
 	strbuf_addstr(out, t->tag ? t->tag : "<anonymous>");
 }
 
-/* Spell @t around the declarator already in @decl. */
-static void spell(const struct vms_type *t, struct strbuf *decl, int depth)
+/* Spell @t around the declarator already in @decl, with at most *@left
+ * more units. */
+static void spell(const struct vms_type *t, struct strbuf *decl, int depth, size_t *left)
 {
-	if (depth > 64) {
+	if (depth > 64 || !*left) { // (a type that deep is corrupt: spell no more)
 		sb_prepend(decl, "<too deep> ");
+		*left = 0;
 		return;
 	}
+	(*left)--;
 	if (!t) {
 		/* No type: a function returning void, or an array or pointer
 		 * whose element the debug info does not name. */
@@ -60,7 +70,7 @@ static void spell(const struct vms_type *t, struct strbuf *decl, int depth)
 			sb_prepend(decl, "(");
 			strbuf_addstr(decl, ")");
 		}
-		spell(target ? target : t->di->void_type, decl, depth + 1);
+		spell(target ? target : t->di->void_type, decl, depth + 1, left);
 		return;
 	}
 	case VMS_TYPE_ARRAY:
@@ -68,37 +78,45 @@ static void spell(const struct vms_type *t, struct strbuf *decl, int depth)
 			strbuf_addf(decl, "[%" PRIu64 "]", t->length);
 		else
 			strbuf_addstr(decl, "[]");
-		spell(t->target, decl, depth + 1);
+		spell(t->target, decl, depth + 1, left);
 		return;
 	case VMS_TYPE_FUNCTION:
 		strbuf_addstr(decl, "(");
 		for (size_t i = 0; i < t->nparams; i++) {
 			if (i)
 				strbuf_addstr(decl, ", ");
-			char *p = vms_type_name(t->params[i]);
-			if (!p) {
-				strbuf_set_failed(decl);
-				return;
+			if (!*left) { // one mark for the parameters left
+				strbuf_addstr(decl, "<too deep>");
+				break;
 			}
-			strbuf_addstr(decl, p);
-			free(p);
+			struct strbuf p = STRBUF_INIT;
+			spell(t->params[i], &p, depth + 1, left);
+			if (strbuf_failed(&p))
+				strbuf_set_failed(decl);
+			strbuf_addstr(decl, p.buf);
+			strbuf_release(&p);
 		}
 		if (t->variadic)
 			strbuf_addstr(decl, t->nparams ? ", ..." : "...");
 		else if (!t->nparams && t->prototyped)
 			strbuf_addstr(decl, "void");
 		strbuf_addstr(decl, ")");
-		spell(t->target, decl, depth + 1);
+		spell(t->target, decl, depth + 1, left);
 		return;
 	default: {
 		struct strbuf base = STRBUF_INIT;
 		base_name(t, &base);
 		if (decl->len)
 			strbuf_addch(&base, ' ');
-		if (strbuf_failed(&base))
+		if (strbuf_failed(&base)) {
 			strbuf_set_failed(decl);
-		else
+		} else if (base.len > *left) {
+			sb_prepend(decl, "<too long> ");
+			*left = 0;
+		} else {
 			sb_prepend(decl, base.buf);
+			*left -= base.len;
+		}
 		strbuf_release(&base);
 		return;
 	}
@@ -109,7 +127,8 @@ char *vms_type_declaration(const struct vms_type *t, const char *ident)
 {
 	struct strbuf b = STRBUF_INIT;
 	strbuf_addstr(&b, ident ? ident : "");
-	spell(t, &b, 0);
+	size_t left = SPELL_BUDGET;
+	spell(t, &b, 0, &left);
 	return strbuf_detach(&b);  // NULL when out of memory
 }
 
