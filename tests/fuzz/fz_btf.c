@@ -40,16 +40,20 @@ static const char sysmap[] =
 	"ffffffff82001000 D jiffies\n";
 
 /* The types reached, bounded: a type may contain itself many times over
- * (a struct of 64 members of its own type). */
-static size_t walk_budget;
+ * (a struct of 64 members of its own type), and the names of the first
+ * ones (a name may be spelled from thousands of types). */
+static size_t walk_budget, names_budget;
 
 static void walk_type(struct vms_type *t, int depth)
 {
 	if (!t || depth > 6 || !walk_budget)
 		return;
 	walk_budget--;
-	free(vms_type_name(t));
-	free(vms_type_declaration(t, "x"));
+	if (names_budget) {
+		names_budget--;
+		free(vms_type_name(t));
+		free(vms_type_declaration(t, "x"));
+	}
 	(void)vms_type_size(t);
 	(void)vms_type_is_signed(t);
 	(void)vms_type_is_complete(t);
@@ -157,6 +161,7 @@ static void one(const uint8_t *data, size_t size)
 		abort();
 	}
 	walk_budget = 4096;
+	names_budget = 256;
 	lookups(di);
 	debuginfo_destroy(di);
 }
