@@ -1099,12 +1099,21 @@ bool vms_type_is_variadic(const struct vms_type *t)
 	return t->kind == VMS_TYPE_FUNCTION && t->variadic;
 }
 
+/* At most this many structs and unions are searched for one member: in
+ * corrupt debug info a struct may hold several anonymous members of its own
+ * type, each to be searched again down to the depth bound. */
+#define FIND_MEMBER_BUDGET 4096
+
 /* Find member @name (of @len chars) in struct/union @t, descending anonymous
- * members.  Returns true and the member plus its extra bit offset. */
+ * members, searching at most *@left types.  Sets *@ret to the member (else
+ * NULL) and *@offset to its extra bit offset. */
 VMS_MUST_CHECK static struct vms_error *find_member(struct vms_type *t, const char *name, size_t len,
 				     const struct vms_type_member **ret, uint64_t *offset,
-				     int depth)
+				     int depth, size_t *left)
 {
+	if (!*left)
+		return NULL;
+	(*left)--;
 	struct vms_error *err = members_ensure(t);
 	if (err)
 		return err;
@@ -1124,7 +1133,7 @@ VMS_MUST_CHECK static struct vms_error *find_member(struct vms_type *t, const ch
 		if (m->name || !mt || (mt->kind != VMS_TYPE_STRUCT && mt->kind != VMS_TYPE_UNION))
 			continue;
 		uint64_t sub;
-		err = find_member(mt, name, len, ret, &sub, depth + 1);
+		err = find_member(mt, name, len, ret, &sub, depth + 1, left);
 		if (err)
 			return err;
 		if (*ret) {
@@ -1187,7 +1196,8 @@ struct vms_error *vms_type_member_find(struct vms_type *t, const char *path,
 		const struct vms_type_member *m = NULL;
 		uint64_t sub = 0;
 		if (s && (s->kind == VMS_TYPE_STRUCT || s->kind == VMS_TYPE_UNION)) {
-			struct vms_error *err = find_member(s, name, len, &m, &sub, 0);
+			size_t left = FIND_MEMBER_BUDGET;
+			struct vms_error *err = find_member(s, name, len, &m, &sub, 0, &left);
 			if (err)
 				return err;
 		}
