@@ -17,8 +17,11 @@
  */
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/btf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -437,6 +440,52 @@ struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *
 
 /* ---- opening ---- */
 
+static char libbpf_message[160];
+
+static int keep_libbpf_message(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level; // its parse errors are debug messages
+	vsnprintf(libbpf_message, sizeof(libbpf_message), fmt, ap);
+	// one line: "libbpf: " and the line end dropped, control bytes spaced
+	char *m = libbpf_message;
+	if (!strncmp(m, "libbpf: ", 8))
+		memmove(m, m + 8, strlen(m + 8) + 1);
+	size_t n = strlen(m);
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		m[--n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)m[i] < 0x20)
+			m[i] = ' ';
+	return 0;
+}
+
+/*
+ * The header's own promises against the bytes there are, so that a cut or
+ * overwritten blob is named for what it is before libbpf sees it (it only
+ * says EINVAL).  Native byte order only; libbpf checks a swapped one.
+ */
+static struct vms_error *check_header(const void *data, size_t size, const char *origin)
+{
+	struct btf_header h;
+	memcpy(&h, data, sizeof(h));
+	if (h.version != 1)
+		return vms_error_create(VMS_ERR_FORMAT, "BTF from %s has version %u, not 1",
+					origin, h.version);
+	if (h.hdr_len < sizeof(h) || h.hdr_len > size)
+		return vms_error_create(VMS_ERR_FORMAT, "BTF from %s has a header of %u bytes "
+					"in a blob of %zu", origin, h.hdr_len, size);
+	uint64_t body = size - h.hdr_len;
+	if ((uint64_t)h.type_off + h.type_len > body)
+		return vms_error_create(VMS_ERR_FORMAT, "BTF from %s is truncated: its types "
+					"(%u bytes at %u) end past its %" PRIu64 " bytes",
+					origin, h.type_len, h.type_off, body);
+	if ((uint64_t)h.str_off + h.str_len > body)
+		return vms_error_create(VMS_ERR_FORMAT, "BTF from %s is truncated: its strings "
+					"(%u bytes at %u) end past its %" PRIu64 " bytes",
+					origin, h.str_len, h.str_off, body);
+	return NULL;
+}
+
 struct vms_error *debuginfo_open_btf(const void *data, size_t size, const char *origin,
 				     struct vms_debuginfo **ret)
 {
@@ -448,14 +497,22 @@ struct vms_error *debuginfo_open_btf(const void *data, size_t size, const char *
 	if (magic != 0xeB9F && magic != 0x9FeB)
 		return vms_error_create(VMS_ERR_FORMAT, "BTF from %s has a bad magic number "
 					"0x%04x", origin, magic);
-	libbpf_set_print(NULL); // errors come back as values, not on stderr
+	if (magic == 0xeB9F) {
+		struct vms_error *err = check_header(data, size, origin);
+		if (err)
+			return err;
+	}
+	// libbpf's diagnostics are kept, not printed: the last one names what
+	// it found wrong
+	libbpf_set_print(keep_libbpf_message);
+	libbpf_message[0] = '\0';
 	errno = 0;
 	struct btf *btf = btf__new(data, (uint32_t)size);
-	if (!btf) {
-		int e = errno ? errno : EINVAL;
+	int e = errno ? errno : EINVAL;
+	libbpf_set_print(NULL); // and none on stderr later
+	if (!btf)
 		return vms_error_create(VMS_ERR_FORMAT, "BTF from %s is corrupt (libbpf: %s)",
-					origin, strerror(e));
-	}
+					origin, libbpf_message[0] ? libbpf_message : strerror(e));
 	struct vms_debuginfo *di = calloc(1, sizeof(*di));
 	if (!di) {
 		btf__free(btf);

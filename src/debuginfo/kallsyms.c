@@ -144,6 +144,7 @@ struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
 		return &vms_enomem;
 	}
 	size_t used = 0, pos = 0;
+	uint64_t last = 0;
 	char name[MAX_NAME + 256];
 	struct vms_error *err = NULL;
 	struct tokens tok;
@@ -200,6 +201,14 @@ struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
 		err = symbol_address(ks, i, &sym->address, &absolute);
 		if (err)
 			break;
+		uint64_t address = absolute ? sym->address : sym->address - ks->kaslr_offset;
+		// scripts/kallsyms.c sorts the table by address (the kernel's
+		// lookups bisect it): one going backwards was overwritten
+		if (i > 0 && address < last) {
+			err = bad("addresses go backwards", i);
+			break;
+		}
+		last = address;
 		if (!absolute)
 			sym->address -= ks->kaslr_offset;
 		sym->kind = name[0];

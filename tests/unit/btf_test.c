@@ -273,8 +273,26 @@ static void test_corrupt_btf(void **state)
 	struct blob bl = make_btf();
 	struct vms_debuginfo *di;
 	assert_fails(debuginfo_open_btf(bl.data, 10, "x", &di), VMS_ERR_FORMAT, "truncated");
+	// the header's sections against the bytes there are: named before libbpf
 	assert_fails(debuginfo_open_btf(bl.data, bl.size / 2, "x", &di), VMS_ERR_FORMAT,
-		     "corrupt");
+		     "truncated: its types");
+	unsigned char *bad = malloc(bl.size);
+	memcpy(bad, bl.data, bl.size);
+	bad[2] = 2; // version
+	assert_fails(debuginfo_open_btf(bad, bl.size, "x", &di), VMS_ERR_FORMAT, "version 2");
+	memcpy(bad, bl.data, bl.size);
+	bad[7] = 0x10; // hdr_len
+	assert_fails(debuginfo_open_btf(bad, bl.size, "x", &di), VMS_ERR_FORMAT, "header of");
+	memcpy(bad, bl.data, bl.size);
+	bad[23] = 0x10; // str_len
+	assert_fails(debuginfo_open_btf(bad, bl.size, "x", &di), VMS_ERR_FORMAT,
+		     "truncated: its strings");
+	// what only libbpf sees: its own words, on one line
+	memcpy(bad, bl.data, bl.size);
+	bad[24 + 7] = 31; // the first type's kind
+	assert_fails(debuginfo_open_btf(bad, bl.size, "x", &di), VMS_ERR_FORMAT,
+		     "corrupt (libbpf: ");
+	free(bad);
 	unsigned char *copy = malloc(bl.size);
 	memcpy(copy, bl.data, bl.size);
 	copy[0] = 0x12;
@@ -526,6 +544,17 @@ static void test_kallsyms_corrupt(void **state)
 	ks.mode = DEBUGINFO_KALLSYMS_ADDRESSES;
 	ks.token_table_size = k.index['x'] + 1; // 'x' then no NUL inside
 	assert_fails(debuginfo_kallsyms_decode(&ks, &s), VMS_ERR_FORMAT, "bad token");
+	// an address table out of order: overwritten, not the kernel's sort
+	kstab_make(&k);
+	ks = kstab_view(&k, 5);
+	ks.mode = DEBUGINFO_KALLSYMS_ADDRESSES;
+	for (int i = 0; i < 5; i++)
+		k.addresses[i] = 0xffffffff81000000ull + 0x100 * (uint64_t)i;
+	assert_ok(debuginfo_kallsyms_decode(&ks, &s));
+	debuginfo_symbols_deinit(&s);
+	k.addresses[3] = k.addresses[1] - 1;
+	assert_fails(debuginfo_kallsyms_decode(&ks, &s), VMS_ERR_FORMAT,
+		     "addresses go backwards at symbol 3");
 	// random damage to names: errors or symbols, never a crash
 	for (size_t i = 0; i < k.names_size; i++) {
 		kstab_make(&k);
@@ -600,7 +629,7 @@ static void test_image_errors(void **state)
 	struct blob bl = make_btf();
 	assert_int_equal(ftruncate(fd, 0), 0);
 	assert_int_equal(pwrite(fd, bl.data, bl.size - 8, 0), (ssize_t)(bl.size - 8));
-	assert_fails(debuginfo_open_btf_image(path, &di), VMS_ERR_FORMAT, "corrupt");
+	assert_fails(debuginfo_open_btf_image(path, &di), VMS_ERR_FORMAT, "truncated");
 	assert_int_equal(pwrite(fd, bl.data, bl.size, 0), (ssize_t)bl.size);
 	assert_ok(debuginfo_open_btf_image(path, &di));
 	debuginfo_destroy(di);
