@@ -26,59 +26,10 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import groundtruth as gt  # noqa: E402
+
 TIMEOUT = 120
-
-
-def elf_loads(path):
-    loads = []
-    with open(path, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 32)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
-        f.seek(phoff)
-        for _ in range(phnum):
-            ph = f.read(phentsize)
-            p_type, _, p_offset, _, p_paddr, p_filesz = struct.unpack_from("<IIQQQQ", ph)
-            if p_type == 1:
-                loads.append((p_paddr, p_offset, p_filesz))
-    return loads
-
-
-def vmcoreinfo(path):
-    """The VMCOREINFO note of an ELF dump, as a dict."""
-    out = {}
-    with open(path, "rb") as f:
-        eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 32)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
-        f.seek(phoff)
-        notes = []
-        for _ in range(phnum):
-            ph = f.read(phentsize)
-            p_type, _, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", ph)
-            if p_type == 4:
-                notes.append((p_offset, p_filesz))
-        for off, size in notes:
-            f.seek(off)
-            data = f.read(size)
-            pos = 0
-            while pos + 12 <= len(data):
-                namesz, descsz, _ = struct.unpack_from("<III", data, pos)
-                name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0")
-                desc = pos + 12 + (namesz + 3) // 4 * 4
-                if name == b"VMCOREINFO":
-                    for line in data[desc:desc + descsz].decode(errors="replace").splitlines():
-                        k, _, v = line.partition("=")
-                        out[k] = v
-                pos = desc + (descsz + 3) // 4 * 4
-    return out
-
-
-def file_offset(loads, paddr, n):
-    for pa, off, size in loads:
-        if pa <= paddr and paddr + n <= pa + size:
-            return off + paddr - pa
-    return None
 
 
 def run(vmsift, args, env=None):
@@ -124,13 +75,14 @@ def main():
         if os.path.exists(os.path.join(fixture, f)):
             shutil.copyfile(os.path.join(fixture, f), os.path.join(work, f))
     failures = []
+    elf = gt.DumpFile(dump)
+    info = elf.vmcoreinfo()
 
     def check(ok, what):
         print("%s: %s" % ("ok" if ok else "FAIL", what))
         if not ok:
             failures.append(what)
 
-    info = vmcoreinfo(dump)
 
     def addr(name):
         # VMCOREINFO's own address where it has one: kallsyms leaves its
@@ -141,7 +93,6 @@ def main():
             return None
         return int(json.loads(p.stdout.splitlines()[-1])["physical"], 16)
 
-    loads = elf_loads(dump)
     base = run(vmsift, ["--btf", "-q", "-j", "-e", "sys", "-e", "sym init_task", dump], env)
     check(base is not None and base.returncode == 0 and len(base.stdout.splitlines()) == 2,
           "the intact copy answers in BTF mode (%s)" %
@@ -170,7 +121,7 @@ def main():
 
     # ---- the dump's BTF
     btf = addr("__start_BTF")
-    hdr = btf is not None and file_offset(loads, btf, 24)
+    hdr = btf is not None and elf.file_offset(btf, 24)
     check(bool(hdr), "__start_BTF found in the dump")
     if hdr:
         with open(dump, "rb") as f:
@@ -181,7 +132,7 @@ def main():
         refused([(hdr + 12, struct.pack("<I", type_len + (1 << 30)))], "truncated",
                 "BTF type section longer than the blob")
         # a kind no kernel has, in the first type's info word
-        body = file_offset(loads, btf + 24, 64)
+        body = elf.file_offset(btf + 24, 64)
         refused([(body + 4, struct.pack("<I", 31 << 24))], "BTF from the dump is corrupt",
                 "BTF type of an unknown kind")
 
@@ -190,20 +141,20 @@ def main():
         print("kallsyms cases: not this kernel's (no kallsyms in VMCOREINFO: System.map)")
     else:
         num = addr("kallsyms_num_syms")
-        off = num is not None and file_offset(loads, num, 4)
+        off = num is not None and elf.file_offset(num, 4)
         check(bool(off), "kallsyms_num_syms found in the dump")
         if off:
             refused([(off, struct.pack("<I", 0x7fffffff))], "kallsyms table is corrupt",
                     "kallsyms_num_syms overwritten")
         table = addr("kallsyms_offsets") or addr("kallsyms_addresses")
-        toff = table is not None and file_offset(loads, table, 4096)
+        toff = table is not None and elf.file_offset(table, 4096)
         check(bool(toff), "the kallsyms address table found in the dump")
         if toff:
             rnd = random.Random(1)
             refused([(toff, bytes(rnd.randrange(256) for _ in range(4096)))],
                     "kallsyms table is corrupt", "kallsyms addresses overwritten")
         names = addr("kallsyms_names")
-        noff = names is not None and file_offset(loads, names, 4096)
+        noff = names is not None and elf.file_offset(names, 4096)
         check(bool(noff), "kallsyms_names found in the dump")
         if noff:
             refused([(noff, b"\xff" * 4096)], "kallsyms table is corrupt",

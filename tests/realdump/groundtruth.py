@@ -25,6 +25,7 @@ import struct
 import subprocess
 
 PT_LOAD = 1
+PT_NOTE = 4
 
 
 def read_env(path):
@@ -167,7 +168,7 @@ class DumpFile:
     # -- ELF
     def _read_elf(self):
         size = os.path.getsize(self.path)
-        self.loads = []
+        self.loads, self.notes = [], []
         with open(self.path, "rb") as f:
             eh = f.read(64)
             phoff, = struct.unpack_from("<Q", eh, 32)
@@ -178,6 +179,8 @@ class DumpFile:
                 if p_type == PT_LOAD:
                     held = max(0, min(filesz, size - off))
                     self.loads.append((paddr, off, held, vaddr, filesz))
+                elif p_type == PT_NOTE:
+                    self.notes.append((off, filesz))
         self.filtered = False
 
     # -- kdump-compressed, plain or flattened
@@ -231,6 +234,35 @@ class DumpFile:
             return any(p <= paddr < p + n for p, _, n, _, _ in self.loads)
         pfn = paddr // self.page_size
         return pfn < self.max_mapnr and bool(self.bm2[pfn >> 3] >> (pfn & 7) & 1)
+
+    def vmcoreinfo(self):
+        """The VMCOREINFO note of an ELF dump, as a dict."""
+        out = {}
+        with open(self.path, "rb") as f:
+            for off, size in self.notes:
+                f.seek(off)
+                data = f.read(size)
+                pos = 0
+                while pos + 12 <= len(data):
+                    namesz, descsz, _ = struct.unpack_from("<III", data, pos)
+                    name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0")
+                    desc = pos + 12 + (namesz + 3) // 4 * 4
+                    if name == b"VMCOREINFO":
+                        text = data[desc:desc + descsz].decode(errors="replace")
+                        for line in text.splitlines():
+                            k, _, v = line.partition("=")
+                            out[k] = v
+                    pos = desc + (descsz + 3) // 4 * 4
+        return out
+
+    def file_offset(self, paddr, n=1):
+        """Where the n bytes at physical address paddr lie in an ELF dump
+        file, or None when one PT_LOAD does not hold them all."""
+        assert self.kind == "elf", "file offsets of ELF dumps only"
+        for p, off, held, _, _ in self.loads:
+            if p <= paddr and paddr + n <= p + held:
+                return off + paddr - p
+        return None
 
 
 _dumpfiles = {}
