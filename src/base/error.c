@@ -14,6 +14,32 @@ struct vms_error vms_enomem = {
 VMS_MUST_CHECK static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
 						      va_list ap) __attribute__((format(printf, 2, 0)));
 
+/*
+ * Every message is one line: a name or token quoted from a dump, a cache
+ * file or the user may hold any byte, so control bytes are shown as \xNN.
+ * On failure to allocate, the message stays as it was.
+ */
+static void one_line(char **msg)
+{
+	size_t ctl = 0, len = 0;
+	for (const unsigned char *p = (const unsigned char *)*msg; *p; p++, len++)
+		ctl += *p < 0x20 || *p == 0x7f;
+	if (!ctl)
+		return;
+	char *out = malloc(len + 3 * ctl + 1), *q = out;
+	if (!out)
+		return;
+	for (const unsigned char *p = (const unsigned char *)*msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			q += sprintf(q, "\\x%02x", *p);
+		else
+			*q++ = (char)*p;
+	}
+	*q = 0;
+	free(*msg);
+	*msg = out;
+}
+
 VMS_MUST_CHECK static struct vms_error *error_vcreate(enum vms_error_code code, const char *fmt,
 						      va_list ap)
 {
@@ -24,6 +50,7 @@ VMS_MUST_CHECK static struct vms_error *error_vcreate(enum vms_error_code code, 
 		free(err);
 		return &vms_enomem;
 	}
+	one_line(&err->message);
 	err->code = code;
 	return err;
 }
@@ -83,6 +110,7 @@ struct vms_error *vms_error_wrap(struct vms_error *err, const char *fmt, ...)
 	if (asprintf(&msg, "%s: %s", ctx, err->message) >= 0) {
 		free(err->message);
 		err->message = msg;
+		one_line(&err->message);
 	}
 	free(ctx);
 	return err;

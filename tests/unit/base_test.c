@@ -35,6 +35,12 @@ static void test_error_wrap(void **state)
 	assert_null(vms_error_wrap(NULL, "x"));
 	vms_error_destroy(NULL);
 	vms_error_destroy(&vms_enomem);
+	// a quoted name holding control bytes: the message stays one line
+	e = vms_error_create(VMS_ERR_INVALID, "cannot parse type name '%s'", "a\nb\t\x7f");
+	assert_string_equal(e->message, "cannot parse type name 'a\\x0ab\\x09\\x7f'");
+	e = vms_error_wrap(e, "in %s", "x\ry");
+	assert_string_equal(e->message, "in x\\x0dy: cannot parse type name 'a\\x0ab\\x09\\x7f'");
+	vms_error_destroy(e);
 	e = vms_error_errno(2, "open %s", "x");
 	assert_string_equal(e->message, "open x: No such file or directory");
 	vms_error_destroy(e);
