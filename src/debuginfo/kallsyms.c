@@ -208,9 +208,7 @@ struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
 			err = bad("addresses go backwards", i);
 			break;
 		}
-		last = address;
-		if (!absolute)
-			sym->address -= ks->kaslr_offset;
+		last = sym->address = address;
 		sym->kind = name[0];
 		memcpy(s.names + used, name + 1, nlen); // with the NUL
 		sym->name = (const char *)(uintptr_t)used; // fixed up below
