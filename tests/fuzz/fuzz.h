@@ -20,7 +20,9 @@
 
 #include "base/error.h"
 
+struct vms_debuginfo;
 struct vms_program;
+struct vms_type;
 
 struct fuzz_target {
 	const char *name;
@@ -66,6 +68,25 @@ const char *fz_vmlinux(void);
  * failure (said on stderr).
  */
 struct vms_program *fz_program(void);
+
+/*
+ * Walk type @t and the types it reaches, to depth 6 and 64 members: every
+ * accessor, and the name and declaration of each.  @w bounds the work (a
+ * type may contain itself many times over, and a name may be spelled from
+ * thousands of types): at most w->types types, the names of the first
+ * w->names.  SIZE_MAX for no bound.
+ */
+struct fz_walk {
+	size_t types, names;
+};
+void fz_walk_type(struct fz_walk *w, struct vms_type *t);
+
+/*
+ * The first 64 names @di lists, each looked up as a type (@look_type, or
+ * found and walked when NULL), a variable (walked) and an enumerator.
+ */
+void fz_lookup_listed(struct vms_debuginfo *di, struct fz_walk *w,
+		      void (*look_type)(struct vms_debuginfo *di, const char *name));
 
 /* Little-endian reads from the input, 0 past its end. */
 uint64_t fz_u64(const uint8_t *data, size_t size, size_t off);

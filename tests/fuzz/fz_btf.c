@@ -39,41 +39,8 @@ static const char sysmap[] =
 	"ffffffff82000000 D tk_core\n"
 	"ffffffff82001000 D jiffies\n";
 
-/* The types reached, bounded: a type may contain itself many times over
- * (a struct of 64 members of its own type), and the names of the first
- * ones (a name may be spelled from thousands of types). */
-static size_t walk_budget, names_budget;
-
-static void walk_type(struct vms_type *t, int depth)
-{
-	if (!t || depth > 6 || !walk_budget)
-		return;
-	walk_budget--;
-	if (names_budget) {
-		names_budget--;
-		free(vms_type_name(t));
-		free(vms_type_declaration(t, "x"));
-	}
-	(void)vms_type_size(t);
-	(void)vms_type_is_signed(t);
-	(void)vms_type_is_complete(t);
-	(void)vms_type_array_length(t);
-	(void)vms_type_is_variadic(t);
-	(void)vms_type_strip(t);
-	size_t n = vms_type_member_count(t);
-	for (size_t i = 0; i < n && i < 64; i++) {
-		const struct vms_type_member *m = vms_type_member(t, i);
-		if (m)
-			walk_type(m->type, depth + 1);
-	}
-	n = vms_type_enumerator_count(t);
-	for (size_t i = 0; i < n && i < 64; i++)
-		(void)vms_type_enumerator(t, i);
-	n = vms_type_param_count(t);
-	for (size_t i = 0; i < n && i < 16; i++)
-		walk_type(vms_type_param(t, i), depth + 1);
-	walk_type(vms_type_target(t), depth + 1);
-}
+/* The types reached, bounded (fz_walk_type()): set for each input. */
+static struct fz_walk budget;
 
 static void look_type(struct vms_debuginfo *di, const char *name)
 {
@@ -83,25 +50,12 @@ static void look_type(struct vms_debuginfo *di, const char *name)
 		fz_check_error(err);
 		return;
 	}
-	walk_type(t, 0);
+	fz_walk_type(&budget, t);
 	for (size_t i = 0; i < sizeof(member_paths) / sizeof(member_paths[0]); i++) {
 		uint64_t bo, bs;
 		fz_check_error(vms_type_member_find(t, member_paths[i], &m, &bo, &bs));
 	}
 	fz_check_error(debuginfo_pointer_type(di, t, &m));
-}
-
-struct names {
-	char *v[64];
-	size_t n;
-};
-
-static bool collect(const char *name, unsigned kind, void *arg)
-{
-	struct names *ns = arg;
-	if (ns->n < 64)
-		ns->v[ns->n++] = strdup(name);
-	return ns->n < 64;
 }
 
 static void lookups(struct vms_debuginfo *di)
@@ -114,32 +68,20 @@ static void lookups(struct vms_debuginfo *di)
 	for (size_t i = 0; i < sizeof(var_names) / sizeof(var_names[0]); i++) {
 		struct vms_error *err = debuginfo_find_variable(di, var_names[i], &t, &addr);
 		if (!err)
-			walk_type(t, 0);
+			fz_walk_type(&budget, t);
 		fz_check_error(err);
 	}
 	for (size_t i = 0; i < sizeof(enumerators) / sizeof(enumerators[0]); i++) {
 		struct vms_error *err = debuginfo_find_enumerator(di, enumerators[i], &t, &val);
 		if (!err)
-			walk_type(t, 0);
+			fz_walk_type(&budget, t);
 		fz_check_error(err);
 	}
 	struct vms_error *err = debuginfo_find_anonymous_struct(di, tk_members, 2, &t);
 	if (!err)
-		walk_type(t, 0);
+		fz_walk_type(&budget, t);
 	fz_check_error(err);
-	struct names ns = {0};
-	fz_check_error(debuginfo_names_with_prefix(di, "", ~0u, collect, &ns));
-	for (size_t i = 0; i < ns.n; i++) {
-		if (!ns.v[i])
-			continue;
-		look_type(di, ns.v[i]);
-		err = debuginfo_find_variable(di, ns.v[i], &t, &addr);
-		if (!err)
-			walk_type(t, 0);
-		fz_check_error(err);
-		fz_check_error(debuginfo_find_enumerator(di, ns.v[i], &t, &val));
-		free(ns.v[i]);
-	}
+	fz_lookup_listed(di, &budget, look_type);
 }
 
 static int init(void) { return 0; }
@@ -160,8 +102,7 @@ static void one(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz: the harness's symbols: %s\n", err->message);
 		abort();
 	}
-	walk_budget = 4096;
-	names_budget = 256;
+	budget = (struct fz_walk){.types = 4096, .names = 256};
 	lookups(di);
 	debuginfo_destroy(di);
 }

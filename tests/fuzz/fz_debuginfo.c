@@ -22,51 +22,17 @@ static const char *const type_names[] = {
 };
 static const char *const var_names[] = {"init_task", "linux_banner", "mem_map", "a_folio", "init_mm"};
 
-static void walk_type(struct vms_type *t, int depth)
-{
-	if (!t || depth > 6)
-		return;
-	free(vms_type_name(t));
-	free(vms_type_declaration(t, "x"));
-	(void)vms_type_size(t);
-	(void)vms_type_strip(t);
-	size_t n = vms_type_member_count(t);
-	for (size_t i = 0; i < n && i < 64; i++) {
-		const struct vms_type_member *m = vms_type_member(t, i);
-		if (m)
-			walk_type(m->type, depth + 1);
-	}
-	n = vms_type_enumerator_count(t);
-	for (size_t i = 0; i < n && i < 64; i++)
-		(void)vms_type_enumerator(t, i);
-	n = vms_type_param_count(t);
-	for (size_t i = 0; i < n && i < 16; i++)
-		walk_type(vms_type_param(t, i), depth + 1);
-	walk_type(vms_type_target(t), depth + 1);
-}
-
-struct names {
-	char *v[64];
-	size_t n;
-};
-
-static bool collect(const char *name, unsigned kind, void *arg)
-{
-	struct names *ns = arg;
-	if (ns->n < 64)
-		ns->v[ns->n++] = strdup(name);
-	return ns->n < 64;
-}
+/* The index and memo reach only the fixture's few types: no bound. */
+static struct fz_walk unbounded = {SIZE_MAX, SIZE_MAX};
 
 static void lookups(struct vms_debuginfo *di)
 {
 	struct vms_type *t;
 	uint64_t addr;
-	int64_t val;
 	for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
 		struct vms_error *err = debuginfo_find_type(di, type_names[i], &t);
 		if (!err) {
-			walk_type(t, 0);
+			fz_walk_type(&unbounded, t);
 			struct vms_type *m;
 			uint64_t bo, bs;
 			err = vms_type_member_find(t, "tasks.next", &m, &bo, &bs);
@@ -76,25 +42,10 @@ static void lookups(struct vms_debuginfo *di)
 	for (size_t i = 0; i < sizeof(var_names) / sizeof(var_names[0]); i++) {
 		struct vms_error *err = debuginfo_find_variable(di, var_names[i], &t, &addr);
 		if (!err)
-			walk_type(t, 0);
+			fz_walk_type(&unbounded, t);
 		fz_check_error(err);
 	}
-	struct names ns = {0};
-	fz_check_error(debuginfo_names_with_prefix(di, "", ~0u, collect, &ns));
-	for (size_t i = 0; i < ns.n; i++) {
-		if (!ns.v[i])
-			continue;
-		struct vms_error *err = debuginfo_find_type(di, ns.v[i], &t);
-		if (!err)
-			walk_type(t, 0);
-		fz_check_error(err);
-		err = debuginfo_find_variable(di, ns.v[i], &t, &addr);
-		if (!err)
-			walk_type(t, 0);
-		fz_check_error(err);
-		fz_check_error(debuginfo_find_enumerator(di, ns.v[i], &t, &val));
-		free(ns.v[i]);
-	}
+	fz_lookup_listed(di, &unbounded, NULL);
 }
 
 static uint8_t *good_idx;

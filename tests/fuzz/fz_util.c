@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debuginfo/debuginfo.h"
 #include "dumpgen.h"
 #include "program/program.h"
 
@@ -129,4 +130,83 @@ uint64_t fz_u64(const uint8_t *data, size_t size, size_t off)
 	for (size_t i = 0; i < 8 && off + i < size; i++)
 		v |= (uint64_t)data[off + i] << (8 * i);
 	return v;
+}
+
+static void walk(struct fz_walk *w, struct vms_type *t, int depth)
+{
+	if (!t || depth > 6 || !w->types)
+		return;
+	w->types--;
+	if (w->names) {
+		w->names--;
+		free(vms_type_name(t));
+		free(vms_type_declaration(t, "x"));
+	}
+	(void)vms_type_size(t);
+	(void)vms_type_is_signed(t);
+	(void)vms_type_is_complete(t);
+	(void)vms_type_array_length(t);
+	(void)vms_type_is_variadic(t);
+	(void)vms_type_strip(t);
+	size_t n = vms_type_member_count(t);
+	for (size_t i = 0; i < n && i < 64; i++) {
+		const struct vms_type_member *m = vms_type_member(t, i);
+		if (m)
+			walk(w, m->type, depth + 1);
+	}
+	n = vms_type_enumerator_count(t);
+	for (size_t i = 0; i < n && i < 64; i++)
+		(void)vms_type_enumerator(t, i);
+	n = vms_type_param_count(t);
+	for (size_t i = 0; i < n && i < 16; i++)
+		walk(w, vms_type_param(t, i), depth + 1);
+	walk(w, vms_type_target(t), depth + 1);
+}
+
+void fz_walk_type(struct fz_walk *w, struct vms_type *t)
+{
+	walk(w, t, 0);
+}
+
+struct names {
+	char *v[64];
+	size_t n;
+};
+
+static bool collect(const char *name, unsigned kind, void *arg)
+{
+	(void)kind;
+	struct names *ns = arg;
+	if (ns->n < 64)
+		ns->v[ns->n++] = strdup(name);
+	return ns->n < 64;
+}
+
+void fz_lookup_listed(struct vms_debuginfo *di, struct fz_walk *w,
+		      void (*look_type)(struct vms_debuginfo *di, const char *name))
+{
+	struct vms_type *t;
+	uint64_t addr;
+	int64_t val;
+	struct names ns = {0};
+	fz_check_error(debuginfo_names_with_prefix(di, "", ~0u, collect, &ns));
+	for (size_t i = 0; i < ns.n; i++) {
+		if (!ns.v[i])
+			continue;
+		struct vms_error *err;
+		if (look_type) {
+			look_type(di, ns.v[i]);
+		} else {
+			err = debuginfo_find_type(di, ns.v[i], &t);
+			if (!err)
+				fz_walk_type(w, t);
+			fz_check_error(err);
+		}
+		err = debuginfo_find_variable(di, ns.v[i], &t, &addr);
+		if (!err)
+			fz_walk_type(w, t);
+		fz_check_error(err);
+		fz_check_error(debuginfo_find_enumerator(di, ns.v[i], &t, &val));
+		free(ns.v[i]);
+	}
 }
