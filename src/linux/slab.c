@@ -1041,10 +1041,12 @@ static void walk_ctx_setup(struct walk_ctx *w)
 	// the node partial lists
 	for (size_t i = 0; i < c->nr_nodes; i++) {
 		struct where_walk ww = { w, LINUX_SLAB_ON_NODE_PARTIAL };
-		err = linux_list_for_each(&b->mem, &b->walk, c->nodes[i].addr + (uint64_t)l->kcn_partial, 0,
-					  on_where, &ww);
-		if (err)
-			problem(w, vms_error_wrap(err, "cache %s node %u partial list", c->name, c->nodes[i].node));
+		struct vms_error *lerr = linux_list_for_each(&b->mem, &b->walk,
+							     c->nodes[i].addr + (uint64_t)l->kcn_partial, 0,
+							     on_where, &ww);
+		if (lerr)
+			problem(w, vms_error_wrap(lerr, "cache %s node %u partial list", c->name,
+						  c->nodes[i].node));
 	}
 	uint8_t h[64];
 	// the per-CPU pointers: sheaves (6.18+: NULL for a cache without

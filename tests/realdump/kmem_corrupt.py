@@ -137,13 +137,24 @@ def main():
             unix[x[6]] = int(x[0][:-1], 16)
     sock = unix[env["UNIX_OPEN_INODES"].split()[0]]
     hit = q("kmem 0x%x" % sock)[0]["slab"]
-    cache, kc = hit["cache"], int(hit["kmem_cache"], 16)
-    objs = [o for o in q("slab %s" % cache) if "address" in o]
-    free = [o for o in objs if o["state"] == "free"]
-    assert free, "cache %s has no free object on a freelist" % cache
+    info = [r for r in q("slabinfo -v") if "nodes" in r]
+    # the victim: two free objects on a slab freelist, in the socket cache
+    # when it has them; since 6.18 a cache's free objects may all sit in
+    # per-CPU sheaves, then take a cache whose node partial slabs hold them
+    cands = [(hit["cache"], int(hit["kmem_cache"], 16))]
+    cands += [(r["name"], int(r["cache"], 16)) for r in info
+              if r.get("partial_free_objs", 0) >= 2 and r["name"] != hit["cache"]]
+    cache = None
+    for name, addr in cands:
+        free = [o for o in q("slab %s" % name) if "address" in o and o["state"] == "free"]
+        if len(free) >= 2:
+            cache, kc = name, addr
+            break
+    assert cache, "no cache has two free objects on a slab freelist"
+    if cache != hit["cache"]:
+        print("cache %s of the sockets has no free object on a freelist; using %s" % (hit["cache"], cache))
     victim = int(free[0]["address"], 16)
     offset = val("((struct kmem_cache *)0x%x)->offset" % kc)
-    info = [r for r in q("slabinfo -v") if "nodes" in r]
     listed = next((r for r in info for n in r["nodes"] if n["nr_partial"] >= 1 and r["name"] != cache), None)
     assert listed, "no cache with a node partial list"
     node = next(n for n in listed["nodes"] if n["nr_partial"] >= 1)
