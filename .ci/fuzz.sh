@@ -4,7 +4,9 @@
 # made the fixtures):
 #   1. a --enable-sanitizers build (.build-san): every test of `make check`
 #      with the real-dump tests of one kernel line ($FUZZ_KERNELS, 6.1),
-#      except kcore.sh, whose vmsift runs inside the guest;
+#      except kcore.sh, whose vmsift runs inside the guest, and the
+#      damaged-dump tests (corrupt, kmem_corrupt, truncated, btfbad) of the
+#      newest line too ($FUZZ_DAMAGE_KERNELS, 7.3), whose code paths differ;
 #   2. a CC=clang --enable-fuzzing build (.build-fuzz): each libFuzzer
 #      harness for $FUZZ_SECONDS (60) seconds (tests/fuzz/run.sh); eval and
 #      cmdline over that kernel line's filtered fixture dump (vmcore.d31).
@@ -12,7 +14,7 @@
 # "N passed, N failed, N skipped" as the last line.  About 25 minutes.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-: "${FUZZ_SECONDS:=60}" "${FUZZ_KERNELS:=6.1}"
+: "${FUZZ_SECONDS:=60}" "${FUZZ_KERNELS:=6.1}" "${FUZZ_DAMAGE_KERNELS:=7.3}"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 pass=0 fail=0 skip=0
@@ -46,10 +48,11 @@ if .ci/build.sh .build-san --enable-sanitizers >.ci-san-build.log 2>&1; then
 	# would all be skips), without kcore (its vmsift runs inside the guest)
 	# and crash (its panic boots are the main suite's)
 	tests=$(printf '%s\n' $tests | grep -v '^tests/realdump/\(kcore\|crash\)@' |
-		awk -v keep=" $FUZZ_KERNELS " '!/\.kl$/ { print; next }
-			{ l = $0; sub(/^.*@/, "", l); sub(/\.kl$/, "", l); if (index(keep, " " l " ")) print }' |
+		awk -v keep=" $FUZZ_KERNELS " -v damage=" $FUZZ_DAMAGE_KERNELS " '!/\.kl$/ { print; next }
+			{ l = $0; sub(/^.*@/, "", l); sub(/\.kl$/, "", l); if (index(keep, " " l " ")) print
+			  else if (index(damage, " " l " ") && $0 ~ /\/(corrupt|kmem_corrupt|truncated|btfbad)@/) print }' |
 		tr '\n' ' ')
-	VMSIFT_KERNELS=$FUZZ_KERNELS make -s -C .build-san -j"$(nproc)" check TESTS="$tests" \
+	VMSIFT_KERNELS="$FUZZ_KERNELS $FUZZ_DAMAGE_KERNELS" make -s -C .build-san -j"$(nproc)" check TESTS="$tests" \
 		>.ci-san-check.log 2>&1
 	for trs in $(find .build-san/tests -name '*.trs' | sort); do
 		name=${trs#.build-san/}
