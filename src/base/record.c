@@ -138,6 +138,12 @@ static const char hexpairs[513] =
 	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
+/* "00" to "99". */
+static const char decpairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static inline unsigned hex_len(uint64_t v)
 {
 	return v ? (unsigned)(64 - __builtin_clzll(v) + 3) / 4 : 1;
@@ -161,7 +167,8 @@ static inline uint64_t hex8(uint32_t x)
  * length (callers' room allows it); returns the end of the digits. */
 static inline char *put_hex16(char *p, uint64_t v)
 {
-	char tmp[48] = { 0 };
+	char tmp[48];
+	memset(tmp + 32, 0, 16);
 	uint64_t hi = hex8((uint32_t)(v >> 32)), lo = hex8((uint32_t)v);
 	memcpy(tmp + 16, &hi, 8);
 	memcpy(tmp + 24, &lo, 8);
@@ -195,8 +202,15 @@ static inline unsigned dec_len(uint64_t v)
 static inline char *put_dec(char *p, uint64_t v)
 {
 	unsigned n = dec_len(v);
-	for (unsigned i = n; i-- > 0; v /= 10)
-		p[i] = (char)('0' + v % 10);
+	char *e = p + n;
+	for (; v >= 100; v /= 100) {
+		e -= 2;
+		memcpy(e, decpairs + 2 * (v % 100), 2);
+	}
+	if (v >= 10)
+		memcpy(e - 2, decpairs + 2 * v, 2);
+	else
+		e[-1] = (char)('0' + v);
 	return p + n;
 }
 
@@ -660,17 +674,18 @@ static inline char *put_padded_number(char *p, const char *tmp, size_t n, int w)
 static void text_columns(struct strbuf *out, const struct rec_row *r)
 {
 	const struct rec_schema *s = r->schema;
+	const struct rec_field *fd = s->fields;
+	uint64_t plain = r->set & ~r->nul;  // fields with a non-null value
 	for (unsigned c = 0; c < s->ncols; c++) {
 		const struct rec_col *col = &s->cols[c];
 		unsigned f = col->field;
-		uint64_t bit = UINT64_C(1) << f;
 		int w = col->width;
 		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
-		// the common cases straight into the buffer
-		if (!col->render && (r->set & ~r->nul & bit) &&
-		    !(s->fields[f].type == REC_STR && (r->num & bit))) {
-			unsigned type = s->fields[f].type;
-			char tmp[48] = { 0 }, *p, *e;
+		unsigned type = fd[f].type;
+		char *p;
+		// the common cases straight into the buffer: one room() each
+		if (!col->render && ((plain >> f) & 1)) {
+			char tmp[48], *e;
 			switch (type) {
 			case REC_HEX:
 				e = put_hex16(tmp, r->v[f].u);
@@ -687,7 +702,11 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 					e = put_dec(e, (uint64_t)r->v[f].i);
 				}
 				break;
-			case REC_STR: {
+			case REC_STR:
+				if ((r->num >> f) & 1) {
+					e = put_dec(tmp, r->v[f].u);
+					break;
+				}
 				const char *str = rec_get_s(r, f);
 				size_t n = strlen(str);
 				if ((p = room(out, aw + n + 1))) {
@@ -696,7 +715,6 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 					commit(out, put_padded(p, str, n, w));
 				}
 				continue;
-			}
 			default:
 				e = NULL;
 			}
@@ -709,15 +727,15 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 				continue;
 			}
 		}
-		if (c)
-			strbuf_addch(out, ' ');
+		if (c && (p = room(out, 1)))
+			commit(out, p + (*p = ' ', 1));
 		size_t start = out->len;
 		if (col->render)
 			col->render(out, r);
 		else
 			text_value(out, r, f, false);
-		if (col->width)
-			pad_from(out, start, col->width);
+		if (w)
+			pad_from(out, start, w);
 	}
 	char *p = room(out, 1);
 	if (p) {

@@ -46,12 +46,6 @@ static const struct rec_field page_fields[PF_NR] = {
 	[PF_BAD_ORDER] = REC_FIELD("bad_order", REC_UINT),  // an order the kernel cannot make
 };
 
-/* ZONE: the name, "?" for a zone number without one. */
-static void zone_col(struct strbuf *out, const struct rec_row *r)
-{
-	strbuf_addstr(out, rec_is_str(r, PF_ZONE) ? rec_get_s(r, PF_ZONE) : "?");
-}
-
 /* NAMES: the flag names, and a tail's head. */
 static void names_col(struct strbuf *out, const struct rec_row *r)
 {
@@ -67,7 +61,7 @@ static void names_col(struct strbuf *out, const struct rec_row *r)
 
 #define PAGE_COLS_HEAD                                                             \
 	{ PF_PFN, 10, "PFN", NULL }, { PF_FLAGS, 16, "FLAGS", NULL },                 \
-	{ PF_ZONE, 8, "ZONE", zone_col }, { PF_USE, -10, "USE", NULL },               \
+	{ PF_ZONE, 8, "ZONE", NULL }, { PF_USE, -10, "USE", NULL },               \
 	{ PF_REFCOUNT, 5, "CNT", NULL }, { PF_MAPCOUNT, 5, "MAP", NULL },             \
 	{ PF_ORDER, 2, "OR", NULL }, { PF_MAPPING, 16, "MAPPING", NULL }
 
@@ -121,11 +115,9 @@ static void fill_table(struct rec_row *r, const struct linux_page_layout *l,
 		rec_strs_add(r, PF_FLAG_NAMES, n ? n : bit_name(b));
 	}
 	rec_hex(r, PF_KPF, pi->kpf);
+	// the ZONE column: "?" for a zone number without a name
 	const char *zn = linux_zone_name(l, pi->zone);
-	if (zn)
-		rec_str(r, PF_ZONE, zn);
-	else
-		rec_uint(r, PF_ZONE, pi->zone);
+	rec_str(r, PF_ZONE, zn ? zn : "?");
 	rec_str(r, PF_USE, linux_page_use_name(pi->use));
 	rec_uint(r, PF_ORDER, pi->order);
 	rec_bool(r, PF_TAIL, pi->bits & LINUX_PAGE_TAIL);
