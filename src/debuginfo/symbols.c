@@ -70,26 +70,63 @@ static int sym_addr_cmp(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? 1 : -1;
 }
 
-/* Sort di->syms by name and index them by address. */
-VMS_MUST_CHECK static struct vms_error *sort_symbols(struct vms_debuginfo *di)
+static int sym_name_only_cmp(const void *a, const void *b)
 {
-	size_t count = di->nsyms;
-	qsort(di->syms, count, sizeof(*di->syms), sym_name_cmp);
-	di->syms_by_addr = malloc((count ? count : 1) * sizeof(uint32_t));
-	if (!di->syms_by_addr)
+	return strcmp(((const struct vms_symbol *)a)->name, ((const struct vms_symbol *)b)->name);
+}
+
+/* Sort @syms by address, then name: a vmlinux symbol table in the order
+ * that index_installed() indexes without a second sort.  A stable radix
+ * sort of the addresses, 16 bits a pass, skipping the digits all share
+ * (the upper half of kernel addresses); then each run of aliases by name.
+ * A comparison sort of the structures took most of the start-up. */
+VMS_MUST_CHECK static struct vms_error *sort_by_address(struct vms_symbol *syms, size_t n)
+{
+	struct vms_symbol *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	size_t *count = malloc(65536 * sizeof(*count));
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
 		return &vms_enomem;
-	for (size_t i = 0; i < count; i++)
-		di->syms_by_addr[i] = (uint32_t)i;
-	qsort_r(di->syms_by_addr, count, sizeof(uint32_t), sym_addr_cmp, di->syms);
+	}
+	struct vms_symbol *from = syms, *to = tmp;
+	for (unsigned shift = 0; shift < 64 && n; shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[(from[i].address >> shift) & 0xffff]++;
+		if (count[(from[0].address >> shift) & 0xffff] == n)
+			continue;  // one digit for all
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i].address >> shift) & 0xffff]++] = from[i];
+		struct vms_symbol *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != syms)
+		memcpy(syms, from, n * sizeof(*syms));
+	free(tmp);
+	free(count);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && syms[j].address == syms[i].address; j++)
+			;
+		if (j - i > 1)
+			qsort(syms + i, j - i, sizeof(*syms), sym_name_only_cmp);
+	}
 	return NULL;
 }
 
 /*
- * Installed tables (kallsyms: ~200k names) are indexed without sorting by
- * name, which would dominate the start-up: they come in address order (as
- * kallsyms and System.map keep them; sorted here otherwise), names are found
- * through a hash map, and the name order that completion wants is made on
- * first use.
+ * Symbol tables (vmlinux: ~150k names, kallsyms: ~200k) are indexed without
+ * sorting by name, which would dominate the start-up: they come in address
+ * order (as kallsyms and System.map keep them; a vmlinux's is sorted so
+ * first), names are found through a hash map, and the name order that
+ * completion wants is made on first use.
  */
 /* The slot of @name in di->sym_slots: its symbol's, or the empty one where
  * it would go. */
@@ -234,14 +271,18 @@ VMS_MUST_CHECK static struct vms_error *load_symbols(struct vms_debuginfo *di)
 		s->kind = nm_kind(&sym, shdrs, shnum);
 	}
 	di->nsyms = count;
-	err = sort_symbols(di);
+	err = sort_by_address(di->syms, count);
+	if (!err)
+		err = index_installed(di);
 out:
 	free(shdrs);
 	if (err) {
 		free(di->syms);
 		free(di->syms_by_addr);
+		free(di->sym_slots);
 		di->syms = NULL;
 		di->syms_by_addr = NULL;
+		di->sym_slots = NULL;
 		di->nsyms = 0;
 	}
 	return err;
@@ -264,25 +305,10 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
 		return err;
-	if (di->sym_slots) {
-		uint32_t *slot = sym_slot(di, name);
-		if (!*slot)
-			return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
-		*ret = di->syms[*slot - 1];
-		return NULL;
-	}
-	// first entry with this name: globals sort first among equal names
-	size_t lo = 0, hi = di->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(di->syms[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == di->nsyms || strcmp(di->syms[lo].name, name) != 0)
+	uint32_t *slot = sym_slot(di, name);
+	if (!*slot)
 		return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
-	*ret = di->syms[lo];
+	*ret = di->syms[*slot - 1];
 	return NULL;
 }
 
@@ -410,8 +436,6 @@ const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, siz
 {
 	if (i >= debuginfo_symbol_count(di))
 		return NULL;
-	if (!di->sym_slots)
-		return &di->syms[i];
 	if (!di->syms_by_name) {
 		di->syms_by_name = malloc(di->nsyms * sizeof(uint32_t));
 		if (!di->syms_by_name)
