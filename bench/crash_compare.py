@@ -9,12 +9,13 @@ For one dump of a testdata/mkpanic fixture, each tool is asked:
   panic   which task panicked, and its backtrace: does it hold, in order, the
           reliable frames of the console's last Call Trace (after panic)?
   stacks  every thread's backtrace against /proc/PID/task/TID/stack read
-          before the crash (threads whose two readings agree; the same set
-          for every tool, so threads that ran after the reading count
-          against every tool alike): the share whose recorded frames appear
-          in order; also with label aliases (a tool that names
+          before the crash: the share whose recorded frames appear in
+          order; also with label aliases (a tool that names
           entry_SYSCALL_64 where kallsyms says
-          entry_SYSCALL_64_after_hwframe)
+          entry_SYSCALL_64_after_hwframe).  Compared are the threads
+          whose two readings agree and that did not run after them (present
+          in the dump, with the recorded context-switch count), as the test
+          tier does (tests/realdump/crash.py); one set judges every tool
   mod     the module list against /proc/modules (names, bases, sizes)
 and timed (wall clock, one run).  Prints one line per tool and check, and a
 JSON summary line last.
@@ -50,11 +51,16 @@ def truth(fixture):
         if line.startswith("#") or len(f) < 7:
             continue
         rec.setdefault(int(f[1]), {})[f[4]] = f[6]
+    switches = {}
+    for line in open("%s/stacks.tsv" % fixture):
+        f = line.rstrip("\n").split("\t")
+        if not line.startswith("#") and len(f) >= 7 and f[4] == "2":
+            switches[int(f[1])] = int(f[5])
     for tid, p in rec.items():
         if p.get("1") and p.get("1") == p.get("2"):
             frames = ground.parse_proc_stack(p["1"])
             if frames:
-                stacks[tid] = frames
+                stacks[tid] = (frames, switches.get(tid))
     mods = {}
     for line in open("%s/modules.txt" % fixture):
         f = line.split()
@@ -71,6 +77,25 @@ LABELS = {"entry_SYSCALL_64_after_hwframe": "entry_SYSCALL_64"}
 
 def aliased(frames):
     return [LABELS.get(f, f) for f in frames]
+
+
+def still(stacks, vmsift, dump, vmlinux, tasks):
+    """The threads of @stacks that still had their recorded stack at the
+    crash: present in the dump and with the context-switch count recorded
+    after the reading (as tests/realdump/crash.py leaves out the others).
+    The same set judges every tool."""
+    tids = [t for t in sorted(stacks) if t in tasks]
+    expr = ";".join("p ((struct task_struct *)%s)->nvcsw + ((struct task_struct *)%s)->nivcsw"
+                    % (tasks[t], tasks[t]) for t in tids)
+    out, _, _, _ = timed([vmsift, "-q", "-j", "-e", expr, dump, vmlinux]) if tids else ("", "", 0, 0)
+    keep = {}
+    for t, line in zip(tids, out.splitlines()):
+        try:
+            if int(json.loads(line)["value"]) == stacks[t][1]:
+                keep[t] = stacks[t][0]
+        except (ValueError, KeyError):
+            pass
+    return keep
 
 
 def score_stacks(stacks, traces, tolerant=False):
@@ -103,11 +128,14 @@ def run_vmsift(vmsift, dump, vmlinux):
         res["panic_error"] = err.strip()
     out, err, rc, t2 = timed([vmsift, "-q", "-j", "-e", "bt --all", dump, vmlinux])
     traces = {}
+    tasks = {}
     for line in out.splitlines():
         d = json.loads(line)
         if "pid" in d:
             traces[d["pid"]] = [f.get("function") for f in d["frames"]]
+            tasks[d["pid"]] = d.get("task")
     res["traces"] = traces
+    res["tasks"] = tasks
     out, err, rc, t3 = timed([vmsift, "-q", "-j", "-e", "mod", dump, vmlinux])
     res["mods"] = {}
     for line in out.splitlines():
@@ -254,8 +282,15 @@ def main(argv):
     if subprocess.run([py, "-c", "import drgn"], stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL).returncode == 0:
         tools.append(("drgn", lambda: run_drgn(py, "%s/%s" % (fixture, dump), vmlinux, work)))
+    kept = None
     for name, fn in tools:
         r = fn()
+        if kept is None:  # vmsift's run comes first
+            all_threads = len(stacks)
+            kept = still(stacks, vmsift, "%s/%s" % (fixture, dump), vmlinux, r.get("tasks", {}))
+            print("threads compared: %d of %d recorded with a stable stack (the others exited or ran "
+                  "after the reading)" % (len(kept), all_threads))
+            summary["threads"] = [len(kept), all_threads]
         s = {}
         pid_ok = r.get("panic_pid") == want_pid or (env.get("SCENARIO") == "hung" and r.get("panic_pid") is not None
                                                    and "watchdog" in "".join(map(str, r.get("panic_frames", []))))
@@ -264,8 +299,8 @@ def main(argv):
         s["panic_task"] = bool(pid_ok)
         s["panic_trace"] = miss is None and bool(r.get("panic_frames"))
         s["panic_trace_aliased"] = miss_tol is None and bool(r.get("panic_frames"))
-        ok, n = score_stacks(stacks, r.get("traces", {}))
-        ok_t, _ = score_stacks(stacks, r.get("traces", {}), tolerant=True)
+        ok, n = score_stacks(kept, r.get("traces", {}))
+        ok_t, _ = score_stacks(kept, r.get("traces", {}), tolerant=True)
         s["stacks"] = [ok, n]
         s["stacks_aliased"] = [ok_t, n]
         ok_m, n_m = score_mods(mods, r.get("mods", {}))
