@@ -752,6 +752,14 @@ static void *worker_main(void *arg)
 					cnt[ok[i]]++;
 					continue;
 				}
+				if (w->match) {
+					uint64_t word;
+					memcpy(&word, data + i * size + w->match_off, 8);
+					if (word != w->match_value) {
+						cnt[LINUX_UNKNOWN_NR]++;
+						continue;
+					}
+				}
 				struct linux_page_info pi;
 				uint64_t pfn = c->start + i;
 				linux_page_decode(l, &src, data + i * size, pfn, c->map_base + pfn * size, &pi);
@@ -856,6 +864,9 @@ struct vms_error *linux_memmap_walk(struct vms_program *prog, const struct linux
 	w->stopped = false;
 	if (end <= start)
 		return NULL;
+	if (w->match && (uint64_t)w->match_off + 8 > m->layout->page_size)
+		return vms_error_create(VMS_ERR_OTHER, "memory map walk: word at %u outside the %" PRIu64
+					"-byte struct page", w->match_off, m->layout->page_size);
 	struct walk_shared sh = { .prog = prog, .m = m, .w = w, .zerocopy = w->zerocopy };
 	struct vms_error *err = make_chunks(m, start, end, batch_pages(w), &sh.chunks, &sh.nr_chunks);
 	if (err)

@@ -232,6 +232,13 @@ struct linux_memmap_walk {
 	                               // >= 64 (0: 4096)
 	bool zerocopy;                 // decode struct pages in place in the dump
 	                               // file when it can (program_map())
+	/* Optional: decode only the struct pages whose 8 bytes at @match_off
+	 * are @match_value (little-endian); the others are passed over, and
+	 * counted in pages_decoded as looked at.  A search by one word: the
+	 * slab pages of one cache by their slab_cache pointer. */
+	bool match;
+	unsigned match_off;
+	uint64_t match_value;
 	// Results, filled by the walk:
 	uint64_t pages_decoded;
 	uint64_t pages_partial;        // decoded, but a page they depend on was unreadable
