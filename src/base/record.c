@@ -671,22 +671,38 @@ static inline char *put_padded_number(char *p, const char *tmp, size_t n, int w)
 	return p;
 }
 
+/* Room for @need bytes at @p, before @end: *end moves past a new room of
+ * at least @need + TEXT_CHUNK bytes when there was not (NULL: failed). */
+#define TEXT_CHUNK 4096
+static inline char *text_room(struct strbuf *out, char *p, char **end, size_t need)
+{
+	if ((size_t)(*end - p) >= need)
+		return p;
+	commit(out, p);
+	if (!(p = room(out, need + TEXT_CHUNK)))
+		return NULL;
+	*end = p + need + TEXT_CHUNK;
+	return p;
+}
+
 static void text_columns(struct strbuf *out, const struct rec_row *r)
 {
 	const struct rec_schema *s = r->schema;
 	const struct rec_field *fd = s->fields;
 	uint64_t plain = r->set & ~r->nul;  // fields with a non-null value
+	// one reservation for the row, as the JSON writer does; a column that
+	// does not fit (a long string) or goes through a strbuf commits first
+	char *p = room(out, TEXT_CHUNK), *end = p ? p + TEXT_CHUNK : NULL;
+	if (!p)
+		return;
 	for (unsigned c = 0; c < s->ncols; c++) {
 		const struct rec_col *col = &s->cols[c];
 		unsigned f = col->field;
 		int w = col->width;
 		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
-		unsigned type = fd[f].type;
-		char *p;
-		// the common cases straight into the buffer: one room() each
 		if (!col->render && ((plain >> f) & 1)) {
 			char tmp[48], *e;
-			switch (type) {
+			switch (fd[f].type) {
 			case REC_HEX:
 				e = put_hex16(tmp, r->v[f].u);
 				break;
@@ -709,26 +725,28 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 				}
 				const char *str = rec_get_s(r, f);
 				size_t n = strlen(str);
-				if ((p = room(out, aw + n + 1))) {
-					if (c)
-						*p++ = ' ';
-					commit(out, put_padded(p, str, n, w));
-				}
+				if (!(p = text_room(out, p, &end, aw + n + 2)))
+					return;
+				if (c)
+					*p++ = ' ';
+				p = put_padded(p, str, n, w);
 				continue;
 			default:
 				e = NULL;
 			}
 			if (e) {
-				if ((p = room(out, aw + 64))) {
-					if (c)
-						*p++ = ' ';
-					commit(out, put_padded_number(p, tmp, (size_t)(e - tmp), w));
-				}
+				if (!(p = text_room(out, p, &end, aw + 65)))
+					return;
+				if (c)
+					*p++ = ' ';
+				p = put_padded_number(p, tmp, (size_t)(e - tmp), w);
 				continue;
 			}
 		}
-		if (c && (p = room(out, 1)))
-			commit(out, p + (*p = ' ', 1));
+		// through the strbuf
+		if (c)
+			*p++ = ' ';  // the room holds at least TEXT_CHUNK
+		commit(out, p);
 		size_t start = out->len;
 		if (col->render)
 			col->render(out, r);
@@ -736,9 +754,11 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 			text_value(out, r, f, false);
 		if (w)
 			pad_from(out, start, w);
+		if (!(p = room(out, TEXT_CHUNK)))
+			return;
+		end = p + TEXT_CHUNK;
 	}
-	char *p = room(out, 1);
-	if (p) {
+	if ((p = text_room(out, p, &end, 1))) {
 		*p++ = '\n';
 		commit(out, p);
 	}
