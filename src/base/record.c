@@ -420,7 +420,8 @@ static size_t json_field_bound(const struct rec_row *r, unsigned f)
  * not here. */
 #define JSON_FIELD_ROOM (sizeof(((struct rec_field *)0)->json_key) + 32)
 
-static char *json_field(char *p, const char *end, const struct rec_row *r, unsigned f, bool comma)
+static inline __attribute__((always_inline)) char *json_field(char *p, const char *end,
+							     const struct rec_row *r, unsigned f, bool comma)
 {
 	const struct rec_field *fd = &r->schema->fields[f];
 	uint64_t bit = UINT64_C(1) << f;
