@@ -31,15 +31,18 @@ median() {
 }
 
 cold_cache=$(mktemp -d)
-trap 'rm -rf "$cold_cache"' EXIT
+export VMSIFT dump vmlinux pfn cold_cache
+trap 'rm -rf "$cold_cache" "$cold_cache.time"' EXIT
 cold() { rm -rf "$cold_cache"/*; VMSIFT_CACHE=$cold_cache "$VMSIFT" -q -e "page $pfn" "$dump" "$vmlinux"; }
 btf() { rm -rf "$cold_cache"/*; VMSIFT_CACHE=$cold_cache "$VMSIFT" --btf -q -e "page $pfn" "$dump"; }
 # median user+system CPU seconds of $runs runs of "$@"
 median_cpu() {
 	local t=()
 	for _ in $(seq "$runs"); do
-		t+=("$( { /usr/bin/time -f '%U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1 |
-			awk '{ print $1 + $2 }')")
+		# the functions above run in a child bash, timed whole (it only
+		# adds bash's own start-up, a few ms)
+		/usr/bin/time -o "$cold_cache.time" -f '%U %S' bash -c "$(declare -f "$1"); $1" >/dev/null 2>&1
+		t+=("$(tail -n 1 "$cold_cache.time" | awk '{ print $1 + $2 }')")
 	done
 	printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
 }
