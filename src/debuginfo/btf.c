@@ -442,6 +442,9 @@ struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *
 
 static char libbpf_message[160];
 
+/* libbpf's print callback: its format is libbpf's own (libbpf_print_fn_t
+ * cannot carry a format attribute). */
+__attribute__((format(printf, 2, 0)))
 static int keep_libbpf_message(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level; // its parse errors are debug messages
