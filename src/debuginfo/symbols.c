@@ -305,8 +305,9 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
 		return err;
-	uint32_t *slot = sym_slot(di, name);
-	if (!*slot)
+	// no table at all: BTF mode before (or without) kallsyms
+	uint32_t *slot = di->sym_slots ? sym_slot(di, name) : NULL;
+	if (!slot || !*slot)
 		return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
 	*ret = di->syms[*slot - 1];
 	return NULL;
