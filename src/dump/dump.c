@@ -640,9 +640,15 @@ VMS_MUST_CHECK static struct vms_error *kdf_open(struct vms_dump *d, bool known_
 			sh->format = "unknown";
 		}
 	}
+	// libkdumpfile takes PAGESIZE from VMCOREINFO as it stands; zero
+	// ("PAGESIZE=" with no digits) makes its reads divide by zero
 	kdump_num_t ps;
-	if (kdump_get_number_attr(d->kctx, KDUMP_ATTR_PAGE_SIZE, &ps) == KDUMP_OK && ps)
+	if (kdump_get_number_attr(d->kctx, KDUMP_ATTR_PAGE_SIZE, &ps) == KDUMP_OK) {
+		if (!ps || ps > (1u << 30) || (ps & (ps - 1)))
+			return vms_error_create(VMS_ERR_FORMAT, "%s: bad page size %" PRIu64,
+						sh->path, (uint64_t)ps);
 		sh->page_size = (uint32_t)ps;
+	}
 	kdump_clear_err(d->kctx);
 	// The translation context and system of this handle.
 	st = kdump_get_addrxlat(d->kctx, &d->xctx, &d->xsys);
