@@ -18,7 +18,7 @@ SUDO=
 # packages (tests/install.sh), the manual page and the completion tests.
 PKGS="build-essential autoconf automake libtool pkg-config
       libkdumpfile-dev libdw-dev libelf-dev libreadline-dev libcmocka-dev
-      zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev libbpf-dev liblzma-dev liblz4-dev
+      zlib1g-dev libdeflate-dev liblzo2-dev libsnappy-dev libzstd-dev libbpf-dev liblzma-dev liblz4-dev
       qemu-system-x86 busybox-static makedumpfile crash python3-drgn
       python3 cpio xz-utils zstd jq socat kmod time bc tmux e2fsprogs
       debhelper dpkg-dev lintian bash-completion man-db groff-base"

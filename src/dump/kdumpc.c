@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <lzo/lzo1x.h>
 #include <snappy-c.h>
+#include <libdeflate.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -470,30 +471,19 @@ const char *kdc_codec_name(unsigned flags)
 	}
 }
 
-/* uncompress() with one z_stream per reader, reset for each page: spares
- * inflateInit's allocations and, finishing in one inflate(Z_FINISH) call,
- * the copy of every page into a 32 KiB window.  Same checks (the zlib
- * header and the Adler-32 trailer). */
+/* A zlib page through libdeflate: one decompressor per reader (it holds no
+ * state between calls, only its tables).  It checks what uncompress() does,
+ * the zlib header and the Adler-32 trailer, and the page must fill @dlen
+ * exactly (LIBDEFLATE_SHORT_OUTPUT otherwise). */
 static int inflate_page(struct kdc_reader *r, const uint8_t *src, size_t slen, uint8_t *dst,
 			size_t dlen)
 {
-	z_stream *zs = r->zs;
-	if (!zs) {
-		zs = calloc(1, sizeof(*zs));
-		if (!zs || inflateInit(zs) != Z_OK) {
-			free(zs);
-			uLongf n = dlen;
-			return uncompress(dst, &n, src, slen) == Z_OK && n == dlen ? 0 : -2;
-		}
-		r->zs = zs;
-	} else if (inflateReset(zs) != Z_OK) {
-		return -2;
+	if (!r->zs && !(r->zs = libdeflate_alloc_decompressor())) {
+		uLongf n = dlen;  // no memory for its tables: zlib's own
+		return uncompress(dst, &n, src, slen) == Z_OK && n == dlen ? 0 : -2;
 	}
-	zs->next_in = (Bytef *)src;
-	zs->avail_in = (uInt)slen;
-	zs->next_out = dst;
-	zs->avail_out = (uInt)dlen;
-	return inflate(zs, Z_FINISH) == Z_STREAM_END && zs->total_out == dlen ? 0 : -2;
+	return libdeflate_zlib_decompress(r->zs, src, slen, dst, dlen, NULL) == LIBDEFLATE_SUCCESS ?
+		       0 : -2;
 }
 
 /* Returns 0, or -1 if unavailable, or -2 on a decompression error. */
@@ -544,8 +534,7 @@ void kdc_reader_deinit(struct kdc_reader *r)
 	free(r->pages);
 	r->scratch = r->pages = NULL;
 	if (r->zs) {
-		inflateEnd(r->zs);
-		free(r->zs);
+		libdeflate_free_decompressor(r->zs);
 		r->zs = NULL;
 	}
 }

@@ -94,7 +94,7 @@ struct kdc_reader {
 	uint64_t page_pfn[KDC_PCACHE];   // UINT64_MAX = empty
 	uint8_t dcache[KDC_DCACHE * 24]; // raw page descriptors
 	uint64_t dfirst, dcount;         // ranks cached in dcache
-	void *zs;                        // z_stream reused across zlib pages, or NULL
+	void *zs;                        // libdeflate decompressor for zlib pages, or NULL
 };
 
 VMS_MUST_CHECK struct vms_error *kdc_reader_init(struct kdc_reader *r, const struct kdc *k);
