@@ -316,8 +316,24 @@ static struct vms_error *check_phdr(const struct ehdr *h, uint64_t i, const stru
  * path): a key with an empty path component crashes libkdumpfile 0.5.1 (a
  * leading '.', found by fuzzing), and an empty key ("=x") makes it lose
  * its page size.  The kernel writes printable keys of non-empty components
- * ("OFFSET(page.flags)"); anything else is refused (empty lines pass).
+ * ("OFFSET(page.flags)"); anything else is refused (empty lines pass), as is
+ * a PAGESIZE that is not one.
  */
+/* The value of PAGESIZE as libkdumpfile reads it (decimal, up to the line's
+ * end or a NUL): libkdumpfile sets its page size from it unchecked, and a
+ * zero ("PAGESIZE=" with no digits) makes it divide by zero while it sets
+ * up the architecture.  A page size is a power of two, 512 B to 1 GiB. */
+static bool page_size_ok(const char *v, const char *end)
+{
+	uint64_t n = 0;
+	const char *d = v;
+	for (; d < end && *d >= '0' && *d <= '9' && d - v < 11; d++)
+		n = n * 10 + (uint64_t)(*d - '0');
+	if (d == v || (d < end && *d != '\0' && *d != '\r'))
+		return false;
+	return n >= 512 && n <= (UINT64_C(1) << 30) && !(n & (n - 1));
+}
+
 static struct vms_error *check_vmcoreinfo(const struct ehdr *h, const char *text, size_t len)
 {
 	unsigned line = 0;
@@ -338,6 +354,10 @@ static struct vms_error *check_vmcoreinfo(const struct ehdr *h, const char *text
 		if ((kend > p && (bad || empty_part)) || (eq && kend == p))
 			return vms_error_create(VMS_ERR_FORMAT,
 						"%s: corrupt VMCOREINFO: line %u has a malformed key",
+						h->path, line);
+		if (eq && kend - p == 8 && !memcmp(p, "PAGESIZE", 8) && !page_size_ok(eq + 1, eol))
+			return vms_error_create(VMS_ERR_FORMAT,
+						"%s: corrupt VMCOREINFO: line %u: PAGESIZE is not a page size",
 						h->path, line);
 		p = eol + 1;
 	}
