@@ -390,19 +390,28 @@ static struct vms_error *check_notes(const struct ehdr *h, const uint8_t *b, siz
 	return NULL;
 }
 
-/* The in-file part of a PT_NOTE, checked (its size was bounded before). */
+/* A PT_NOTE as libkdumpfile reads it, checked (its size was bounded
+ * before): libkdumpfile's file cache reads whole pages and fills what lies
+ * past the end of the file with zeros (fcache.c), so a note cut off by the
+ * end of the file is checked as if those zeros were there. */
 static struct vms_error *read_notes(const struct ehdr *h, const struct phdr *p)
 {
-	if (p->offset >= h->fsize || !p->filesz)
+	if (!p->filesz)
 		return NULL;
-	size_t len = (size_t)(h->fsize - p->offset < p->filesz ? h->fsize - p->offset : p->filesz);
-	uint8_t *buf = malloc(len);
+	size_t len = (size_t)p->filesz;
+	uint8_t *buf = calloc(1, len);
 	if (!buf)
 		return &vms_enomem;
-	int64_t got = kdc_pread_full(h->fd, buf, len, p->offset);
+	int64_t got = p->offset < h->fsize ? kdc_pread_full(h->fd, buf, len, p->offset) : 0;
 	struct vms_error *err = got < 0 ? vms_error_errno((int)-got, "%s: reading notes", h->path)
-					: check_notes(h, buf, (size_t)got);
+					: check_notes(h, buf, len);
 	free(buf);
+	if (err && got >= 0 && (uint64_t)got < len) {
+		vms_error_destroy(err);
+		err = vms_error_create(VMS_ERR_FORMAT,
+				       "%s: truncated: the ELF notes at offset %" PRIu64
+				       " end beyond the end of the file", h->path, p->offset);
+	}
 	return err;
 }
 
