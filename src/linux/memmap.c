@@ -325,6 +325,12 @@ enum linux_zone_check linux_memmap_zone_check(const struct linux_memmap *m,
 {
 	if (!m->zones)
 		return LINUX_ZONE_OK;
+	// Most pages: the named zone, found where probe_zones() put it when
+	// every node before it is online, spans the page.
+	size_t at = (size_t)pi->node * m->layout->nr_zones + pi->zone;
+	if (at < m->nr_zones && m->zones[at].node == pi->node && m->zones[at].zone == pi->zone &&
+	    pi->pfn - m->zones[at].start_pfn < m->zones[at].spanned)
+		return LINUX_ZONE_OK;
 	bool named = false, spanned = false;
 	for (size_t i = 0; i < m->nr_zones; i++) {
 		const struct linux_zone_span *z = &m->zones[i];
