@@ -309,6 +309,9 @@ static void object_text(struct cli_ctx *ctx, const struct vms_value *v, struct s
 		if (get_u(v, "cached") || get_u(v, "rcu_free"))
 			strbuf_addf(out, ", %" PRIu64 " cached in sheaves, %" PRIu64 " waiting for RCU",
 				    get_u(v, "cached"), get_u(v, "rcu_free"));
+		if (get_u(v, "unknown"))
+			strbuf_addf(out, ", %" PRIu64 " unknown (a freelist or sheaf could not be read)",
+				    get_u(v, "unknown"));
 		if (get_u(v, "problems"))
 			strbuf_addf(out, "; %" PRIu64 " problems", get_u(v, "problems"));
 		strbuf_addch(out, '\n');
@@ -325,7 +328,8 @@ static struct vms_error *on_object(void *arg, const struct linux_slab_cache *c, 
 	(void)c;
 	struct slab_run *r = arg;
 	if (r->count || (r->only >= 0 && (int)state != r->only &&
-			 !(r->only == LINUX_SLAB_FREE && state != LINUX_SLAB_ALLOCATED)))
+			 !(r->only == LINUX_SLAB_FREE && state != LINUX_SLAB_ALLOCATED &&
+			   state != LINUX_SLAB_UNKNOWN)))
 		return NULL;
 	if (r->limit && r->shown >= r->limit)
 		return &linux_walk_stop;
@@ -422,6 +426,7 @@ static struct vms_error *cmd_slab(struct cli_ctx *ctx, int argc, char **argv)
 	value_set_uint(s, "free", st.by_state[LINUX_SLAB_FREE]);
 	value_set_uint(s, "cached", st.by_state[LINUX_SLAB_CACHED]);
 	value_set_uint(s, "rcu_free", st.by_state[LINUX_SLAB_RCU]);
+	value_set_uint(s, "unknown", st.by_state[LINUX_SLAB_UNKNOWN]);
 	value_set_uint(s, "shown", r.shown);
 	value_set_uint(s, "problems", st.problems + c->nr_errors);
 	uint64_t unknown = 0;
@@ -459,12 +464,15 @@ const struct cli_command cli_cmd_slab = {
 		"pointers decoded as CONFIG_SLAB_FREELIST_HARDENED stores them, when the kernel has\n"
 		"it), cached (7.x: in a per-CPU or barn sheaf, free to callers) or rcu-free (in an\n"
 		"rcu_free sheaf), else allocated.  --free shows the free, cached and rcu-free ones,\n"
-		"--allocated the others, --count only the summary.  A free pointer outside its slab\n"
-		"or a looping freelist is an error record naming the object; the walk goes on (exit\n"
-		"status 4).  JSON: NDJSON, per object {address, state, slab, pfn, where (cpu,\n"
-		"cpu-partial, node-partial, full), cpu}, per problem {error, code, address}, last\n"
-		"{summary: \"slab\", cache, kmem_cache, objsize, object_size, hardened_freelist, slabs,\n"
-		"objects, allocated, free, cached, rcu_free, shown, problems, seconds_find,\n"
+		"--allocated the allocated ones, --count only the summary.  A free pointer outside\n"
+		"its slab, unreadable, or a looping freelist is an error record naming the object;\n"
+		"the objects of that slab the freelist did not reach are unknown, as are all the\n"
+		"objects on no freelist when a CPU freelist or a sheaf cannot be read (listed only\n"
+		"without --free or --allocated); the walk goes on (exit status 4).  JSON: NDJSON,\n"
+		"per object {address, state, slab, pfn, where (cpu, cpu-partial, node-partial,\n"
+		"full), cpu}, per problem {error, code, address}, last {summary: \"slab\", cache,\n"
+		"kmem_cache, objsize, object_size, hardened_freelist, slabs, objects, allocated,\n"
+		"free, cached, rcu_free, unknown, shown, problems, seconds_find,\n"
 		"seconds_objects (wall), cpu_seconds_find, cpu_seconds_objects}.",
 	.needs_program = true,
 	.run = cmd_slab,

@@ -839,7 +839,7 @@ const struct linux_slab_cache *linux_slab_find(const struct linux_slab_info *si,
 
 const char *linux_slab_state_name(unsigned state)
 {
-	static const char *const names[] = { "allocated", "free", "cached", "rcu-free" };
+	static const char *const names[] = { "allocated", "free", "cached", "rcu-free", "unknown" };
 	return state < LINUX_SLAB_NR_STATES ? names[state] : "?";
 }
 
@@ -976,6 +976,10 @@ struct walk_ctx {
 	size_t nr_cpu_free;
 	struct vms_u64map where;        // slab -> enum linux_slab_where + 1
 	struct vms_u64map sheaf_obj;    // object -> state + 1
+	// A CPU freelist, a sheaf or a barn could not be read: an object
+	// found on no freelist may be free there, so it is unknown, not
+	// allocated.
+	bool state_gaps;
 	linux_slab_problem_fn *pfn;
 	void *arg;
 	struct linux_slab_walk_stats *st;
@@ -1007,6 +1011,7 @@ static void sheaf_objects(struct walk_ctx *w, uint64_t sheaf, unsigned state)
 	}
 	if (err) {
 		free(objs);
+		w->state_gaps = true;
 		problem(w, vms_error_wrap(err, "cache %s", w->c->name));
 		return;
 	}
@@ -1090,6 +1095,7 @@ static void walk_ctx_setup(struct walk_ctx *w)
 			    (err = program_read_u64(l->prog, a + (uint64_t)l->kcc_slab, &slab)) ||
 			    (l->kcc_partial >= 0 &&
 			     (err = program_read_u64(l->prog, a + (uint64_t)l->kcc_partial, &partial)))) {
+				w->state_gaps = true;
 				problem(w, vms_error_wrap(err, "cache %s cpu %u", c->name, cpu));
 				continue;
 			}
@@ -1123,12 +1129,15 @@ static void walk_ctx_setup(struct walk_ctx *w)
 			uint64_t barn;
 			uint64_t at2 = c->addr + (uint64_t)l->kc_per_node + nid * l->per_node_stride + (uint64_t)l->kpn_barn;
 			if ((err = program_read_u64(l->prog, at2, &barn))) {
+				w->state_gaps = true;
 				problem(w, vms_error_wrap(err, "cache %s node %u barn", c->name, nid));
 				continue;
 			}
 			if (barn && (err = linux_list_for_each(&b->mem, &b->walk, barn + (uint64_t)l->barn_full, 0,
-							       on_barn_sheaf, w)))
+							       on_barn_sheaf, w))) {
+				w->state_gaps = true;
 				problem(w, vms_error_wrap(err, "cache %s node %u barn", c->name, nid));
+			}
 		}
 	}
 }
@@ -1273,23 +1282,33 @@ static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_sla
 		bytes = *buf;
 	}
 	uint64_t nfree = 0;
+	// A freelist walk that ends early (a free pointer unreadable, as in
+	// a filtered dump that left the slab's page out, or corrupt) leaves
+	// the objects it did not reach unknown: calling them allocated would
+	// list free objects as live.
+	bool complete = true;
 	struct vms_error *err = mark_freelist(l, c, s->base, objects, freelist, bytes, mem,
 					      len, bits, &nfree);
-	if (err)
+	if (err) {
 		problem(w, err);
+		complete = false;
+	}
 	if (ci) {
 		err = mark_freelist(l, c, s->base, objects, w->cpu_free[(uintptr_t)ci - 1], bytes, mem, len, bits,
 				    &nfree);
-		if (err)
+		if (err) {
 			problem(w, err);
+			complete = false;
+		}
 	}
+	unsigned rest = complete && !w->state_gaps ? LINUX_SLAB_ALLOCATED : LINUX_SLAB_UNKNOWN;
 	s->free = nfree;
-	s->allocated = objects - nfree;
+	s->allocated = rest == LINUX_SLAB_ALLOCATED ? objects - nfree : 0;
 	w->st->slabs++;
 	for (uint32_t i = 0; i < objects; i++) {
 		uint64_t a = s->base + (uint64_t)i * c->size;
-		unsigned state = bit_test(bits, i) ? LINUX_SLAB_FREE : LINUX_SLAB_ALLOCATED;
-		if (state == LINUX_SLAB_ALLOCATED && w->sheaf_obj.count) {
+		unsigned state = bit_test(bits, i) ? LINUX_SLAB_FREE : rest;
+		if (state == rest && w->sheaf_obj.count) {
 			void *v = vms_u64map_get(&w->sheaf_obj, a);
 			if (v)
 				state = (unsigned)((uintptr_t)v - 1);
@@ -1440,7 +1459,8 @@ struct vms_error *linux_slab_lookup(struct linux_kmem_base *b, const struct linu
 	ret->offset = addr - ret->object;
 	ret->in_object = addr >= ret->object && ret->offset < c->object_size;
 	// the state: walk the slab's freelists, look in the sheaves
-	struct want wt = { .addr = ret->object, .state = LINUX_SLAB_ALLOCATED };
+	// (unknown if the walk cannot reach the object: its slab unreadable)
+	struct want wt = { .addr = ret->object, .state = LINUX_SLAB_UNKNOWN };
 	uint8_t *buf = NULL;
 	size_t bufsize = 0;
 	err = walk_one_slab(&w, s, freelist, &buf, &bufsize, on_want, &wt);

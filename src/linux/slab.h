@@ -111,9 +111,12 @@ enum linux_slab_state {
 	LINUX_SLAB_FREE,      // on a freelist of its slab or of a CPU
 	LINUX_SLAB_CACHED,    // 7.x: in a sheaf (free to callers, allocated from its slab)
 	LINUX_SLAB_RCU,       // 7.x: in an rcu_free sheaf, freed after a grace period
+	LINUX_SLAB_UNKNOWN,   // on no freelist read, but one could not be read: the
+	                      // slab's own ended early (a free pointer unreadable or
+	                      // corrupt), or a CPU freelist, sheaf or barn: free or not
 	LINUX_SLAB_NR_STATES,
 };
-/* "allocated", "free", "cached", "rcu-free". */
+/* "allocated", "free", "cached", "rcu-free", "unknown". */
 const char *linux_slab_state_name(unsigned state);
 
 /* Where a slab is. */

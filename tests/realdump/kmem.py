@@ -309,7 +309,7 @@ def check_slab(v, fx, slabinfo, env):
         ok("slab task_struct: %d allocated = %s" % (s["allocated"], what))
     else:
         fail("slab task_struct: %d allocated, want %d = %s" % (s["allocated"], want, what))
-    if s["objects"] != s["allocated"] + s["free"] + s["cached"] + s["rcu_free"]:
+    if s["objects"] != s["allocated"] + s["free"] + s["cached"] + s["rcu_free"] + s.get("unknown", 0):
         fail("slab task_struct: states do not add up: %s" % s)
     # the unix sockets the guest listed, at the addresses it printed
     addr = {}

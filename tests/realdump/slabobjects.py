@@ -34,7 +34,7 @@ def objects(which):
     p = subprocess.run([vmsift, "-q", "-j", "-e", "slab vmsift_test --" + which, dpath,
                         os.path.join(fixture, "vmlinux")], capture_output=True, text=True, timeout=300)
     recs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
-    got = {int(r["address"], 16) for r in recs if "address" in r and "summary" not in r}
+    got = {int(r["address"], 16) for r in recs if "address" in r and "summary" not in r and "error" not in r}
     errs = [r["error"] if isinstance(r["error"], str) else r["error"].get("message", "")
             for r in recs if "error" in r]
     return p.returncode, got, errs, p.stderr.strip()
