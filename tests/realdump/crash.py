@@ -169,9 +169,12 @@ def check_stacks(vmsift, fixture, dump, fails, out):
     # most of them look busy, the filter would hide failures.  A dump that
     # verifiably lacks every recorded thread has nothing to compare; the
     # unfiltered dumps of the same scenario carry the comparison.
+    # (On a dump cut that short, the few threads left are too few for the
+    # 60 % rule to mean anything.)
+    few = cut and considered < 10
     if total == 0 and cut and absent:
         print("ok: " + msg)
-    elif total == 0 or ratio < STACK_MIN_AGREE or total < 0.6 * considered:
+    elif total == 0 or ratio < STACK_MIN_AGREE or (total < 0.6 * considered and not few):
         fails.append(msg)
         print("FAIL: " + msg)
     else:
