@@ -179,13 +179,7 @@ static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
 		const struct vms_error *te = linux_vm_tasks_error(vm);
 		if (!err && te) {
 			// the tasks after the cut are not listed: say why
-			struct vms_error *e = vms_error_create(te->code, "%s", te->message);
-			if (e != &vms_enomem) {
-				e->has_address = te->has_address;
-				e->address = te->address;
-			}
-			cli_print_error(ctx, "bt", e);
-			vms_error_destroy(e);
+			cli_print_error(ctx, "bt", te);
 			ctx->partial = true;
 		}
 		linux_vm_destroy(vm);

@@ -384,15 +384,6 @@ VMS_MUST_CHECK static struct vms_error *cmd_vm(struct cli_ctx *ctx, int argc, ch
 		return err;
 	const struct linux_task *t;
 	if ((err = linux_find_task(vm, (int32_t)pid, &t))) {
-		// Not found in a task list the dump cut short: unknown, not absent.
-		const struct vms_error *te = linux_vm_tasks_error(vm);
-		if (err->code == VMS_ERR_LOOKUP && te) {
-			struct vms_error *why = vms_error_create(VMS_ERR_NODATA,
-				"no task with pid %" PRIu64 " in the part of the task list the dump holds (%s)",
-				pid, te->message);
-			vms_error_destroy(err);
-			err = why;
-		}
 		linux_vm_destroy(vm);
 		return err;
 	}

@@ -56,23 +56,15 @@ struct vms_error *linux_bt_find_task(struct vms_program *prog, const char *spec,
 	err = linux_find_task(vm, (int32_t)pid, &t);
 	if (!err)
 		*task_ret = t->addr;
-	const struct vms_error *te = err && err->code == VMS_ERR_LOOKUP ? linux_vm_tasks_error(vm) : NULL;
-	if (te) {
-		// A task list the dump cut short (a filtered dump without the
-		// task_struct pages on the way) does not hold every task; the
-		// panic task is known from the panic CPU.
-		const struct linux_panic *p;
-		if (vms_ok(linux_panic_get(prog, &p)) && p->task && p->pid == (int32_t)pid) {
-			*task_ret = p->task;
-			vms_error_destroy(err);
-			err = NULL;
-		} else {
-			struct vms_error *why = vms_error_create(VMS_ERR_NODATA,
-				"no task with pid %ld in the part of the task list the dump holds (%s)",
-				pid, te->message);
-			vms_error_destroy(err);
-			err = why;
-		}
+	// A task list the dump cut short (a filtered dump without the
+	// task_struct pages on the way) does not hold every task; the panic
+	// task is known from the panic CPU.
+	const struct linux_panic *p;
+	if (err && linux_vm_tasks_error(vm) && vms_ok(linux_panic_get(prog, &p)) && p->task &&
+	    p->pid == (int32_t)pid) {
+		*task_ret = p->task;
+		vms_error_destroy(err);
+		err = NULL;
 	}
 	linux_vm_destroy(vm);
 	return err;

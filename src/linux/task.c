@@ -213,6 +213,11 @@ struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct
 		if (!any)
 			any = &tasks[i];
 	}
+	// Not found in a task list the dump cut short: unknown, not absent.
+	if (!any && vm->tasks_err)
+		return vms_error_create(VMS_ERR_NODATA,
+					"no task with pid %" PRId32 " in the part of the task list the dump holds (%s)",
+					pid, vm->tasks_err->message);
 	if (!any)
 		return vms_error_create(VMS_ERR_LOOKUP, "no task with pid %" PRId32, pid);
 	*ret = any;

@@ -38,7 +38,8 @@ VMS_MUST_CHECK struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struc
 const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm);
 
 /* The thread-group leader (process) with pid @pid, or any thread with that
- * pid.  VMS_ERR_LOOKUP if none. */
+ * pid.  VMS_ERR_LOOKUP if none; VMS_ERR_NODATA if none in a task list the
+ * dump cut short (linux_vm_tasks_error()). */
 VMS_MUST_CHECK struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret);
 
 /* The name of a task state: "RU", "IN", "UN", "ZO", "DE", "ST", "TR", "ID"...
