@@ -696,13 +696,17 @@ static void *worker_main(void *arg)
 	uint8_t *buf = NULL, *ok = NULL;
 	uint64_t cap = 0;
 	struct read_source *rs = calloc(1, sizeof(*rs));
-	if (!rs) {
+	struct linux_page_memo *memo = calloc(1, sizeof(*memo));
+	struct linux_page_info *memo_pi = calloc(LINUX_SIMPLE_MEMO, sizeof(*memo_pi));
+	if (!rs || !memo || !memo_pi) {
 		wk->err = &vms_enomem;
 		goto out;
 	}
+	for (unsigned i = 0; i < LINUX_SIMPLE_MEMO; i++)
+		memo->slot[i].pi = &memo_pi[i];
 	rs->prog = wk->prog;
 	rs->m = sh->m;
-	struct linux_page_source src = { .get = read_source_get, .arg = rs, .fast = sh->fast };
+	struct linux_page_source src = { .get = read_source_get, .arg = rs, .fast = sh->fast, .simple = memo };
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
 		while (!sh->stop && sh->next < sh->nr_chunks && sh->next >= sh->delivered + sh->window)
@@ -715,7 +719,10 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&sh->lock);
 
 		const struct chunk *c = &sh->chunks[ci];
-		uint64_t *cnt = sh->counts[ci];
+		// Counted here and copied out once: the chunks' count arrays
+		// lie side by side, and other threads write their neighbours.
+		uint64_t cnt[LINUX_UNKNOWN_NR + 2];
+		memcpy(cnt, sh->counts[ci], sizeof(cnt));
 		if (!c->hole) {
 			if (c->n > cap) {
 				free(buf);
@@ -766,20 +773,22 @@ static void *worker_main(void *arg)
 						continue;
 					}
 				}
-				struct linux_page_info pi;
+				struct linux_page_info pbuf;
 				uint64_t pfn = c->start + i;
-				linux_page_decode(l, &src, data + i * size, pfn, c->map_base + pfn * size, &pi);
+				const struct linux_page_info *pi =
+					linux_page_decode_ref(l, &src, data + i * size, pfn, c->map_base + pfn * size, &pbuf);
 				cnt[LINUX_UNKNOWN_NR]++;
-				if (pi.bits & LINUX_PAGE_PARTIAL)
+				if (pi->bits & LINUX_PAGE_PARTIAL)
 					cnt[LINUX_UNKNOWN_NR + 1]++;
 				if (w->page)
-					w->page(wk->wstate, &pi);
-				if (w->page_run && pi.type == LINUX_PT_BUDDY && src.win_all_ok)
-					i += free_tails(l, &src, w, wk->wstate, data, c, i, &pi, cnt);
+					w->page(wk->wstate, pi);
+				if (w->page_run && pi->type == LINUX_PT_BUDDY && src.win_all_ok)
+					i += free_tails(l, &src, w, wk->wstate, data, c, i, pi, cnt);
 			}
 			if (data != buf)
 				program_unmap(wk->prog, data, c->n * size);
 		}
+		memcpy(sh->counts[ci], cnt, sizeof(cnt));
 		void *res = w->chunk_done ? w->chunk_done(wk->wstate) : NULL;
 		pthread_mutex_lock(&sh->lock);
 		sh->results[ci] = res;
@@ -788,6 +797,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&sh->lock);
 	}
 out:
+	free(memo);
+	free(memo_pi);
 	free(rs);
 	free(buf);
 	free(ok);

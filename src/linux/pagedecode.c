@@ -199,6 +199,82 @@ static unsigned use_of(const struct linux_page_layout *l, const struct linux_pag
 
 static inline void decode(const struct linux_page_layout *l, const struct linux_page_fast *f,
 			  struct linux_page_source *src, const uint8_t *b, uint64_t pfn,
+			  uint64_t page_addr, struct linux_page_info *pi);
+
+/* The words of a simple page that are its own and not derived (struct
+ * linux_page_memo): copied into the memo's decoded page. */
+static inline __attribute__((always_inline)) void simple_own_words(const struct linux_page_layout *l, const uint8_t *b,
+				    uint64_t pfn, uint64_t page_addr, uint64_t mapping,
+				    struct linux_page_info *pi)
+{
+	pi->pfn = pi->head_pfn = pfn;
+	pi->page = pi->head_page = page_addr;
+	pi->index = rd64(b, l->off_index);
+	pi->private_ = rd64(b, l->off_private);
+	pi->mapping_raw = pi->mapping = mapping;
+	pi->mapping_obj = mapping & ~l->mapping_flags_mask;
+	pi->compound_raw = rd64(b, l->off_compound_head);
+	pi->refcount = pi->page_count = rd32(b, l->off_refcount);
+	if (l->has_memcg)
+		pi->memcg = rd64(b, l->off_memcg);
+	else if (l->has_memcg_ptr)
+		pi->memcg = rd64(b, l->off_memcg_ptr);
+}
+
+/* decode() out of line: the memo's hit path stays small. */
+static __attribute__((noinline)) void decode_outline(const struct linux_page_layout *l,
+						     const struct linux_page_fast *f,
+						     struct linux_page_source *src, const uint8_t *b,
+						     uint64_t pfn, uint64_t page_addr,
+						     struct linux_page_info *pi)
+{
+	decode(l, f, src, b, pfn, page_addr, pi);
+}
+
+/* decode() through the memo of simple pages: the decoded page, in @pi or,
+ * for a page the memo knows, in the memo itself. */
+static inline __attribute__((always_inline)) const struct linux_page_info *
+decode_memo(const struct linux_page_layout *l, const struct linux_page_fast *f,
+	    struct linux_page_source *src, const uint8_t *b, uint64_t pfn, uint64_t page_addr,
+	    struct linux_page_info *pi)
+{
+	struct linux_page_memo *mm = src->simple;
+	uint64_t flags = rd64(b, l->off_flags);
+	uint64_t mapping = rd64(b, l->off_mapping);
+	int32_t mc = rd32(b, l->off_mapcount);
+	// Simple: not a tail, not a head, in use, not the zero page (whose KPF
+	// word says so), and not buddy (its decoding sets the free-block memo).
+	bool simple = !(rd64(b, l->off_compound_head) & l->tail_bit) && !flag(l, flags, LINUX_PG_HEAD) &&
+		      rd32(b, l->off_refcount) != 0 && !(l->has_zero_pfn && pfn == l->zero_pfn) &&
+		      !(l->huge_zero_page && page_addr == l->huge_zero_page);
+	if (!simple) {
+		decode_outline(l, f, src, b, pfn, page_addr, pi);
+		return pi;
+	}
+	uint64_t mapkey = (mapping & l->mapping_flags_mask) << 1 | (mapping != 0);
+	unsigned s = (unsigned)(((flags ^ mapkey ^ (uint64_t)(uint32_t)mc * 0xff51afd7ed558ccdull) *
+				 0x9e3779b97f4a7c15ull) >> 58) % LINUX_SIMPLE_MEMO;
+	if (mm->slot[s].valid && mm->slot[s].flags == flags && mm->slot[s].mapcount_raw == mc &&
+	    mm->slot[s].mapkey == mapkey) {
+		mm->hits++;
+		simple_own_words(l, b, pfn, page_addr, mapping, mm->slot[s].pi);
+		return mm->slot[s].pi;
+	}
+	mm->misses++;
+	decode_outline(l, f, src, b, pfn, page_addr, pi);
+	if (pi->type == LINUX_PT_BUDDY || (pi->bits & (LINUX_PAGE_PARTIAL | LINUX_PAGE_FREE)))
+		return pi;
+	mm->slot[s].valid = true;
+	mm->slot[s].flags = flags;
+	mm->slot[s].mapcount_raw = mc;
+	mm->slot[s].mapkey = mapkey;
+	*mm->slot[s].pi = *pi;
+	mm->slot[s].pi->memo_id = ++mm->next_id;
+	return pi;
+}
+
+static inline void decode(const struct linux_page_layout *l, const struct linux_page_fast *f,
+			  struct linux_page_source *src, const uint8_t *b, uint64_t pfn,
 			  uint64_t page_addr, struct linux_page_info *pi)
 {
 	bool partial = false;
@@ -403,12 +479,26 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 		       struct linux_page_info *pi)
 {
 	if (src->fast) {
-		decode(l, src->fast, src, b, pfn, page_addr, pi);
+		if (src->simple)
+			*pi = *decode_memo(l, src->fast, src, b, pfn, page_addr, pi);
+		else
+			decode(l, src->fast, src, b, pfn, page_addr, pi);
 		return;
 	}
 	struct linux_page_fast f;
 	linux_page_fast_init(&f, l);
 	decode(l, &f, src, b, pfn, page_addr, pi);
+}
+
+const struct linux_page_info *linux_page_decode_ref(const struct linux_page_layout *l,
+						  struct linux_page_source *src, const uint8_t *b,
+						  uint64_t pfn, uint64_t page_addr,
+						  struct linux_page_info *buf)
+{
+	if (src->fast && src->simple)
+		return decode_memo(l, src->fast, src, b, pfn, page_addr, buf);
+	linux_page_decode(l, src, b, pfn, page_addr, buf);
+	return buf;
 }
 
 const char *linux_page_type_name(unsigned type)

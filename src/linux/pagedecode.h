@@ -32,6 +32,27 @@ void linux_page_fast_init(struct linux_page_fast *f, const struct linux_page_lay
 
 #define LINUX_MEMO_ORDERS 16
 
+struct linux_page_info;
+
+/* Memo of "simple" pages: not part of a compound page, in use (_refcount
+ * not 0), not typed as buddy, not the zero page.  Everything the decoder
+ * derives for such a page (flags by meaning, type, zone, node, use, map
+ * count, KPF word...) is a function of its flags word, its _mapcount word
+ * and the flag bits of its mapping word alone; the rest are its own words
+ * copied out.  A walk meets the same few combinations millions of times:
+ * the memo keeps the decoded page of each, by those three words. */
+#define LINUX_SIMPLE_MEMO 64
+struct linux_page_memo {
+	struct {
+		uint64_t flags, mapkey;  // mapkey: mapping flag bits << 1 | mapping != 0
+		int32_t mapcount_raw;
+		bool valid;
+		struct linux_page_info *pi;
+	} slot[LINUX_SIMPLE_MEMO];
+	uint64_t hits, misses;
+	uint64_t next_id;  // the last memo_id given out
+};
+
 /* Where the decoder gets the struct pages it needs besides the one decoded. */
 struct linux_page_source {
 	/* The struct page bytes of @pfn (l->page_size of them, valid until
@@ -46,6 +67,9 @@ struct linux_page_source {
 	bool win_all_ok;             // every page of the window is readable
 	/* Optional tables for @l (NULL: the decoder builds them per call). */
 	const struct linux_page_fast *fast;
+	/* Optional memo of simple pages, zero-initialised, with its slot[].pi
+	 * pointing at storage (NULL: none; only used with @fast). */
+	struct linux_page_memo *simple;
 	// Memo of page_mapped() over a whole compound page (5.10/6.1 look at
 	// every subpage), one entry per folio order (the folios around a PFN
 	// have distinct orders); owned by the decoder, zero-initialise.
@@ -132,6 +156,11 @@ struct linux_page_info {
 	uint8_t use;               // enum linux_page_use
 	uint16_t node;
 	uint64_t kpf;              // the /proc/kpageflags word
+	// Nonzero: the page came from the memo of simple pages (struct
+	// linux_page_memo), and every page with the same number is alike in
+	// all but its own words (pfn, page, index, private_, mapping words,
+	// compound_raw, counts, memcg): a consumer may reuse what it derived.
+	uint64_t memo_id;
 };
 
 /*
@@ -144,6 +173,13 @@ void linux_page_decode(const struct linux_page_layout *l, struct linux_page_sour
 		       const uint8_t *bytes, uint64_t pfn, uint64_t page_addr,
 		       struct linux_page_info *ret);
 
+/* linux_page_decode() into @buf, or, for a page @src's memo of simple pages
+ * knows, into the memo: the decoded page, valid until the next call with
+ * @src. */
+const struct linux_page_info *linux_page_decode_ref(const struct linux_page_layout *l,
+						  struct linux_page_source *src, const uint8_t *bytes,
+						  uint64_t pfn, uint64_t page_addr,
+						  struct linux_page_info *buf);
 
 /* Names, for output. */
 const char *linux_page_type_name(unsigned type);          // "buddy", "slab"...; NULL if none

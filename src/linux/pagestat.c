@@ -72,36 +72,99 @@ struct worker_state {
 	const struct linux_memmap *m;
 	struct linux_pagestat st;
 	struct counter combos;
-	// runs of pages with the same KPF word are counted here first
-	uint64_t run_kpf, run_n;
+	// The current run of pages alike in everything tallied (KPF word,
+	// use, zone, node, mapping kind, block order): counted here first and
+	// added to the tallies when a page differs (tally_flush()).
+	uint64_t run_kpf, run_key, run_n;
+	uint64_t run_memo;  // the run's pages' memo_id, 0 if none
+	// The zone span the last page was found in, by node << 8 | zone
+	// (zs_key ~0: none).
+	uint64_t zs_start, zs_spanned;
+	uint32_t zs_key;
+	VMS_CACHELINE_PAD;
 };
+
+/* What the tallies other than the KPF word take from @pi, in one word. */
+static inline uint64_t tally_key(const struct linux_page_info *pi)
+{
+	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
+	// the block order + 1 if the page starts a block (folio head, free
+	// block head, single page), else 0
+	uint64_t block = !(pi->bits & LINUX_PAGE_TAIL) && !free_tail ? (uint64_t)(pi->order & 63) + 1 : 0;
+	return (uint64_t)pi->use | (uint64_t)(pi->zone & 7) << 8 | (uint64_t)pi->mapping_kind << 16 |
+	       block << 24 | (uint64_t)pi->node << 32;
+}
+
+static void tally_flush(struct worker_state *ws)
+{
+	uint64_t n = ws->run_n, k = ws->run_key;
+	if (!n)
+		return;
+	counter_add(&ws->combos, ws->run_kpf, n);
+	ws->st.by_use[k & 0xff] += n;
+	ws->st.by_zone[(k >> 8) & 7] += n;
+	uint64_t node = k >> 32;
+	ws->st.by_node[node < LINUX_PAGESTAT_MAX_NODES ? node : LINUX_PAGESTAT_MAX_NODES - 1] += n;
+	ws->st.by_mapping[(k >> 16) & 0xff] += n;
+	if ((k >> 24) & 0xff)
+		ws->st.blocks_by_order[((k >> 24) & 0xff) - 1] += n;
+	ws->run_n = 0;
+}
+
+/* @n pages like @pi, its zone checked. */
+static inline void tally(struct worker_state *ws, const struct linux_page_info *pi, uint64_t n)
+{
+	uint64_t key = tally_key(pi);
+	if (pi->kpf != ws->run_kpf || key != ws->run_key || pi->memo_id != ws->run_memo) {
+		tally_flush(ws);
+		ws->run_kpf = pi->kpf;
+		ws->run_key = key;
+		ws->run_memo = pi->memo_id;
+	}
+	ws->run_n += n;
+}
+
+/* Is the zone @pi's flags name known to span [pi->pfn, pi->pfn + n)?
+ * Only a yes is sure; a no is for linux_memmap_zone_check() to look at. */
+static inline bool zone_spans(struct worker_state *ws, const struct linux_page_info *pi, uint64_t n)
+{
+	const struct linux_memmap *m = ws->m;
+	if (!m->zones)
+		return true;
+	uint32_t key = (uint32_t)pi->node << 8 | pi->zone;
+	if (key != ws->zs_key) {
+		// where probe_zones() put the zone (linux_memmap_zone_check())
+		size_t at = (size_t)pi->node * m->layout->nr_zones + pi->zone;
+		if (at >= m->nr_zones || m->zones[at].node != pi->node || m->zones[at].zone != pi->zone)
+			return false;
+		ws->zs_key = key;
+		ws->zs_start = m->zones[at].start_pfn;
+		ws->zs_spanned = m->zones[at].spanned;
+	}
+	return pi->pfn - ws->zs_start < ws->zs_spanned && pi->pfn + n - 1 - ws->zs_start < ws->zs_spanned;
+}
 
 static void on_page(void *arg, const struct linux_page_info *pi)
 {
 	struct worker_state *ws = arg;
-	if (pi->kpf != ws->run_kpf || !ws->run_n) {
-		if (ws->run_n)
-			counter_add(&ws->combos, ws->run_kpf, ws->run_n);
-		ws->run_kpf = pi->kpf;
-		ws->run_n = 0;
+	// A page alike the run's (the same memo entry) in the zone last checked
+	if (pi->memo_id && pi->memo_id == ws->run_memo && ws->run_n &&
+	    ((uint32_t)pi->node << 8 | pi->zone) == ws->zs_key && pi->pfn - ws->zs_start < ws->zs_spanned) {
+		ws->run_n++;
+		return;
 	}
-	ws->run_n++;
-	ws->st.by_use[pi->use]++;
-	ws->st.by_zone[pi->zone & 7]++;
-	ws->st.by_node[pi->node < LINUX_PAGESTAT_MAX_NODES ? pi->node : LINUX_PAGESTAT_MAX_NODES - 1]++;
-	ws->st.by_mapping[pi->mapping_kind]++;
-	switch (linux_memmap_zone_check(ws->m, pi)) {
-	case LINUX_ZONE_OK: break;
-	case LINUX_ZONE_HOLE: ws->st.zone_hole++; break;
-	case LINUX_ZONE_MISMATCH:
-		if (ws->st.nr_zone_mismatch_pfn < 8)
-			ws->st.zone_mismatch_pfn[ws->st.nr_zone_mismatch_pfn++] = pi->pfn;
-		ws->st.zone_mismatch++;
-		break;
+	if (!zone_spans(ws, pi, 1)) {
+		switch (linux_memmap_zone_check(ws->m, pi)) {
+		case LINUX_ZONE_OK: break;
+		case LINUX_ZONE_HOLE: ws->st.zone_hole++; break;
+		case LINUX_ZONE_MISMATCH:
+			if (ws->st.nr_zone_mismatch_pfn < 8)
+				ws->st.zone_mismatch_pfn[ws->st.nr_zone_mismatch_pfn++] = pi->pfn;
+			ws->st.zone_mismatch++;
+			break;
+		}
 	}
-	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
-	if (!(pi->bits & LINUX_PAGE_TAIL) && !free_tail)
-		ws->st.blocks_by_order[pi->order & 63]++;
+	tally(ws, pi, 1);
 }
 
 /* @n pages from pi->pfn that are all *pi but for their PFN. */
@@ -111,7 +174,7 @@ static void on_page_run(void *arg, const struct linux_page_info *pi, uint64_t n)
 	const struct linux_memmap *m = ws->m;
 	// The zone check, for the whole run at once when one zone of the
 	// page's node and zone number spans it all (then each page is OK).
-	bool ok = !m->zones;
+	bool ok = zone_spans(ws, pi, n);
 	for (size_t i = 0; i < m->nr_zones && !ok; i++) {
 		const struct linux_zone_span *z = &m->zones[i];
 		if (z->node == pi->node && z->zone == pi->zone && pi->pfn - z->start_pfn < z->spanned &&
@@ -124,20 +187,7 @@ static void on_page_run(void *arg, const struct linux_page_info *pi, uint64_t n)
 			on_page(arg, &p);
 		return;
 	}
-	if (pi->kpf != ws->run_kpf || !ws->run_n) {
-		if (ws->run_n)
-			counter_add(&ws->combos, ws->run_kpf, ws->run_n);
-		ws->run_kpf = pi->kpf;
-		ws->run_n = 0;
-	}
-	ws->run_n += n;
-	ws->st.by_use[pi->use] += n;
-	ws->st.by_zone[pi->zone & 7] += n;
-	ws->st.by_node[pi->node < LINUX_PAGESTAT_MAX_NODES ? pi->node : LINUX_PAGESTAT_MAX_NODES - 1] += n;
-	ws->st.by_mapping[pi->mapping_kind] += n;
-	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
-	if (!(pi->bits & LINUX_PAGE_TAIL) && !free_tail)
-		ws->st.blocks_by_order[pi->order & 63] += n;
+	tally(ws, pi, n);
 }
 
 static int by_pages_desc(const void *a, const void *b)
@@ -176,6 +226,7 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	}
 	for (unsigned i = 0; i < n; i++) {
 		ws[i].m = m;
+		ws[i].zs_key = UINT32_MAX;
 		states[i] = &ws[i];
 	}
 	w.wstate = states;
@@ -183,8 +234,7 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	struct vms_error *err = linux_memmap_walk(prog, m, &w);
 	double seconds = vms_now() - t0;
 	for (unsigned i = 0; i < n; i++)
-		if (ws[i].run_n)
-			counter_add(&ws[i].combos, ws[i].run_kpf, ws[i].run_n);
+		tally_flush(&ws[i]);
 	struct counter all = { 0 };
 	for (unsigned i = 0; i < n && !err; i++) {
 		for (unsigned u = 0; u < LINUX_USE_NR; u++)
