@@ -46,11 +46,12 @@ void rec_strs_empty(struct rec_row *r, unsigned f)
 	r->v[f].list.first = (uint32_t)r->items.size;
 	r->v[f].list.n = 0;
 	r->set |= UINT64_C(1) << f;
+	r->enc &= ~(UINT64_C(1) << f);
 }
 
 void rec_strs_add(struct rec_row *r, unsigned f, const char *s)
 {
-	if (!rec_has(r, f))
+	if (!rec_has(r, f) || ((r->enc >> f) & 1))
 		rec_strs_empty(r, f);
 	if (!rec_items_append(&r->items, s)) {
 		r->failed = true;
@@ -61,12 +62,71 @@ void rec_strs_add(struct rec_row *r, unsigned f, const char *s)
 
 size_t rec_strs_count(const struct rec_row *r, unsigned f)
 {
-	return rec_has(r, f) ? r->v[f].list.n : 0;
+	if (!rec_has(r, f))
+		return 0;
+	return (r->enc >> f) & 1 ? r->v[f].enc->n : r->v[f].list.n;
 }
 
 const char *rec_strs_item(const struct rec_row *r, unsigned f, size_t i)
 {
+	if ((r->enc >> f) & 1)
+		return r->v[f].enc->items[i];
 	return r->items.data[r->v[f].list.first + i];
+}
+
+void rec_strs_enc_release(struct rec_strs_enc *e)
+{
+	if (e->items)
+		for (uint32_t i = 0; i < e->n; i++)
+			free((char *)e->items[i]);
+	free(e->items);
+	free(e->json);
+	free(e->text);
+	free(e->block);
+	memset(e, 0, sizeof(*e));
+}
+
+bool rec_strs_encode(struct rec_strs_enc *e, const char *const *items, size_t n)
+{
+	memset(e, 0, sizeof(*e));
+	struct strbuf json = STRBUF_INIT, text = STRBUF_INIT, block = STRBUF_INIT;
+	e->items = calloc(n ? n : 1, sizeof(*e->items));
+	bool ok = e->items != NULL;
+	strbuf_addch(&json, '[');
+	for (size_t i = 0; ok && i < n; i++) {
+		if (!(e->items[i] = strdup(items[i]))) {
+			ok = false;
+			break;
+		}
+		e->n++;
+		if (i) {
+			strbuf_addch(&json, ',');
+			strbuf_addch(&text, ',');
+			strbuf_addch(&block, ' ');
+		}
+		rec_put_json_str(&json, items[i]);
+		strbuf_addstr(&text, items[i]);
+		strbuf_addstr(&block, items[i]);
+	}
+	strbuf_addch(&json, ']');
+	if (!ok || strbuf_failed(&json) || strbuf_failed(&text) || strbuf_failed(&block)) {
+		strbuf_release(&json);
+		strbuf_release(&text);
+		strbuf_release(&block);
+		rec_strs_enc_release(e);
+		return false;
+	}
+	e->json_len = json.len;
+	e->text_len = text.len;
+	e->block_len = block.len;
+	e->json = strbuf_detach(&json);
+	e->text = strbuf_detach(&text);
+	e->block = strbuf_detach(&block);
+	if (!e->json || !e->text || !e->block) {
+		rec_strs_enc_release(e);
+		return false;
+	}
+	return true;
 }
 
 struct vms_value *rec_row_value(const struct rec_row *r)
@@ -95,8 +155,8 @@ struct vms_value *rec_row_value(const struct rec_row *r)
 			case REC_DOUBLE: x = value_double(v->d); break;
 			case REC_STRS:
 				x = value_array();
-				for (uint32_t i = 0; i < v->list.n; i++)
-					value_push(x, value_string(r->items.data[v->list.first + i]));
+				for (size_t i = 0; i < rec_strs_count(r, f); i++)
+					value_push(x, value_string(rec_strs_item(r, f, i)));
 				break;
 			case REC_LIST:
 			case REC_VALUE:
@@ -402,6 +462,8 @@ static size_t json_field_bound(const struct rec_row *r, unsigned f)
 	case REC_STR:
 		return key + (r->num & bit ? 20 : json_str_bound(rec_get_s(r, f)));
 	case REC_STRS: {
+		if ((r->enc >> f) & 1)
+			return key + r->v[f].enc->json_len;
 		size_t n = key + 2;
 		for (uint32_t i = 0; i < r->v[f].list.n; i++)
 			n += 1 + json_str_bound(r->items.data[r->v[f].list.first + i]);
@@ -453,6 +515,11 @@ static inline __attribute__((always_inline)) char *json_field(char *p, const cha
 			return put_dec(p, v->u);
 		return put_json_str(p, end, rec_get_s(r, f));
 	case REC_STRS:
+		if (r->enc & bit) {
+			if ((size_t)(end - p) < v->enc->json_len)
+				return NULL;
+			return put_mem(p, v->enc->json, v->enc->json_len);
+		}
 		*p++ = '[';
 		for (uint32_t i = 0; i < v->list.n && p; i++) {
 			if (i)
@@ -594,6 +661,13 @@ static void text_value(struct strbuf *out, const struct rec_row *r, unsigned f, 
 		put_double(out, v->d, false);
 		break;
 	case REC_STRS:
+		if (r->enc & bit) {
+			if (block)
+				strbuf_add(out, v->enc->block, v->enc->block_len);
+			else
+				strbuf_add(out, v->enc->text, v->enc->text_len);
+			break;
+		}
 		for (uint32_t i = 0; i < v->list.n; i++) {
 			if (i)
 				strbuf_addch(out, block ? ' ' : ',');

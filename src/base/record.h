@@ -111,6 +111,18 @@ struct rec_schema {
 
 VMS_DEFINE_VECTOR(rec_items, const char *);
 
+/* A list of strings encoded once, for a REC_STRS value that recurs across
+ * many rows (the names of a page's flags word): its items, its JSON array
+ * and its text, written by copying (rec_strs_encoded()). */
+struct rec_strs_enc {
+	const char **items;
+	uint32_t n;
+	char *json;        // ["a","b"]
+	char *text;        // a,b
+	char *block;       // a b (REC_BLOCK)
+	size_t json_len, text_len, block_len;
+};
+
 /* One row being filled.  Strings set with rec_str() are borrowed until the
  * row is written; rec_strf() and rec_strs_add() of a formatted item copy
  * into the row's own arena. */
@@ -120,6 +132,7 @@ struct rec_row {
 	uint64_t nul;     // bit i: ... and it is null
 	uint64_t num;     // bit i: a REC_STR field that holds a number
 	uint64_t arena;   // bit i: a REC_STR field whose text is in the arena
+	uint64_t enc;     // bit i: a REC_STRS field given encoded (v[i].enc)
 	union rec_slot {
 		uint64_t u;
 		int64_t i;
@@ -128,6 +141,7 @@ struct rec_row {
 		const struct vms_value *val;  // REC_VALUE
 		size_t off;                   // in the arena
 		struct { uint32_t first, n; } list;  // REC_STRS: items
+		const struct rec_strs_enc *enc;      // REC_STRS: encoded
 	} v[REC_MAX_FIELDS];
 	struct strbuf scratch;            // arena
 	struct rec_items items;           // REC_STRS items
@@ -139,7 +153,7 @@ void rec_row_deinit(struct rec_row *r);
 /* Forget all values (keeps the memory), for the next row. */
 static inline void rec_row_reset(struct rec_row *r)
 {
-	r->set = r->nul = r->num = r->arena = 0;
+	r->set = r->nul = r->num = r->arena = r->enc = 0;
 	rec_items_clear(&r->items);
 	r->failed = false;
 	strbuf_reset(&r->scratch);
@@ -192,6 +206,7 @@ static inline void rec_unset(struct rec_row *r, unsigned f)
 	r->nul &= m;
 	r->num &= m;
 	r->arena &= m;
+	r->enc &= m;
 }
 static inline bool rec_has(const struct rec_row *r, unsigned f)
 {
@@ -217,6 +232,17 @@ void rec_strf(struct rec_row *r, unsigned f, const char *fmt, ...)
 void rec_strs_add(struct rec_row *r, unsigned f, const char *s);
 /* Start REC_STRS field @f empty ([]). */
 void rec_strs_empty(struct rec_row *r, unsigned f);
+/* REC_STRS field @f: the list @e (borrowed until the row is written). */
+static inline void rec_strs_encoded(struct rec_row *r, unsigned f, const struct rec_strs_enc *e)
+{
+	r->v[f].enc = e;
+	r->set |= UINT64_C(1) << f;
+	r->enc |= UINT64_C(1) << f;
+}
+/* Encode the @n strings @items (copied) into @e; false when out of memory
+ * (@e is then empty).  rec_strs_enc_release() frees what it holds. */
+bool rec_strs_encode(struct rec_strs_enc *e, const char *const *items, size_t n);
+void rec_strs_enc_release(struct rec_strs_enc *e);
 
 /* Reading a row back (text renderers). */
 static inline uint64_t rec_get_u(const struct rec_row *r, unsigned f) { return r->v[f].u; }
@@ -237,6 +263,11 @@ static inline bool rec_is_str(const struct rec_row *r, unsigned f)
 	return ((r->set & ~r->nul & ~r->num) >> f) & 1;
 }
 size_t rec_strs_count(const struct rec_row *r, unsigned f);
+/* The encoded list of REC_STRS field @f, NULL if it was not given so. */
+static inline const struct rec_strs_enc *rec_strs_enc_of(const struct rec_row *r, unsigned f)
+{
+	return (r->enc >> f) & 1 ? r->v[f].enc : NULL;
+}
 const char *rec_strs_item(const struct rec_row *r, unsigned f, size_t i);
 
 enum rec_mode {

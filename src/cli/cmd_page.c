@@ -150,7 +150,7 @@ have_pfn:;
 		return err;
 	struct rec_row row;
 	rec_row_init(&row, &page_schema);
-	page_record_fill(&row, l, &pi, false);
+	page_record_fill(&row, l, &pi, false, NULL);
 	struct vms_value *v = rec_row_value(&row);
 	rec_row_deinit(&row);
 	value_set_hex(v, "physical", pfn << program_page_shift(ctx->prog));

@@ -305,6 +305,8 @@ struct pages_worker {
 	struct rec_row row;
 	struct rec_writer w;
 	struct chunk_out *cur;
+	struct page_record_cache *names;  // NULL: none (out of memory)
+	VMS_CACHELINE_PAD;
 };
 
 static void chunk_out_destroy(struct chunk_out *co)
@@ -360,7 +362,7 @@ static void pages_on_page(void *arg, const struct linux_page_info *pi)
 		pw->w.out = &pw->cur->buf;
 	}
 	struct chunk_out *co = pw->cur;
-	page_record_fill(&pw->row, pr->f->l, pi, pw->w.mode == REC_TEXT);
+	page_record_fill(&pw->row, pr->f->l, pi, pw->w.mode == REC_TEXT, pw->names);
 	if (rec_row_failed(&pw->row))
 		co->oom = true;
 	rec_write(&pw->w, &pw->row);
@@ -471,6 +473,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_pages(struct cli_ctx *ctx, int argc,
 	for (unsigned i = 0; i < n; i++) {
 		pw[i].pr = &pr;
 		rec_row_init(&pw[i].row, pr.schema);
+		pw[i].names = calloc(1, sizeof(*pw[i].names));
 		pw[i].w = pr.w;  // mode and --fields; the header is the caller's
 		pw[i].w.header_pending = false;
 		states[i] = &pw[i];
@@ -504,6 +507,9 @@ out:
 	for (unsigned i = 0; pw && i < n; i++) {
 		chunk_out_destroy(pw[i].cur);
 		rec_row_deinit(&pw[i].row);
+		if (pw[i].names)
+			page_record_cache_release(pw[i].names);
+		free(pw[i].names);
 	}
 	while (pr.free) {
 		struct chunk_out *co = pr.free;

@@ -50,8 +50,12 @@ static const struct rec_field page_fields[PF_NR] = {
 static void names_col(struct strbuf *out, const struct rec_row *r)
 {
 	size_t n = rec_strs_count(r, PF_FLAG_NAMES);
-	for (size_t i = 0; i < n; i++)
-		rec_put_item(out, rec_strs_item(r, PF_FLAG_NAMES, i), i ? ',' : 0);
+	const struct rec_strs_enc *e = rec_strs_enc_of(r, PF_FLAG_NAMES);
+	if (e)
+		strbuf_add(out, e->text, e->text_len);
+	else
+		for (size_t i = 0; i < n; i++)
+			rec_put_item(out, rec_strs_item(r, PF_FLAG_NAMES, i), i ? ',' : 0);
 	if (rec_get_u(r, PF_TAIL)) {
 		strbuf_addstr(out, n ? ",tail(head 0x" : "tail(head 0x");
 		rec_put_hex(out, rec_get_u(r, PF_HEAD_PFN));
@@ -100,20 +104,105 @@ static const char *bit_name(unsigned b)
 	return names[b & 63];
 }
 
+void page_record_cache_release(struct page_record_cache *c)
+{
+	for (unsigned i = 0; i < PAGE_NAMES_CACHE; i++) {
+		rec_strs_enc_release(&c->flags[i].enc);
+		rec_strs_enc_release(&c->kpf[i].enc);
+		c->flags[i].valid = c->kpf[i].valid = false;
+	}
+}
+
+/* The slot of (@key, @variant) in @slots, filled with the @n names @names
+ * unless it holds them already; NULL when out of memory. */
+static const struct rec_strs_enc *cached(struct page_names_slot *slots, uint64_t key,
+					 uint64_t variant, const char *const *names, size_t n)
+{
+	unsigned i = (unsigned)(((key ^ variant * 0xff51afd7ed558ccdull) * 0x9e3779b97f4a7c15ull) >> 56) %
+		     PAGE_NAMES_CACHE;
+	struct page_names_slot *s = &slots[i];
+	if (s->valid && s->key == key && s->variant == variant)
+		return &s->enc;
+	if (!names)
+		return NULL;
+	if (s->valid)
+		rec_strs_enc_release(&s->enc);
+	s->valid = false;
+	if (!rec_strs_encode(&s->enc, names, n))
+		return NULL;
+	s->key = key;
+	s->variant = variant;
+	s->valid = true;
+	return &s->enc;
+}
+
+/* FLAG_NAMES: the names of @pi's flags, by meaning. */
+static void flag_names(struct rec_row *r, const struct linux_page_layout *l,
+		       const struct linux_page_info *pi, struct page_record_cache *cache)
+{
+	unsigned nflags = l->nr_pageflags ? l->nr_pageflags : LINUX_MAX_PAGEFLAGS;
+	uint64_t bits = nflags >= 64 ? pi->flags : pi->flags & ((UINT64_C(1) << nflags) - 1);
+	// what linux_page_flag_name() looks at besides the bit
+	uint64_t variant = 0;
+	if (cache) {
+		int sb = l->pg[LINUX_PG_SWAPBACKED];
+		variant = (sb >= 0 && ((pi->head_flags >> sb) & 1)) | (uint64_t)!!(pi->mapping & l->mapping_anon) << 1 |
+			  (uint64_t)!!(pi->bits & LINUX_PAGE_FREE) << 2;
+		const struct rec_strs_enc *e = cached(cache->flags, bits, variant, NULL, 0);
+		if (e) {
+			rec_strs_encoded(r, PF_FLAG_NAMES, e);
+			return;
+		}
+	}
+	const char *names[64] = { 0 };
+	size_t n = 0;
+	for (uint64_t k = bits; k; k &= k - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(k);
+		const char *name = linux_page_flag_name(l, pi, b);
+		names[n++] = name ? name : bit_name(b);
+	}
+	const struct rec_strs_enc *e = cache ? cached(cache->flags, bits, variant, names, n) : NULL;
+	if (e) {
+		rec_strs_encoded(r, PF_FLAG_NAMES, e);
+		return;
+	}
+	rec_strs_empty(r, PF_FLAG_NAMES);
+	for (size_t i = 0; i < n; i++)
+		rec_strs_add(r, PF_FLAG_NAMES, names[i]);
+}
+
+/* KPF_NAMES: the names of the KPF word @kpf. */
+static void kpf_names(struct rec_row *r, uint64_t kpf, struct page_record_cache *cache)
+{
+	const struct rec_strs_enc *e = cache ? cached(cache->kpf, kpf, 0, NULL, 0) : NULL;
+	if (e) {
+		rec_strs_encoded(r, PF_KPF_NAMES, e);
+		return;
+	}
+	const char *names[64] = { 0 };
+	size_t n = 0;
+	for (uint64_t k = kpf; k; k &= k - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(k);
+		const char *name = linux_kpf_name(b);
+		names[n++] = name ? name : bit_name(b);
+	}
+	e = cache ? cached(cache->kpf, kpf, 0, names, n) : NULL;
+	if (e) {
+		rec_strs_encoded(r, PF_KPF_NAMES, e);
+		return;
+	}
+	rec_strs_empty(r, PF_KPF_NAMES);
+	for (size_t i = 0; i < n; i++)
+		rec_strs_add(r, PF_KPF_NAMES, names[i]);
+}
+
 /* The columns of the table: PFN FLAGS ZONE USE CNT MAP OR MAPPING KPF NAMES. */
 static void fill_table(struct rec_row *r, const struct linux_page_layout *l,
-		       const struct linux_page_info *pi)
+		       const struct linux_page_info *pi, struct page_record_cache *cache)
 {
 	rec_hex(r, PF_PFN, pi->pfn);
 	rec_hex(r, PF_FLAGS, pi->flags);
-	unsigned nflags = l->nr_pageflags ? l->nr_pageflags : LINUX_MAX_PAGEFLAGS;
-	uint64_t bits = nflags >= 64 ? pi->flags : pi->flags & ((UINT64_C(1) << nflags) - 1);
-	rec_strs_empty(r, PF_FLAG_NAMES);
-	for (; bits; bits &= bits - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(bits);
-		const char *n = linux_page_flag_name(l, pi, b);
-		rec_strs_add(r, PF_FLAG_NAMES, n ? n : bit_name(b));
-	}
+	flag_names(r, l, pi, cache);
 	rec_hex(r, PF_KPF, pi->kpf);
 	// the ZONE column: "?" for a zone number without a name
 	const char *zn = linux_zone_name(l, pi->zone);
@@ -129,31 +218,19 @@ static void fill_table(struct rec_row *r, const struct linux_page_layout *l,
 }
 
 void page_record_fill(struct rec_row *r, const struct linux_page_layout *l,
-		      const struct linux_page_info *pi, bool table)
+		      const struct linux_page_info *pi, bool table, struct page_record_cache *cache)
 {
 	rec_row_reset(r);
 	if (table) {
-		fill_table(r, l, pi);
+		fill_table(r, l, pi, cache);
 		return;
 	}
 	rec_hex(r, PF_PFN, pi->pfn);
 	rec_hex(r, PF_PAGE, pi->page);
 	rec_hex(r, PF_FLAGS, pi->flags);
-	rec_strs_empty(r, PF_FLAG_NAMES);
-	unsigned nflags = l->nr_pageflags ? l->nr_pageflags : LINUX_MAX_PAGEFLAGS;
-	uint64_t bits = nflags >= 64 ? pi->flags : pi->flags & ((UINT64_C(1) << nflags) - 1);
-	for (; bits; bits &= bits - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(bits);
-		const char *n = linux_page_flag_name(l, pi, b);
-		rec_strs_add(r, PF_FLAG_NAMES, n ? n : bit_name(b));
-	}
+	flag_names(r, l, pi, cache);
 	rec_hex(r, PF_KPF, pi->kpf);
-	rec_strs_empty(r, PF_KPF_NAMES);
-	for (uint64_t k = pi->kpf; k; k &= k - 1) {
-		unsigned b = (unsigned)__builtin_ctzll(k);
-		const char *n = linux_kpf_name(b);
-		rec_strs_add(r, PF_KPF_NAMES, n ? n : bit_name(b));
-	}
+	kpf_names(r, pi->kpf, cache);
 	const char *zn = linux_zone_name(l, pi->zone);
 	if (zn)
 		rec_str(r, PF_ZONE, zn);

@@ -23,9 +23,22 @@ enum page_field {
  * MAPPING NAMES, with a KPF column before NAMES in page_kpf_schema. */
 extern const struct rec_schema page_schema, page_kpf_schema;
 
+/* The names of flags words and KPF words met before, encoded once
+ * (struct rec_strs_enc): a stream of pages meets the same few thousand
+ * combinations millions of times.  Zero-initialise; one per thread. */
+#define PAGE_NAMES_CACHE 256
+struct page_record_cache {
+	struct page_names_slot {
+		uint64_t key, variant;  // the word, and what else names depend on
+		bool valid;
+		struct rec_strs_enc enc;
+	} flags[PAGE_NAMES_CACHE], kpf[PAGE_NAMES_CACHE];
+};
+void page_record_cache_release(struct page_record_cache *c);
+
 /* Fill @r (reset first) with the fields of @pi; with @table only those the
- * text table shows. */
+ * text table shows.  @cache may be NULL. */
 void page_record_fill(struct rec_row *r, const struct linux_page_layout *l,
-		      const struct linux_page_info *pi, bool table);
+		      const struct linux_page_info *pi, bool table, struct page_record_cache *cache);
 
 #endif

@@ -139,6 +139,23 @@ static void scan_sparse(const uint8_t *ctl, struct image *im)
 	linux_memmap_destroy(m);
 }
 
+/* Do two decodings of a page agree, field by field (memo_id aside)? */
+static bool same_page(const struct linux_page_info *a, const struct linux_page_info *b)
+{
+	return a->pfn == b->pfn && a->page == b->page && a->flags == b->flags &&
+	       a->head_flags == b->head_flags && a->second_flags == b->second_flags &&
+	       a->head_pfn == b->head_pfn && a->head_page == b->head_page && a->mapping == b->mapping &&
+	       a->mapping_obj == b->mapping_obj && a->mapping_raw == b->mapping_raw &&
+	       a->index == b->index && a->private_ == b->private_ && a->compound_raw == b->compound_raw &&
+	       a->memcg == b->memcg && a->refcount == b->refcount && a->page_count == b->page_count &&
+	       a->mapcount_raw == b->mapcount_raw && a->mapcount == b->mapcount &&
+	       a->entire_mapcount == b->entire_mapcount && a->large_mapcount == b->large_mapcount &&
+	       a->bits == b->bits && a->type == b->type && a->head_type == b->head_type &&
+	       a->order == b->order && a->bad_order == b->bad_order && a->zone == b->zone &&
+	       a->mapping_kind == b->mapping_kind && a->use == b->use && a->node == b->node &&
+	       a->kpf == b->kpf;
+}
+
 static void one(const uint8_t *data, size_t size)
 {
 	if (size < 8)
@@ -169,7 +186,17 @@ static void one(const uint8_t *data, size_t size)
 		src.win_ok = ok;
 		src.win_all_ok = all;
 	}
-	struct strbuf sb = STRBUF_INIT;
+	// the same source with a memo of simple pages: it must decode alike
+	struct linux_page_source msrc = src;
+	static struct linux_page_memo memo;
+	static struct linux_page_info memo_pi[LINUX_SIMPLE_MEMO];
+	memset(&memo, 0, sizeof(memo));
+	for (unsigned i = 0; i < LINUX_SIMPLE_MEMO; i++)
+		memo.slot[i].pi = &memo_pi[i];
+	msrc.fast = &fast;
+	msrc.simple = &memo;
+	static struct page_record_cache names;
+	struct strbuf sb = STRBUF_INIT, sb2 = STRBUF_INIT;
 	static uint64_t kpf_tab[8][256];
 	linux_kpf_common_table(l, kpf_tab);
 	struct rec_writer w;
@@ -183,17 +210,32 @@ static void one(const uint8_t *data, size_t size)
 		linux_page_decode(l, &src, im.b + pfn * PS, pfn, BASE + pfn * PS, &pi);
 		if (pi.kpf != linux_page_kpf_tab(l, kpf_tab, &pi))
 			abort(); // the decoder's KPF word, with or without its fast tables
+		struct linux_page_info mbuf;
+		const struct linux_page_info *mp =
+			linux_page_decode_ref(l, &msrc, im.b + pfn * PS, pfn, BASE + pfn * PS, &mbuf);
+		if (!same_page(&pi, mp))
+			abort(); // the memo of simple pages changed the answer
 		if (pfn % 16)
 			continue; // rendering: a sample
 		for (unsigned b = 0; b < 64; b++)
 			if ((pi.flags >> b) & 1)
 				(void)linux_page_flag_name(l, &pi, b);
 		strbuf_reset(&sb);
-		page_record_fill(&row, l, &pi, pfn % 32 == 0);
+		page_record_fill(&row, l, &pi, pfn % 32 == 0, NULL);
 		rec_write(&w, &row);
+		// with the cache of names: the same bytes
+		struct rec_writer w2;
+		rec_writer_init(&w2, REC_JSON, &sb2);
+		strbuf_reset(&sb2);
+		page_record_fill(&row, l, &pi, pfn % 32 == 0, &names);
+		rec_write(&w2, &row);
+		if (!strbuf_failed(&sb) && !strbuf_failed(&sb2) && strcmp(sb.buf, sb2.buf) != 0)
+			abort();
 	}
 	rec_row_deinit(&row);
+	page_record_cache_release(&names);
 	strbuf_release(&sb);
+	strbuf_release(&sb2);
 	free(ok);
 	if (ctl[0] & 4)
 		scan_sparse(ctl, &im);

@@ -274,6 +274,66 @@ static void test_record_json(void **state)
 	strbuf_release(&out);
 }
 
+/* A list encoded once (rec_strs_encoded()) writes what its items added one
+ * by one write, in every mode, and reads back the same. */
+static void test_record_strs_encoded(void **state)
+{
+	static const char *const items[] = { "lru", "q\"uote", "" };
+	struct rec_strs_enc e, none;
+	assert_true(rec_strs_encode(&e, items, 3));
+	assert_true(rec_strs_encode(&none, NULL, 0));
+	const enum rec_mode modes[] = { REC_JSON, REC_TEXT, REC_BLOCK };
+	for (size_t m = 0; m < VMS_ARRAY_SIZE(modes); m++) {
+		for (int empty = 0; empty < 2; empty++) {
+			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+			struct rec_writer wa, wb;
+			struct rec_row r;
+			rec_row_init(&r, &t_schema);
+			rec_writer_init(&wa, modes[m], &a);
+			rec_writer_init(&wb, modes[m], &b);
+			if (modes[m] == REC_BLOCK) {
+				rec_writer_project(&wa, &t_schema, "addr,tags,name");
+				rec_writer_project(&wb, &t_schema, "addr,tags,name");
+			}
+			rec_row_reset(&r);
+			rec_hex(&r, T_ADDR, 0x1000);
+			rec_strs_empty(&r, T_TAGS);
+			for (size_t i = 0; !empty && i < 3; i++)
+				rec_strs_add(&r, T_TAGS, items[i]);
+			rec_str(&r, T_NAME, "n");
+			rec_write(&wa, &r);
+			struct vms_value *va = rec_row_value(&r);
+			rec_row_reset(&r);
+			rec_hex(&r, T_ADDR, 0x1000);
+			rec_strs_encoded(&r, T_TAGS, empty ? &none : &e);
+			rec_str(&r, T_NAME, "n");
+			assert_int_equal(rec_strs_count(&r, T_TAGS), empty ? 0 : 3);
+			if (!empty)
+				assert_string_equal(rec_strs_item(&r, T_TAGS, 1), items[1]);
+			rec_write(&wb, &r);
+			assert_string_equal(a.buf, b.buf);
+			struct vms_value *vb = rec_row_value(&r);
+			struct strbuf ja = STRBUF_INIT, jb = STRBUF_INIT;
+			value_to_json(va, &ja);
+			value_to_json(vb, &jb);
+			assert_string_equal(ja.buf, jb.buf);
+			// items added after an encoded list replace it
+			rec_strs_add(&r, T_TAGS, "x");
+			assert_int_equal(rec_strs_count(&r, T_TAGS), 1);
+			assert_null(rec_strs_enc_of(&r, T_TAGS));
+			strbuf_release(&ja);
+			strbuf_release(&jb);
+			value_destroy(va);
+			value_destroy(vb);
+			rec_row_deinit(&r);
+			strbuf_release(&a);
+			strbuf_release(&b);
+		}
+	}
+	rec_strs_enc_release(&e);
+	rec_strs_enc_release(&none);
+}
+
 static void test_record_text(void **state)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -347,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_vector),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_record_json),
+		cmocka_unit_test(test_record_strs_encoded),
 		cmocka_unit_test(test_record_text),
 		cmocka_unit_test(test_record_sink),
 	};
