@@ -17,12 +17,68 @@ void rec_row_init(struct rec_row *r, const struct rec_schema *s)
 	memset(r, 0, sizeof(*r));
 	r->schema = s;
 	strbuf_init(&r->scratch);
+	for (unsigned f = 0; f < s->nfields && f < REC_MAX_FIELDS; f++) {
+		switch (s->fields[f].type) {
+		case REC_DOUBLE:
+		case REC_VALUE:
+			r->slow |= UINT64_C(1) << f;
+			break;
+		case REC_HEX:
+		case REC_UINT:
+		case REC_INT:
+		case REC_BOOL:
+			r->cacheable |= UINT64_C(1) << f;
+			break;
+		case REC_STR:
+			// a number in it, or a static string (REC_NAME_FIELD)
+			if (s->fields[f].static_str)
+				r->cacheable |= UINT64_C(1) << f;
+			break;
+		}
+	}
 }
 
 void rec_row_deinit(struct rec_row *r)
 {
 	strbuf_release(&r->scratch);
 	rec_items_deinit(&r->items);
+	free(r->cache);
+	r->cache = NULL;
+}
+
+/* @r's cache of encodings (allocated on first use), NULL if there is no
+ * memory for one: then nothing is cached. */
+static struct rec_enc_cache *enc_cache(const struct rec_row *r)
+{
+	struct rec_row *rw = (struct rec_row *)r;  // the cache is the writer's, not a value
+	if (!rw->cache)
+		rw->cache = calloc(1, sizeof(*rw->cache));
+	return rw->cache;
+}
+
+/* The tag and value under which the encoding of set field @f of @r may be
+ * remembered (struct rec_enc_cache); 0 when it may not (a string that is
+ * not static, a list...).  The tag tells null and number apart. */
+static inline uint8_t enc_key(const struct rec_row *r, unsigned f, uint64_t *val)
+{
+	uint64_t bit = UINT64_C(1) << f;
+	if (!((r->cacheable & ~r->arena) & bit))
+		return 0;
+	*val = (r->nul & bit) ? 0 : r->v[f].u;
+	return (uint8_t)(1 | ((r->nul & bit) ? 2 : 0) | ((r->num & bit) ? 4 : 0));
+}
+
+/* Remember the @n bytes at @p as the encoding of (@tag, @val) in @slot. */
+static inline void enc_store(struct rec_enc_slot *slot, uint8_t tag, uint64_t val, const char *p, size_t n)
+{
+	if (n > REC_ENC_BYTES) {
+		slot->tag = 0;
+		return;
+	}
+	memcpy(slot->bytes, p, n);
+	slot->len = (uint8_t)n;
+	slot->tag = tag;
+	slot->v = val;
 }
 
 void rec_strf(struct rec_row *r, unsigned f, const char *fmt, ...)
@@ -559,6 +615,52 @@ static void json_field_slow(struct strbuf *out, const struct rec_row *r, unsigne
 
 /* Write the set fields of @r among @mask, in field order (or, with @order,
  * in that order); *first: no field written yet in this object. */
+/* One field of json_fields_order() at @p (the room holds JSON_FIELD_ROOM
+ * bytes before *end); the end of what was written, NULL when out of memory. */
+static inline __attribute__((always_inline)) char *
+json_one(struct strbuf *out, const struct rec_row *r, struct rec_enc_cache *cache, unsigned f,
+	 bool comma, char *p, char **end)
+{
+	const size_t chunk = 4096;
+	uint64_t bit = UINT64_C(1) << f;
+	if (r->slow & bit) {
+		commit(out, p);
+		json_field_slow(out, r, f, comma);
+		if (!(p = room(out, chunk)))
+			return NULL;
+		*end = p + chunk;
+		return p;
+	}
+	// a value written before: its bytes again (the room holds them)
+	struct rec_enc_slot *slot = NULL;
+	uint64_t val = 0;
+	uint8_t tag = cache ? enc_key(r, f, &val) : 0;
+	if (tag) {
+		slot = &cache->json[f];
+		if (slot->tag == tag && slot->v == val) {
+			*p = ',';
+			p += comma;
+			memcpy(p, slot->bytes, REC_ENC_BYTES);
+			p += slot->len;
+			return p;
+		}
+	}
+	char *q = json_field(p, *end, r, f, comma);
+	if (!q) {  // a long string
+		size_t need = json_field_bound(r, f) + JSON_FIELD_ROOM;
+		commit(out, p);
+		if (!(p = room(out, need)))
+			return NULL;
+		*end = p + need;
+		q = json_field(p, *end, r, f, comma);
+	}
+	if (slot && q)
+		enc_store(slot, tag, val, p + comma, (size_t)(q - p) - comma);
+	return q;
+}
+
+/* Write the set fields of @r among @mask, in field order (or, with @order,
+ * in that order); *first: no field written yet in this object. */
 static void json_fields_order(struct strbuf *out, const struct rec_row *r, uint64_t mask,
 			      const unsigned char *order, unsigned n, bool *first)
 {
@@ -570,47 +672,38 @@ static void json_fields_order(struct strbuf *out, const struct rec_row *r, uint6
 	char *p = room(out, chunk), *end = p ? p + chunk : NULL;
 	if (!p)
 		return;
-	unsigned count = order ? n : 64;
-	for (unsigned i = 0; i < count; i++) {
-		unsigned f;
-		if (order) {
-			f = order[i];
+	struct rec_enc_cache *cache = enc_cache(r);
+	bool comma = !*first;
+	if (order) {
+		for (unsigned i = 0; i < n; i++) {
+			unsigned f = order[i];
 			if (!((set >> f) & 1))
 				continue;
-		} else {
-			if (!set)
-				break;
-			f = (unsigned)__builtin_ctzll(set);
-			set &= set - 1;
-		}
-		unsigned type = r->schema->fields[f].type;
-		if (type == REC_DOUBLE || type == REC_VALUE) {
-			commit(out, p);
-			json_field_slow(out, r, f, !*first);
-			*first = false;
-			if (!(p = room(out, chunk)))
+			if ((size_t)(end - p) < JSON_FIELD_ROOM) {
+				commit(out, p);
+				if (!(p = room(out, chunk)))
+					return;
+				end = p + chunk;
+			}
+			if (!(p = json_one(out, r, cache, f, comma, p, &end)))
 				return;
-			end = p + chunk;
-			continue;
+			comma = true;
 		}
-		if ((size_t)(end - p) < JSON_FIELD_ROOM) {
-			commit(out, p);
-			if (!(p = room(out, chunk)))
+	} else {
+		for (; set; set &= set - 1) {
+			unsigned f = (unsigned)__builtin_ctzll(set);
+			if ((size_t)(end - p) < JSON_FIELD_ROOM) {
+				commit(out, p);
+				if (!(p = room(out, chunk)))
+					return;
+				end = p + chunk;
+			}
+			if (!(p = json_one(out, r, cache, f, comma, p, &end)))
 				return;
-			end = p + chunk;
+			comma = true;
 		}
-		char *q = json_field(p, end, r, f, !*first);
-		if (!q) {  // a long string
-			size_t need = json_field_bound(r, f) + JSON_FIELD_ROOM;
-			commit(out, p);
-			if (!(p = room(out, need)))
-				return;
-			end = p + need;
-			q = json_field(p, end, r, f, !*first);
-		}
-		p = q;
-		*first = false;
 	}
+	*first = !comma;
 	commit(out, p);
 }
 
@@ -770,12 +863,29 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 	char *p = room(out, TEXT_CHUNK), *end = p ? p + TEXT_CHUNK : NULL;
 	if (!p)
 		return;
+	struct rec_enc_cache *cache = s->ncols <= REC_MAX_FIELDS ? enc_cache(r) : NULL;
 	for (unsigned c = 0; c < s->ncols; c++) {
 		const struct rec_col *col = &s->cols[c];
 		unsigned f = col->field;
 		int w = col->width;
 		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
 		if (!col->render && ((plain >> f) & 1)) {
+			// a value written before in this column: its bytes again
+			struct rec_enc_slot *slot = NULL;
+			uint64_t val = 0;
+			uint8_t tag = cache ? enc_key(r, f, &val) : 0;
+			if (tag) {
+				slot = &cache->text[c];
+				if (slot->tag == tag && slot->v == val) {
+					if (!(p = text_room(out, p, &end, REC_ENC_BYTES + 2)))
+						return;
+					if (c)
+						*p++ = ' ';
+					memcpy(p, slot->bytes, REC_ENC_BYTES);
+					p += slot->len;
+					continue;
+				}
+			}
 			char tmp[48], *e;
 			switch (fd[f].type) {
 			case REC_HEX:
@@ -804,7 +914,10 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 					return;
 				if (c)
 					*p++ = ' ';
+				char *cs = p;
 				p = put_padded(p, str, n, w);
+				if (slot)
+					enc_store(slot, tag, val, cs, (size_t)(p - cs));
 				continue;
 			default:
 				e = NULL;
@@ -814,7 +927,10 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 					return;
 				if (c)
 					*p++ = ' ';
+				char *cs = p;
 				p = put_padded_number(p, tmp, (size_t)(e - tmp), w);
+				if (slot)
+					enc_store(slot, tag, val, cs, (size_t)(p - cs));
 				continue;
 			}
 		}

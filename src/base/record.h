@@ -74,10 +74,15 @@ struct rec_field {
 	unsigned char key_len;
 	unsigned char type;  // enum rec_type
 	char json_key[32];   // "\"key\":", zero-padded: copied 32 bytes at a time
+	bool static_str;     // REC_STR whose strings are never rewritten in place
 };
 
 /* A field: JSON key (a string literal, at most 28 characters) and type. */
-#define REC_FIELD(key, type) { key, sizeof(key) - 1, type, "\"" key "\":" }
+#define REC_FIELD(key, type) { key, sizeof(key) - 1, type, "\"" key "\":", false }
+/* A REC_STR field whose values are static strings (names from a table,
+ * literals): the writer may know a value by its address (struct
+ * rec_enc_cache). */
+#define REC_NAME_FIELD(key) { key, sizeof(key) - 1, REC_STR, "\"" key "\":", true }
 
 struct rec_row;
 
@@ -110,6 +115,22 @@ struct rec_schema {
 	  false, NULL, NULL }
 
 VMS_DEFINE_VECTOR(rec_items, const char *);
+
+/* What the writer last wrote for each field (JSON: `"key":value`) and each
+ * text column (padded) of a row, by value: a stream's rows repeat most of
+ * their values, and a value met again is copied, not encoded.  Numbers,
+ * booleans, nulls and static strings (REC_NAME_FIELD) only. */
+#define REC_ENC_BYTES 54
+struct rec_enc_slot {
+	uint64_t v;     // the value (a static string: its address)
+	uint8_t tag;    // 0: empty; else what kind of value (enc_tag())
+	uint8_t len;
+	char bytes[REC_ENC_BYTES];
+};
+struct rec_enc_cache {
+	struct rec_enc_slot json[REC_MAX_FIELDS];
+	struct rec_enc_slot text[REC_MAX_FIELDS];  // by column
+};
 
 /* A list of strings encoded once, for a REC_STRS value that recurs across
  * many rows (the names of a page's flags word): its items, its JSON array
@@ -146,6 +167,10 @@ struct rec_row {
 	struct strbuf scratch;            // arena
 	struct rec_items items;           // REC_STRS items
 	bool failed;                      // out of memory while filling
+	struct rec_enc_cache *cache;      // the writer's; allocated on first use
+	// by the schema: fields written through a strbuf (REC_DOUBLE,
+	// REC_VALUE), and fields whose encoding the cache may hold
+	uint64_t slow, cacheable;
 };
 
 void rec_row_init(struct rec_row *r, const struct rec_schema *s);

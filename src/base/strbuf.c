@@ -62,7 +62,7 @@ bool strbuf_grow(struct strbuf *sb, size_t extra)
 	return true;
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t len)
 {
 	if (!strbuf_grow(sb, len))
 		return;
@@ -85,7 +85,7 @@ void strbuf_addstr(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-void strbuf_addch(struct strbuf *sb, char c)
+void strbuf_addch_slow(struct strbuf *sb, char c)
 {
 	if (!strbuf_grow(sb, 1))
 		return;

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct strbuf {
 	char *buf;    // never NULL once initialized; "" when empty
@@ -44,11 +45,31 @@ static inline void strbuf_set_failed(struct strbuf *sb)
 {
 	sb->failed = true;
 }
-void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t len);
+/* Append @len bytes of @data (inline while they fit: the writers' hot path). */
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (len < sb->alloc && sb->len + len + 1 <= sb->alloc && !sb->failed) {
+		memcpy(sb->buf + sb->len, data, len);
+		sb->len += len;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
+	strbuf_add_slow(sb, data, len);
+}
 /* Insert @len bytes of @data at byte @pos (pos <= sb->len). */
 void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addch_slow(struct strbuf *sb, char c);
+static inline void strbuf_addch(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 <= sb->alloc && !sb->failed) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
+	strbuf_addch_slow(sb, c);
+}
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

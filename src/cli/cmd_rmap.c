@@ -174,7 +174,7 @@ enum { AM_PID, AM_VADDR, AM_NR };
 
 static const struct rec_field all_fields[AF_NR] = {
 	[AF_PFN] = REC_FIELD("pfn", REC_HEX),
-	[AF_KIND] = REC_FIELD("kind", REC_STR),
+	[AF_KIND] = REC_NAME_FIELD("kind"),
 	[AF_MAPCOUNT] = REC_FIELD("mapcount", REC_INT),
 	[AF_CANDIDATES] = REC_FIELD("candidates", REC_UINT),
 	[AF_CONFIRMED] = REC_FIELD("confirmed", REC_UINT),
