@@ -13,6 +13,18 @@
  * on two threads). */
 #define VMS_CACHELINE_PAD char cacheline_pad_[64]
 
+/* A 64-bit mix of @x (the finaliser of MurmurHash3's fmix64, by Austin
+ * Appleby, public domain): for small direct-mapped caches keyed by words. */
+static inline uint64_t vms_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
 /* Seconds on the monotonic clock (for durations). */
 static inline double vms_now(void)
 {

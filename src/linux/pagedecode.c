@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "base/util.h"
 #include "linux/kpf.h"
 
 // Largest compound page we accept a head pointer for: a 16 GiB gigantic page
@@ -251,11 +252,12 @@ decode_memo(const struct linux_page_layout *l, const struct linux_page_fast *f,
 		decode_outline(l, f, src, b, pfn, page_addr, pi);
 		return pi;
 	}
-	uint64_t mapkey = (mapping & l->mapping_flags_mask) << 1 | (mapping != 0);
-	unsigned s = (unsigned)(((flags ^ mapkey ^ (uint64_t)(uint32_t)mc * 0xff51afd7ed558ccdull) *
-				 0x9e3779b97f4a7c15ull) >> 58) % LINUX_SIMPLE_MEMO;
+	uint64_t mapbits = mapping & l->mapping_flags_mask;
+	bool mapped = mapping != 0;
+	unsigned s = (unsigned)(vms_mix64(flags ^ vms_mix64((uint64_t)(uint32_t)mc ^ mapbits) ^ mapped) %
+				LINUX_SIMPLE_MEMO);
 	if (mm->slot[s].valid && mm->slot[s].flags == flags && mm->slot[s].mapcount_raw == mc &&
-	    mm->slot[s].mapkey == mapkey) {
+	    mm->slot[s].mapbits == mapbits && mm->slot[s].mapped == mapped) {
 		mm->hits++;
 		simple_own_words(l, b, pfn, page_addr, mapping, mm->slot[s].pi);
 		return mm->slot[s].pi;
@@ -267,7 +269,8 @@ decode_memo(const struct linux_page_layout *l, const struct linux_page_fast *f,
 	mm->slot[s].valid = true;
 	mm->slot[s].flags = flags;
 	mm->slot[s].mapcount_raw = mc;
-	mm->slot[s].mapkey = mapkey;
+	mm->slot[s].mapbits = mapbits;
+	mm->slot[s].mapped = mapped;
 	*mm->slot[s].pi = *pi;
 	mm->slot[s].pi->memo_id = ++mm->next_id;
 	return pi;

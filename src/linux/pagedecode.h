@@ -44,8 +44,9 @@ struct linux_page_info;
 #define LINUX_SIMPLE_MEMO 64
 struct linux_page_memo {
 	struct {
-		uint64_t flags, mapkey;  // mapkey: mapping flag bits << 1 | mapping != 0
+		uint64_t flags, mapbits;  // the flags word, the mapping's flag bits
 		int32_t mapcount_raw;
+		bool mapped;              // mapping != 0
 		bool valid;
 		struct linux_page_info *pi;
 	} slot[LINUX_SIMPLE_MEMO];

@@ -68,54 +68,68 @@ static void counter_free(struct counter *c)
 	free(c->used);
 }
 
+/* What the tallies other than the KPF word take from a page. */
+struct tally_key {
+	uint8_t use, zone, mapping_kind;
+	uint8_t block;   // the block order + 1 if the page starts a block
+	                 // (folio head, free block head, single page), else 0
+	uint16_t node;
+};
+
+static inline bool tally_key_eq(const struct tally_key *a, const struct tally_key *b)
+{
+	return a->use == b->use && a->zone == b->zone && a->mapping_kind == b->mapping_kind &&
+	       a->block == b->block && a->node == b->node;
+}
+
 struct worker_state {
 	const struct linux_memmap *m;
 	struct linux_pagestat st;
 	struct counter combos;
-	// The current run of pages alike in everything tallied (KPF word,
-	// use, zone, node, mapping kind, block order): counted here first and
-	// added to the tallies when a page differs (tally_flush()).
-	uint64_t run_kpf, run_key, run_n;
+	// The current run of pages alike in everything tallied: counted here
+	// first and added to the tallies when a page differs (tally_flush()).
+	uint64_t run_kpf, run_n;
+	struct tally_key run_key;
 	uint64_t run_memo;  // the run's pages' memo_id, 0 if none
-	// The zone span the last page was found in, by node << 8 | zone
-	// (zs_key ~0: none).
+	// The zone span the last page was found in (zs_valid false: none).
+	bool zs_valid;
+	uint16_t zs_node;
+	uint8_t zs_zone;
 	uint64_t zs_start, zs_spanned;
-	uint32_t zs_key;
 	VMS_CACHELINE_PAD;
 };
 
-/* What the tallies other than the KPF word take from @pi, in one word. */
-static inline uint64_t tally_key(const struct linux_page_info *pi)
+static inline struct tally_key tally_key_of(const struct linux_page_info *pi)
 {
 	bool free_tail = (pi->bits & LINUX_PAGE_FREE) && pi->type != LINUX_PT_BUDDY;
-	// the block order + 1 if the page starts a block (folio head, free
-	// block head, single page), else 0
-	uint64_t block = !(pi->bits & LINUX_PAGE_TAIL) && !free_tail ? (uint64_t)(pi->order & 63) + 1 : 0;
-	return (uint64_t)pi->use | (uint64_t)(pi->zone & 7) << 8 | (uint64_t)pi->mapping_kind << 16 |
-	       block << 24 | (uint64_t)pi->node << 32;
+	bool starts = !(pi->bits & LINUX_PAGE_TAIL) && !free_tail;
+	return (struct tally_key){
+		.use = pi->use, .zone = (uint8_t)(pi->zone & 7), .mapping_kind = pi->mapping_kind,
+		.block = starts ? (uint8_t)((pi->order & 63) + 1) : 0, .node = pi->node,
+	};
 }
 
 static void tally_flush(struct worker_state *ws)
 {
-	uint64_t n = ws->run_n, k = ws->run_key;
+	uint64_t n = ws->run_n;
+	const struct tally_key *k = &ws->run_key;
 	if (!n)
 		return;
 	counter_add(&ws->combos, ws->run_kpf, n);
-	ws->st.by_use[k & 0xff] += n;
-	ws->st.by_zone[(k >> 8) & 7] += n;
-	uint64_t node = k >> 32;
-	ws->st.by_node[node < LINUX_PAGESTAT_MAX_NODES ? node : LINUX_PAGESTAT_MAX_NODES - 1] += n;
-	ws->st.by_mapping[(k >> 16) & 0xff] += n;
-	if ((k >> 24) & 0xff)
-		ws->st.blocks_by_order[((k >> 24) & 0xff) - 1] += n;
+	ws->st.by_use[k->use] += n;
+	ws->st.by_zone[k->zone] += n;
+	ws->st.by_node[k->node < LINUX_PAGESTAT_MAX_NODES ? k->node : LINUX_PAGESTAT_MAX_NODES - 1] += n;
+	ws->st.by_mapping[k->mapping_kind] += n;
+	if (k->block)
+		ws->st.blocks_by_order[k->block - 1] += n;
 	ws->run_n = 0;
 }
 
 /* @n pages like @pi, its zone checked. */
 static inline void tally(struct worker_state *ws, const struct linux_page_info *pi, uint64_t n)
 {
-	uint64_t key = tally_key(pi);
-	if (pi->kpf != ws->run_kpf || key != ws->run_key || pi->memo_id != ws->run_memo) {
+	struct tally_key key = tally_key_of(pi);
+	if (pi->kpf != ws->run_kpf || !tally_key_eq(&key, &ws->run_key) || pi->memo_id != ws->run_memo) {
 		tally_flush(ws);
 		ws->run_kpf = pi->kpf;
 		ws->run_key = key;
@@ -131,13 +145,14 @@ static inline bool zone_spans(struct worker_state *ws, const struct linux_page_i
 	const struct linux_memmap *m = ws->m;
 	if (!m->zones)
 		return true;
-	uint32_t key = (uint32_t)pi->node << 8 | pi->zone;
-	if (key != ws->zs_key) {
+	if (!ws->zs_valid || ws->zs_node != pi->node || ws->zs_zone != pi->zone) {
 		// where probe_zones() put the zone (linux_memmap_zone_check())
 		size_t at = (size_t)pi->node * m->layout->nr_zones + pi->zone;
 		if (at >= m->nr_zones || m->zones[at].node != pi->node || m->zones[at].zone != pi->zone)
 			return false;
-		ws->zs_key = key;
+		ws->zs_valid = true;
+		ws->zs_node = pi->node;
+		ws->zs_zone = pi->zone;
 		ws->zs_start = m->zones[at].start_pfn;
 		ws->zs_spanned = m->zones[at].spanned;
 	}
@@ -148,8 +163,8 @@ static void on_page(void *arg, const struct linux_page_info *pi)
 {
 	struct worker_state *ws = arg;
 	// A page alike the run's (the same memo entry) in the zone last checked
-	if (pi->memo_id && pi->memo_id == ws->run_memo && ws->run_n &&
-	    ((uint32_t)pi->node << 8 | pi->zone) == ws->zs_key && pi->pfn - ws->zs_start < ws->zs_spanned) {
+	if (pi->memo_id && pi->memo_id == ws->run_memo && ws->run_n && ws->zs_valid &&
+	    ws->zs_node == pi->node && ws->zs_zone == pi->zone && pi->pfn - ws->zs_start < ws->zs_spanned) {
 		ws->run_n++;
 		return;
 	}
@@ -226,7 +241,6 @@ struct vms_error *linux_pagestat(struct vms_program *prog, const struct linux_me
 	}
 	for (unsigned i = 0; i < n; i++) {
 		ws[i].m = m;
-		ws[i].zs_key = UINT32_MAX;
 		states[i] = &ws[i];
 	}
 	w.wstate = states;
