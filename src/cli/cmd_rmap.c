@@ -376,7 +376,7 @@ VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct lin
 VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
-	bool all = false, summary_only = false, scan = false;
+	bool all = false, summary_only = false, scan = false, parallel = false;
 	unsigned kinds = 0;
 	const char *pfn_arg = NULL, *addr_arg = NULL, *paddr_arg = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -394,6 +394,8 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 			summary_only = true;
 		else if (strcmp(argv[i], "--scan") == 0)
 			scan = true;
+		else if (strcmp(argv[i], "--parallel") == 0)
+			parallel = true;
 		else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
 			addr_arg = argv[++i];
 		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
@@ -404,12 +406,13 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 			return vms_error_create(VMS_ERR_INVALID, USAGE);
 	}
 	if (all == !!(pfn_arg || addr_arg || paddr_arg) || (pfn_arg && (addr_arg || paddr_arg)) ||
-	    (all && scan))
+	    (all && scan) || (parallel && !all))
 		return vms_error_create(VMS_ERR_INVALID, USAGE);
 	struct linux_rmap *rm;
 	if ((err = linux_rmap_create(ctx->prog, &rm)))
 		return err;
 	if (all) {
+		rm->parallel = parallel;
 		err = rmap_all(ctx, rm,
 			       kinds ? kinds : LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM | LINUX_RMAP_OTHER,
 			       summary_only);
@@ -470,7 +473,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 
 const struct cli_command cli_cmd_rmap = {
 	.name = "rmap",
-	.usage = "[--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary]",
+	.usage = "[--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary] [--parallel]",
 	.summary = "reverse-map a page: every task, VMA and address that maps it",
 	.help = "Follows the kernel's reverse map (anon_vma interval tree, i_mmap, KSM stable\n"
 		"node) from the page, computes each candidate address like vma_address() and\n"
@@ -483,7 +486,9 @@ const struct cli_command cli_cmd_rmap = {
 		"--all reverse-maps every mapped page (NDJSON rows pfn -> [(pid, vaddr)] with -j)\n"
 		"and ends with a summary of pages shared by N processes; --summary prints only it.\n"
 		"--anon, --file, --ksm, --other (no reverse map: one scan at the end, so those\n"
-		"rows come last) choose the pages; all by default.",
+		"rows come last) choose the pages; all by default.  --all reverse-maps on the\n"
+		"calling thread while the walk's threads decode; --parallel has each thread\n"
+		"reverse-map its own pages, with its own caches (slower with few CPUs).",
 	.needs_program = true,
 	.run = cmd_rmap,
 };

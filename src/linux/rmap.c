@@ -501,6 +501,27 @@ struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct li
 	return err;
 }
 
+/* Empty the result @r held (its own strings freed) for the next page,
+ * keeping the memory of its hits: rmap --all reuses one result. */
+static void result_reuse(struct linux_rmap_result *r)
+{
+	struct linux_rmap_hit *hits = r->hits;
+	size_t cap = r->cap_hits;
+	for (size_t i = 0; i < r->nr_hits; i++)
+		free(r->hits[i].error);
+	for (size_t i = 0; i < r->nr_errors; i++)
+		free(r->errors[i]);
+	free(r->errors);
+	memset(r, 0, sizeof(*r));
+	r->hits = hits;
+	r->cap_hits = cap;
+}
+
+/* linux_rmap_page() of a page with a reverse map into @r, which holds
+ * nothing (zeroed) or, with @reuse, an earlier result. */
+VMS_MUST_CHECK static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+						  struct linux_rmap_result *r, bool reuse);
+
 struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
 				  struct linux_rmap_result *r)
 {
@@ -510,6 +531,14 @@ struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page
 		return scan_set(rm, &one, 1);
 	}
 	memset(r, 0, sizeof(*r));
+	return rmap_page(rm, pi, r, false);
+}
+
+static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+				   struct linux_rmap_result *r, bool reuse)
+{
+	if (reuse)
+		result_reuse(r);
 	r->pfn = pi->pfn;
 	r->page = *pi;
 	r->kind = pi->mapping_kind;
@@ -690,6 +719,7 @@ static void *all_chunk_done(void *ws)
 }
 
 struct all_deliver {
+	struct linux_rmap_result own;  // the result of the page at hand, reused
 	struct linux_rmap *rm;
 	struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r);
 	void *arg;
@@ -712,17 +742,18 @@ static void all_deliver(void *arg, void *result)
 				page_vec_push(&d->deferred, pi);
 			continue;
 		}
-		struct linux_rmap_result own, *r = c->res ? &c->res[i] : &own;
+		struct linux_rmap_result *r = c->res ? &c->res[i] : &d->own;
 		struct vms_error *err = c->res ? c->errs[i] : NULL;
 		if (!c->res && !d->err)
-			err = linux_rmap_page(d->rm, pi, &own);
+			err = rmap_page(d->rm, pi, &d->own, true);
 		else if (!c->res)
 			continue;
 		if (!err && !d->err) {
 			d->nr++;
 			err = d->fn(d->arg, r);
 		}
-		linux_rmap_result_deinit(r);
+		if (c->res)
+			linux_rmap_result_deinit(r);
 		if (err && !d->err)
 			d->err = err;
 		else if (err)
@@ -827,14 +858,14 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 		return &vms_enomem;
 	}
 	// By default the workers decode and the calling thread reverse-maps
-	// (caches warm, results consumed as they are made): measured faster
-	// on 2 CPUs than reverse-mapping on the workers, whose results
-	// (~1 KiB a page) cross CPUs cold.  VMSIFT_RMAP_PARALLEL=1 makes the
-	// workers reverse-map their own chunks (to measure on larger machines).
-	const char *par = getenv("VMSIFT_RMAP_PARALLEL");
+	// (caches warm, results consumed as they are made): measured 3x
+	// faster on 2 CPUs than reverse-mapping on the workers, which each
+	// build their own caches and whose results (~1 KiB a page) cross CPUs
+	// cold.  rm->parallel makes the workers reverse-map their own chunks
+	// (rmap --all --parallel, for larger machines).
 	for (unsigned i = 0; i < n; i++) {
 		states[i].kinds = kinds;
-		if (par && *par == '1')
+		if (rm->parallel)
 			states[i].rm = worker_rmap(rm, &states[i].prog);
 		ws[i] = &states[i];
 	}
@@ -846,6 +877,7 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 	if (!err && !d.err && d.deferred.nr)
 		d.err = scan_deferred(&d);
 	free(d.deferred.pages);
+	linux_rmap_result_deinit(&d.own);
 	for (unsigned i = 0; i < n; i++) {
 		free(states[i].cur.pages);
 		linux_rmap_destroy(states[i].rm);

@@ -64,6 +64,7 @@ struct linux_rmap {
 	struct vms_u64map head_index;  // head pfn -> index + 1 (--all)
 	bool hugetlb_probed, hugetlb_index_in_huge_pages;
 	bool borrowed;                 // a worker's: memmap (and prog) are not its own
+	bool parallel;                 // linux_rmap_all(): reverse-map on the workers
 };
 
 VMS_MUST_CHECK struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret);
@@ -105,8 +106,9 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r);
  * result (borrowed for the call) on the calling thread.  The struct pages
  * are read and decoded in parallel (linux_memmap_walk()); the reverse map
  * runs on the calling thread with caches (per anon_vma and address_space,
- * page tables), or with VMSIFT_RMAP_PARALLEL=1 on each worker for its
- * chunk, with its own clone of the program and its own caches.  Pages without a reverse map (LINUX_RMAP_OTHER) are
+ * page tables), or with @rm->parallel on each worker for its chunk, with
+ * its own clone of the program and its own caches.  Pages without a
+ * reverse map (LINUX_RMAP_OTHER) are
  * collected and reverse-mapped at the end by one forward scan of every
  * page table, so their rows come last (in PFN order among themselves).
  * *nr_ret counts the pages visited; @unknown_ret (LINUX_UNKNOWN_NR counters,
