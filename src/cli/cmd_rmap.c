@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,7 +227,17 @@ static const struct rec_schema all_map_schema = {
 	all_map_fields, AM_NR, NULL, 0, false, all_map_text, NULL,
 };
 
+/* Output buffers of --parallel, back from the calling thread to be filled
+ * again (freeing them cost a page fault per page to map them again). */
+#define OUT_POOL 16
+struct out_pool {
+	pthread_mutex_t lock;
+	struct strbuf *free[OUT_POOL];
+	size_t nr;
+};
+
 struct all_ctx {
+	struct out_pool *pool;
 	struct cli_ctx *ctx;
 	struct linux_rmap *rm;
 	uint64_t shared_by[65];  // pages mapped by N processes (64: 64 or more)
@@ -236,9 +247,9 @@ struct all_ctx {
 	struct rec_row row, map;
 };
 
-VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
+/* Count @r and write its row (@vm: for the tasks of its mms). */
+static void all_row(struct all_ctx *a, struct linux_vm *vm, const struct linux_rmap_result *r)
 {
-	struct all_ctx *a = arg;
 	a->pages++;
 	if (r->confirmed)
 		a->confirmed_pages++;
@@ -252,7 +263,6 @@ VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rma
 	a->mappings += r->confirmed;
 	// processes mapping the page
 	size_t procs = 0;
-	struct linux_vm *vm = a->rm->vm;
 	for (size_t i = 0; i < r->nr_hits; i++)
 		if (r->hits[i].confirmed) {
 			size_t n = linux_mm_owners(vm, r->hits[i].mm)->nr;
@@ -260,7 +270,7 @@ VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rma
 		}
 	a->shared_by[procs < 64 ? procs : 64]++;
 	if (a->summary_only)
-		return NULL;
+		return;
 	struct rec_row *row = &a->row;
 	rec_row_reset(row);
 	rec_hex(row, AF_PFN, r->pfn);
@@ -289,10 +299,119 @@ VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rma
 		}
 	}
 	rec_close(&a->w);
+}
+
+VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rmap_result *r)
+{
+	struct all_ctx *a = arg;
+	all_row(a, a->rm->vm, r);
 	if (!cli_flush_some(a->ctx))
 		return program_check_cancel();
 	return NULL;
 }
+
+/* --parallel: each worker counts and writes its rows into its own buffer;
+ * the buffers are written out in order and the counts added at the end. */
+struct all_worker {
+	struct all_ctx a;
+	struct strbuf out;
+};
+
+static void *all_worker_new(void *arg, unsigned i)
+{
+	(void)i;
+	const struct all_ctx *main = arg;
+	struct all_worker *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->a.summary_only = main->summary_only;
+	w->a.pool = main->pool;
+	strbuf_init(&w->out);
+	w->a.w = main->w;  // the mode and --fields
+	w->a.w.out = &w->out;
+	w->a.w.header_pending = false;
+	rec_row_init(&w->a.row, &all_schema);
+	rec_row_init(&w->a.map, &all_map_schema);
+	return w;
+}
+
+static void all_worker_free(void *arg, void *ws)
+{
+	struct all_ctx *a = arg;
+	struct all_worker *w = ws;
+	a->pages += w->a.pages;
+	a->confirmed_pages += w->a.confirmed_pages;
+	a->mismatches += w->a.mismatches;
+	a->with_errors += w->a.with_errors;
+	a->mappings += w->a.mappings;
+	for (int i = 0; i <= 64; i++)
+		a->shared_by[i] += w->a.shared_by[i];
+	rec_row_deinit(&w->a.row);
+	rec_row_deinit(&w->a.map);
+	strbuf_release(&w->out);
+	free(w);
+}
+
+static struct vms_error *all_worker_page(void *ws, struct linux_rmap *wrm, const struct linux_rmap_result *r)
+{
+	struct all_worker *w = ws;
+	all_row(&w->a, wrm->vm, r);
+	return NULL;
+}
+
+static void *all_worker_chunk_done(void *ws)
+{
+	struct all_worker *w = ws;
+	struct out_pool *pool = w->a.pool;
+	struct strbuf *out = NULL;
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nr)
+		out = pool->free[--pool->nr];
+	pthread_mutex_unlock(&pool->lock);
+	if (!out) {
+		if (!(out = malloc(sizeof(*out)))) {
+			strbuf_set_failed(&w->out);
+			return NULL;
+		}
+		strbuf_init(out);
+	}
+	// the chunk's rows go; the worker goes on in the empty buffer
+	struct strbuf t = *out;
+	*out = w->out;
+	w->out = t;
+	strbuf_reset(&w->out);
+	return out;
+}
+
+static struct vms_error *all_worker_deliver(void *arg, void *o, bool discard)
+{
+	struct all_ctx *a = arg;
+	struct strbuf *out = o;
+	struct vms_error *err = NULL;
+	if (strbuf_failed(out))
+		err = &vms_enomem;
+	else if (!discard && out->len && !cli_write(a->ctx, out->buf, out->len))
+		err = program_check_cancel();
+	strbuf_reset(out);
+	pthread_mutex_lock(&a->pool->lock);
+	bool kept = a->pool->nr < OUT_POOL;
+	if (kept)
+		a->pool->free[a->pool->nr++] = out;
+	pthread_mutex_unlock(&a->pool->lock);
+	if (!kept) {
+		strbuf_release(out);
+		free(out);
+	}
+	return err;
+}
+
+static const struct linux_rmap_workers all_workers = {
+	.state_new = all_worker_new,
+	.state_free = all_worker_free,
+	.page = all_worker_page,
+	.chunk_done = all_worker_chunk_done,
+	.deliver = all_worker_deliver,
+};
 
 static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbuf *out)
 {
@@ -324,19 +443,25 @@ static void summary_text(struct cli_ctx *ctx, const struct vms_value *v, struct 
 		strbuf_addf(out, "%9s  %" PRIu64 "\n", sb->object.pairs[i].key, sb->object.pairs[i].value->u);
 }
 
-VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds, bool summary_only)
+VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct linux_rmap *rm, unsigned kinds,
+						 bool summary_only, bool parallel)
 {
-	struct all_ctx a = {.ctx = ctx, .rm = rm, .summary_only = summary_only};
+	struct out_pool pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct all_ctx a = {.ctx = ctx, .rm = rm, .summary_only = summary_only, .pool = &pool};
 	cli_writer(ctx, &a.w);
 	rec_row_init(&a.row, &all_schema);
 	rec_row_init(&a.map, &all_map_schema);
 	uint64_t n;
 	double t0 = vms_now();
 	uint64_t unknown[LINUX_UNKNOWN_NR];
-	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, &n, unknown);
+	struct vms_error *err = linux_rmap_all(rm, kinds, all_cb, &a, parallel ? &all_workers : NULL, &n, unknown);
 	double dt = vms_now() - t0;
 	rec_row_deinit(&a.row);
 	rec_row_deinit(&a.map);
+	for (size_t i = 0; i < pool.nr; i++) {
+		strbuf_release(pool.free[i]);
+		free(pool.free[i]);
+	}
 	if (err)
 		return err;
 	struct vms_value *v = value_object();
@@ -412,10 +537,9 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 	if ((err = linux_rmap_create(ctx->prog, &rm)))
 		return err;
 	if (all) {
-		rm->parallel = parallel;
 		err = rmap_all(ctx, rm,
 			       kinds ? kinds : LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM | LINUX_RMAP_OTHER,
-			       summary_only);
+			       summary_only, parallel);
 		linux_rmap_destroy(rm);
 		return err;
 	}

@@ -515,7 +515,7 @@ VMS_MUST_CHECK static struct vms_error *get_rmap(struct rctx *rc, struct linux_r
 		rc->rmap_err = linux_rmap_create(rc->prog, &rc->rmap);
 		if (!rc->rmap_err)
 			rc->rmap_walk_err = linux_rmap_all(rc->rmap, LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM,
-							   rmap_visit, rc, &rc->rmap_pages, NULL);
+							   rmap_visit, rc, NULL, &rc->rmap_pages, NULL);
 	}
 	if (rc->rmap_err)
 		return err_dup(rc->rmap_err);

@@ -642,18 +642,63 @@ struct page_vec {
 	struct linux_page_info *pages;
 };
 
+/* Page vectors handed from the workers to the calling thread come back
+ * here to be filled again: freeing them made glibc give their memory back
+ * to the kernel and map it again for the next chunk, a page fault per
+ * page and a TLB shootdown per chunk. */
+#define VEC_POOL 32
+struct vec_pool {
+	pthread_mutex_t lock;
+	struct page_vec free[VEC_POOL];
+	size_t nr;
+};
+
+static struct page_vec vec_pool_get(struct vec_pool *p)
+{
+	struct page_vec v = { 0 };
+	pthread_mutex_lock(&p->lock);
+	if (p->nr)
+		v = p->free[--p->nr];
+	pthread_mutex_unlock(&p->lock);
+	v.nr = 0;
+	return v;
+}
+
+static void vec_pool_put(struct vec_pool *p, struct page_vec *v)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->nr < VEC_POOL && v->pages) {
+		p->free[p->nr++] = *v;
+		v->pages = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	free(v->pages);
+	memset(v, 0, sizeof(*v));
+}
+
 struct all_state {
+	struct vec_pool *pool;
 	unsigned kinds;
 	struct page_vec cur;
-	struct linux_rmap *rm;        // the worker's context; NULL: rmap on delivery
-	struct vms_program *prog;     // its clone of the program
+	// With workers: the worker's context, its clone of the program, the
+	// caller's state for it and the result it reuses.  NULL: the calling
+	// thread reverse-maps on delivery.
+	struct linux_rmap *rm;
+	struct vms_program *prog;
+	const struct linux_rmap_workers *workers;
+	void *wstate;
+	struct linux_rmap_result res;
 };
 
 /* What a worker hands over for one chunk. */
 struct all_chunk {
-	struct page_vec pages;           // the chunk's wanted pages
-	struct linux_rmap_result *res;   // their results (NULL: not done yet)
-	struct vms_error **errs;         // per page, when linux_rmap_page() failed
+	struct page_vec pages;   // the chunk's wanted pages (with workers: those
+	                         // left for the calling thread, the forward scan's)
+	// with workers: how many pages were reverse-mapped, the caller's
+	// output for them and the error that stopped the chunk
+	uint64_t done;
+	void *out;
+	struct vms_error *err;
 };
 
 static bool wanted(unsigned kinds, const struct linux_page_info *pi)
@@ -699,27 +744,36 @@ static void *all_chunk_done(void *ws)
 	struct all_chunk *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->pages = s->cur;
-	memset(&s->cur, 0, sizeof(s->cur));
-	if (!s->rm || !c->pages.nr)
+	if (!s->rm) {
+		c->pages = s->cur;
+		s->cur = vec_pool_get(s->pool);
 		return c;
-	c->res = calloc(c->pages.nr, sizeof(*c->res));
-	c->errs = calloc(c->pages.nr, sizeof(*c->errs));
-	if (!c->res || !c->errs) {
-		free(c->res);
-		free(c->errs);
-		c->res = NULL;
-		c->errs = NULL;
-		return c;  // the calling thread does them
 	}
-	for (size_t i = 0; i < c->pages.nr; i++)
-		if (!linux_rmap_needs_scan(&c->pages.pages[i]))
-			c->errs[i] = linux_rmap_page(s->rm, &c->pages.pages[i], &c->res[i]);
+	// Reverse-map the chunk here; hand over only the pages for the scan.
+	for (size_t i = 0; i < s->cur.nr; i++) {
+		const struct linux_page_info *pi = &s->cur.pages[i];
+		if (linux_rmap_needs_scan(pi)) {
+			page_vec_push(&c->pages, pi);
+			continue;
+		}
+		if (c->err)
+			continue;
+		c->err = rmap_page(s->rm, pi, &s->res, true);
+		if (!c->err)
+			c->err = s->workers->page(s->wstate, s->rm, &s->res);
+		if (!c->err)
+			c->done++;
+	}
+	s->cur.nr = 0;
+	c->out = s->workers->chunk_done(s->wstate);
 	return c;
 }
 
 struct all_deliver {
 	struct linux_rmap_result own;  // the result of the page at hand, reused
+	const struct linux_rmap_workers *workers;
+	const struct linux_memmap_walk *walk;
+	struct vec_pool *pool;
 	struct linux_rmap *rm;
 	struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r);
 	void *arg;
@@ -735,6 +789,25 @@ static void all_deliver(void *arg, void *result)
 	struct all_chunk *c = result;
 	if (!c)
 		return;
+	if (d->workers) {
+		// the worker's output, dropped when the walk is stopping (or
+		// hands over chunks out of order)
+		struct vms_error *err = c->err;
+		bool discard = d->err || (d->walk && d->walk->stopped);
+		if (c->out) {
+			struct vms_error *e = d->workers->deliver(d->arg, c->out, discard);
+			if (!err)
+				err = e;
+			else
+				vms_error_destroy(e);
+		}
+		if (!d->err)
+			d->nr += c->done;
+		if (err && !d->err)
+			d->err = err;
+		else if (err)
+			vms_error_destroy(err);
+	}
 	for (size_t i = 0; i < c->pages.nr; i++) {
 		const struct linux_page_info *pi = &c->pages.pages[i];
 		if (linux_rmap_needs_scan(pi)) {
@@ -742,28 +815,19 @@ static void all_deliver(void *arg, void *result)
 				page_vec_push(&d->deferred, pi);
 			continue;
 		}
-		struct linux_rmap_result *r = c->res ? &c->res[i] : &d->own;
-		struct vms_error *err = c->res ? c->errs[i] : NULL;
-		if (!c->res && !d->err)
-			err = rmap_page(d->rm, pi, &d->own, true);
-		else if (!c->res)
+		if (d->err)
 			continue;
-		if (!err && !d->err) {
+		struct vms_error *err = rmap_page(d->rm, pi, &d->own, true);
+		if (!err) {
 			d->nr++;
-			err = d->fn(d->arg, r);
+			err = d->fn(d->arg, &d->own);
 		}
-		if (c->res)
-			linux_rmap_result_deinit(r);
-		if (err && !d->err)
+		if (err)
 			d->err = err;
-		else if (err)
-			vms_error_destroy(err);
-		if (!d->err && (d->nr & 1023) == 0)
+		else if ((d->nr & 1023) == 0)
 			d->err = program_check_cancel();
 	}
-	free(c->pages.pages);
-	free(c->res);
-	free(c->errs);
+	vec_pool_put(d->pool, &c->pages);
 	free(c);
 }
 
@@ -839,9 +903,10 @@ static struct linux_rmap *worker_rmap(struct linux_rmap *rm, struct vms_program 
 
 struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
-				 void *arg, uint64_t *nr_ret, uint64_t *unknown_ret)
+				 void *arg, const struct linux_rmap_workers *workers,
+				 uint64_t *nr_ret, uint64_t *unknown_ret)
 {
-	struct all_deliver d = {.rm = rm, .fn = fn, .arg = arg};
+	struct all_deliver d = {.rm = rm, .fn = fn, .arg = arg, .workers = workers};
 	struct linux_memmap_walk w = {
 		.page = all_page,
 		.chunk_done = all_chunk_done,
@@ -849,6 +914,9 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 		.arg = &d,
 		.stop = all_stop,
 	};
+	struct vec_pool pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	d.walk = &w;
+	d.pool = &pool;
 	unsigned n = linux_memmap_walk_threads(&w);
 	struct all_state *states = calloc(n, sizeof(*states));
 	void **ws = calloc(n, sizeof(*ws));
@@ -857,16 +925,24 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 		free(ws);
 		return &vms_enomem;
 	}
-	// By default the workers decode and the calling thread reverse-maps
-	// (caches warm, results consumed as they are made): measured 3x
-	// faster on 2 CPUs than reverse-mapping on the workers, which each
-	// build their own caches and whose results (~1 KiB a page) cross CPUs
-	// cold.  rm->parallel makes the workers reverse-map their own chunks
-	// (rmap --all --parallel, for larger machines).
+	// Without @workers the walk's threads decode and the calling thread
+	// reverse-maps, with one set of caches.  With them each thread also
+	// reverse-maps its own chunks, with its own context and caches, and
+	// hands the caller's worker state each result: nothing but the
+	// caller's output crosses threads.  A worker whose context cannot be
+	// made leaves its chunks to the calling thread.
 	for (unsigned i = 0; i < n; i++) {
 		states[i].kinds = kinds;
-		if (rm->parallel)
-			states[i].rm = worker_rmap(rm, &states[i].prog);
+		states[i].pool = &pool;
+		if (workers && (states[i].rm = worker_rmap(rm, &states[i].prog))) {
+			states[i].workers = workers;
+			if (!(states[i].wstate = workers->state_new(arg, i))) {
+				linux_rmap_destroy(states[i].rm);
+				program_destroy(states[i].prog);
+				states[i].rm = NULL;
+				states[i].prog = NULL;
+			}
+		}
 		ws[i] = &states[i];
 	}
 	w.nthreads = n;
@@ -880,11 +956,16 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 	linux_rmap_result_deinit(&d.own);
 	for (unsigned i = 0; i < n; i++) {
 		free(states[i].cur.pages);
+		linux_rmap_result_deinit(&states[i].res);
+		if (states[i].wstate)
+			workers->state_free(arg, states[i].wstate);
 		linux_rmap_destroy(states[i].rm);
 		program_destroy(states[i].prog);
 	}
 	free(states);
 	free(ws);
+	for (size_t i = 0; i < pool.nr; i++)
+		free(pool.free[i].pages);
 	if (!err)
 		err = d.err;
 	else

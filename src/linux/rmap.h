@@ -64,7 +64,6 @@ struct linux_rmap {
 	struct vms_u64map head_index;  // head pfn -> index + 1 (--all)
 	bool hugetlb_probed, hugetlb_index_in_huge_pages;
 	bool borrowed;                 // a worker's: memmap (and prog) are not its own
-	bool parallel;                 // linux_rmap_all(): reverse-map on the workers
 };
 
 VMS_MUST_CHECK struct vms_error *linux_rmap_create(struct vms_program *prog, struct linux_rmap **ret);
@@ -106,17 +105,35 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r);
  * result (borrowed for the call) on the calling thread.  The struct pages
  * are read and decoded in parallel (linux_memmap_walk()); the reverse map
  * runs on the calling thread with caches (per anon_vma and address_space,
- * page tables), or with @rm->parallel on each worker for its chunk, with
- * its own clone of the program and its own caches.  Pages without a
- * reverse map (LINUX_RMAP_OTHER) are
+ * page tables), or, given @workers, on each worker for its chunks, with its
+ * own clone of the program and its own caches (see struct
+ * linux_rmap_workers).  Pages without a reverse map (LINUX_RMAP_OTHER) are
  * collected and reverse-mapped at the end by one forward scan of every
  * page table, so their rows come last (in PFN order among themselves).
  * *nr_ret counts the pages visited; @unknown_ret (LINUX_UNKNOWN_NR counters,
  * may be NULL) the PFNs whose struct page could not be read, by reason
  * (linux/memmap.h): their mappings are not in the answer.
  */
+struct linux_rmap_workers {
+	/* A state for worker @i (called before the walk; NULL: out of
+	 * memory, that worker's chunks go to @fn), and its end (after). */
+	void *(*state_new)(void *arg, unsigned i);
+	void (*state_free)(void *arg, void *wstate);
+	/* On the worker: each result of its chunk, in PFN order; @wrm is the
+	 * worker's context (its struct linux_vm for task lookups).  An error
+	 * stops the walk. */
+	struct vms_error *(*page)(void *wstate, struct linux_rmap *wrm, const struct linux_rmap_result *r);
+	/* On the worker, after a chunk: what to deliver for it (may be NULL). */
+	void *(*chunk_done)(void *wstate);
+	/* On the calling thread, in PFN order: a chunk's output from
+	 * chunk_done(), to use and free; with @discard only to free (the
+	 * walk is stopping). */
+	struct vms_error *(*deliver)(void *arg, void *out, bool discard);
+};
+
 VMS_MUST_CHECK struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 				 struct vms_error *(*fn)(void *arg, const struct linux_rmap_result *r),
-				 void *arg, uint64_t *nr_ret, uint64_t *unknown_ret);
+				 void *arg, const struct linux_rmap_workers *workers,
+				 uint64_t *nr_ret, uint64_t *unknown_ret);
 
 #endif
