@@ -163,6 +163,33 @@ struct sharer {
 	uint8_t use, kind, order;
 };
 
+/* Most shared first, then by PFN: a total order, so that the top pages do
+ * not depend on which walk thread saw which page first. */
+static int cmp_sharer(const void *a, const void *b)
+{
+	const struct sharer *x = a, *y = b;
+	if (x->mapcount != y->mapcount)
+		return x->mapcount > y->mapcount ? -1 : 1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/* Keep @s among the @max best of top[0..*n) (cmp_sharer()). */
+static void top_add(struct sharer *top, size_t *n, size_t max, const struct sharer *s)
+{
+	if (*n < max) {
+		top[(*n)++] = *s;
+		return;
+	}
+	if (!*n)
+		return;
+	size_t worst = 0;
+	for (size_t i = 1; i < *n; i++)
+		if (cmp_sharer(&top[i], &top[worst]) > 0)
+			worst = i;
+	if (cmp_sharer(s, &top[worst]) < 0)
+		top[worst] = *s;
+}
+
 struct walk_state {
 	const struct linux_page_layout *l;
 	uint64_t block_pages, nblocks;
@@ -267,16 +294,7 @@ static void walk_page(void *arg, const struct linux_page_info *pi)
 	if (!typed && !tail && pi->mapcount > 1) {
 		struct sharer s = { .pfn = pi->pfn, .mapcount = pi->mapcount, .refcount = pi->page_count,
 				    .use = pi->use, .kind = pi->mapping_kind, .order = pi->order };
-		if (ws->nr_top < ws->max_top) {
-			ws->top[ws->nr_top++] = s;
-		} else {
-			size_t min = 0;
-			for (size_t i = 1; i < ws->nr_top; i++)
-				if (ws->top[i].mapcount < ws->top[min].mapcount)
-					min = i;
-			if (ws->nr_top && s.mapcount > ws->top[min].mapcount)
-				ws->top[min] = s;
-		}
+		top_add(ws->top, &ws->nr_top, ws->max_top, &s);
 	}
 }
 
@@ -443,19 +461,8 @@ VMS_MUST_CHECK static struct vms_error *get_walk(struct rctx *rc, struct walk_st
 				all->blocks[b][c] += ws->blocks[b][c];
 		for (int c = 0; c < CHK_NR; c++)
 			pfn_list_merge(&all->chk[c], &ws->chk[c], all->max_pfns);
-		for (size_t t = 0; t < ws->nr_top; t++) {
-			const struct sharer *s = &ws->top[t];
-			if (all->nr_top < all->max_top) {
-				all->top[all->nr_top++] = *s;
-				continue;
-			}
-			size_t min = 0;
-			for (size_t k = 1; k < all->nr_top; k++)
-				if (all->top[k].mapcount < all->top[min].mapcount)
-					min = k;
-			if (all->nr_top && s->mapcount > all->top[min].mapcount)
-				all->top[min] = *s;
-		}
+		for (size_t t = 0; t < ws->nr_top; t++)
+			top_add(all->top, &all->nr_top, all->max_top, &ws->top[t]);
 		for (size_t k = 0; k < ws->nr_anon_vmas && all->nr_anon_vmas < MAX_ANON_VMAS; k++) {
 			if (all->nr_anon_vmas == all->cap_anon_vmas) {
 				size_t cap = all->cap_anon_vmas ? 2 * all->cap_anon_vmas : 256;
@@ -847,14 +854,6 @@ VMS_MUST_CHECK static struct vms_error *sec_processes(struct rctx *rc, struct vm
 	free(rows);
 	*ret = v;
 	return NULL;
-}
-
-static int cmp_sharer(const void *a, const void *b)
-{
-	const struct sharer *x = a, *y = b;
-	if (x->mapcount != y->mapcount)
-		return x->mapcount > y->mapcount ? -1 : 1;
-	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
 VMS_MUST_CHECK static struct vms_error *sec_sharers(struct rctx *rc, struct vms_value **ret)
