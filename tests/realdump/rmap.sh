@@ -38,5 +38,19 @@ for dump in $(dumps_of "$FIXTURE"); do
 	done
 	python3 "$top_srcdir/tests/realdump/rmap_compare.py" "$FIXTURE" "$out/all.ndjson" "$out" \
 		"$FIXTURE/$dump" || status=1
+	# --parallel (each walk thread reverse-maps its own pages) against the
+	# same ground truth, on the unfiltered dump
+	[ "$dump" = vmcore.elf ] || continue
+	echo "== $KLINE $dump: rmap --all --parallel"
+	vmsift -q -j -e "rmap --all --parallel" "$FIXTURE/$dump" "$FIXTURE/vmlinux" >"$out/par.ndjson" 2>"$out/err"
+	rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
+		cat "$out/err"
+		echo "FAIL: rmap --all --parallel on $dump (status $rc)"
+		status=1
+		continue
+	fi
+	python3 "$top_srcdir/tests/realdump/rmap_compare.py" "$FIXTURE" "$out/par.ndjson" "$out" \
+		"$FIXTURE/$dump" || status=1
 done
 exit $status
