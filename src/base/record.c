@@ -68,6 +68,15 @@ static inline uint8_t enc_key(const struct rec_row *r, unsigned f, uint64_t *val
 	return (uint8_t)(1 | ((r->nul & bit) ? 2 : 0) | ((r->num & bit) ? 4 : 0));
 }
 
+/* Write @slot's bytes at @p (the room allows REC_ENC_BYTES): most are
+ * short, one 32-byte copy. */
+static inline void enc_copy(char *p, const struct rec_enc_slot *slot)
+{
+	memcpy(p, slot->bytes, 32);
+	if (slot->len > 32)
+		memcpy(p + 32, slot->bytes + 32, REC_ENC_BYTES - 32);
+}
+
 /* Remember the @n bytes at @p as the encoding of (@tag, @val) in @slot. */
 static inline void enc_store(struct rec_enc_slot *slot, uint8_t tag, uint64_t val, const char *p, size_t n)
 {
@@ -640,7 +649,7 @@ json_one(struct strbuf *out, const struct rec_row *r, struct rec_enc_cache *cach
 		if (slot->tag == tag && slot->v == val) {
 			*p = ',';
 			p += comma;
-			memcpy(p, slot->bytes, REC_ENC_BYTES);
+			enc_copy(p, slot);
 			p += slot->len;
 			return p;
 		}
@@ -881,7 +890,7 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 						return;
 					if (c)
 						*p++ = ' ';
-					memcpy(p, slot->bytes, REC_ENC_BYTES);
+					enc_copy(p, slot);
 					p += slot->len;
 					continue;
 				}
