@@ -873,28 +873,33 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 	if (!p)
 		return;
 	struct rec_enc_cache *cache = s->ncols <= REC_MAX_FIELDS ? enc_cache(r) : NULL;
+	// the fields whose encoding the cache may hold in this row (enc_key():
+	// not null here, so the tag only tells a number in a string field)
+	uint64_t cacheable = cache ? r->cacheable & ~r->arena & plain : 0;
 	for (unsigned c = 0; c < s->ncols; c++) {
 		const struct rec_col *col = &s->cols[c];
 		unsigned f = col->field;
+		struct rec_enc_slot *slot = NULL;
+		uint64_t val = 0;
+		uint8_t tag = 0;
+		if (!col->render && ((cacheable >> f) & 1)) {
+			// a value written before in this column: its bytes again
+			tag = (uint8_t)(1 | ((r->num >> f) & 1) << 2);
+			val = r->v[f].u;
+			slot = &cache->text[c];
+			if (slot->tag == tag && slot->v == val) {
+				if (!(p = text_room(out, p, &end, REC_ENC_BYTES + 2)))
+					return;
+				if (c)
+					*p++ = ' ';
+				enc_copy(p, slot);
+				p += slot->len;
+				continue;
+			}
+		}
 		int w = col->width;
 		size_t aw = w < 0 ? (size_t)-w : (size_t)w;
 		if (!col->render && ((plain >> f) & 1)) {
-			// a value written before in this column: its bytes again
-			struct rec_enc_slot *slot = NULL;
-			uint64_t val = 0;
-			uint8_t tag = cache ? enc_key(r, f, &val) : 0;
-			if (tag) {
-				slot = &cache->text[c];
-				if (slot->tag == tag && slot->v == val) {
-					if (!(p = text_room(out, p, &end, REC_ENC_BYTES + 2)))
-						return;
-					if (c)
-						*p++ = ' ';
-					enc_copy(p, slot);
-					p += slot->len;
-					continue;
-				}
-			}
 			char tmp[48], *e;
 			switch (fd[f].type) {
 			case REC_HEX:
