@@ -624,14 +624,21 @@ static void json_field_slow(struct strbuf *out, const struct rec_row *r, unsigne
 
 /* Write the set fields of @r among @mask, in field order (or, with @order,
  * in that order); *first: no field written yet in this object. */
-/* One field of json_fields_order() at @p (the room holds JSON_FIELD_ROOM
- * bytes before *end); the end of what was written, NULL when out of memory. */
+/* One field of json_fields_order() at @p, in the room before *end (a new
+ * room when less than JSON_FIELD_ROOM bytes are left); the end of what was
+ * written, NULL when out of memory. */
 static inline __attribute__((always_inline)) char *
 json_one(struct strbuf *out, const struct rec_row *r, struct rec_enc_cache *cache, unsigned f,
 	 bool comma, char *p, char **end)
 {
 	const size_t chunk = 4096;
 	uint64_t bit = UINT64_C(1) << f;
+	if ((size_t)(*end - p) < JSON_FIELD_ROOM) {
+		commit(out, p);
+		if (!(p = room(out, chunk)))
+			return NULL;
+		*end = p + chunk;
+	}
 	if (r->slow & bit) {
 		commit(out, p);
 		json_field_slow(out, r, f, comma);
@@ -688,12 +695,6 @@ static void json_fields_order(struct strbuf *out, const struct rec_row *r, uint6
 			unsigned f = order[i];
 			if (!((set >> f) & 1))
 				continue;
-			if ((size_t)(end - p) < JSON_FIELD_ROOM) {
-				commit(out, p);
-				if (!(p = room(out, chunk)))
-					return;
-				end = p + chunk;
-			}
 			if (!(p = json_one(out, r, cache, f, comma, p, &end)))
 				return;
 			comma = true;
@@ -701,12 +702,6 @@ static void json_fields_order(struct strbuf *out, const struct rec_row *r, uint6
 	} else {
 		for (; set; set &= set - 1) {
 			unsigned f = (unsigned)__builtin_ctzll(set);
-			if ((size_t)(end - p) < JSON_FIELD_ROOM) {
-				commit(out, p);
-				if (!(p = room(out, chunk)))
-					return;
-				end = p + chunk;
-			}
 			if (!(p = json_one(out, r, cache, f, comma, p, &end)))
 				return;
 			comma = true;

@@ -136,6 +136,31 @@ static const struct rec_strs_enc *cached(struct page_names_slot *slots, uint64_t
 	return &s->enc;
 }
 
+/* Field @f from @slots (NULL: no cache) if they hold (@key, @variant). */
+static bool names_cached(struct rec_row *r, unsigned f, struct page_names_slot *slots, uint64_t key,
+			 uint64_t variant)
+{
+	const struct rec_strs_enc *e = slots ? cached(slots, key, variant, NULL, 0) : NULL;
+	if (e)
+		rec_strs_encoded(r, f, e);
+	return e != NULL;
+}
+
+/* Field @f: the @n @names, encoded into @slots under (@key, @variant)
+ * when there are slots and memory, else item by item. */
+static void names_set(struct rec_row *r, unsigned f, struct page_names_slot *slots, uint64_t key,
+		      uint64_t variant, const char *const *names, size_t n)
+{
+	const struct rec_strs_enc *e = slots ? cached(slots, key, variant, names, n) : NULL;
+	if (e) {
+		rec_strs_encoded(r, f, e);
+		return;
+	}
+	rec_strs_empty(r, f);
+	for (size_t i = 0; i < n; i++)
+		rec_strs_add(r, f, names[i]);
+}
+
 /* FLAG_NAMES: the names of @pi's flags, by meaning. */
 static void flag_names(struct rec_row *r, const struct linux_page_layout *l,
 		       const struct linux_page_info *pi, struct page_record_cache *cache)
@@ -144,15 +169,13 @@ static void flag_names(struct rec_row *r, const struct linux_page_layout *l,
 	uint64_t bits = nflags >= 64 ? pi->flags : pi->flags & ((UINT64_C(1) << nflags) - 1);
 	// what linux_page_flag_name() looks at besides the bit
 	uint64_t variant = 0;
-	if (cache) {
+	struct page_names_slot *slots = cache ? cache->flags : NULL;
+	if (slots) {
 		int sb = l->pg[LINUX_PG_SWAPBACKED];
 		variant = (sb >= 0 && ((pi->head_flags >> sb) & 1)) | (uint64_t)!!(pi->mapping & l->mapping_anon) << 1 |
 			  (uint64_t)!!(pi->bits & LINUX_PAGE_FREE) << 2;
-		const struct rec_strs_enc *e = cached(cache->flags, bits, variant, NULL, 0);
-		if (e) {
-			rec_strs_encoded(r, PF_FLAG_NAMES, e);
+		if (names_cached(r, PF_FLAG_NAMES, slots, bits, variant))
 			return;
-		}
 	}
 	const char *names[64] = { 0 };
 	size_t n = 0;
@@ -161,24 +184,15 @@ static void flag_names(struct rec_row *r, const struct linux_page_layout *l,
 		const char *name = linux_page_flag_name(l, pi, b);
 		names[n++] = name ? name : bit_name(b);
 	}
-	const struct rec_strs_enc *e = cache ? cached(cache->flags, bits, variant, names, n) : NULL;
-	if (e) {
-		rec_strs_encoded(r, PF_FLAG_NAMES, e);
-		return;
-	}
-	rec_strs_empty(r, PF_FLAG_NAMES);
-	for (size_t i = 0; i < n; i++)
-		rec_strs_add(r, PF_FLAG_NAMES, names[i]);
+	names_set(r, PF_FLAG_NAMES, slots, bits, variant, names, n);
 }
 
 /* KPF_NAMES: the names of the KPF word @kpf. */
 static void kpf_names(struct rec_row *r, uint64_t kpf, struct page_record_cache *cache)
 {
-	const struct rec_strs_enc *e = cache ? cached(cache->kpf, kpf, 0, NULL, 0) : NULL;
-	if (e) {
-		rec_strs_encoded(r, PF_KPF_NAMES, e);
+	struct page_names_slot *slots = cache ? cache->kpf : NULL;
+	if (names_cached(r, PF_KPF_NAMES, slots, kpf, 0))
 		return;
-	}
 	const char *names[64] = { 0 };
 	size_t n = 0;
 	for (uint64_t k = kpf; k; k &= k - 1) {
@@ -186,14 +200,7 @@ static void kpf_names(struct rec_row *r, uint64_t kpf, struct page_record_cache 
 		const char *name = linux_kpf_name(b);
 		names[n++] = name ? name : bit_name(b);
 	}
-	e = cache ? cached(cache->kpf, kpf, 0, names, n) : NULL;
-	if (e) {
-		rec_strs_encoded(r, PF_KPF_NAMES, e);
-		return;
-	}
-	rec_strs_empty(r, PF_KPF_NAMES);
-	for (size_t i = 0; i < n; i++)
-		rec_strs_add(r, PF_KPF_NAMES, names[i]);
+	names_set(r, PF_KPF_NAMES, slots, kpf, 0, names, n);
 }
 
 /* The columns of the table: PFN FLAGS ZONE USE CNT MAP OR MAPPING KPF NAMES. */

@@ -14,20 +14,23 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmsift-rmap.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 status=0
 pids=$(fixture_env GUEST_PIDS)
+# rmap_all DUMP OUT CMD: `vmsift -j -e CMD` into OUT; false (and FAIL) on
+# a status other than 0 and 4 (partial, reported per page; rmap_compare.py
+# accepts it only for pages the dump really lacks)
+rmap_all() {
+	vmsift -q -j -e "$3" "$FIXTURE/$1" "$FIXTURE/vmlinux" >"$2" 2>"$out/err"
+	rc=$?
+	[ $rc -eq 0 ] || [ $rc -eq 4 ] && return 0
+	cat "$out/err"
+	echo "FAIL: $3 on $1 (status $rc)"
+	status=1
+	return 1
+}
 for dump in $(dumps_of "$FIXTURE"); do
 	echo "== $KLINE $dump"
 	out=$tmp/$dump
 	mkdir -p "$out"
-	vmsift -q -j -e "rmap --all" "$FIXTURE/$dump" "$FIXTURE/vmlinux" >"$out/all.ndjson" 2>"$out/err"
-	rc=$?
-	# 4: partial, reported per page; rmap_compare.py accepts it only for
-	# pages the dump really lacks
-	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
-		cat "$out/err"
-		echo "FAIL: rmap --all on $dump (status $rc)"
-		status=1
-		continue
-	fi
+	rmap_all "$dump" "$out/all.ndjson" "rmap --all" || continue
 	for pid in $pids; do
 		vmsift -q -j -e "vm $pid" "$FIXTURE/$dump" "$FIXTURE/vmlinux" >"$out/$pid.json" 2>>"$out/err"
 		rc=$?
@@ -42,14 +45,7 @@ for dump in $(dumps_of "$FIXTURE"); do
 	# same ground truth, on the unfiltered dump
 	[ "$dump" = vmcore.elf ] || continue
 	echo "== $KLINE $dump: rmap --all --parallel"
-	vmsift -q -j -e "rmap --all --parallel" "$FIXTURE/$dump" "$FIXTURE/vmlinux" >"$out/par.ndjson" 2>"$out/err"
-	rc=$?
-	if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
-		cat "$out/err"
-		echo "FAIL: rmap --all --parallel on $dump (status $rc)"
-		status=1
-		continue
-	fi
+	rmap_all "$dump" "$out/par.ndjson" "rmap --all --parallel" || continue
 	python3 "$top_srcdir/tests/realdump/rmap_compare.py" "$FIXTURE" "$out/par.ndjson" "$out" \
 		"$FIXTURE/$dump" || status=1
 done
