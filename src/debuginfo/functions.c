@@ -6,6 +6,7 @@
  * that changed without any type changing (which helper /proc/kpagecount
  * calls, whether stable_page_flags() works on a folio).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "debuginfo/internal.h"
@@ -116,13 +117,28 @@ struct vms_error *debuginfo_function_mentions(struct vms_debuginfo *di, const ch
 	if (!di->dwarf)
 		return vms_error_create(VMS_ERR_UNSUPPORTED,
 					"no DWARF to tell what function %s does", fn);
+	// Remembered across processes (memo.c): finding the function's DIE
+	// loads the whole symbol table and the address ranges of every unit,
+	// most of the start-up time of a command that probes the kernel.
+	char key[256];
+	int n = snprintf(key, sizeof(key), "%s %s", fn, what);
+	bool memo = n > 0 && (size_t)n < sizeof(key);
+	const struct di_memo_lookup *l = memo ? di_memo_find(di, DI_MEMO_MENTIONS, key) : NULL;
+	if (l) {
+		if (l->code)
+			return vms_error_create((enum vms_error_code)l->code, "%s",
+						l->message ? l->message : "lookup failed");
+		*ret = l->value != 0;
+		return NULL;
+	}
 	struct vms_symbol sym;
 	struct vms_error *err = debuginfo_symbol(di, fn, &sym);
-	if (err)
-		return err;
 	Dwarf_Die die;
-	if (!find_subprogram(di, fn, sym.address, &die))
-		return vms_error_create(VMS_ERR_LOOKUP, "no DWARF for function %s", fn);
-	*ret = mentions(&die, what, true, 0);
-	return NULL;
+	if (!err && !find_subprogram(di, fn, sym.address, &die))
+		err = vms_error_create(VMS_ERR_LOOKUP, "no DWARF for function %s", fn);
+	if (!err)
+		*ret = mentions(&die, what, true, 0);
+	if (memo)
+		di_memo_record(di, DI_MEMO_MENTIONS, key, err, NULL, err ? 0 : *ret);
+	return err;
 }

@@ -75,7 +75,9 @@ struct di_memo_lookup {
 	int code;           // 0, or the VMS_ERR_LOOKUP of a failed lookup
 	const char *message; // of the error; owned if @owned
 	struct vms_type *type;
-	uint64_t value;     // variable address or enumerator value
+	uint64_t value;     // variable address, enumerator value, symbol address
+	uint64_t size;      // S: the symbol's size
+	char kind;          // S: its nm-style kind
 };
 VMS_DEFINE_VECTOR(di_memo_lookup_vector, struct di_memo_lookup);
 
@@ -210,7 +212,17 @@ void di_memo_seal(struct vms_debuginfo *di, void *buf, size_t size);
 
 /* ---- the lookup memo (memo.c) ---- */
 
-enum di_memo_kind { DI_MEMO_TYPE = 'T', DI_MEMO_VARIABLE = 'V', DI_MEMO_ENUMERATOR = 'E' };
+/* M: whether a function's body mentions a name (debuginfo_function_mentions(),
+ * keyed "FUNCTION NAME", the answer in value).  S: a symbol of the ELF
+ * symbol table by name (debuginfo_symbol()), so that a process that needs a
+ * few symbols by name does not load the whole table. */
+enum di_memo_kind {
+	DI_MEMO_TYPE = 'T',
+	DI_MEMO_VARIABLE = 'V',
+	DI_MEMO_ENUMERATOR = 'E',
+	DI_MEMO_MENTIONS = 'M',
+	DI_MEMO_SYMBOL = 'S',
+};
 
 /* The memoized answer to lookup @kind of @name, or NULL (loads the memo file
  * on first use). */
@@ -220,6 +232,10 @@ const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo
  * kept) or @type and @value.  Best effort. */
 void di_memo_record(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
 		    const struct vms_error *err, struct vms_type *type, uint64_t value);
+/* di_memo_record() of a symbol: its address in @value, @size and @sym_kind. */
+void di_memo_record_sym(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
+			const struct vms_error *err, struct vms_type *type, uint64_t value,
+			uint64_t size, char sym_kind);
 /* Write the memo file if anything was added; free the memo.  Called by
  * debuginfo_destroy() before the types go away. */
 void di_memo_deinit(struct vms_debuginfo *di);

@@ -34,7 +34,7 @@
 #include "debuginfo/internal.h"
 
 #define MEMO_MAGIC "VMSMEMO\0"
-#define MEMO_VERSION 1u
+#define MEMO_VERSION 2u
 #define MEMO_MAX_SIZE (64u << 20)
 #define NO_REF UINT32_MAX
 
@@ -100,6 +100,9 @@ struct memo_lookup {
 	uint32_t message; // string or NO_REF
 	uint32_t type;    // type id or NO_REF
 	uint64_t value;
+	uint64_t size;    // S: the symbol's size
+	uint32_t kind;    // S: its nm-style kind
+	uint32_t pad;
 };
 
 /* ---- stamps ---- */
@@ -273,7 +276,9 @@ static bool image_check(struct vms_debuginfo *di, const void *buf, size_t size,
 		if (!str_ok(h, l->key, false) || !str_ok(h, l->message, true) ||
 		    (l->code != 0 && (l->code != VMS_ERR_LOOKUP || l->message == NO_REF ||
 				      !img->strtab[l->message])) ||
-		    (l->code == 0 && l->type >= h->ntypes))
+		    (l->code == 0 && l->type >= h->ntypes &&
+		     !(l->type == NO_REF && (img->strtab[l->key] == DI_MEMO_MENTIONS ||
+					     img->strtab[l->key] == DI_MEMO_SYMBOL))))
 			return false;
 	}
 	return true;
@@ -368,8 +373,10 @@ static void materialize(struct vms_debuginfo *di, const struct memo_header *h,
 			continue; // a duplicate key, or out of memory: not memoized
 		l->code = ml->code;
 		l->message = ml->message == NO_REF ? NULL : img->strtab + ml->message;
-		l->type = ml->code ? NULL : types[ml->type];
+		l->type = ml->code || ml->type == NO_REF ? NULL : types[ml->type];
 		l->value = ml->value;
+		l->size = ml->size;
+		l->kind = (char)ml->kind;
 	}
 out:
 	free(types);
@@ -430,6 +437,13 @@ const struct di_memo_lookup *di_memo_find(struct vms_debuginfo *di, enum di_memo
 void di_memo_record(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
 		    const struct vms_error *err, struct vms_type *type, uint64_t value)
 {
+	di_memo_record_sym(di, kind, name, err, type, value, 0, 0);
+}
+
+void di_memo_record_sym(struct vms_debuginfo *di, enum di_memo_kind kind, const char *name,
+			const struct vms_error *err, struct vms_type *type, uint64_t value,
+			uint64_t size, char sym_kind)
+{
 	if (di->btf || (err && err->code != VMS_ERR_LOOKUP))
 		return;
 	if (!di->memo_loaded)
@@ -450,6 +464,8 @@ void di_memo_record(struct vms_debuginfo *di, enum di_memo_kind kind, const char
 	l->message = msg;
 	l->type = err ? NULL : type;
 	l->value = err ? 0 : value;
+	l->size = err ? 0 : size;
+	l->kind = err ? 0 : sym_kind;
 	di->memo_dirty = true;
 	return;
 fail:
@@ -636,6 +652,8 @@ static void memo_store(struct vms_debuginfo *di)
 		mlookups[i].message = w_str(&w, l->message);
 		mlookups[i].type = l->code ? NO_REF : w_type(&w, l->type);
 		mlookups[i].value = l->value;
+		mlookups[i].size = l->size;
+		mlookups[i].kind = (uint32_t)(unsigned char)l->kind;
 	}
 	if (w.failed || w.types.size != h.ntypes || w.strtab.size > UINT32_MAX)
 		goto free_arrays;

@@ -302,15 +302,30 @@ VMS_MUST_CHECK static struct vms_error *symbols_ensure(struct vms_debuginfo *di)
 struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 				   struct vms_symbol *ret)
 {
+	// Remembered across processes (memo.c; not in BTF mode): a command
+	// that needs a few symbols by name does not load the whole table.
+	const struct di_memo_lookup *l = di->syms_loaded ? NULL : di_memo_find(di, DI_MEMO_SYMBOL, name);
+	if (l) {
+		if (l->code)
+			return vms_error_create((enum vms_error_code)l->code, "%s",
+						l->message ? l->message : "no symbol");
+		*ret = (struct vms_symbol){.name = l->key + 2, .address = l->value, .size = l->size,
+					   .kind = l->kind};
+		return NULL;
+	}
 	struct vms_error *err = symbols_ensure(di);
 	if (err)
 		return err;
 	// no table at all: BTF mode before (or without) kallsyms
 	uint32_t *slot = di->sym_slots ? sym_slot(di, name) : NULL;
 	if (!slot || !*slot)
-		return vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
-	*ret = di->syms[*slot - 1];
-	return NULL;
+		err = vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
+	else
+		*ret = di->syms[*slot - 1];
+	if (!di_memo_find(di, DI_MEMO_SYMBOL, name))
+		di_memo_record_sym(di, DI_MEMO_SYMBOL, name, err, NULL, err ? 0 : ret->address,
+				   err ? 0 : ret->size, err ? 0 : ret->kind);
+	return err;
 }
 
 /* How many symbols (in address order) start at or below @addr: the index
