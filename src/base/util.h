@@ -5,6 +5,7 @@
 #define VMS_BASE_UTIL_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <time.h>
 
 /* The last member of a state that one thread writes on every item while
@@ -23,6 +24,17 @@ static inline uint64_t vms_mix64(uint64_t x)
 	x *= UINT64_C(0xc4ceb9fe1a85ec53);
 	x ^= x >> 33;
 	return x;
+}
+
+/* Bit @i of the bitmap @bits (64-bit words). */
+static inline bool vms_bit_test(const uint64_t *bits, uint64_t i)
+{
+	return (bits[i / 64] >> (i % 64)) & 1;
+}
+
+static inline void vms_bit_set(uint64_t *bits, uint64_t i)
+{
+	bits[i / 64] |= UINT64_C(1) << (i % 64);
 }
 
 /* Seconds on the monotonic clock (for durations). */

@@ -41,6 +41,21 @@ typedef struct vms_error *linux_pt_fn(void *arg, uint64_t vaddr, const struct li
 VMS_MUST_CHECK struct vms_error *linux_pgtable_for_each(struct linux_vm *vm, uint64_t mm, uint64_t start, uint64_t end,
 					 linux_pt_fn *fn, void *arg);
 
+/* A walk that looks for a few PFNs among millions of leaves: a page-sized
+ * leaf reaches @fn only when bit (pfn & @mask) of @bits is set (@mask + 1
+ * a multiple of 64).  Larger leaves always do.  @seen counts every present
+ * leaf the walk met, passed on or not. */
+struct linux_pt_filter {
+	const uint64_t *bits;
+	uint64_t mask;
+	uint64_t seen;
+};
+
+/* linux_pgtable_for_each() through @filter (NULL: every leaf). */
+VMS_MUST_CHECK struct vms_error *linux_pgtable_for_each_filtered(struct linux_vm *vm, uint64_t mm, uint64_t start,
+								 uint64_t end, struct linux_pt_filter *filter,
+								 linux_pt_fn *fn, void *arg);
+
 void linux_pt_cache_destroy(struct linux_vm *vm);
 
 #endif
