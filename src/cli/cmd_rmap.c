@@ -227,7 +227,7 @@ static const struct rec_schema all_map_schema = {
 	all_map_fields, AM_NR, NULL, 0, false, all_map_text, NULL,
 };
 
-/* Output buffers of --parallel, back from the calling thread to be filled
+/* Output buffers of the workers, back from the calling thread to be filled
  * again (freeing them cost a page fault per page to map them again). */
 #define OUT_POOL 16
 struct out_pool {
@@ -310,11 +310,15 @@ VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rma
 	return NULL;
 }
 
-/* --parallel: each worker counts and writes its rows into its own buffer;
+/* Each worker counts and writes its rows into its own buffer;
  * the buffers are written out in order and the counts added at the end. */
 struct all_worker {
+	// the workers' states are allocated one after another, and each
+	// thread writes its own on every page: no cache line shared
+	char cacheline_head_[64];
 	struct all_ctx a;
 	struct strbuf out;
+	VMS_CACHELINE_PAD;
 };
 
 static void *all_worker_new(void *arg, unsigned i)
@@ -496,12 +500,13 @@ VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct lin
 	return NULL;
 }
 
-#define USAGE "usage: rmap [--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary]"
+#define USAGE \
+	"usage: rmap [--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary] [--serial]"
 
 VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct vms_error *err;
-	bool all = false, summary_only = false, scan = false, parallel = false;
+	bool all = false, summary_only = false, scan = false, serial = false;
 	unsigned kinds = 0;
 	const char *pfn_arg = NULL, *addr_arg = NULL, *paddr_arg = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -520,7 +525,9 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 		else if (strcmp(argv[i], "--scan") == 0)
 			scan = true;
 		else if (strcmp(argv[i], "--parallel") == 0)
-			parallel = true;
+			serial = false;  // the default; accepted as before
+		else if (strcmp(argv[i], "--serial") == 0)
+			serial = true;
 		else if (strcmp(argv[i], "-a") == 0 && i + 1 < argc)
 			addr_arg = argv[++i];
 		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
@@ -531,7 +538,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 			return vms_error_create(VMS_ERR_INVALID, USAGE);
 	}
 	if (all == !!(pfn_arg || addr_arg || paddr_arg) || (pfn_arg && (addr_arg || paddr_arg)) ||
-	    (all && scan) || (parallel && !all))
+	    (all && scan) || (serial && !all))
 		return vms_error_create(VMS_ERR_INVALID, USAGE);
 	struct linux_rmap *rm;
 	if ((err = linux_rmap_create(ctx->prog, &rm)))
@@ -539,7 +546,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 	if (all) {
 		err = rmap_all(ctx, rm,
 			       kinds ? kinds : LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM | LINUX_RMAP_OTHER,
-			       summary_only, parallel);
+			       summary_only, !serial);
 		linux_rmap_destroy(rm);
 		return err;
 	}
@@ -597,7 +604,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_rmap(struct cli_ctx *ctx, int argc, 
 
 const struct cli_command cli_cmd_rmap = {
 	.name = "rmap",
-	.usage = "[--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary] [--parallel]",
+	.usage = "[--scan] PFN | -a ADDR | -p PADDR | --all [--anon|--file|--ksm|--other] [--summary] [--serial]",
 	.summary = "reverse-map a page: every task, VMA and address that maps it",
 	.help = "Follows the kernel's reverse map (anon_vma interval tree, i_mmap, KSM stable\n"
 		"node) from the page, computes each candidate address like vma_address() and\n"
@@ -610,9 +617,9 @@ const struct cli_command cli_cmd_rmap = {
 		"--all reverse-maps every mapped page (NDJSON rows pfn -> [(pid, vaddr)] with -j)\n"
 		"and ends with a summary of pages shared by N processes; --summary prints only it.\n"
 		"--anon, --file, --ksm, --other (no reverse map: one scan at the end, so those\n"
-		"rows come last) choose the pages; all by default.  --all reverse-maps on the\n"
-		"calling thread while the walk's threads decode; --parallel has each thread\n"
-		"reverse-map its own pages, with its own caches (slower with few CPUs).",
+		"rows come last) choose the pages; all by default.  Each thread of the walk\n"
+		"reverse-maps the pages it decodes, with its own caches, and writes their rows;\n"
+		"--serial reverse-maps them all on one thread, with one set of caches.",
 	.needs_program = true,
 	.run = cmd_rmap,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "linux/anon_vma.h"
 #include "linux/ksm.h"
 #include "linux/task.h"
@@ -302,12 +303,18 @@ bool linux_rmap_needs_scan(const struct linux_page_info *pi)
 	return !has_rmap && pi->mapcount > 0;
 }
 
+#define SCAN_BITS 65536
+
 struct scan {
 	struct linux_rmap *rm;
 	struct linux_rmap_result **rs;  // targets, sorted by pfn
 	size_t n;
 	const struct linux_vma *vma;
-	uint64_t leaves;
+	// Only leaves of PFNs that may be targets reach scan_leaf(): a scan
+	// meets every mapped page of every process.  seen counts them all.
+	struct linux_pt_filter filter;
+	uint64_t bits[SCAN_BITS / 64];
+	uint64_t checked;               // filter.seen at the last cancel check
 	struct vms_error *fatal;        // cancelled or out of bounds: ends the scan
 	// the VMAs of the current mm already scanned, in address order
 	uint64_t (*done)[2];
@@ -350,16 +357,27 @@ static void scan_hit(struct linux_rmap_result *r, const struct linux_vma *vma, u
 	r->confirmed++;
 }
 
+/* Too many leaves, or cancelled: the scan's fatal error (checked on every
+ * leaf passed on and after every VMA). */
+static struct vms_error *scan_check(struct scan *s)
+{
+	if (s->fatal)
+		return s->fatal;
+	if (s->filter.seen > LINUX_RMAP_SCAN_MAX_LEAVES)
+		return s->fatal = vms_error_create(VMS_ERR_CORRUPT,
+						   "page-table scan: more than %llu leaves (corrupt page tables?)",
+						   (unsigned long long)LINUX_RMAP_SCAN_MAX_LEAVES);
+	if (s->filter.seen - s->checked >= 4096) {
+		s->checked = s->filter.seen;
+		s->fatal = program_check_cancel();
+	}
+	return s->fatal;
+}
+
 VMS_MUST_CHECK static struct vms_error *scan_leaf(void *arg, uint64_t va, const struct linux_pt_entry *e)
 {
 	struct scan *s = arg;
-	if (++s->leaves > LINUX_RMAP_SCAN_MAX_LEAVES) {
-		s->fatal = vms_error_create(VMS_ERR_CORRUPT,
-					    "page-table scan: more than %llu leaves (corrupt page tables?)",
-					    (unsigned long long)LINUX_RMAP_SCAN_MAX_LEAVES);
-		return s->fatal;
-	}
-	if ((s->leaves & 4095) == 0 && (s->fatal = program_check_cancel()))
+	if (scan_check(s))
 		return s->fatal;
 	unsigned shift = s->rm->vm->page_shift;
 	uint64_t first = e->pfn, npages = e->size >> shift;
@@ -405,7 +423,10 @@ VMS_MUST_CHECK static struct vms_error *scan_vma(void *arg, const struct linux_v
 		s->done[s->nr_done][0] = v->start;
 		s->done[s->nr_done++][1] = v->end;
 	}
-	struct vms_error *err = linux_pgtable_for_each(s->rm->vm, v->mm, v->start, v->end, scan_leaf, s);
+	struct vms_error *err =
+		linux_pgtable_for_each_filtered(s->rm->vm, v->mm, v->start, v->end, &s->filter, scan_leaf, s);
+	if (!err && scan_check(s))
+		return &linux_walk_stop;
 	if (err && err == s->fatal)
 		return &linux_walk_stop;
 	if (err)
@@ -419,6 +440,10 @@ VMS_MUST_CHECK static struct vms_error *scan_set(struct linux_rmap *rm, struct l
 {
 	struct linux_vm *vm = rm->vm;
 	struct scan s = {.rm = rm, .rs = rs, .n = n};
+	s.filter.bits = s.bits;
+	s.filter.mask = SCAN_BITS - 1;
+	for (size_t i = 0; i < n; i++)
+		vms_bit_set(s.bits, rs[i]->pfn & (SCAN_BITS - 1));
 	const struct linux_task *tasks = NULL;
 	size_t nr = 0;
 	struct vms_error *err = linux_vm_tasks(vm, &tasks, &nr);
@@ -450,7 +475,9 @@ VMS_MUST_CHECK static struct vms_error *scan_set(struct linux_rmap *rm, struct l
 						.end = (1ULL << (vm->l.l5 ? 56 : 47)) - (1ULL << vm->page_shift)};
 			s.no_vmas = true;
 			s.vma = &all;
-			err = linux_pgtable_for_each(vm, mm, all.start, all.end, scan_leaf, &s);
+			err = linux_pgtable_for_each_filtered(vm, mm, all.start, all.end, &s.filter, scan_leaf, &s);
+			if (!err && scan_check(&s))
+				err = s.fatal;
 			s.no_vmas = false;
 			if (err && err != s.fatal)
 				scan_error_all(&s, vms_error_wrap(err, "page tables of mm 0x%" PRIx64, mm));
@@ -688,6 +715,13 @@ struct all_state {
 	const struct linux_rmap_workers *workers;
 	void *wstate;
 	struct linux_rmap_result res;
+	// with workers: the chunk at hand so far (pages reverse-mapped, the
+	// error that stopped it)
+	uint64_t done;
+	struct vms_error *err;
+	// the states of the threads lie side by side, and each writes its
+	// own all the time: no cache line shared with a neighbour's
+	VMS_CACHELINE_PAD;
 };
 
 /* What a worker hands over for one chunk. */
@@ -734,8 +768,21 @@ static void page_vec_push(struct page_vec *v, const struct linux_page_info *pi)
 static void all_page(void *ws, const struct linux_page_info *pi)
 {
 	struct all_state *s = ws;
-	if (wanted(s->kinds, pi))
+	if (!wanted(s->kinds, pi))
+		return;
+	// With workers the page is reverse-mapped here, as it is decoded;
+	// only the pages for the forward scan are kept, for the caller.
+	if (!s->rm || linux_rmap_needs_scan(pi)) {
 		page_vec_push(&s->cur, pi);
+		return;
+	}
+	if (s->err)
+		return;
+	s->err = rmap_page(s->rm, pi, &s->res, true);
+	if (!s->err)
+		s->err = s->workers->page(s->wstate, s->rm, &s->res);
+	if (!s->err)
+		s->done++;
 }
 
 static void *all_chunk_done(void *ws)
@@ -749,22 +796,16 @@ static void *all_chunk_done(void *ws)
 		s->cur = vec_pool_get(s->pool);
 		return c;
 	}
-	// Reverse-map the chunk here; hand over only the pages for the scan.
-	for (size_t i = 0; i < s->cur.nr; i++) {
-		const struct linux_page_info *pi = &s->cur.pages[i];
-		if (linux_rmap_needs_scan(pi)) {
-			page_vec_push(&c->pages, pi);
-			continue;
-		}
-		if (c->err)
-			continue;
-		c->err = rmap_page(s->rm, pi, &s->res, true);
-		if (!c->err)
-			c->err = s->workers->page(s->wstate, s->rm, &s->res);
-		if (!c->err)
-			c->done++;
+	// The chunk was reverse-mapped page by page; hand over its output and
+	// the pages for the scan.
+	c->done = s->done;
+	c->err = s->err;
+	s->done = 0;
+	s->err = NULL;
+	if (s->cur.nr) {
+		c->pages = s->cur;
+		s->cur = vec_pool_get(s->pool);
 	}
-	s->cur.nr = 0;
 	c->out = s->workers->chunk_done(s->wstate);
 	return c;
 }
@@ -956,6 +997,7 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 	linux_rmap_result_deinit(&d.own);
 	for (unsigned i = 0; i < n; i++) {
 		free(states[i].cur.pages);
+		vms_error_destroy(states[i].err);
 		linux_rmap_result_deinit(&states[i].res);
 		if (states[i].wstate)
 			workers->state_free(arg, states[i].wstate);

@@ -41,11 +41,11 @@ for dump in $(dumps_of "$FIXTURE"); do
 	done
 	python3 "$top_srcdir/tests/realdump/rmap_compare.py" "$FIXTURE" "$out/all.ndjson" "$out" \
 		"$FIXTURE/$dump" || status=1
-	# --parallel (each walk thread reverse-maps its own pages) against the
+	# --serial (one thread reverse-maps every page, with one set of caches) against the
 	# same ground truth, on the unfiltered dump
 	[ "$dump" = vmcore.elf ] || continue
-	echo "== $KLINE $dump: rmap --all --parallel"
-	rmap_all "$dump" "$out/par.ndjson" "rmap --all --parallel" || continue
+	echo "== $KLINE $dump: rmap --all --serial"
+	rmap_all "$dump" "$out/par.ndjson" "rmap --all --serial" || continue
 	python3 "$top_srcdir/tests/realdump/rmap_compare.py" "$FIXTURE" "$out/par.ndjson" "$out" \
 		"$FIXTURE/$dump" || status=1
 done
