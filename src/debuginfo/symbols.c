@@ -322,7 +322,8 @@ struct vms_error *debuginfo_symbol(struct vms_debuginfo *di, const char *name,
 		err = vms_error_create(VMS_ERR_LOOKUP, "no symbol '%s'", name);
 	else
 		*ret = di->syms[*slot - 1];
-	if (!di_memo_find(di, DI_MEMO_SYMBOL, name))
+	// only what the ELF file says (not symbols installed from kallsyms)
+	if (!di->sym_names && !di_memo_find(di, DI_MEMO_SYMBOL, name))
 		di_memo_record_sym(di, DI_MEMO_SYMBOL, name, err, NULL, err ? 0 : ret->address,
 				   err ? 0 : ret->size, err ? 0 : ret->kind);
 	return err;
