@@ -5,7 +5,8 @@
 # (page cache warm), best of RUNS:
 #  - pages as text and as NDJSON (rows per second of the command's own
 #    time, VMSIFT_TIME, output to /dev/null; and of the whole process);
-#  - rmap --all --json (pages reverse-mapped per second);
+#  - rmap --all --json (pages reverse-mapped per second, and mappings:
+#    a page shared by N processes is N lookups and N items);
 #  - ps and log (the command's time, rows);
 #  - crash `kmem -p` (one line per page; its own time between two shell
 #    escapes in the session, output to /dev/null) and the ratio of vmsift's
@@ -138,10 +139,14 @@ for F in "$@"; do
 
 	run rs "$VMSIFT" -q -j -e 'rmap --all --summary' "$E" "$V"
 	mapped=$(jlast "$tmp/rs.out" summary.pages)
+	mappings=$(jlast "$tmp/rs.out" summary.mappings)
 	best "$E" "$V" 'rmap --all -j > /dev/null' || continue
 	rmap_rate=$(rate "$mapped" "$cmd_s")
 	printf '  rmap --all -j     %9d pages: %.3f s = %s M pages/s (whole process %.2f s, CPU %.2f s); peak RSS %s KiB\n' \
 		"$mapped" "$cmd_s" "$rmap_rate" "$wall_s" "$cpu_s" "$rss"
+	# a page shared by N processes is N page-table lookups and N items
+	printf '                    %9d mappings (%.1f a page) = %s M mappings/s\n' \
+		"$mappings" "$(calc "$mappings / $mapped")" "$(rate "$mappings" "$cmd_s")"
 
 	for what in ps log; do
 		run n "$VMSIFT" -q -e "$what" "$E" "$V"
