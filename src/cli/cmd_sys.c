@@ -42,9 +42,12 @@ static void sys_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 	if ((x = value_get(v, "panic_cpu"))) {
 		strbuf_addf(out, "   PANIC CPU: %" PRId64, x->i);
 		const struct vms_value *t = value_get(v, "panic_task");
-		if (t)
-			strbuf_addf(out, "  (PID %" PRId64 " \"%s\", task %016" PRIx64 ")",
-				    value_get(v, "panic_pid")->i, value_get(v, "panic_comm")->s, t->u);
+		const struct vms_value *pid = value_get(v, "panic_pid");
+		if (t && pid)
+			strbuf_addf(out, "  (PID %" PRId64 " \"%s\", task %016" PRIx64 ")", pid->i,
+				    value_get(v, "panic_comm")->s, t->u);
+		else if (t)
+			strbuf_addf(out, "  (task %016" PRIx64 ", not in the dump: PID unknown)", t->u);
 		strbuf_addch(out, '\n');
 	}
 	if ((x = value_get(v, "registers_from")))
@@ -89,7 +92,7 @@ VMS_MUST_CHECK static struct vms_error *cmd_sys(struct cli_ctx *ctx, int argc, c
 		return err;
 	const struct vms_value *pk = value_get(v, "panicked");
 	if (pk && pk->b)
-		linux_crash_sysinfo(ctx->prog, v);
+		linux_crash_sysinfo(ctx->prog, v);  // after the facts: may add to "unavailable"
 	const struct vms_value *d = value_get(v, "dump");
 	if (d && value_get(d, "truncated"))
 		cli_partial(ctx, "the dump file is truncated");

@@ -224,8 +224,16 @@ void linux_crash_sysinfo(struct vms_program *prog, struct vms_value *obj)
 		value_set_int(obj, "panic_cpu", p->cpu);
 		if (p->task) {
 			value_set_hex(obj, "panic_task", p->task);
-			value_set_int(obj, "panic_pid", p->pid);
-			value_set_str(obj, "panic_comm", p->comm);
+			if (p->task_error) {
+				// its pid and comm are unknown: said, not 0 and ""
+				struct vms_value *u = value_get(obj, "unavailable");
+				if (!u)
+					u = value_set(obj, "unavailable", value_array());
+				value_push(u, value_stringf("panic_pid: %s", p->task_error->message));
+			} else {
+				value_set_int(obj, "panic_pid", p->pid);
+				value_set_str(obj, "panic_comm", p->comm);
+			}
 		}
 	}
 	if (p->reason)
@@ -390,8 +398,12 @@ struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value
 	if (p->task) {
 		struct vms_value *t = value_set(v, "task", value_object());
 		value_set_hex(t, "address", p->task);
-		value_set_int(t, "pid", p->pid);
-		value_set_str(t, "comm", p->comm);
+		if (p->task_error) {
+			UNAVAILABLE("pid and comm", p->task_error);
+		} else {
+			value_set_int(t, "pid", p->pid);
+			value_set_str(t, "comm", p->comm);
+		}
 	}
 	if (p->regs_source)
 		value_set_str(v, "registers_from", p->regs_source);

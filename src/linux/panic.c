@@ -28,6 +28,7 @@ void linux_panic_free(struct linux_crash_data *c)
 	free(p->unmatched);
 	vms_error_destroy(p->notes_error);
 	vms_error_destroy(p->log_error);
+	vms_error_destroy(p->task_error);
 	free(p);
 }
 
@@ -219,11 +220,23 @@ static void reason_from_log(struct vms_program *prog, struct linux_panic *p)
 	linux_log_deinit(&log);
 }
 
+/* The panic task's pid and comm; when its task_struct is not in the dump
+ * (a filtered dump may lack its slab page) the error is kept: the pid is
+ * unknown, not 0. */
 static void read_task(struct vms_program *prog, struct linux_panic *p)
 {
 	uint32_t pid = 0;
-	if (kf_has(prog, KF_TASK_PID) && program_try_u32(prog, p->task + (uint64_t)kf_off(prog, KF_TASK_PID), &pid))
+	if (kf_has(prog, KF_TASK_PID)) {
+		struct vms_error *err =
+			program_read(prog, p->task + (uint64_t)kf_off(prog, KF_TASK_PID), &pid, sizeof(pid));
+		if (err) {
+			p->task_error = vms_error_wrap(err, "task 0x%" PRIx64, p->task);
+			p->pid = -1;
+			p->comm[0] = '\0';
+			return;
+		}
 		p->pid = (int32_t)pid;
+	}
 	if (kf_has(prog, KF_TASK_COMM)) {
 		struct vms_error *err =
 			program_read(prog, p->task + (uint64_t)kf_off(prog, KF_TASK_COMM), p->comm, sizeof(p->comm) - 1);

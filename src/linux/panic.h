@@ -35,8 +35,9 @@ struct linux_panic {
 	bool panicked;          // panic_cpu is set, or crash_notes were written
 	int cpu;                // the CPU that panicked, or -1
 	uint64_t task;          // its current task (0 when unknown)
-	int32_t pid;
+	int32_t pid;            // -1 when the task could not be read
 	char comm[17];
+	struct vms_error *task_error;  // the task could not be read (owned)
 	char *message;          // "Kernel panic - not syncing: MSG": MSG, or NULL
 	char *oops;             // the report that led to it ("BUG: ...", "Oops: ..."), or NULL
 	const char *reason;     // oops if any, else message (borrowed from them), or NULL
