@@ -202,10 +202,13 @@ PYEOF
 		echo "=== $kernel: vmcore.elf cut at $1 (offset $2 of $size)"
 		head -c "$2" "$E" >"$tmp/cut.elf"
 		run sys -q -j -e sys "$tmp/cut.elf" "$V"
-		# BTF mode reads types and symbols from the kernel image in the
-		# dump: a cut that took it must say so and stop (status 3)
-		if [ "${VMSIFT_BTF:-}" = 1 ] && [ $rc -eq 3 ] &&
-		   grep -q "the dump does not hold the kernel's \(BTF\|kallsyms\)" "$tmp/sys.err"; then
+		# BTF mode (VMSIFT_BTF=1, or an image-only line: no vmlinux)
+		# reads types and symbols from the kernel image in the dump,
+		# which KASLR may have placed past the cut: a cut that took it
+		# must say so, naming the truncation, and stop (status 3)
+		if { [ "${VMSIFT_BTF:-}" = 1 ] || [ ! -e "$V" ]; } && [ $rc -eq 3 ] &&
+		   grep -q "the dump does not hold the kernel's \(BTF\|kallsyms\)" "$tmp/sys.err" &&
+		   grep -q "file truncated at offset $2)" "$tmp/sys.err"; then
 			echo "  BTF mode: $(cat "$tmp/sys.err")"
 			rm -f "$tmp/cut.elf"
 			continue
