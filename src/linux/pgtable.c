@@ -11,18 +11,36 @@
 
 // Most entries per table the walker handles (512 on x86-64).
 #define PT_ENTRIES 512
-/* Page-table pages read, by physical address: 256 of them (1 MiB).  rmap
- * --all meets the tables of a process in runs: on the busy 8 GiB bench dump
- * 2048 slots missed 2,595 times in 1.09 M lookups, 256 slots 5,549 times,
- * but 2048 touched eight times the memory, and each page of it is a page
- * fault, dearer than several reads of a table.  The tables are
- * page-aligned, so that one table is one page. */
-#define PT_CACHE_BITS 8
-#define PT_CACHE_SLOTS (1u << PT_CACHE_BITS)
+/* Page-table pages, by physical address.  Where the dump is a plain ELF
+ * file, mapped whole (dump_map()), a slot holds a pointer into the mapping:
+ * nothing is copied, and a miss costs a page fault the first time a table
+ * is touched and a few loads after that.  rmap --all on the 4 GiB bench
+ * dump (5 forked processes sharing 1.2 GiB, tables met in PFN order, not
+ * address order) made 40,000 4 KiB reads through a 256-table copy cache,
+ * 5 microseconds each on a virtual machine; mapped, 4096 slots of pointers
+ * (64 KiB) hold the whole working set.  Otherwise (kdump-compressed,
+ * truncated, /proc/kcore) slots hold copies: 256 page-aligned tables, one
+ * page each (1 MiB).  On the busy 8 GiB bench dump 2048 copy slots missed
+ * 2,595 times in 1.09 M lookups, 256 slots 5,549 times, but 2048 touched
+ * eight times the memory, and each page of it is a page fault, dearer than
+ * several reads of a table. */
+#define PT_MAP_SLOTS 4096u
+#define PT_COPY_SLOTS 256u
+/* The tables touched in the mapping stay resident (as file pages) until
+ * dropped: after this many misses, those met since the last drop go, so
+ * that a walk holds at most 64 MiB of them whatever the dump's size. */
+#define PT_MAP_DROP 16384u
 
 struct linux_pt_cache {
-	uint64_t paddr[PT_CACHE_SLOTS];  // page address + 1 (0: empty)
-	uint64_t (*data)[PT_ENTRIES];    // PT_CACHE_SLOTS tables
+	unsigned nslots;                 // PT_MAP_SLOTS or PT_COPY_SLOTS
+	bool mapped;                     // slots point into the dump's mapping
+	uint64_t paddr[PT_MAP_SLOTS];    // page address + 1 (0: empty)
+	const uint64_t *ptr[PT_MAP_SLOTS];
+	uint64_t (*data)[PT_ENTRIES];    // copy mode: PT_COPY_SLOTS tables
+	uint64_t spare[PT_ENTRIES];      // mapped mode: a table the map lacks
+	// mapped mode: the span of the tables mapped since the last drop
+	uintptr_t lo, hi;
+	unsigned fresh;
 };
 
 /* The PTE table of an (mm, 2 MiB range), so that lookups of neighbouring
@@ -52,31 +70,72 @@ void linux_pt_cache_destroy(struct linux_vm *vm)
 	vm->pmdc = NULL;
 }
 
-/* One page-table page, through the cache. */
-VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
+VMS_MUST_CHECK static struct vms_error *read_table(struct linux_vm *vm, uint64_t paddr, uint64_t *buf)
 {
-	if (!vm->ptc) {
-		struct linux_pt_cache *c = calloc(1, sizeof(*c));
+	struct vms_error *err = linux_mem_read(&vm->phys, paddr, buf, PT_ENTRIES * sizeof(*buf));
+	return err ? vms_error_wrap(err, "page table page 0x%" PRIx64, paddr) : NULL;
+}
+
+/* The cache, made on first use: mapped if the first table is. */
+static struct linux_pt_cache *pt_cache(struct linux_vm *vm, uint64_t paddr)
+{
+	struct linux_pt_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->mapped = linux_mem_map(&vm->phys, paddr, PT_ENTRIES * sizeof(uint64_t)) != NULL;
+	c->nslots = c->mapped ? PT_MAP_SLOTS : PT_COPY_SLOTS;
+	if (!c->mapped) {
 		void *data = NULL;
-		if (!c || posix_memalign(&data, 4096, PT_CACHE_SLOTS * sizeof(*c->data))) {
+		if (posix_memalign(&data, 4096, PT_COPY_SLOTS * sizeof(*c->data))) {
 			free(c);
-			return &vms_enomem;
+			return NULL;
 		}
 		c->data = data;
-		vm->ptc = c;
+		for (unsigned i = 0; i < PT_COPY_SLOTS; i++)
+			c->ptr[i] = c->data[i];
 	}
+	return c;
+}
+
+/* One page-table page, through the cache.  *ret is valid until the next
+ * call. */
+VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
+{
+	if (!vm->ptc && !(vm->ptc = pt_cache(vm, paddr)))
+		return &vms_enomem;
+	struct linux_pt_cache *c = vm->ptc;
 	uint64_t key = paddr >> vm->l.ptf.page_shift;
-	size_t i = (size_t)(vms_mix64(key) % PT_CACHE_SLOTS);
-	uint64_t *data = vm->ptc->data[i];
-	if (vm->ptc->paddr[i] != paddr + 1) {
-		struct vms_error *err = linux_mem_read(&vm->phys, paddr, data, sizeof(vm->ptc->data[0]));
-		if (err) {
-			vm->ptc->paddr[i] = 0;
-			return vms_error_wrap(err, "page table page 0x%" PRIx64, paddr);
-		}
-		vm->ptc->paddr[i] = paddr + 1;
+	size_t i = (size_t)(vms_mix64(key) & (c->nslots - 1));
+	if (c->paddr[i] == paddr + 1) {
+		*ret = c->ptr[i];
+		return NULL;
 	}
-	*ret = data;
+	if (c->mapped) {
+		const uint64_t *p = linux_mem_map(&vm->phys, paddr, PT_ENTRIES * sizeof(*p));
+		if (!p) {  // not in the mapping: read, and keep it until the next call
+			struct vms_error *err = read_table(vm, paddr, c->spare);
+			*ret = c->spare;
+			return err;
+		}
+		c->ptr[i] = p;
+		uintptr_t a = (uintptr_t)p, b = a + PT_ENTRIES * sizeof(*p);
+		if (!c->fresh || a < c->lo)
+			c->lo = a;
+		if (!c->fresh || b > c->hi)
+			c->hi = b;
+		if (++c->fresh == PT_MAP_DROP) {
+			linux_mem_unmap(&vm->phys, (const void *)c->lo, c->hi - c->lo);
+			c->fresh = 0;
+		}
+	} else {
+		struct vms_error *err = read_table(vm, paddr, c->data[i]);
+		if (err) {
+			c->paddr[i] = 0;
+			return err;
+		}
+	}
+	c->paddr[i] = paddr + 1;
+	*ret = c->ptr[i];
 	return NULL;
 }
 
@@ -121,6 +180,43 @@ static bool is_leaf(const struct linux_pt_format *f, int level, uint64_t e)
 	return level == 1 || ((f->huge_levels >> level & 1) && (e & f->huge));
 }
 
+/* The leaf @e at index @idx of table @tbl, at @level, for @vaddr. */
+static void leaf(struct linux_vm *vm, int level, uint64_t tbl, unsigned idx, uint64_t e, uint64_t vaddr,
+		 struct linux_pt_entry *r)
+{
+	const struct linux_pt_format *f = &vm->l.ptf;
+	uint64_t size = UINT64_C(1) << linux_pt_level_shift(f, level);
+	uint64_t page_mask = (UINT64_C(1) << f->page_shift) - 1;
+	r->level = level;
+	r->entry = e;
+	r->entry_paddr = tbl + 8 * idx;
+	r->size = size;
+	r->present = leaf_present(f, e);
+	if (r->present) {
+		uint64_t base = entry_phys(f, e, f->phys_mask & ~(size - 1));
+		r->paddr = base + ((vaddr & (size - 1)) & ~page_mask);
+		r->pfn = r->paddr >> vm->page_shift;
+	}
+}
+
+void linux_pgtable_prefetch(struct linux_vm *vm, uint64_t mm, uint64_t vaddr)
+{
+	const struct linux_pt_format *f = &vm->l.ptf;
+	struct linux_pt_cache *c = vm->ptc;
+	if (!vm->pmdc || !c)
+		return;
+	uint64_t range = vaddr >> linux_pt_level_shift(f, 2);
+	size_t slot = pmd_slot(mm, range);
+	if (vm->pmdc->slots[slot].mm != mm || vm->pmdc->slots[slot].range != range)
+		return;
+	uint64_t tbl = vm->pmdc->slots[slot].tbl;
+	size_t i = (size_t)(vms_mix64(tbl >> f->page_shift) & (c->nslots - 1));
+	if (c->paddr[i] != tbl + 1)
+		return;
+	unsigned idx = (vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1);
+	__builtin_prefetch(&c->ptr[i][idx]);
+}
+
 struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
 				       struct linux_pt_entry *ret)
 {
@@ -160,18 +256,7 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 			}
 			continue;
 		}
-		uint64_t size = UINT64_C(1) << linux_pt_level_shift(f, level);
-		uint64_t page_mask = (UINT64_C(1) << f->page_shift) - 1;
-		r.level = level;
-		r.entry = e;
-		r.entry_paddr = tbl + 8 * idx;
-		r.size = size;
-		r.present = leaf_present(f, e);
-		if (r.present) {
-			uint64_t base = entry_phys(f, e, f->phys_mask & ~(size - 1));
-			r.paddr = base + ((vaddr & (size - 1)) & ~page_mask);
-			r.pfn = r.paddr >> vm->page_shift;
-		}
+		leaf(vm, level, tbl, idx, e, vaddr, &r);
 		*ret = r;
 		return NULL;
 	}

@@ -26,9 +26,20 @@ static struct vms_error *program_phys_read(void *arg, uint64_t addr, void *buf, 
 	return program_read_phys(arg, addr, buf, len);
 }
 
+static const void *program_phys_map(void *arg, uint64_t addr, size_t len)
+{
+	return program_map_phys(arg, addr, len);
+}
+
+static void program_phys_unmap(void *arg, const void *p, size_t len)
+{
+	program_unmap(arg, p, len);
+}
+
 struct linux_mem linux_mem_program_phys(struct vms_program *prog)
 {
-	return (struct linux_mem){.read = program_phys_read, .arg = prog};
+	return (struct linux_mem){.read = program_phys_read, .arg = prog, .map = program_phys_map,
+				  .unmap = program_phys_unmap};
 }
 
 /* Length of array member fact @id (0 on any failure). */

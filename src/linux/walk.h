@@ -31,6 +31,12 @@ extern struct vms_error linux_walk_stop;
 struct linux_mem {
 	struct vms_error *(*read)(void *arg, uint64_t addr, void *buf, size_t len);
 	void *arg;
+	// Optional zero-copy access: a borrowed read-only pointer to [addr,
+	// addr + len), valid as long as the reader, or NULL (then read).
+	const void *(*map)(void *arg, uint64_t addr, size_t len);
+	// With map: done with [p, p + len) for now; its pages may leave the
+	// resident set (pointers stay valid).
+	void (*unmap)(void *arg, const void *p, size_t len);
 };
 
 /* A reader of @prog's kernel virtual memory. */
@@ -42,6 +48,18 @@ VMS_MUST_CHECK static inline struct vms_error *linux_mem_read(const struct linux
 					       size_t len)
 {
 	return m->read(m->arg, addr, buf, len);
+}
+
+/* [addr, addr + len) in place, or NULL when @m cannot (not an error). */
+static inline const void *linux_mem_map(const struct linux_mem *m, uint64_t addr, size_t len)
+{
+	return m->map ? m->map(m->arg, addr, len) : NULL;
+}
+
+static inline void linux_mem_unmap(const struct linux_mem *m, const void *p, size_t len)
+{
+	if (m->unmap)
+		m->unmap(m->arg, p, len);
 }
 
 VMS_MUST_CHECK static inline struct vms_error *linux_mem_u64(const struct linux_mem *m, uint64_t addr, uint64_t *ret)

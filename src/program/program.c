@@ -463,6 +463,11 @@ const void *program_map(struct vms_program *prog, uint64_t addr, size_t len)
 	return prog->dump ? dump_map(prog->dump, DUMP_KVIRT, addr, len) : NULL;
 }
 
+const void *program_map_phys(struct vms_program *prog, uint64_t paddr, size_t len)
+{
+	return prog->dump ? dump_map(prog->dump, DUMP_PHYS, paddr, len) : NULL;
+}
+
 void program_unmap(struct vms_program *prog, const void *p, size_t len)
 {
 	if (prog->dump)

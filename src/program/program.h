@@ -120,6 +120,8 @@ VMS_MUST_CHECK struct vms_error *program_read_phys(struct vms_program *prog, uin
  * pointer into the dump file, or NULL when not available (then use
  * program_read()).  Release with program_unmap().  See dump_map(). */
 const void *program_map(struct vms_program *prog, uint64_t addr, size_t len);
+/* The same for physical [paddr, paddr + len). */
+const void *program_map_phys(struct vms_program *prog, uint64_t paddr, size_t len);
 void program_unmap(struct vms_program *prog, const void *p, size_t len);
 VMS_MUST_CHECK struct vms_error *program_read_u8(struct vms_program *prog, uint64_t addr, uint8_t *ret);
 VMS_MUST_CHECK struct vms_error *program_read_u16(struct vms_program *prog, uint64_t addr, uint16_t *ret);
