@@ -379,11 +379,19 @@ static void *all_worker_chunk_done(void *ws)
 		}
 		strbuf_init(out);
 	}
-	// the chunk's rows go; the worker goes on in the empty buffer
+	// the chunk's rows go; the worker goes on in the empty buffer, made as
+	// large as this chunk's rows at once (growing it row by row copied it
+	// on each doubling)
 	struct strbuf t = *out;
 	*out = w->out;
 	w->out = t;
 	strbuf_reset(&w->out);
+	if (w->out.alloc <= out->len) {
+		strbuf_release(&w->out);  // nothing in it to keep
+		if (!strbuf_grow(&w->out, out->len)) {
+			// failed: the next chunk says so on delivery
+		}
+	}
 	return out;
 }
 
