@@ -77,10 +77,21 @@ static inline void enc_copy(char *p, const struct rec_enc_slot *slot)
 		memcpy(p + 32, slot->bytes + 32, REC_ENC_BYTES - 32);
 }
 
+/* Whether to remember a value that missed @slot.  Remembering reads back
+ * bytes just written piece by piece, a store-forwarding stall; a field
+ * whose values keep changing (the pid of each mapping in rmap --all
+ * alternates between a few) would pay it on every row for nothing.  After
+ * 8 misses in a row only every 32nd miss is remembered, so a field that
+ * starts repeating is cached again soon. */
+static inline bool enc_want(struct rec_enc_slot *slot)
+{
+	if (slot->misses < 255)
+		slot->misses++;
+	return slot->misses < 8 || (slot->misses & 31) == 0;
+}
+
 /* enc_store() of @n bytes at @p, where REC_ENC_BYTES may be read from @p
- * (the JSON room): a fixed-size copy, not a call to memcpy() of @n bytes.
- * In rmap --all the pid of each mapping alternates between a few values,
- * and that call was a tenth of the writer's time. */
+ * (the JSON room): a fixed-size copy, not a call to memcpy() of @n bytes. */
 static inline void enc_store_room(struct rec_enc_slot *slot, uint8_t tag, uint64_t val, const char *p,
 				  size_t n)
 {
@@ -308,16 +319,19 @@ static inline uint64_t hex8(uint32_t x)
 }
 
 /* @v in hex without leading zeros.  Writes 16 bytes at @p whatever the
- * length (callers' room allows it); returns the end of the digits. */
+ * length (callers' room allows it); returns the end of the digits.  The
+ * digits are moved into place in registers: storing them to a buffer and
+ * reading them back at an offset stalled on store forwarding. */
 static inline char *put_hex16(char *p, uint64_t v)
 {
-	char tmp[48];
-	memset(tmp + 32, 0, 16);
 	uint64_t hi = hex8((uint32_t)(v >> 32)), lo = hex8((uint32_t)v);
-	memcpy(tmp + 16, &hi, 8);
-	memcpy(tmp + 24, &lo, 8);
 	unsigned n = hex_len(v);
-	memcpy(p, tmp + 32 - n, 16);  // reads into tmp[32..48): not written past p + n
+	// the 16 digits as one little-endian number: byte k is digit k
+	unsigned __int128 all = ((unsigned __int128)lo << 64) | hi;
+	all >>= 8 * (16 - n);  // the last n digits first
+	uint64_t a = (uint64_t)all, b = (uint64_t)(all >> 64);
+	memcpy(p, &a, 8);
+	memcpy(p + 8, &b, 8);
 	return p + n;
 }
 
@@ -673,6 +687,7 @@ json_one(struct strbuf *out, const struct rec_row *r, struct rec_enc_cache *cach
 	if (tag) {
 		slot = &cache->json[f];
 		if (slot->tag == tag && slot->v == val) {
+			slot->misses = 0;
 			*p = ',';
 			p += comma;
 			enc_copy(p, slot);
@@ -691,7 +706,7 @@ json_one(struct strbuf *out, const struct rec_row *r, struct rec_enc_cache *cach
 	}
 	// the room: JSON_FIELD_ROOM bytes from p at least
 	_Static_assert(REC_ENC_BYTES + 1 <= JSON_FIELD_ROOM, "the room holds a cached encoding");
-	if (slot && q)
+	if (slot && q && enc_want(slot))
 		enc_store_room(slot, tag, val, p + comma, (size_t)(q - p) - comma);
 	return q;
 }
@@ -904,6 +919,7 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 			val = r->v[f].u;
 			slot = &cache->text[c];
 			if (slot->tag == tag && slot->v == val) {
+				slot->misses = 0;
 				if (!(p = text_room(out, p, &end, REC_ENC_BYTES + 2)))
 					return;
 				if (c)
@@ -946,7 +962,7 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 					*p++ = ' ';
 				char *cs = p;
 				p = put_padded(p, str, n, w);
-				if (slot)
+				if (slot && enc_want(slot))
 					enc_store(slot, tag, val, cs, (size_t)(p - cs));
 				continue;
 			default:
@@ -959,7 +975,7 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 					*p++ = ' ';
 				char *cs = p;
 				p = put_padded_number(p, tmp, (size_t)(e - tmp), w);
-				if (slot)
+				if (slot && enc_want(slot))
 					enc_store(slot, tag, val, cs, (size_t)(p - cs));
 				continue;
 			}

@@ -120,11 +120,12 @@ VMS_DEFINE_VECTOR(rec_items, const char *);
  * text column (padded) of a row, by value: a stream's rows repeat most of
  * their values, and a value met again is copied, not encoded.  Numbers,
  * booleans, nulls and static strings (REC_NAME_FIELD) only. */
-#define REC_ENC_BYTES 54
+#define REC_ENC_BYTES 53
 struct rec_enc_slot {
 	uint64_t v;     // the value (a static string: its address)
 	uint8_t tag;    // 0: empty; else what kind of value (enc_tag())
 	uint8_t len;
+	uint8_t misses; // misses in a row (saturating): storing on each costs
 	char bytes[REC_ENC_BYTES];
 };
 struct rec_enc_cache {
