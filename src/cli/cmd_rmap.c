@@ -261,12 +261,17 @@ static void all_row(struct all_ctx *a, struct linux_vm *vm, const struct linux_r
 	if (error)
 		a->with_errors++;
 	a->mappings += r->confirmed;
-	// processes mapping the page
+	// processes mapping the page (the owners of the first hits kept for
+	// the items below: one lookup each)
+	enum { KEEP = 16 };
+	const struct linux_mm_owners *owners[KEEP];
 	size_t procs = 0;
 	for (size_t i = 0; i < r->nr_hits; i++)
 		if (r->hits[i].confirmed) {
-			size_t n = linux_mm_owners(vm, r->hits[i].mm)->nr;
-			procs += n ? n : 1;
+			const struct linux_mm_owners *o = linux_mm_owners(vm, r->hits[i].mm);
+			if (i < KEEP)
+				owners[i] = o;
+			procs += o->nr ? o->nr : 1;
 		}
 	a->shared_by[procs < 64 ? procs : 64]++;
 	if (a->summary_only)
@@ -291,7 +296,7 @@ static void all_row(struct all_ctx *a, struct linux_vm *vm, const struct linux_r
 		const struct linux_rmap_hit *h = &r->hits[i];
 		if (!h->confirmed)
 			continue;
-		const struct linux_mm_owners *o = linux_mm_owners(vm, h->mm);
+		const struct linux_mm_owners *o = i < KEEP ? owners[i] : linux_mm_owners(vm, h->mm);
 		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
 			rec_int(&a->map, AM_PID, o->nr ? o->procs[j]->tgid : -1);
 			rec_hex(&a->map, AM_VADDR, h->vaddr);
