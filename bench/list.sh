@@ -6,7 +6,8 @@
 #  - pages as text and as NDJSON (rows per second of the command's own
 #    time, VMSIFT_TIME, output to /dev/null; and of the whole process);
 #  - rmap --all --json (pages reverse-mapped per second, and mappings:
-#    a page shared by N processes is N lookups and N items);
+#    a page shared by N processes is N lookups and N items; and pages of
+#    the memory map walked per second, as pagestat counts);
 #  - ps and log (the command's time, rows);
 #  - crash `kmem -p` (one line per page; its own time between two shell
 #    escapes in the session, output to /dev/null) and the ratio of vmsift's
@@ -147,6 +148,10 @@ for F in "$@"; do
 	# a page shared by N processes is N page-table lookups and N items
 	printf '                    %9d mappings (%.1f a page) = %s M mappings/s\n' \
 		"$mappings" "$(calc "$mappings / $mapped")" "$(rate "$mappings" "$cmd_s")"
+	# the command walks the whole memory map to find them, as pagestat does
+	walked_rate=$(rate "$rows" "$cmd_s")
+	printf '                    %9d pages of the memory map walked = %s M pages/s\n' \
+		"$rows" "$walked_rate"
 
 	for what in ps log; do
 		run n "$VMSIFT" -q -e "$what" "$E" "$V"
@@ -178,7 +183,8 @@ for F in "$@"; do
 	[ -n "$crash_rate" ] &&
 		echo "    pages text >= 3x crash kmem -p: $(printf '%.1f' "$(calc "$text_rate / $crash_rate")")x ($(verdict "$(calc "$text_rate / $crash_rate")" 3))"
 	echo "    NDJSON >= 5 M rows/s: $json_rate ($(verdict "$json_rate" 5))"
-	echo "    rmap --all >= 5 M pages/s: $rmap_rate ($(verdict "$rmap_rate" 5))"
+	echo "    rmap --all >= 5 M pages/s, reverse-mapped pages: $rmap_rate ($(verdict "$rmap_rate" 5))"
+	echo "      (pages of the memory map walked, as pagestat counts: $walked_rate M/s)"
 	case $F in
 	*-busy*)
 		echo "    pagestat (busy) ELF >= 50 M pages/s: $stat_elf ($(verdict "$stat_elf" 50))"
