@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,8 +295,26 @@ static int parse_options(int argc, char **argv, struct main_options *o)
 	return -1;
 }
 
+/* Parts of a plain ELF dump are read through a read-only mapping of the
+ * file (dump_map(): page tables, BTF).  If the file shrinks while vmsift
+ * runs, touching a page past its new end raises SIGBUS: say so in one line
+ * and exit as for a dump that cannot be read, instead of dying of the
+ * signal. */
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	static const char msg[] = "vmsift: the dump file ended under a read of its mapping "
+				  "(truncated or replaced while vmsift was reading it)\n";
+	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(VMS_EXIT_NODUMP);
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction bus = { .sa_handler = on_sigbus };
+	sigemptyset(&bus.sa_mask);
+	sigaction(SIGBUS, &bus, NULL);
 	plugin_host_init(&cli_plugin_host);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
 		return main_report(argc - 1, argv + 1);

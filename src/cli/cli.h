@@ -25,7 +25,8 @@ enum {
 	VMS_EXIT_OK = 0,
 	VMS_EXIT_FAILED = 1,   // a command failed
 	VMS_EXIT_USAGE = 2,    // bad usage (options, unknown command)
-	VMS_EXIT_NODUMP = 3,   // the dump or its vmlinux could not be opened
+	VMS_EXIT_NODUMP = 3,   // the dump or its vmlinux could not be opened (or the
+	                       // dump file was cut under a read of its mapping)
 	VMS_EXIT_PARTIAL = 4,  // commands ran but some data was unreadable
 };
 

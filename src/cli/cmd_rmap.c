@@ -505,6 +505,12 @@ VMS_MUST_CHECK static struct vms_error *rmap_all(struct cli_ctx *ctx, struct lin
 			cli_partial(ctx, "%" PRIu64 " struct pages could not be read (%s)", unknown[r],
 				    linux_memmap_unknown_name(r));
 	}
+	// A memory map that could not be found whole (pagestat says the same):
+	// the pages it lacks are not in "unknown", and may be all of them.
+	if (rm->memmap->note) {
+		value_set_str(s, "memmap_note", rm->memmap->note);
+		cli_partial(ctx, "memory map: %s", rm->memmap->note);
+	}
 	// Disagreements are data, not failures; walk errors make it partial.
 	if (a.with_errors)
 		cli_partial(ctx, "%" PRIu64 " pages with errors (see their \"errors\")",

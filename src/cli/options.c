@@ -59,7 +59,7 @@ const struct cli_exit_status cli_exit_statuses[] = {
 	{ VMS_EXIT_OK, "every command succeeded" },
 	{ VMS_EXIT_FAILED, "a command failed" },
 	{ VMS_EXIT_USAGE, "bad usage: an unknown option or command, a missing argument" },
-	{ VMS_EXIT_NODUMP, "the dump or its vmlinux could not be opened" },
+	{ VMS_EXIT_NODUMP, "the dump or its vmlinux could not be opened, or the dump file was cut while being read" },
 	{ VMS_EXIT_PARTIAL, "an answer was partial: the dump lacks data it needed" },
 	{ 0, NULL },
 };

@@ -8,7 +8,10 @@
 #    page (its tails then decode without their head), the one of an
 #    anonymous page, 16 consecutive ones and the last one;
 #  - copies of vmcore.elf cut at 50%, 90%, just inside the vmemmap pages
-#    and 64 KiB before the end.
+#    and 64 KiB before the end;
+#  - a copy of vmcore.elf cut to 1 MiB while vmsift has it open and has
+#    walked page tables through its mapping: the next walk must end in one
+#    line (status 3 for a read past the new end), not a SIGBUS.
 #
 # On each, pagestat, pages, page PFN, rmap --all and report must run to the
 # end (under timeout, no crash), say what is missing in one line, count the
@@ -218,6 +221,46 @@ PYEOF
 		damaged "$tmp/cut.elf" "$V" "$tmp/intact.ndjson"
 		rm -f "$tmp/cut.elf"
 	done
+
+	# ---- the file shrinks while vmsift reads it ----
+	# A plain ELF dump's page tables (and BTF) are read through a mapping
+	# of the file.  When the file is cut under a running vmsift, a read
+	# past its new end must end in one line and status 3, not a death by
+	# SIGBUS (or a clean partial answer, if no mapped page is touched).
+	# vm -p walks page tables; the second walk comes after the cut.
+	echo "=== $kernel: vmcore.elf cut while vmsift reads it"
+	cp "$E" "$tmp/shrink.elf"
+	rm -f "$tmp/cmds"
+	mkfifo "$tmp/cmds"
+	timeout "$TIMEOUT" "$VMSIFT" -q "$tmp/shrink.elf" "$V" <"$tmp/cmds" >"$tmp/shrink.out" 2>"$tmp/shrink.err" &
+	vpid=$!
+	exec 4>"$tmp/cmds"
+	echo 'vm -p 1 | wc -l' >&4
+	n=0
+	while [ ! -s "$tmp/shrink.out" ] && [ $n -lt 1200 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	first=$(head -n 1 "$tmp/shrink.out")
+	truncate -s 1M "$tmp/shrink.elf"
+	echo 'vm -p 1 | wc -l' >&4
+	exec 4>&-
+	wait $vpid
+	rc=$?
+	if [ "${first:-0}" -le 1 ]; then
+		echo "  FAIL: vm -p 1 before the cut printed no page tables: '$first'"
+		status=1
+	elif [ $rc -eq 3 ] && [ "$(wc -l <"$tmp/shrink.err")" -eq 1 ] &&
+	     grep -q '^vmsift: the dump file ended under a read of its mapping' "$tmp/shrink.err"; then
+		echo "  ok: $first lines before the cut; after it: $(cat "$tmp/shrink.err") (status 3)"
+	elif { [ $rc -eq 4 ] || [ $rc -eq 1 ]; } && [ -s "$tmp/shrink.err" ]; then
+		echo "  ok: $first lines before the cut; after it, status $rc: $(head -n 1 "$tmp/shrink.err")"
+	else
+		echo "  FAIL: cut under a running vmsift: status $rc"
+		sed 's/^/  stderr: /' "$tmp/shrink.err"
+		status=1
+	fi
+	rm -f "$tmp/shrink.elf" "$tmp/cmds"
 done
 [ $ran -eq 1 ] || fail "nothing tested"
 exit $status
