@@ -494,10 +494,9 @@ out:
 	return NULL;
 }
 
-VMS_MUST_CHECK static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r)
+/* Judge one reverse-mapped page into @chk (at most @max PFNs each). */
+static void rmap_judge(struct pfn_list chk[2], size_t max, const struct linux_rmap_result *r)
 {
-	struct rctx *rc = arg;
-	rc->rmap_pages++;
 	// Mapped, yet no candidate of the reverse map is confirmed by a page
 	// table (a candidate left unconfirmed is normal after COW: the
 	// anon_vma of the original page still covers the child's VMA).
@@ -508,12 +507,77 @@ VMS_MUST_CHECK static struct vms_error *rmap_visit(void *arg, const struct linux
 		if (r->hits[i].error)
 			unchecked = true;
 	if (r->page.mapcount > 0 && r->candidates && r->confirmed == 0 && !unchecked)
-		pfn_list_add(&rc->rmap_chk[0], r->pfn, rc->o.max_pfns);
+		pfn_list_add(&chk[0], r->pfn, max);
 	bool small = !(r->page.bits & (LINUX_PAGE_HEAD | LINUX_PAGE_TAIL));
 	if (small && !unchecked && r->page.mapcount >= 0 && (size_t)r->page.mapcount != r->confirmed)
-		pfn_list_add(&rc->rmap_chk[1], r->pfn, rc->o.max_pfns);
+		pfn_list_add(&chk[1], r->pfn, max);
+}
+
+VMS_MUST_CHECK static struct vms_error *rmap_visit(void *arg, const struct linux_rmap_result *r)
+{
+	struct rctx *rc = arg;
+	rmap_judge(rc->rmap_chk, rc->o.max_pfns, r);
 	return NULL;
 }
+
+/* The rmap pass on the walk's threads: each judges the pages it
+ * reverse-maps into lists of its own, merged at the end (a list keeps the
+ * smallest PFNs and a count: the order of merging does not matter). */
+struct rmap_worker {
+	struct pfn_list chk[2];
+	size_t max;
+};
+
+static void *rmap_worker_new(void *arg, unsigned i)
+{
+	(void)i;
+	struct rctx *rc = arg;
+	struct rmap_worker *w = calloc(1, sizeof(*w));
+	if (w)
+		w->max = rc->o.max_pfns;
+	return w;
+}
+
+static void rmap_worker_free(void *arg, void *ws)
+{
+	struct rctx *rc = arg;
+	struct rmap_worker *w = ws;
+	for (int i = 0; i < 2; i++) {
+		pfn_list_merge(&rc->rmap_chk[i], &w->chk[i], rc->o.max_pfns);
+		free(w->chk[i].pfns);
+	}
+	free(w);
+}
+
+static struct vms_error *rmap_worker_page(void *ws, struct linux_rmap *wrm, const struct linux_rmap_result *r)
+{
+	(void)wrm;
+	struct rmap_worker *w = ws;
+	rmap_judge(w->chk, w->max, r);
+	return NULL;
+}
+
+static void *rmap_worker_chunk_done(void *ws)
+{
+	(void)ws;
+	return NULL;  // nothing to deliver: the lists are merged at the end
+}
+
+static struct vms_error *rmap_worker_deliver(void *arg, void *out, bool discard)
+{
+	(void)arg;
+	(void)out;
+	(void)discard;
+	return NULL;
+}
+
+static const struct linux_rmap_workers rmap_workers = {
+	.state_new = rmap_worker_new,
+	.state_free = rmap_worker_free,
+	.page = rmap_worker_page,
+	.chunk_done = rmap_worker_chunk_done,
+	.deliver = rmap_worker_deliver,
+};
 
 VMS_MUST_CHECK static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)
 {
@@ -522,7 +586,7 @@ VMS_MUST_CHECK static struct vms_error *get_rmap(struct rctx *rc, struct linux_r
 		rc->rmap_err = linux_rmap_create(rc->prog, &rc->rmap);
 		if (!rc->rmap_err)
 			rc->rmap_walk_err = linux_rmap_all(rc->rmap, LINUX_RMAP_ANON | LINUX_RMAP_FILE | LINUX_RMAP_KSM,
-							   rmap_visit, rc, NULL, &rc->rmap_pages, NULL);
+							   rmap_visit, rc, &rmap_workers, &rc->rmap_pages, NULL);
 	}
 	if (rc->rmap_err)
 		return err_dup(rc->rmap_err);
