@@ -557,26 +557,10 @@ static struct vms_error *rmap_worker_page(void *ws, struct linux_rmap *wrm, cons
 	return NULL;
 }
 
-static void *rmap_worker_chunk_done(void *ws)
-{
-	(void)ws;
-	return NULL;  // nothing to deliver: the lists are merged at the end
-}
-
-static struct vms_error *rmap_worker_deliver(void *arg, void *out, bool discard)
-{
-	(void)arg;
-	(void)out;
-	(void)discard;
-	return NULL;
-}
-
 static const struct linux_rmap_workers rmap_workers = {
 	.state_new = rmap_worker_new,
 	.state_free = rmap_worker_free,
-	.page = rmap_worker_page,
-	.chunk_done = rmap_worker_chunk_done,
-	.deliver = rmap_worker_deliver,
+	.page = rmap_worker_page,  // nothing to deliver per chunk
 };
 
 VMS_MUST_CHECK static struct vms_error *get_rmap(struct rctx *rc, struct linux_rmap **ret)

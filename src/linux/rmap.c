@@ -851,7 +851,7 @@ static void *all_chunk_done(void *ws)
 		c->pages = s->cur;
 		s->cur = vec_pool_get(s->pool);
 	}
-	c->out = s->workers->chunk_done(s->wstate);
+	c->out = s->workers->chunk_done ? s->workers->chunk_done(s->wstate) : NULL;
 	return c;
 }
 

@@ -123,11 +123,13 @@ struct linux_rmap_workers {
 	 * worker's context (its struct linux_vm for task lookups).  An error
 	 * stops the walk. */
 	struct vms_error *(*page)(void *wstate, struct linux_rmap *wrm, const struct linux_rmap_result *r);
-	/* On the worker, after a chunk: what to deliver for it (may be NULL). */
+	/* Optional: on the worker, after a chunk, what to deliver for it
+	 * (may be NULL).  A caller that only accumulates in its worker states
+	 * leaves it and deliver() out. */
 	void *(*chunk_done)(void *wstate);
 	/* On the calling thread, in PFN order: a chunk's output from
 	 * chunk_done(), to use and free; with @discard only to free (the
-	 * walk is stopping). */
+	 * walk is stopping).  Called only for a non-NULL output. */
 	struct vms_error *(*deliver)(void *arg, void *out, bool discard);
 };
 
