@@ -90,31 +90,23 @@ static inline bool enc_want(struct rec_enc_slot *slot)
 	return slot->misses < 8 || (slot->misses & 31) == 0;
 }
 
-/* enc_store() of @n bytes at @p, where REC_ENC_BYTES may be read from @p
- * (the JSON room): a fixed-size copy, not a call to memcpy() of @n bytes. */
-static inline void enc_store_room(struct rec_enc_slot *slot, uint8_t tag, uint64_t val, const char *p,
-				  size_t n)
+/* Remember the @n bytes at @p as the encoding of (@tag, @val) in @slot.
+ * With @room, REC_ENC_BYTES may be read from @p (the JSON room): a
+ * fixed-size copy then, not a call to memcpy() of @n bytes. */
+static inline void enc_store(struct rec_enc_slot *slot, uint8_t tag, uint64_t val, const char *p, size_t n,
+			     bool room)
 {
 	if (n > REC_ENC_BYTES) {
 		slot->tag = 0;
 		return;
 	}
-	memcpy(slot->bytes, p, 32);
-	if (n > 32)
-		memcpy(slot->bytes + 32, p + 32, REC_ENC_BYTES - 32);
-	slot->len = (uint8_t)n;
-	slot->tag = tag;
-	slot->v = val;
-}
-
-/* Remember the @n bytes at @p as the encoding of (@tag, @val) in @slot. */
-static inline void enc_store(struct rec_enc_slot *slot, uint8_t tag, uint64_t val, const char *p, size_t n)
-{
-	if (n > REC_ENC_BYTES) {
-		slot->tag = 0;
-		return;
+	if (!room) {
+		memcpy(slot->bytes, p, n);
+	} else {
+		memcpy(slot->bytes, p, 32);
+		if (n > 32)
+			memcpy(slot->bytes + 32, p + 32, REC_ENC_BYTES - 32);
 	}
-	memcpy(slot->bytes, p, n);
 	slot->len = (uint8_t)n;
 	slot->tag = tag;
 	slot->v = val;
@@ -707,7 +699,7 @@ json_one(struct strbuf *out, const struct rec_row *r, struct rec_enc_cache *cach
 	// the room: JSON_FIELD_ROOM bytes from p at least
 	_Static_assert(REC_ENC_BYTES + 1 <= JSON_FIELD_ROOM, "the room holds a cached encoding");
 	if (slot && q && enc_want(slot))
-		enc_store_room(slot, tag, val, p + comma, (size_t)(q - p) - comma);
+		enc_store(slot, tag, val, p + comma, (size_t)(q - p) - comma, true);
 	return q;
 }
 
@@ -963,7 +955,7 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 				char *cs = p;
 				p = put_padded(p, str, n, w);
 				if (slot && enc_want(slot))
-					enc_store(slot, tag, val, cs, (size_t)(p - cs));
+					enc_store(slot, tag, val, cs, (size_t)(p - cs), false);
 				continue;
 			default:
 				e = NULL;
@@ -976,7 +968,7 @@ static void text_columns(struct strbuf *out, const struct rec_row *r)
 				char *cs = p;
 				p = put_padded_number(p, tmp, (size_t)(e - tmp), w);
 				if (slot && enc_want(slot))
-					enc_store(slot, tag, val, cs, (size_t)(p - cs));
+					enc_store(slot, tag, val, cs, (size_t)(p - cs), false);
 				continue;
 			}
 		}

@@ -97,6 +97,12 @@ static struct linux_pt_cache *pt_cache(struct linux_vm *vm, uint64_t paddr)
 	return c;
 }
 
+/* The slot of the table at @paddr in @c. */
+static inline size_t pt_slot(const struct linux_vm *vm, const struct linux_pt_cache *c, uint64_t paddr)
+{
+	return (size_t)(vms_mix64(paddr >> vm->l.ptf.page_shift) & (c->nslots - 1));
+}
+
 /* One page-table page, through the cache.  *ret is valid until the next
  * call. */
 VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t paddr, const uint64_t **ret)
@@ -104,8 +110,7 @@ VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t padd
 	if (!vm->ptc && !(vm->ptc = pt_cache(vm, paddr)))
 		return &vms_enomem;
 	struct linux_pt_cache *c = vm->ptc;
-	uint64_t key = paddr >> vm->l.ptf.page_shift;
-	size_t i = (size_t)(vms_mix64(key) & (c->nslots - 1));
+	size_t i = pt_slot(vm, c, paddr);
 	if (c->paddr[i] == paddr + 1) {
 		*ret = c->ptr[i];
 		return NULL;
@@ -210,7 +215,7 @@ void linux_pgtable_prefetch(struct linux_vm *vm, uint64_t mm, uint64_t vaddr)
 	if (vm->pmdc->slots[slot].mm != mm || vm->pmdc->slots[slot].range != range)
 		return;
 	uint64_t tbl = vm->pmdc->slots[slot].tbl;
-	size_t i = (size_t)(vms_mix64(tbl >> f->page_shift) & (c->nslots - 1));
+	size_t i = pt_slot(vm, c, tbl);
 	if (c->paddr[i] != tbl + 1)
 		return;
 	unsigned idx = (vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1);
