@@ -222,8 +222,10 @@ void linux_pgtable_prefetch(struct linux_vm *vm, uint64_t mm, uint64_t vaddr)
 	__builtin_prefetch(&c->ptr[i][idx]);
 }
 
-struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
-				       struct linux_pt_entry *ret)
+/* The lookup, filling @cur (if given) when the leaf is a PTE in a table
+ * that stays where it is (mapped mode). */
+static struct vms_error *lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr, struct linux_pt_entry *ret,
+				struct linux_pt_cursor *cur)
 {
 	uint64_t tbl;
 	struct vms_error *err;
@@ -262,11 +264,50 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 			continue;
 		}
 		leaf(vm, level, tbl, idx, e, vaddr, &r);
+		if (cur && level == 1 && vm->ptc->mapped && t != vm->ptc->spare) {
+			cur->mm = mm;
+			cur->range = range;
+			cur->tbl = tbl;
+			cur->ptes = t;
+		}
 		*ret = r;
 		return NULL;
 	}
 	*ret = r;
 	return NULL;
+}
+
+struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
+				       struct linux_pt_entry *ret)
+{
+	return lookup(vm, mm, vaddr, ret, NULL);
+}
+
+struct vms_error *linux_pgtable_lookup_cursor(struct linux_vm *vm, struct linux_pt_cursor *cur, uint64_t mm,
+					      uint64_t vaddr, struct linux_pt_entry *ret)
+{
+	const struct linux_pt_format *f = &vm->l.ptf;
+	if (cur->ptes && cur->mm == mm && cur->range == vaddr >> linux_pt_level_shift(f, 2)) {
+		unsigned idx = (vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1);
+		struct linux_pt_entry r = {0};
+		leaf(vm, 1, cur->tbl, idx, cur->ptes[idx], vaddr, &r);
+		*ret = r;
+		return NULL;
+	}
+	cur->ptes = NULL;
+	return lookup(vm, mm, vaddr, ret, cur);
+}
+
+void linux_pgtable_prefetch_cursor(struct linux_vm *vm, const struct linux_pt_cursor *cur, uint64_t mm,
+				   uint64_t vaddr)
+{
+	const struct linux_pt_format *f = &vm->l.ptf;
+	if (cur->ptes && cur->mm == mm && cur->range == vaddr >> linux_pt_level_shift(f, 2)) {
+		unsigned idx = (vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1);
+		__builtin_prefetch(&cur->ptes[idx]);
+		return;
+	}
+	linux_pgtable_prefetch(vm, mm, vaddr);
 }
 
 /*
@@ -290,6 +331,43 @@ struct pt_walk {
 	struct vms_error *corrupt;  // the first table skipped, reported at the end
 };
 
+/* The PTE table @tp (at @tbl, mapping from @base) of a filtered walk: of
+ * the million leaves a scan meets, a handful pass the filter, so the table
+ * is read where it lies, not copied, and fetched again after each call of
+ * the function (which may use the cache). */
+VMS_MUST_CHECK static struct vms_error *walk_ptes_filtered(struct pt_walk *w, uint64_t tbl, const uint64_t *tp,
+							   uint64_t base)
+{
+	struct linux_vm *vm = w->vm;
+	const struct linux_pt_format *f = &vm->l.ptf;
+	unsigned nent = 1u << f->entries_shift;
+	unsigned shift = linux_pt_level_shift(f, 1);
+	uint64_t span = UINT64_C(1) << shift;
+	uint64_t mask = f->phys_mask & ~(span - 1);
+	struct linux_pt_filter *filter = w->filter;
+	for (unsigned i = 0; i < nent; i++) {
+		uint64_t e = tp[i];
+		if (!e || !leaf_present(f, e))
+			continue;
+		uint64_t va = base + (uint64_t)i * span;
+		if (va + span <= w->start || va >= w->end)
+			continue;
+		filter->seen++;
+		uint64_t paddr = entry_phys(f, e, mask);
+		uint64_t pfn = paddr >> vm->page_shift;
+		if (!vms_bit_test(filter->bits, pfn & filter->mask))
+			continue;
+		struct linux_pt_entry r = {.level = 1, .entry = e, .entry_paddr = tbl + 8 * i,
+					   .present = true, .size = span, .paddr = paddr, .pfn = pfn};
+		struct vms_error *err = w->fn(w->arg, va, &r);
+		if (!err)
+			err = table(vm, tbl, &tp);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
 VMS_MUST_CHECK static struct vms_error *walk_level(struct pt_walk *w, uint64_t tbl, int level, uint64_t base)
 {
 	struct linux_vm *vm = w->vm;
@@ -299,6 +377,8 @@ VMS_MUST_CHECK static struct vms_error *walk_level(struct pt_walk *w, uint64_t t
 		return err;
 	const struct linux_pt_format *f = &vm->l.ptf;
 	unsigned nent = 1u << f->entries_shift;
+	if (level == 1 && w->filter)
+		return walk_ptes_filtered(w, tbl, tp, base);
 	uint64_t t[PT_ENTRIES];
 	memcpy(t, tp, nent * sizeof(t[0]));  // the cache slot may be reused below
 	unsigned shift = linux_pt_level_shift(f, level);

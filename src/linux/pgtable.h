@@ -43,6 +43,29 @@ void linux_pgtable_prefetch(struct linux_vm *vm, uint64_t mm, uint64_t vaddr);
 VMS_MUST_CHECK struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr,
 				       struct linux_pt_entry *ret);
 
+/*
+ * Where a lookup left off, for the next lookups in the same PTE table:
+ * rmap --all meets a page's mappings again one page further on for the
+ * next page, and a lookup through a cursor that still covers the address
+ * reads the entry straight from the table, skipping the caches (the
+ * result is the same: the dump does not change).  Only tables that stay
+ * where they are (read in place from a mapped dump) are kept; zero it to
+ * start.  Valid as long as @vm.
+ */
+struct linux_pt_cursor {
+	uint64_t mm, range;     // the mm and 2 MiB range (vaddr >> PMD shift) covered
+	uint64_t tbl;           // physical address of the PTE table
+	const uint64_t *ptes;   // its entries; NULL: covers nothing
+};
+
+/* linux_pgtable_lookup() through @cur, which it moves to @vaddr's table. */
+VMS_MUST_CHECK struct vms_error *linux_pgtable_lookup_cursor(struct linux_vm *vm, struct linux_pt_cursor *cur,
+							     uint64_t mm, uint64_t vaddr, struct linux_pt_entry *ret);
+
+/* linux_pgtable_prefetch() through @cur. */
+void linux_pgtable_prefetch_cursor(struct linux_vm *vm, const struct linux_pt_cursor *cur, uint64_t mm,
+				   uint64_t vaddr);
+
 /* Called for each present leaf in the range; @vaddr is the leaf's start
  * (aligned to its size). */
 typedef struct vms_error *linux_pt_fn(void *arg, uint64_t vaddr, const struct linux_pt_entry *e);

@@ -58,6 +58,7 @@ void linux_rmap_destroy(struct linux_rmap *rm)
 		rmap_vmas_free(rm->cache.slots[i].value);
 	vms_u64map_deinit(&rm->cache);
 	vms_u64map_deinit(&rm->head_index);
+	free(rm->cursors);
 	if (!rm->borrowed)
 		linux_memmap_destroy(rm->memmap);
 	linux_vm_destroy(rm->vm);
@@ -115,7 +116,12 @@ static struct linux_rmap_hit *append_hit(struct linux_rmap_result *r, const stru
 /* Look @h up in the page tables: is the page mapped there? */
 static void confirm_hit(struct linux_rmap *rm, struct linux_rmap_result *r, struct linux_rmap_hit *h)
 {
-	struct vms_error *err = linux_pgtable_lookup(rm->vm, h->mm, h->vaddr, &h->pt);
+	size_t i = (size_t)(h - r->hits);
+	struct vms_error *err;
+	if (i < rm->nr_cursors)
+		err = linux_pgtable_lookup_cursor(rm->vm, &rm->cursors[i], h->mm, h->vaddr, &h->pt);
+	else
+		err = linux_pgtable_lookup(rm->vm, h->mm, h->vaddr, &h->pt);
 	if (err) {
 		h->error = strdup(err->message ? err->message : "error");
 		vms_error_destroy(err);
@@ -148,9 +154,21 @@ static void add_hit(struct linux_rmap *rm, struct linux_rmap_result *r, const st
  * lets the misses overlap. */
 static void confirm_hits(struct linux_rmap *rm, struct linux_rmap_result *r, size_t first)
 {
+	if (rm->caching && rm->nr_cursors < r->cap_hits) {
+		struct linux_pt_cursor *n = realloc(rm->cursors, r->cap_hits * sizeof(*n));
+		if (n) {
+			memset(n + rm->nr_cursors, 0, (r->cap_hits - rm->nr_cursors) * sizeof(*n));
+			rm->cursors = n;
+			rm->nr_cursors = r->cap_hits;
+		}
+	}
 	if (r->nr_hits - first > 1)
-		for (size_t i = first; i < r->nr_hits; i++)
-			linux_pgtable_prefetch(rm->vm, r->hits[i].mm, r->hits[i].vaddr);
+		for (size_t i = first; i < r->nr_hits; i++) {
+			if (i < rm->nr_cursors)
+				linux_pgtable_prefetch_cursor(rm->vm, &rm->cursors[i], r->hits[i].mm, r->hits[i].vaddr);
+			else
+				linux_pgtable_prefetch(rm->vm, r->hits[i].mm, r->hits[i].vaddr);
+		}
 	for (size_t i = first; i < r->nr_hits; i++)
 		confirm_hit(rm, r, &r->hits[i]);
 }

@@ -63,6 +63,10 @@ struct linux_rmap {
 	struct vms_u64map cache;       // anon_vma / address_space -> struct rmap_vmas *
 	struct vms_u64map head_index;  // head pfn -> index + 1 (--all)
 	bool hugetlb_probed, hugetlb_index_in_huge_pages;
+	// one page-table cursor per hit slot: the next page's hit in the same
+	// slot is most often one page further in the same table (--all)
+	struct linux_pt_cursor *cursors;
+	size_t nr_cursors;
 	bool borrowed;                 // a worker's: memmap (and prog) are not its own
 };
 
