@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 char strbuf_empty[1];
 
@@ -21,6 +22,34 @@ void strbuf_release(struct strbuf *sb)
 	if (sb->alloc)
 		free(sb->buf);
 	strbuf_init(sb);
+}
+
+bool strbuf_reserve_huge(struct strbuf *sb, size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	if (sb->failed)
+		return false;
+	if (n <= sb->alloc)
+		return true;
+	if (n > SIZE_MAX - huge) {
+		sb->failed = true;
+		return false;
+	}
+	n = (n + huge - 1) & ~(huge - 1);
+	void *p = NULL;
+	if (posix_memalign(&p, huge, n)) {
+		sb->failed = true;
+		return false;
+	}
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE);  // advice: without it, 4 KiB pages
+#endif
+	memcpy(p, sb->buf, sb->len + 1);
+	if (sb->alloc)
+		free(sb->buf);
+	sb->buf = p;
+	sb->alloc = n;
+	return true;
 }
 
 char *strbuf_detach(struct strbuf *sb)

@@ -35,6 +35,12 @@ void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
 /* Make room for @extra more bytes.  False (and @sb failed) when it cannot. */
 bool strbuf_grow(struct strbuf *sb, size_t extra);
+/* Make @sb hold at least @n bytes (contents kept) in memory the kernel may
+ * back with huge pages: aligned to, and a multiple of, 2 MiB, and advised
+ * so.  For large buffers filled and emptied again and again across
+ * threads: each 4 KiB page first touched is a page fault, and a 2 MiB one
+ * costs one instead of 512.  False (and @sb failed) when it cannot. */
+bool strbuf_reserve_huge(struct strbuf *sb, size_t n);
 /* Did an allocation fail since init/reset? */
 static inline bool strbuf_failed(const struct strbuf *sb)
 {
