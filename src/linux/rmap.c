@@ -267,27 +267,77 @@ static struct rmap_vmas *cached_vmas(struct linux_rmap *rm, uint64_t key, bool a
 	return c;
 }
 
-/* The candidates of @r among the VMAs of tree @c (cached_vmas()). */
-static void walk_cached(struct linux_rmap *rm, struct linux_rmap_result *r, const struct rmap_vmas *c,
-			bool anon)
+/*
+ * The candidates of @r when it is the page right after the last one
+ * reverse-mapped through tree @c into @r (@last, rm->last before this
+ * page): if every VMA of the tree holds both pages or neither, the
+ * candidates are the last page's, each one page further on, and only
+ * their page-table entries are looked up again.  rmap --all meets the
+ * pages of a VMA one after another: this skips rebuilding the same hits
+ * (a copy of the VMA each) page after page.  False: build them anew.
+ */
+static bool walk_next(struct linux_rmap *rm, struct linux_rmap_result *r, const struct rmap_vmas *c, bool anon,
+		      const __typeof__(rm->last) *last)
 {
-	size_t first = r->nr_hits;
+	if (last->tree != c || last->r != r || r->nr_hits || r->pgoff != last->pgoff + 1 ||
+	    last->nr_hits > r->cap_hits)
+		return false;
+	uint64_t ps = UINT64_C(1) << rm->vm->page_shift;
 	for (size_t i = 0; i < c->nr; i++) {
-		uint64_t vaddr;
-		if (vma_address(rm, &c->vmas[i], r->pgoff, anon, &vaddr))
-			add_hit(rm, r, &c->vmas[i], vaddr, c->via[i], true);
+		uint64_t now, before;
+		if (vma_address(rm, &c->vmas[i], r->pgoff, anon, &now) !=
+		    vma_address(rm, &c->vmas[i], last->pgoff, anon, &before))
+			return false;
 	}
-	confirm_hits(rm, r, first);
-	if (c->error)
-		add_error(r, vms_error_create(VMS_ERR_CORRUPT, "%s", c->error));
+	// the hits of the last page are still in r->hits (result_reuse()
+	// keeps them), without errors (walk_cached() remembers only such)
+	r->nr_hits = last->nr_hits;
+	r->candidates = last->nr_hits;
+	for (size_t i = 0; i < r->nr_hits; i++) {
+		r->hits[i].vaddr += ps;
+		r->hits[i].confirmed = false;
+	}
+	confirm_hits(rm, r, 0);
+	return true;
 }
 
-static void walk_tree(struct linux_rmap *rm, struct linux_rmap_result *r, uint64_t key, bool anon)
+/* The candidates of @r among the VMAs of tree @c (cached_vmas()); @last as
+ * for walk_next(), or NULL when @r's hits are not kept from page to page
+ * (then nothing is remembered either). */
+static void walk_cached(struct linux_rmap *rm, struct linux_rmap_result *r, const struct rmap_vmas *c,
+			bool anon, const __typeof__(rm->last) *last)
+{
+	size_t first = r->nr_hits;
+	if (!last || !walk_next(rm, r, c, anon, last)) {
+		for (size_t i = 0; i < c->nr; i++) {
+			uint64_t vaddr;
+			if (vma_address(rm, &c->vmas[i], r->pgoff, anon, &vaddr))
+				add_hit(rm, r, &c->vmas[i], vaddr, c->via[i], true);
+		}
+		confirm_hits(rm, r, first);
+	}
+	if (c->error) {
+		add_error(r, vms_error_create(VMS_ERR_CORRUPT, "%s", c->error));
+		return;
+	}
+	if (first || !last)
+		return;
+	for (size_t i = 0; i < r->nr_hits; i++)
+		if (r->hits[i].error)
+			return;
+	rm->last.tree = c;
+	rm->last.r = r;
+	rm->last.pgoff = r->pgoff;
+	rm->last.nr_hits = r->nr_hits;
+}
+
+static void walk_tree(struct linux_rmap *rm, struct linux_rmap_result *r, uint64_t key, bool anon,
+		      const __typeof__(rm->last) *last)
 {
 	if (rm->caching) {
 		struct rmap_vmas *c = cached_vmas(rm, key, anon);
 		if (c)
-			walk_cached(rm, r, c, anon);
+			walk_cached(rm, r, c, anon, last);
 		else
 			add_error(r, &vms_enomem);
 		return;
@@ -617,8 +667,12 @@ struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page
 static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
 				   struct linux_rmap_result *r, bool reuse)
 {
+	// the last page, for walk_next(): only if nothing else used @r since
+	__typeof__(rm->last) last = rm->last;
+	rm->last.tree = NULL;
 	if (reuse)
 		result_reuse(r);
+	const __typeof__(rm->last) *lastp = reuse ? &last : NULL;
 	r->pfn = pi->pfn;
 	r->page = *pi;
 	r->kind = pi->mapping_kind;
@@ -675,7 +729,7 @@ static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_pag
 				return NULL;
 			}
 			r->anon_vma_root = c->av_root;
-			walk_cached(rm, r, c, true);
+			walk_cached(rm, r, c, true, lastp);
 			break;
 		}
 		struct linux_anon_vma av;
@@ -685,12 +739,12 @@ static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_pag
 			return NULL;
 		}
 		r->anon_vma_root = av.root;
-		walk_tree(rm, r, mapping, true);
+		walk_tree(rm, r, mapping, true, NULL);
 		break;
 	}
 	case LINUX_MAPPING_FILE:
 		r->address_space = mapping;
-		walk_tree(rm, r, mapping, false);
+		walk_tree(rm, r, mapping, false, lastp);
 		break;
 	case LINUX_MAPPING_KSM: {
 		r->stable_node = mapping;

@@ -67,6 +67,14 @@ struct linux_rmap {
 	// slot is most often one page further in the same table (--all)
 	struct linux_pt_cursor *cursors;
 	size_t nr_cursors;
+	// the last page reverse-mapped through a cached tree (--all), for the
+	// next page one further on in it (rmap.c: walk_next())
+	struct {
+		const void *tree;                     // its struct rmap_vmas
+		const struct linux_rmap_result *r;    // the result holding its hits
+		uint64_t pgoff;
+		size_t nr_hits;
+	} last;
 	bool borrowed;                 // a worker's: memmap (and prog) are not its own
 };
 
