@@ -52,14 +52,6 @@ struct elfhdr_info {
 #define ELFHDR_META_MAX (UINT64_C(64) << 20)
 
 /*
- * The most PT_LOADs that may map one physical address.  The kernel's
- * /proc/vmcore maps the kernel text twice (2); QEMU's paging=true dumps map
- * a page once per virtual alias (the fixtures reach 4).  Dozens of segments
- * over one page describe no machine.
- */
-#define ELFHDR_MAX_OVERLAP 64
-
-/*
  * Read and check the ELF headers of the file @fd of @fsize bytes, whose
  * first @headlen bytes (at least EI_NIDENT, starting with the ELF magic) are
  * @head.  @live: the file is /proc/kcore (its size is not the end of its

@@ -542,12 +542,13 @@ static void test_elf_vmcoreinfo(void **state)
 	expect_open_reads(path);
 }
 
-/* Many PT_LOADs over one page: no machine looks like that. */
+/* Many PT_LOADs over one page open and read: a QEMU paging=true dump of
+ * Debian's generic 6.12 kernel maps one page at 65,537 virtual addresses. */
 static void test_elf_overlap(void **state)
 {
 	size_t base;
 	uint8_t *data = slurp(variant_path(&variants[0]), &base);
-	const unsigned n = 70;
+	const unsigned n = 2000;
 	// the program headers move to the end of the file: note, two loads,
 	// then n - 2 more copies of the first load
 	Elf64_Phdr *ph = calloc(n + 1, sizeof(*ph));
@@ -558,16 +559,10 @@ static void test_elf_overlap(void **state)
 	data = realloc(data, len);
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)data;
 	eh->e_phoff = base;
-	for (unsigned k = 0; k < 2; k++) {
-		// 64 maps of one page pass; 65 do not
-		eh->e_phnum = (uint16_t)(k ? 3 + 64 : 3 + 62);
-		memcpy(data + base, ph, eh->e_phnum * sizeof(*ph));
-		char *path = write_file("overlap", data, base + eh->e_phnum * sizeof(*ph));
-		if (k)
-			expect_open_fails(path, VMS_ERR_FORMAT, "more than 64 PT_LOADs map physical address 0x0");
-		else
-			expect_open_reads(path);
-	}
+	eh->e_phnum = (uint16_t)(n + 1);
+	memcpy(data + base, ph, eh->e_phnum * sizeof(*ph));
+	char *path = write_file("overlap", data, base + eh->e_phnum * sizeof(*ph));
+	expect_open_reads(path);
 	free(ph);
 	free(data);
 }
