@@ -465,9 +465,12 @@ struct vms_error *linux_meminfo(struct vms_program *prog, struct vms_value **ret
 		put_kb(m, "HardwareCorrupted", (int64_t)v);
 	vms_error_destroy(err);
 	// NR_ANON_THPS counts pages since 5.13, THPs before: the kernel's
-	// own memory_stats[] says which (thp_counter_unit()).
+	// own memory_stats[] says which (thp_counter_unit()).  The counters
+	// exist without CONFIG_TRANSPARENT_HUGEPAGE, the lines do not.
 	int64_t thp_unit = 1;
-	if (stat(m, "NR_ANON_THPS", &x) && (err = thp_counter_unit(m, &thp_unit))) {
+	if (!kf_has(prog, KF_TRANSPARENT_HUGEPAGE_FLAGS)) {
+		// no such kernel option: no lines
+	} else if (stat(m, "NR_ANON_THPS", &x) && (err = thp_counter_unit(m, &thp_unit))) {
 		note(m, "AnonHugePages", err);
 	} else if (stat(m, "NR_ANON_THPS", &x)) {
 		put_kb(m, "AnonHugePages", x * thp_unit);
