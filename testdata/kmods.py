@@ -8,7 +8,10 @@ MODULES_DIR is an extracted lib/modules/RELEASE directory (no modules.dep
 needed).  Every module NAME that is not built in is looked up, its
 dependencies are read from the module's own .modinfo section, each module is
 written uncompressed to OUT_DIR/NAME.ko, and the load order (dependencies
-first) is printed one name a line.  Built-in modules are skipped.
+first) is printed one name a line.  Built-in modules are skipped.  A NAME
+ending in "?" is optional: skipped where the kernel has no such module (a
+soft dependency, such as ext4's crc32c, that newer kernels build in or name
+otherwise).
 """
 import gzip
 import lzma
@@ -113,6 +116,10 @@ def main():
 
     os.makedirs(outdir, exist_ok=True)
     for w in wanted:
+        if w.endswith("?"):
+            w = norm(w[:-1])
+            if w not in files:
+                continue
         visit(w, [])
     for n in order:
         print(n)

@@ -13,14 +13,16 @@
 # in BTF mode (lib.sh's vmsift-btf: nothing but the dump): the page flags
 # and counts, rmap, the walks against maps, sym/ptype/struct against the
 # guest's kallsyms and BTF, the report, kmem, truncated dumps, BTF and
-# kallsyms tables damaged.  The CI lines
-# of them (column "ci" yes) are results of every `make check`; the others
-# only of check-long (REALDUMP_IMAGE_LINES=all), so that a run that does not
-# ask for them does not count a skip for each.
+# kallsyms tables damaged.  The CI lines of either kind (column "ci" yes)
+# are results of every `make check`; the others only of check-long
+# (REALDUMP_IMAGE_LINES=all), so that a run that does not ask for them does
+# not count a skip for each.
 REALDUMP_LINE_TESTS = facts foundation kcore report anomalies rmap corrupt walk pageflags truncated \
 	kmem kmem_corrupt crash btfbad
 REALDUMP_IMAGE_TESTS = foundation report rmap walk pageflags truncated kmem btfbad
-KERNEL_LINES = $(shell awk '!/^\#/ && NF >= 5 && $$4 == "dbg" { print $$1 }' $(top_srcdir)/testdata/kernel-lines)
+KERNEL_LINES = $(shell awk -v all="$(REALDUMP_IMAGE_LINES)" \
+	'!/^\#/ && NF >= 5 && $$4 == "dbg" && ($$5 == "yes" || all == "all") { print $$1 }' \
+	$(top_srcdir)/testdata/kernel-lines)
 IMAGE_LINES = $(shell awk -v all="$(REALDUMP_IMAGE_LINES)" \
 	'!/^\#/ && NF >= 5 && $$4 == "image" && ($$5 == "yes" || all == "all") { print $$1 }' \
 	$(top_srcdir)/testdata/kernel-lines)

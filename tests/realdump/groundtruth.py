@@ -18,6 +18,7 @@ The real-dump tests compare vmsift with these, never with vmsift itself:
                       why a "not in the dump" answer is wrong for this dump
                       (None when the dump really lacks every page it names)
 """
+import bisect
 import os
 import re
 import shutil
@@ -25,6 +26,19 @@ import struct
 import subprocess
 
 PT_LOAD = 1
+
+
+def elf_phnum(f, eh):
+    """The program header count of the ELF64 file @f whose header is @eh:
+    e_phnum, or, when that is PN_XNUM (0xffff: more than 65534 headers, as
+    QEMU's paging=true dumps of a generic kernel have), sh_info of section
+    header 0."""
+    phnum, = struct.unpack_from("<H", eh, 56)
+    if phnum != 0xffff:
+        return phnum
+    shoff, = struct.unpack_from("<Q", eh, 40)
+    f.seek(shoff + 44)
+    return struct.unpack("<I", f.read(4))[0]
 PT_NOTE = 4
 
 
@@ -48,6 +62,25 @@ class Fixture:
         self.env = read_env(os.path.join(path, "info.env"))
         self._sysmap = None
         self._arrays = {}
+
+    # What the workload could not build because the kernel lacks the
+    # feature, by the guest's own record: Debian's PREEMPT_RT kernels have
+    # no CONFIG_TRANSPARENT_HUGEPAGE (their /proc/meminfo has no
+    # AnonHugePages line), so the thp regions stay small pages.
+    SCENE_NOT_CONFIGURED = {
+        "THP: no page of the thp region is a transparent huge page":
+            lambda fx: not re.search(r"^AnonHugePages:", fx.text("meminfo.txt"), re.M),
+    }
+
+    def scene_missing(self):
+        """SCENE_MISSING of info.env without what the kernel cannot have."""
+        parts = [p.strip() for p in self.env.get("SCENE_MISSING", "").split(";") if p.strip()]
+        return "; ".join(p for p in parts
+                         if not (p in self.SCENE_NOT_CONFIGURED and self.SCENE_NOT_CONFIGURED[p](self)))
+
+    def text(self, name):
+        with open(self.file(name), errors="replace") as f:
+            return f.read()
 
     def file(self, name):
         return os.path.join(self.path, name)
@@ -172,7 +205,8 @@ class DumpFile:
         with open(self.path, "rb") as f:
             eh = f.read(64)
             phoff, = struct.unpack_from("<Q", eh, 32)
-            phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+            phentsize = struct.unpack_from("<H", eh, 54)[0]
+            phnum = elf_phnum(f, eh)
             for i in range(phnum):
                 f.seek(phoff + i * phentsize)
                 p_type, _, off, vaddr, paddr, filesz = struct.unpack("<IIQQQQ", f.read(40))
@@ -303,10 +337,22 @@ class PagingElf:
     def __init__(self, path):
         self.d = dumpfile(path)
         self.f = open(path, "rb")
+        # by virtual address, for bisection: a generic 6.12 kernel's dump
+        # has 66,000 PT_LOADs (one page aliased 65,537 times), too many to
+        # scan for each of 131,072 struct pages
+        self.by_va = sorted((va, paddr, off, held, filesz)
+                            for paddr, off, held, va, filesz in self.d.loads if va)
+        self.starts = [x[0] for x in self.by_va]
+
+    def _load(self, vaddr):
+        i = bisect.bisect_right(self.starts, vaddr) - 1
+        return self.by_va[i] if i >= 0 else None
 
     def read(self, vaddr, n):
-        for _, off, held, va, filesz in self.d.loads:
-            if va and va <= vaddr and vaddr + n <= va + held:
+        ld = self._load(vaddr)
+        if ld:
+            va, _, off, held, _ = ld
+            if vaddr + n <= va + held:
                 self.f.seek(off + vaddr - va)
                 return self.f.read(n)
         return None
@@ -317,8 +363,10 @@ class PagingElf:
 
     def phys(self, vaddr):
         """The physical address QEMU's page walk found for vaddr, or None."""
-        for paddr, _, _, va, filesz in self.d.loads:
-            if va and va <= vaddr < va + filesz:
+        ld = self._load(vaddr)
+        if ld:
+            va, paddr, _, _, filesz = ld
+            if vaddr < va + filesz:
                 return paddr + vaddr - va
         return None
 

@@ -50,7 +50,7 @@ def docs(path):
 sha = hashlib.sha256(open(vmsift, "rb").read()).hexdigest()[:16]
 check(env.get("KCORE_VMSIFT_SHA256") == sha, f"the guest ran this build (sha256 {sha})")
 check(env.get("KCORE") == "done", f"the guest's vmsift run on /proc/kcore: {env.get('KCORE')}")
-check(env.get("SCENE_MISSING") == "", f"the scene is whole ({env.get('SCENE_MISSING')!r})")
+check(fx.scene_missing() == "", f"the scene is whole ({fx.scene_missing()!r})")
 print("guest times (s): sys %s, pages %s, ptype %s, sym %s" % tuple(
     env.get("KCORE_T_" + c, "?") for c in ("SYS", "PAGES", "PTYPE", "SYM")))
 live = {}

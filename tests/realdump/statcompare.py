@@ -103,7 +103,7 @@ else:
     check(not unknown, f"unknown struct pages {unknown or 'none'} on an unfiltered dump")
 if unknown:
     print(f"note: {sum(unknown.values())} struct pages not in this filtered dump: totals are bounds")
-use = st["by_use"]
+use = collections.Counter(st["by_use"])  # a use no page has is absent: 0
 
 
 def same(got, want, what):
@@ -157,7 +157,8 @@ for r in st["flags"]:
 same(use["pgtable"], vs["nr_page_table_pages"], "page-table pages = nr_page_table_pages")
 same(use["anon"] + use["ksm"] + use["thp"], vs["nr_anon_pages"], "anon + ksm + thp pages = nr_anon_pages")
 same(use["file"], vs["nr_file_pages"], "file pages = nr_file_pages")
-thp_pages = mi["AnonHugePages"] // 4
+# (no AnonHugePages line without CONFIG_TRANSPARENT_HUGEPAGE: no THP)
+thp_pages = mi.get("AnonHugePages", 0) // 4
 same(use["thp"], thp_pages, "thp pages = AnonHugePages")
 same(use["hugetlb"], mi["HugePages_Total"] * mi["Hugepagesize"] // 4, "hugetlb pages = HugePages_Total")
 same(use["ksm"], int(fx.env["KSM_SHARED"]), "ksm pages = ksm pages_shared")

@@ -143,7 +143,9 @@ for kernel in $KLINE; do
 import json, sys
 pages = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' not in l]
 def vpage(r): return int(r["page"], 16) & ~4095
-thp = next(r for r in pages if r["use"] == "thp")
+# (a kernel without THP, PREEMPT_RT: any compound head, KPF_COMPOUND_HEAD)
+thp = next((r for r in pages if r["use"] == "thp"), None) or \
+    next(r for r in pages if int(r["kpf"], 16) & (1 << 15))
 anon = next(r for r in pages if r["use"] == "anon")
 mid = pages[len(pages) // 2]
 out = {vpage(thp), vpage(anon), vpage(pages[-1])}
