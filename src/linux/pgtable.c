@@ -283,14 +283,23 @@ struct vms_error *linux_pgtable_lookup(struct linux_vm *vm, uint64_t mm, uint64_
 	return lookup(vm, mm, vaddr, ret, NULL);
 }
 
+/* The entry @cur holds for @vaddr in @mm, or NULL if it does not cover it. */
+static const uint64_t *cursor_entry(const struct linux_vm *vm, const struct linux_pt_cursor *cur, uint64_t mm,
+				    uint64_t vaddr)
+{
+	const struct linux_pt_format *f = &vm->l.ptf;
+	if (!cur->ptes || cur->mm != mm || cur->range != vaddr >> linux_pt_level_shift(f, 2))
+		return NULL;
+	return &cur->ptes[(vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1)];
+}
+
 struct vms_error *linux_pgtable_lookup_cursor(struct linux_vm *vm, struct linux_pt_cursor *cur, uint64_t mm,
 					      uint64_t vaddr, struct linux_pt_entry *ret)
 {
-	const struct linux_pt_format *f = &vm->l.ptf;
-	if (cur->ptes && cur->mm == mm && cur->range == vaddr >> linux_pt_level_shift(f, 2)) {
-		unsigned idx = (vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1);
+	const uint64_t *e = cursor_entry(vm, cur, mm, vaddr);
+	if (e) {
 		struct linux_pt_entry r = {0};
-		leaf(vm, 1, cur->tbl, idx, cur->ptes[idx], vaddr, &r);
+		leaf(vm, 1, cur->tbl, (unsigned)(e - cur->ptes), *e, vaddr, &r);
 		*ret = r;
 		return NULL;
 	}
@@ -301,13 +310,11 @@ struct vms_error *linux_pgtable_lookup_cursor(struct linux_vm *vm, struct linux_
 void linux_pgtable_prefetch_cursor(struct linux_vm *vm, const struct linux_pt_cursor *cur, uint64_t mm,
 				   uint64_t vaddr)
 {
-	const struct linux_pt_format *f = &vm->l.ptf;
-	if (cur->ptes && cur->mm == mm && cur->range == vaddr >> linux_pt_level_shift(f, 2)) {
-		unsigned idx = (vaddr >> linux_pt_level_shift(f, 1)) & ((1u << f->entries_shift) - 1);
-		__builtin_prefetch(&cur->ptes[idx]);
-		return;
-	}
-	linux_pgtable_prefetch(vm, mm, vaddr);
+	const uint64_t *e = cursor_entry(vm, cur, mm, vaddr);
+	if (e)
+		__builtin_prefetch(e);
+	else
+		linux_pgtable_prefetch(vm, mm, vaddr);
 }
 
 /*
