@@ -277,7 +277,7 @@ static struct rmap_vmas *cached_vmas(struct linux_rmap *rm, uint64_t key, bool a
  * (a copy of the VMA each) page after page.  False: build them anew.
  */
 static bool walk_next(struct linux_rmap *rm, struct linux_rmap_result *r, const struct rmap_vmas *c, bool anon,
-		      const __typeof__(rm->last) *last)
+		      const struct linux_rmap_last *last)
 {
 	if (last->tree != c || last->r != r || r->nr_hits || r->pgoff != last->pgoff + 1 ||
 	    last->nr_hits > r->cap_hits)
@@ -305,7 +305,7 @@ static bool walk_next(struct linux_rmap *rm, struct linux_rmap_result *r, const 
  * for walk_next(), or NULL when @r's hits are not kept from page to page
  * (then nothing is remembered either). */
 static void walk_cached(struct linux_rmap *rm, struct linux_rmap_result *r, const struct rmap_vmas *c,
-			bool anon, const __typeof__(rm->last) *last)
+			bool anon, const struct linux_rmap_last *last)
 {
 	size_t first = r->nr_hits;
 	if (!last || !walk_next(rm, r, c, anon, last)) {
@@ -332,7 +332,7 @@ static void walk_cached(struct linux_rmap *rm, struct linux_rmap_result *r, cons
 }
 
 static void walk_tree(struct linux_rmap *rm, struct linux_rmap_result *r, uint64_t key, bool anon,
-		      const __typeof__(rm->last) *last)
+		      const struct linux_rmap_last *last)
 {
 	if (rm->caching) {
 		struct rmap_vmas *c = cached_vmas(rm, key, anon);
@@ -668,11 +668,11 @@ static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_pag
 				   struct linux_rmap_result *r, bool reuse)
 {
 	// the last page, for walk_next(): only if nothing else used @r since
-	__typeof__(rm->last) last = rm->last;
+	struct linux_rmap_last last = rm->last;
 	rm->last.tree = NULL;
 	if (reuse)
 		result_reuse(r);
-	const __typeof__(rm->last) *lastp = reuse ? &last : NULL;
+	const struct linux_rmap_last *lastp = reuse ? &last : NULL;
 	r->pfn = pi->pfn;
 	r->page = *pi;
 	r->kind = pi->mapping_kind;

@@ -69,7 +69,7 @@ struct linux_rmap {
 	size_t nr_cursors;
 	// the last page reverse-mapped through a cached tree (--all), for the
 	// next page one further on in it (rmap.c: walk_next())
-	struct {
+	struct linux_rmap_last {
 		const void *tree;                     // its struct rmap_vmas
 		const struct linux_rmap_result *r;    // the result holding its hits
 		uint64_t pgoff;
