@@ -28,11 +28,15 @@ void rec_row_init(struct rec_row *r, const struct rec_schema *s)
 		case REC_INT:
 		case REC_BOOL:
 			r->cacheable |= UINT64_C(1) << f;
+			r->plannable |= UINT64_C(1) << f;
 			break;
 		case REC_STR:
 			// a number in it, or a static string (REC_NAME_FIELD)
-			if (s->fields[f].static_str)
+			r->strs |= UINT64_C(1) << f;
+			if (s->fields[f].static_str) {
 				r->cacheable |= UINT64_C(1) << f;
+				r->plannable |= UINT64_C(1) << f;
+			}
 			break;
 		}
 	}
@@ -44,6 +48,8 @@ void rec_row_deinit(struct rec_row *r)
 	rec_items_deinit(&r->items);
 	free(r->cache);
 	r->cache = NULL;
+	free(r->plans);
+	r->plans = NULL;
 }
 
 /* @r's cache of encodings (allocated on first use), NULL if there is no
@@ -748,6 +754,163 @@ static void json_fields(struct strbuf *out, const struct rec_row *r, unsigned fr
 	json_fields_order(out, r, mask, NULL, 0, first);
 }
 
+/*
+ * The planned way to write fields: for the rows of record streams, which
+ * set the same fields row after row (rmap --all writes millions of
+ * {"pid":N,"vaddr":"0x..."} items).  The plan of a set of fields holds
+ * each one's key, with the comma before it, as one literal; a row is then
+ * written into one reservation, a copy of a literal and a number per
+ * field, without the general way's checks per field (room, slow types,
+ * the encoding cache).  Only numbers, booleans and static strings
+ * (REC_NAME_FIELD) are planned, none null.
+ */
+
+/* The plan for fields @set of @r (all plannable), made if it is not among
+ * the row's plans; NULL when out of memory. */
+static struct rec_plan *plan_make(const struct rec_row *r, uint64_t set);
+
+static inline __attribute__((always_inline)) struct rec_plan *plan_of(const struct rec_row *r, uint64_t set)
+{
+	struct rec_plan *pl = r->plans;
+	if (pl) {
+		_Static_assert(REC_PLANS == 2, "two plans looked at");
+		if (pl[0].set == set)
+			return &pl[0];
+		if (pl[1].set == set)
+			return &pl[1];
+	}
+	return plan_make(r, set);
+}
+
+static struct rec_plan *plan_make(const struct rec_row *r, uint64_t set)
+{
+	struct rec_row *rw = (struct rec_row *)r;  // the plans are the writer's, not values
+	if (!rw->plans && !(rw->plans = calloc(REC_PLANS, sizeof(*rw->plans))))
+		return NULL;
+	struct rec_plan *pl = &rw->plans[rw->next_plan];
+	rw->next_plan = (rw->next_plan + 1) % REC_PLANS;
+	pl->n = 0;
+	pl->bound = 0;
+	for (uint64_t m = set; m; m &= m - 1) {
+		unsigned f = (unsigned)__builtin_ctzll(m);
+		const struct rec_field *fd = &r->schema->fields[f];
+		struct rec_plan_step *st = &pl->steps[pl->n++];
+		memset(st->lit, 0, sizeof(st->lit));
+		st->lit[0] = ',';
+		memcpy(st->lit + 1, fd->json_key, fd->key_len + 3u);
+		st->lit_len = (uint8_t)(fd->key_len + 4u);
+		if (fd->type == REC_HEX) {
+			memcpy(st->lit + st->lit_len, "\"0x", 3);
+			st->lit_len += 3;
+		}
+		st->field = (uint8_t)f;
+		st->type = fd->type;
+		st->last = NULL;
+		// a number, or the last string again (another adds its bound)
+		pl->bound += st->lit_len + sizeof(st->enc);
+	}
+	pl->set = set;
+	return pl;
+}
+
+_Static_assert(sizeof(((struct rec_field *)0)->json_key) + 4 <= sizeof(((struct rec_plan_step *)0)->lit),
+	       "a plan's literal holds a comma, a key and \"0x");
+
+/*
+ * Write the set fields of @r among @mask by their plan, with @pre before
+ * them and @post after (16 and 48 bytes copied whole; a comma that begins
+ * @post is left out if no field came before it), all in one reservation;
+ * *first as for json_fields(): whether a field comes first in its object
+ * (no comma before it).  False when the plan does not apply
+ * (a field it cannot write is set): nothing was written then.
+ */
+static inline __attribute__((always_inline)) bool
+json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const char *pre, size_t npre,
+	     const char *post, size_t npost, bool *first)
+{
+	uint64_t set = r->set & mask;
+	if (set & ~r->plannable & mask)
+		return false;
+	uint64_t strs = set & r->strs;
+	if (set & (r->nul | r->arena) || (strs & r->num))
+		return false;
+	struct rec_plan *pl = NULL;
+	if (set && !(pl = plan_of(r, set)))
+		return false;
+	size_t need = 96 + (pl ? pl->bound : 0);
+	for (uint64_t m = strs; m; m &= m - 1) {
+		unsigned f = (unsigned)__builtin_ctzll(m);
+		const struct rec_plan_step *st = &pl->steps[__builtin_popcountll(set & ((UINT64_C(1) << f) - 1))];
+		if (st->last != r->v[f].s)
+			need += json_str_bound(r->v[f].s) + 8;
+	}
+	char *p = room(out, need);
+	if (!p)
+		return true;  // the strbuf is marked failed
+	memcpy(p, pre, 16);
+	p += npre;
+	size_t skip = *first;  // the comma of the first field
+	for (unsigned i = 0; pl && i < pl->n; i++) {
+		struct rec_plan_step *st = &pl->steps[i];
+		const union rec_slot *v = &r->v[st->field];
+		memcpy(p, st->lit + skip, 40);  // the room allows it
+		p += st->lit_len - skip;
+		skip = 0;
+		switch (st->type) {
+		case REC_HEX:
+			p = put_hex16(p, v->u);
+			*p++ = '"';
+			break;
+		case REC_UINT:
+			p = put_dec(p, v->u);
+			break;
+		case REC_INT:
+			if (v->i < 0) {
+				*p++ = '-';
+				p = put_dec(p, -(uint64_t)v->i);
+			} else {
+				p = put_dec(p, (uint64_t)v->i);
+			}
+			break;
+		case REC_BOOL:
+			p = v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
+			break;
+		case REC_STR: {
+			// the names of a static string field are few and
+			// repeat: the last one's encoding is kept
+			if (v->s == st->last) {
+				memcpy(p, st->enc, sizeof(st->enc));
+				p += st->enc_len;
+				break;
+			}
+			char *q = put_json_str(p, p + json_str_bound(v->s) + 8, v->s);
+			st->last = NULL;
+			if ((size_t)(q - p) <= sizeof(st->enc)) {
+				memcpy(st->enc, p, (size_t)(q - p));
+				st->enc_len = (uint8_t)(q - p);
+				st->last = v->s;
+			}
+			p = q;
+			break;
+		}
+		}
+	}
+	if (pl)
+		*first = false;
+	// a comma that begins @post only follows a field
+	size_t drop = post[0] == ',' && *first;
+	memcpy(p, post + drop, 48);
+	p += npost - drop;
+	commit(out, p);
+	return true;
+}
+
+/* What json_planned() writes around a record's fields, 16 bytes each:
+ * [an item after another], [a record at the top level]. */
+static const char json_open[2][16] = { "{", ",{" };
+static const char json_open_list_end[16] = "]";
+static const char json_close[2][49] = { "}", "}\n" };
+
 /* ---- text ---- */
 
 /* Field @f as text (no padding). */
@@ -1093,6 +1256,17 @@ void rec_write(struct rec_writer *w, const struct rec_row *r)
 			rec_write_header(w, s);
 		w->records++;
 	}
+	if (w->mode == REC_JSON && !(w->projected && !w->depth)) {
+		// an item after another: its comma first
+		bool sep = w->depth && !w->open[w->depth - 1].first;
+		bool first = true;
+		if (json_planned(out, r, ~UINT64_C(0), json_open[sep], 1 + sep, json_close[!w->depth],
+				 1 + !w->depth, &first)) {
+			if (w->depth)
+				w->open[w->depth - 1].first = false;
+			return;
+		}
+	}
 	item_start(w);
 	switch (w->mode) {
 	case REC_JSON: {
@@ -1137,6 +1311,24 @@ void rec_open(struct rec_writer *w, const struct rec_row *r, unsigned f)
 			rec_write_header(w, s);
 		w->records++;
 	}
+	if (w->mode == REC_JSON && w->depth < REC_MAX_DEPTH) {
+		bool sep = w->depth && !w->open[w->depth - 1].first;
+		bool first = true;
+		// the fields before the list, and its key
+		char list[49] = { ',' };
+		memcpy(list + 1, s->fields[f].json_key, sizeof(s->fields[f].json_key));
+		list[s->fields[f].key_len + 4] = '[';
+		if (json_planned(w->out, r, (UINT64_C(1) << f) - 1, json_open[sep], 1 + sep, list,
+				 s->fields[f].key_len + 5u, &first)) {
+			if (w->depth)
+				w->open[w->depth - 1].first = false;
+			w->open[w->depth].row = r;
+			w->open[w->depth].field = f;
+			w->open[w->depth].first = true;
+			w->depth++;
+			return;
+		}
+	}
 	item_start(w);
 	if (w->mode == REC_JSON) {
 		strbuf_addch(w->out, '{');
@@ -1171,8 +1363,12 @@ void rec_close(struct rec_writer *w)
 	const struct rec_row *r = w->open[w->depth].row;
 	unsigned f = w->open[w->depth].field;
 	if (w->mode == REC_JSON) {
-		strbuf_addch(w->out, ']');
 		bool first = false;
+		uint64_t after = f + 1 >= 64 ? 0 : ~((UINT64_C(2) << f) - 1);
+		if (json_planned(w->out, r, after, json_open_list_end, 1, json_close[!w->depth],
+				 1 + !w->depth, &first))
+			return;
+		strbuf_addch(w->out, ']');
 		json_fields(w->out, r, f + 1, r->schema->nfields, &first);
 		strbuf_addch(w->out, '}');
 		if (!w->depth)

@@ -136,6 +136,25 @@ struct rec_enc_cache {
 /* A list of strings encoded once, for a REC_STRS value that recurs across
  * many rows (the names of a page's flags word): its items, its JSON array
  * and its text, written by copying (rec_strs_encoded()). */
+/* A row's JSON plan (json_planned()): for one set of fields, each field's
+ * key and what comes before its value, as one literal to copy. */
+struct rec_plan_step {
+	char lit[48];     // ,"key": and, for a hex number, "0x (the comma skipped first)
+	uint8_t lit_len;
+	uint8_t field;
+	uint8_t type;     // enum rec_type
+	uint8_t enc_len;  // a static string: the last one written, encoded
+	const char *last; // (NULL: none)
+	char enc[32];
+};
+struct rec_plan {
+	uint64_t set;     // the fields it writes (0: empty)
+	unsigned n;
+	size_t bound;     // bytes at most, static strings aside
+	struct rec_plan_step steps[REC_MAX_FIELDS];
+};
+#define REC_PLANS 2
+
 struct rec_strs_enc {
 	const char **items;
 	uint32_t n;
@@ -169,6 +188,10 @@ struct rec_row {
 	struct rec_items items;           // REC_STRS items
 	bool failed;                      // out of memory while filling
 	struct rec_enc_cache *cache;      // the writer's; allocated on first use
+	struct rec_plan *plans;           // the writer's; REC_PLANS, on first use
+	unsigned next_plan;               // the plan to replace next
+	uint64_t plannable;               // by the schema: fields a plan may write
+	uint64_t strs;                    // by the schema: REC_STR fields
 	// by the schema: fields written through a strbuf (REC_DOUBLE,
 	// REC_VALUE), and fields whose encoding the cache may hold
 	uint64_t slow, cacheable;

@@ -274,6 +274,121 @@ static void test_record_json(void **state)
 	strbuf_release(&out);
 }
 
+/* Rows of numbers, booleans and static names go the planned way
+ * (json_planned()); any other field set sends a row the general way.
+ * Both must write the same JSON, whichever way a row goes, and whatever
+ * rows went before. */
+enum { P_PFN, P_KIND, P_COUNT, P_DELTA, P_OK, P_MAPS, P_TAIL, P_NOTE, P_NR };
+static const struct rec_field p_fields[P_NR] = {
+	[P_PFN] = REC_FIELD("pfn", REC_HEX),
+	[P_KIND] = REC_NAME_FIELD("kind"),
+	[P_COUNT] = REC_FIELD("count", REC_UINT),
+	[P_DELTA] = REC_FIELD("delta", REC_INT),
+	[P_OK] = REC_FIELD("ok", REC_BOOL),
+	[P_MAPS] = REC_FIELD("maps", REC_LIST),
+	[P_TAIL] = REC_FIELD("a_rather_long_key_of_28_bytes", REC_UINT),
+	[P_NOTE] = REC_FIELD("note", REC_STR),
+};
+static const struct rec_schema p_schema = { p_fields, P_NR, NULL, 0, false, NULL, NULL };
+enum { M_PID, M_VADDR, M_NR };
+static const struct rec_field m_fields[M_NR] = {
+	[M_PID] = REC_FIELD("pid", REC_INT),
+	[M_VADDR] = REC_FIELD("vaddr", REC_HEX),
+};
+static const struct rec_schema m_schema = { m_fields, M_NR, NULL, 0, false, NULL, NULL };
+
+static void test_record_planned(void **state)
+{
+	static const char quoted[] = "q\"t";  // a static name that needs escapes
+	struct strbuf out = STRBUF_INIT;
+	struct rec_writer w;
+	struct rec_row r, m;
+	rec_row_init(&r, &p_schema);
+	rec_row_init(&m, &m_schema);
+	rec_writer_init(&w, REC_JSON, &out);
+	// a row with a list of items, as rmap --all writes them
+	for (int page = 0; page < 3; page++) {
+		rec_row_reset(&r);
+		rec_hex(&r, P_PFN, 0x2800 + (uint64_t)page);
+		rec_str(&r, P_KIND, page == 1 ? "file" : "anon");
+		rec_uint(&r, P_COUNT, (uint64_t)page);
+		rec_open(&w, &r, P_MAPS);
+		for (int i = 0; i < page + 1; i++) {
+			rec_int(&m, M_PID, i == 2 ? -1 : 100 + i);
+			rec_hex(&m, M_VADDR, UINT64_C(0x7fffffffe000) + (uint64_t)i);
+			rec_write(&w, &m);
+		}
+		rec_close(&w);
+	}
+	assert_string_equal(out.buf,
+		"{\"pfn\":\"0x2800\",\"kind\":\"anon\",\"count\":0,\"maps\":[{\"pid\":100,\"vaddr\":\"0x7fffffffe000\"}]}\n"
+		"{\"pfn\":\"0x2801\",\"kind\":\"file\",\"count\":1,\"maps\":[{\"pid\":100,\"vaddr\":\"0x7fffffffe000\"},"
+		"{\"pid\":101,\"vaddr\":\"0x7fffffffe001\"}]}\n"
+		"{\"pfn\":\"0x2802\",\"kind\":\"anon\",\"count\":2,\"maps\":[{\"pid\":100,\"vaddr\":\"0x7fffffffe000\"},"
+		"{\"pid\":101,\"vaddr\":\"0x7fffffffe001\"},{\"pid\":-1,\"vaddr\":\"0x7fffffffe002\"}]}\n");
+	// no field before the list, an empty list, fields after it (the
+	// long key), a static name with escapes, every number's extremes
+	strbuf_reset(&out);
+	rec_row_reset(&r);
+	rec_open(&w, &r, P_MAPS);
+	rec_close(&w);
+	rec_row_reset(&r);
+	rec_str(&r, P_KIND, quoted);
+	rec_bool(&r, P_OK, true);
+	rec_uint(&r, P_TAIL, UINT64_MAX);
+	rec_open(&w, &r, P_MAPS);
+	rec_int(&m, M_PID, INT64_MIN);
+	rec_hex(&m, M_VADDR, UINT64_MAX);
+	rec_write(&w, &m);
+	rec_close(&w);
+	rec_row_reset(&r);
+	rec_str(&r, P_KIND, quoted);  // the kept encoding, again
+	rec_int(&r, P_DELTA, INT64_MAX);
+	rec_bool(&r, P_OK, false);
+	rec_hex(&r, P_PFN, 0);
+	rec_write(&w, &r);
+	assert_string_equal(out.buf,
+		"{\"maps\":[]}\n"
+		"{\"kind\":\"q\\\"t\",\"ok\":true,\"maps\":[{\"pid\":-9223372036854775808,"
+		"\"vaddr\":\"0xffffffffffffffff\"}],\"a_rather_long_key_of_28_bytes\":18446744073709551615}\n"
+		"{\"pfn\":\"0x0\",\"kind\":\"q\\\"t\",\"delta\":9223372036854775807,\"ok\":false}\n");
+	// rows the plan cannot write, among rows it can: a null, a string
+	// that is not static, a number in a string field, and three sets of
+	// fields in turn (more than the plans kept)
+	strbuf_reset(&out);
+	for (int round = 0; round < 2; round++) {
+		rec_row_reset(&r);
+		rec_hex(&r, P_PFN, 1);
+		rec_null(&r, P_COUNT);
+		rec_write(&w, &r);
+		rec_row_reset(&r);
+		rec_hex(&r, P_PFN, 2);
+		rec_strf(&r, P_NOTE, "n%d", round);
+		rec_open(&w, &r, P_MAPS);
+		rec_int(&m, M_PID, 5);
+		rec_hex(&m, M_VADDR, 6);
+		rec_write(&w, &m);
+		rec_close(&w);
+		rec_row_reset(&r);
+		rec_uint(&r, P_KIND, 9);
+		rec_write(&w, &r);
+		rec_row_reset(&r);
+		rec_str(&r, P_KIND, "anon");
+		rec_write(&w, &r);
+	}
+	const char *want_round = "{\"pfn\":\"0x1\",\"count\":null}\n"
+				 "{\"pfn\":\"0x2\",\"maps\":[{\"pid\":5,\"vaddr\":\"0x6\"}],\"note\":\"n%d\"}\n"
+				 "{\"kind\":9}\n"
+				 "{\"kind\":\"anon\"}\n";
+	char want[512];
+	int n = snprintf(want, sizeof(want), want_round, 0);
+	snprintf(want + n, sizeof(want) - (size_t)n, want_round, 1);
+	assert_string_equal(out.buf, want);
+	rec_row_deinit(&m);
+	rec_row_deinit(&r);
+	strbuf_release(&out);
+}
+
 /* A list encoded once (rec_strs_encoded()) writes what its items added one
  * by one write, in every mode, and reads back the same. */
 static void test_record_strs_encoded(void **state)
@@ -407,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_vector),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_record_json),
+		cmocka_unit_test(test_record_planned),
 		cmocka_unit_test(test_record_strs_encoded),
 		cmocka_unit_test(test_record_text),
 		cmocka_unit_test(test_record_sink),
