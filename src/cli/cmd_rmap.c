@@ -251,6 +251,10 @@ struct all_ctx {
 	bool summary_only;
 	struct rec_writer w;
 	struct rec_row row, map;
+	// the owners of the last page's first hits, by hit: the next page's
+	// hits are most often in the same mms, in the same order
+	uint64_t owner_mm[16];
+	const struct linux_mm_owners *owner[16];
 };
 
 /* Count @r and write its row (@vm: for the tasks of its mms). */
@@ -269,14 +273,21 @@ static void all_row(struct all_ctx *a, struct linux_vm *vm, const struct linux_r
 	a->mappings += r->confirmed;
 	// processes mapping the page (the owners of the first hits kept for
 	// the items below: one lookup each)
-	enum { KEEP = 16 };
-	const struct linux_mm_owners *owners[KEEP];
+	enum { KEEP = sizeof(a->owner) / sizeof(a->owner[0]) };
+	const struct linux_mm_owners **owners = a->owner;
 	size_t procs = 0;
 	for (size_t i = 0; i < r->nr_hits; i++)
 		if (r->hits[i].confirmed) {
-			const struct linux_mm_owners *o = linux_mm_owners(vm, r->hits[i].mm);
-			if (i < KEEP)
-				owners[i] = o;
+			uint64_t mm = r->hits[i].mm;
+			const struct linux_mm_owners *o;
+			if (i >= KEEP) {
+				o = linux_mm_owners(vm, mm);
+			} else if (a->owner[i] && a->owner_mm[i] == mm) {
+				o = a->owner[i];
+			} else {
+				o = a->owner[i] = linux_mm_owners(vm, mm);
+				a->owner_mm[i] = mm;
+			}
 			procs += o->nr ? o->nr : 1;
 		}
 	a->shared_by[procs < 64 ? procs : 64]++;

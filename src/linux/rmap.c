@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -632,7 +633,8 @@ struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct li
 }
 
 /* Empty the result @r held (its own strings freed) for the next page,
- * keeping the memory of its hits: rmap --all reuses one result. */
+ * keeping the memory of its hits: rmap --all reuses one result.  Its page
+ * is left as it was: the caller sets it next. */
 static void result_reuse(struct linux_rmap_result *r)
 {
 	struct linux_rmap_hit *hits = r->hits;
@@ -642,7 +644,13 @@ static void result_reuse(struct linux_rmap_result *r)
 	for (size_t i = 0; i < r->nr_errors; i++)
 		free(r->errors[i]);
 	free(r->errors);
-	memset(r, 0, sizeof(*r));
+	// all but the page (a memset() of the whole result was a third of
+	// rmap_page() in rmap --all)
+	_Static_assert(offsetof(struct linux_rmap_result, page) + sizeof(r->page) ==
+			       offsetof(struct linux_rmap_result, head_index),
+		       "the page is followed by the rest");
+	r->pfn = 0;
+	memset(&r->head_index, 0, sizeof(*r) - offsetof(struct linux_rmap_result, head_index));
 	r->hits = hits;
 	r->cap_hits = cap;
 }
