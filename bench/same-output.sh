@@ -23,12 +23,12 @@ if [ $# -eq 0 ]; then
 		[ -f "$d/COMPLETE" ] && set -- "$@" "$d"
 	done
 fi
-COMMANDS=${COMMANDS:-"pages;pages -j;pages --kpf;pages -j --fields pfn,zone,use,flags,kpf_names;pagestat;pagestat -j;rmap --all;rmap --all -j;ps;ps -j;vm -j 1;log;log -j;slabinfo -j;vmalloc -j;memcg -j;walk;report -j"}
+COMMANDS=${COMMANDS:-"pages;pages -j;pages --kpf;pages -j --fields pfn,zone,use,flags,kpf_names;pagestat;pagestat -j;rmap --all;rmap --all -j;rmap --all -j --serial;ps;ps -j;vm -j 1;vm -j -p 1;log;log -j;slabinfo -j;slab -j kmalloc-64;vmalloc -j;memcg -j;bt --all -j;mod -j;walk;report -j"}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # timings out: JSON members and the text forms that carry them
 untime() {
-	sed -E 's/"(seconds|pages_per_second)": ?[0-9.e+-]+,?//g; s/[0-9.]+ s walk//; s/^time: .*//;
+	sed -E 's/"((cpu_)?seconds(_[a-z]+)?|pages_per_second)": ?[0-9.e+-]+,?//g; s/[0-9.]+ s walk//; s/^time: .*//;
 		s/, [0-9.]+ s$//; s/[0-9]+ threads, [0-9.]+ s/N threads/'
 }
 same=0 differ=0
