@@ -790,6 +790,7 @@ static struct rec_plan *plan_make(const struct rec_row *r, uint64_t set)
 	struct rec_plan *pl = &rw->plans[rw->next_plan];
 	rw->next_plan = (rw->next_plan + 1) % REC_PLANS;
 	pl->n = 0;
+	pl->nstrs = 0;
 	pl->bound = 0;
 	for (uint64_t m = set; m; m &= m - 1) {
 		unsigned f = (unsigned)__builtin_ctzll(m);
@@ -806,6 +807,8 @@ static struct rec_plan *plan_make(const struct rec_row *r, uint64_t set)
 		st->field = (uint8_t)f;
 		st->type = fd->type;
 		st->last = NULL;
+		if (fd->type == REC_STR)
+			pl->strs[pl->nstrs++] = (unsigned char)(pl->n - 1);
 		// a number, or the last string again (another adds its bound)
 		pl->bound += st->lit_len + sizeof(st->enc);
 	}
@@ -837,12 +840,14 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 	struct rec_plan *pl = NULL;
 	if (set && !(pl = plan_of(r, set)))
 		return false;
-	size_t need = 96 + (pl ? pl->bound : 0);
-	for (uint64_t m = strs; m; m &= m - 1) {
-		unsigned f = (unsigned)__builtin_ctzll(m);
-		const struct rec_plan_step *st = &pl->steps[__builtin_popcountll(set & ((UINT64_C(1) << f) - 1))];
-		if (st->last != r->v[f].s)
-			need += json_str_bound(r->v[f].s) + 8;
+	size_t need = 96;
+	if (pl) {
+		need += pl->bound;
+		for (unsigned i = 0; i < pl->nstrs; i++) {
+			const struct rec_plan_step *st = &pl->steps[pl->strs[i]];
+			if (st->last != r->v[st->field].s)
+				need += json_str_bound(r->v[st->field].s) + 8;
+		}
 	}
 	char *p = room(out, need);
 	if (!p)

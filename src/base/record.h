@@ -152,6 +152,8 @@ struct rec_plan {
 	unsigned n;
 	size_t bound;     // bytes at most, static strings aside
 	struct rec_plan_step steps[REC_MAX_FIELDS];
+	unsigned nstrs;   // the steps of static strings
+	unsigned char strs[REC_MAX_FIELDS];
 };
 #define REC_PLANS 2
 
