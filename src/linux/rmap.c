@@ -1056,6 +1056,9 @@ static struct linux_rmap *worker_rmap(struct linux_rmap *rm, struct vms_program 
 		program_destroy(prog);
 		return NULL;
 	}
+	// the task table, read once for all (rmap --all asks each page's
+	// owners)
+	linux_vm_share_tasks(w->vm, rm->vm);
 	vms_u64map_init(&w->cache);
 	vms_u64map_init(&w->head_index);
 	w->memmap = rm->memmap;

@@ -177,10 +177,20 @@ static void read_tasks(struct linux_vm *vm)
 	vm->tasks_read = true;
 }
 
-struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struct linux_task **ret, size_t *nr_ret)
+/* The context whose task table @vm reads: its own, read now if it was not
+ * yet, or the one it shares (read before it was shared). */
+static const struct linux_vm *tasks_vm(struct linux_vm *vm)
 {
+	if (vm->tasks_of)
+		return vm->tasks_of;
 	if (!vm->tasks_read)
 		read_tasks(vm);
+	return vm;
+}
+
+struct vms_error *linux_vm_tasks(struct linux_vm *own, const struct linux_task **ret, size_t *nr_ret)
+{
+	const struct linux_vm *vm = tasks_vm(own);
 	if (!vm->nr_tasks && vm->tasks_err)
 		return vms_error_create(vm->tasks_err->code, "%s", vm->tasks_err->message);
 	*ret = vm->tasks;
@@ -190,9 +200,7 @@ struct vms_error *linux_vm_tasks(struct linux_vm *vm, const struct linux_task **
 
 const struct vms_error *linux_vm_tasks_error(struct linux_vm *vm)
 {
-	if (!vm->tasks_read)
-		read_tasks(vm);
-	return vm->tasks_err;
+	return tasks_vm(vm)->tasks_err;
 }
 
 struct vms_error *linux_find_task(struct linux_vm *vm, int32_t pid, const struct linux_task **ret)
@@ -303,12 +311,25 @@ static void build_owners(struct linux_vm *vm)
 const struct linux_mm_owners *linux_mm_owners(struct linux_vm *vm, uint64_t mm)
 {
 	static const struct linux_mm_owners none;
-	if (!vm->tasks_read) {
+	const struct vms_u64map *owners = &vm->mm_owners;
+	if (vm->tasks_of) {
+		owners = &vm->tasks_of->mm_owners;  // built before it was shared
+	} else if (!vm->tasks_read) {
 		read_tasks(vm);
 		build_owners(vm);
 	} else if (!vm->mm_owners.count) {
 		build_owners(vm);
 	}
-	const struct linux_mm_owners *o = vms_u64map_get(&vm->mm_owners, mm);
+	const struct linux_mm_owners *o = vms_u64map_get(owners, mm);
 	return o ? o : &none;
+}
+
+void linux_vm_share_tasks(struct linux_vm *clone, struct linux_vm *src)
+{
+	if (src->tasks_of) {
+		clone->tasks_of = src->tasks_of;
+		return;
+	}
+	linux_mm_owners(src, 0);  // the task table and the owners, now
+	clone->tasks_of = src;
 }

@@ -56,4 +56,9 @@ struct linux_mm_owners {
 };
 const struct linux_mm_owners *linux_mm_owners(struct linux_vm *vm, uint64_t mm);
 
+/* Have @clone (a linux_vm_clone() of @src, for another thread) read @src's
+ * task table and owners instead of its own: they are read here, on @src's
+ * thread, and only read after.  @src must outlive @clone. */
+void linux_vm_share_tasks(struct linux_vm *clone, struct linux_vm *src);
+
 #endif

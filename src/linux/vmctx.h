@@ -97,6 +97,9 @@ struct linux_vm {
 	size_t nr_tasks;
 	struct vms_error *tasks_err;  // what stopped the task walk, if anything
 	struct vms_u64map mm_owners;  // mm -> struct linux_mm_owners *
+	// a clone's: the context whose task table and owners it reads
+	// (linux_vm_share_tasks()), or NULL: its own
+	const struct linux_vm *tasks_of;
 	struct vms_u64map pgd_phys;   // mm -> physical pgd + 1
 	// page-table page cache (pgtable.c)
 	struct linux_pt_cache *ptc;
