@@ -858,7 +858,11 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 	for (unsigned i = 0; pl && i < pl->n; i++) {
 		struct rec_plan_step *st = &pl->steps[i];
 		const union rec_slot *v = &r->v[st->field];
-		memcpy(p, st->lit + skip, 40);  // the room allows it
+		// the room allows it; most keys are short
+		if (st->lit_len <= 17)
+			memcpy(p, st->lit + skip, 16);
+		else
+			memcpy(p, st->lit + skip, 40);
 		p += st->lit_len - skip;
 		skip = 0;
 		switch (st->type) {
@@ -904,7 +908,10 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 		*first = false;
 	// a comma that begins @post only follows a field
 	size_t drop = post[0] == ',' && *first;
-	memcpy(p, post + drop, 48);
+	if (npost <= 16)
+		memcpy(p, post + drop, 16);
+	else
+		memcpy(p, post + drop, 48);
 	p += npost - drop;
 	commit(out, p);
 	return true;
