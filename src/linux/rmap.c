@@ -539,6 +539,37 @@ VMS_MUST_CHECK static struct vms_error *scan_vma(void *arg, const struct linux_v
 	return NULL;
 }
 
+/* The mm a task's pages are mapped in: as linux_mm_owners(), an exiting
+ * task runs on ->active_mm. */
+static uint64_t task_mm(const struct linux_task *t)
+{
+	return t->mm ? t->mm : (t->exiting && !t->kthread ? t->active_mm : 0);
+}
+
+/* Scan @mm (of task @pid) into @s. */
+static void scan_mm(struct scan *s, uint64_t mm, int32_t pid)
+{
+	struct linux_vm *vm = s->rm->vm;
+	s->nr_done = 0;
+	struct vms_error *err = linux_mm_for_each_vma(vm, mm, scan_vma, s);
+	if (!err || s->fatal)
+		return;
+	scan_error_all(s, vms_error_wrap(err, "page-table scan of pid %" PRId32, pid));
+	// Part of the VMA tree is missing, the page tables may not be: scan
+	// the rest of the user address space without VMAs (hits then name no
+	// VMA).
+	struct linux_vma all = {.mm = mm, .start = 0,
+				.end = (1ULL << (vm->l.l5 ? 56 : 47)) - (1ULL << vm->page_shift)};
+	s->no_vmas = true;
+	s->vma = &all;
+	err = linux_pgtable_for_each_filtered(vm, mm, all.start, all.end, &s->filter, scan_leaf, s);
+	if (!err && scan_check(s))
+		err = s->fatal;
+	s->no_vmas = false;
+	if (err && err != s->fatal)
+		scan_error_all(s, vms_error_wrap(err, "page tables of mm 0x%" PRIx64, mm));
+}
+
 /* Scan every mm in use for the PFNs of @rs (sorted by pfn). */
 VMS_MUST_CHECK static struct vms_error *scan_set(struct linux_rmap *rm, struct linux_rmap_result **rs, size_t n)
 {
@@ -562,30 +593,11 @@ VMS_MUST_CHECK static struct vms_error *scan_set(struct linux_rmap *rm, struct l
 	struct vms_u64map seen;
 	vms_u64map_init(&seen);
 	for (size_t i = 0; i < nr && !s.fatal; i++) {
-		const struct linux_task *t = &tasks[i];
-		// as linux_mm_owners(): an exiting task runs on ->active_mm
-		uint64_t mm = t->mm ? t->mm : (t->exiting && !t->kthread ? t->active_mm : 0);
+		uint64_t mm = task_mm(&tasks[i]);
 		if (!mm || vms_u64map_get(&seen, mm))
 			continue;
 		vms_u64map_set(&seen, mm, (void *)1);
-		s.nr_done = 0;
-		err = linux_mm_for_each_vma(vm, mm, scan_vma, &s);
-		if (err && !s.fatal) {
-			scan_error_all(&s, vms_error_wrap(err, "page-table scan of pid %" PRId32, t->pid));
-			// Part of the VMA tree is missing, the page tables may not
-			// be: scan the rest of the user address space without
-			// VMAs (hits then name no VMA).
-			struct linux_vma all = {.mm = mm, .start = 0,
-						.end = (1ULL << (vm->l.l5 ? 56 : 47)) - (1ULL << vm->page_shift)};
-			s.no_vmas = true;
-			s.vma = &all;
-			err = linux_pgtable_for_each_filtered(vm, mm, all.start, all.end, &s.filter, scan_leaf, &s);
-			if (!err && scan_check(&s))
-				err = s.fatal;
-			s.no_vmas = false;
-			if (err && err != s.fatal)
-				scan_error_all(&s, vms_error_wrap(err, "page tables of mm 0x%" PRIx64, mm));
-		}
+		scan_mm(&s, mm, tasks[i].pid);
 	}
 	free(s.done);
 	vms_u64map_deinit(&seen);
@@ -598,6 +610,190 @@ VMS_MUST_CHECK static struct vms_error *scan_set(struct linux_rmap *rm, struct l
 		err = NULL;
 	}
 	return err;
+}
+
+/*
+ * The forward scan of rmap --all on several threads: the calling thread
+ * (with @rm) and one thread per helper (the contexts of the walk's workers,
+ * idle by then) take the mms in turn, each scanning into its own copy of
+ * the results.  The copies are then put together mm by mm in the order of
+ * the task list: every page gets the hits and the errors that scan_set()
+ * gives it, in the same order.  False when it cannot be done so (no
+ * memory, too few mms, a thread met the scan's bound or a cancel): the
+ * caller scans on one thread then, as before, and nothing was changed.
+ */
+struct pscan_thread {
+	struct pscan *ps;
+	struct scan s;
+	struct linux_rmap_result *copy, **copyp;  // the thread's results
+	pthread_t thread;
+	bool started;
+};
+
+struct pscan {
+	size_t n;                 // targets
+	const uint64_t *mms;      // in the order of the task list
+	const int32_t *pids;
+	size_t nmm;
+	size_t next;              // the next mm to take (atomic)
+	bool stop;                // a thread met a fatal error (atomic)
+	// per mm: the thread that scanned it and, per target, where the hits
+	// and the errors it added begin and end in that thread's copy
+	uint32_t *owner;
+	size_t (*range)[4];       // [mm * n + target]
+	struct pscan_thread *th;
+};
+
+static void *pscan_run(void *arg)
+{
+	struct pscan_thread *t = arg;
+	struct pscan *ps = t->ps;
+	while (!__atomic_load_n(&ps->stop, __ATOMIC_RELAXED)) {
+		size_t i = __atomic_fetch_add(&ps->next, 1, __ATOMIC_RELAXED);
+		if (i >= ps->nmm)
+			break;
+		ps->owner[i] = (uint32_t)(t - ps->th);
+		size_t(*rg)[4] = ps->range + i * ps->n;
+		for (size_t j = 0; j < ps->n; j++) {
+			rg[j][0] = t->copy[j].nr_hits;
+			rg[j][2] = t->copy[j].nr_errors;
+		}
+		scan_mm(&t->s, ps->mms[i], ps->pids[i]);
+		for (size_t j = 0; j < ps->n; j++) {
+			rg[j][1] = t->copy[j].nr_hits;
+			rg[j][3] = t->copy[j].nr_errors;
+		}
+		if (t->s.fatal) {
+			__atomic_store_n(&ps->stop, true, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Move hits [from, to) and errors [efrom, eto) of @src to the end of @dst's. */
+static void pscan_move(struct linux_rmap_result *dst, struct linux_rmap_result *src, const size_t rg[4])
+{
+	for (size_t k = rg[0]; k < rg[1]; k++) {
+		const struct linux_rmap_hit *sh = &src->hits[k];
+		struct linux_rmap_hit *h = append_hit(dst, &sh->vma, sh->vaddr);
+		if (!h)
+			continue;
+		*h = *sh;  // a scan's hits carry no error string
+		dst->confirmed += h->confirmed;
+	}
+	for (size_t k = rg[2]; k < rg[3]; k++) {
+		char **n = realloc(dst->errors, (dst->nr_errors + 1) * sizeof(*n));
+		if (!n)
+			continue;
+		dst->errors = n;
+		dst->errors[dst->nr_errors++] = src->errors[k];
+		src->errors[k] = NULL;
+	}
+}
+
+static bool scan_set_parallel(struct linux_rmap *rm, struct linux_rmap **helpers, size_t nhelpers,
+			      struct linux_rmap_result **rs, size_t n)
+{
+	struct linux_vm *vm = rm->vm;
+	const struct linux_task *tasks = NULL;
+	size_t nr = 0;
+	if (!nhelpers || !n)
+		return false;
+	struct vms_error *err = linux_vm_tasks(vm, &tasks, &nr);
+	if (err) {
+		vms_error_destroy(err);
+		return false;
+	}
+	struct pscan ps = {.n = n};
+	size_t nth = 1 + nhelpers;
+	uint64_t *mms = malloc((nr ? nr : 1) * sizeof(*mms));
+	int32_t *pids = malloc((nr ? nr : 1) * sizeof(*pids));
+	struct vms_u64map seen;
+	vms_u64map_init(&seen);
+	bool ok = mms && pids;
+	for (size_t i = 0; ok && i < nr; i++) {
+		uint64_t mm = task_mm(&tasks[i]);
+		if (!mm || vms_u64map_get(&seen, mm))
+			continue;
+		ok = vms_u64map_set(&seen, mm, (void *)1);
+		mms[ps.nmm] = mm;
+		pids[ps.nmm++] = tasks[i].pid;
+	}
+	vms_u64map_deinit(&seen);
+	ps.mms = mms;
+	ps.pids = pids;
+	// the bookkeeping grows with mms times pages: a scan for very many
+	// pages stays on one thread
+	ok = ok && ps.nmm >= 2 && ps.nmm * n <= (1u << 20);
+	if (ok) {
+		ps.owner = calloc(ps.nmm, sizeof(*ps.owner));
+		ps.range = calloc(ps.nmm * n, sizeof(*ps.range));
+		ps.th = calloc(nth, sizeof(*ps.th));
+		ok = ps.owner && ps.range && ps.th;
+	}
+	for (size_t t = 0; ok && t < nth; t++) {
+		struct pscan_thread *th = &ps.th[t];
+		th->ps = &ps;
+		th->copy = calloc(n, sizeof(*th->copy));
+		th->copyp = calloc(n, sizeof(*th->copyp));
+		if (!th->copy || !th->copyp) {
+			ok = false;
+			break;
+		}
+		th->s.rm = t ? helpers[t - 1] : rm;
+		th->s.rs = th->copyp;
+		th->s.n = n;
+		th->s.filter.bits = th->s.bits;
+		th->s.filter.mask = SCAN_BITS - 1;
+		for (size_t j = 0; j < n; j++) {
+			th->copy[j].pfn = rs[j]->pfn;
+			th->copyp[j] = &th->copy[j];
+			vms_bit_set(th->s.bits, rs[j]->pfn & (SCAN_BITS - 1));
+		}
+	}
+	if (ok) {
+		for (size_t t = 1; t < nth; t++)
+			ps.th[t].started = pthread_create(&ps.th[t].thread, NULL, pscan_run, &ps.th[t]) == 0;
+		pscan_run(&ps.th[0]);  // a helper that did not start leaves its mms to the others
+		uint64_t seen_leaves = 0;
+		for (size_t t = 0; t < nth; t++) {
+			if (ps.th[t].started)
+				pthread_join(ps.th[t].thread, NULL);
+			seen_leaves += ps.th[t].s.filter.seen;
+			ok &= !ps.th[t].s.fatal;
+		}
+		// the bound is on the whole scan's leaves, as scan_check() counts them
+		ok &= seen_leaves <= LINUX_RMAP_SCAN_MAX_LEAVES;
+	}
+	if (ok) {
+		// as scan_set(): first what the task list lacks, then mm by mm
+		struct scan fin = {.rm = rm, .rs = rs, .n = n};
+		const struct vms_error *te = linux_vm_tasks_error(vm);
+		if (te)
+			scan_error_all(&fin, vms_error_create(te->code, "page-table scan: the task list is incomplete: %s",
+							      te->message));
+		for (size_t i = 0; i < ps.nmm; i++)
+			for (size_t j = 0; j < n; j++)
+				pscan_move(rs[j], &ps.th[ps.owner[i]].copy[j], ps.range[i * n + j]);
+		for (size_t j = 0; j < n; j++)
+			rs[j]->scanned = true;
+	}
+	for (size_t t = 0; ps.th && t < nth; t++) {
+		struct pscan_thread *th = &ps.th[t];
+		for (size_t j = 0; th->copy && j < n; j++)
+			linux_rmap_result_deinit(&th->copy[j]);
+		free(th->copy);
+		free(th->copyp);
+		free(th->s.done);
+		vms_error_destroy(th->s.fatal);
+	}
+	free(ps.th);
+	free(ps.owner);
+	free(ps.range);
+	free(mms);
+	free(pids);
+	return ok;
 }
 
 static void scan_prepare(struct linux_rmap_result *r, const struct linux_page_info *pi)
@@ -947,6 +1143,9 @@ struct all_deliver {
 	uint64_t nr;
 	bool stopped_by_walk;
 	struct page_vec deferred;  // pages for the forward scan, at the end
+	// the workers' contexts, for the forward scan on several threads
+	struct linux_rmap **helpers;
+	size_t nhelpers;
 };
 
 static void all_deliver(void *arg, void *result)
@@ -1020,7 +1219,8 @@ VMS_MUST_CHECK static struct vms_error *scan_deferred(struct all_deliver *d)
 		scan_prepare(&rs[i], &d->deferred.pages[i]);
 		ps[i] = &rs[i];
 	}
-	err = scan_set(d->rm, ps, n);
+	if (!scan_set_parallel(d->rm, d->helpers, d->nhelpers, ps, n))
+		err = scan_set(d->rm, ps, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!err) {
 			d->nr++;
@@ -1120,8 +1320,15 @@ struct vms_error *linux_rmap_all(struct linux_rmap *rm, unsigned kinds,
 	rm->caching = true;
 	struct vms_error *err = linux_memmap_walk(rm->vm->prog, rm->memmap, &w);
 	rm->caching = false;
-	if (!err && !d.err && d.deferred.nr)
+	if (!err && !d.err && d.deferred.nr) {
+		struct linux_rmap **helpers = calloc(n, sizeof(*helpers));
+		for (unsigned i = 0; helpers && i < n; i++)
+			if (states[i].rm)
+				helpers[d.nhelpers++] = states[i].rm;
+		d.helpers = helpers;
 		d.err = scan_deferred(&d);
+		free(helpers);
+	}
 	free(d.deferred.pages);
 	linux_rmap_result_deinit(&d.own);
 	for (unsigned i = 0; i < n; i++) {

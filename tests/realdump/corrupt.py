@@ -198,6 +198,9 @@ def main():
                orig.value("&((struct vm_area_struct *)0x%x)->vm_next" % vma5), vma5)
         checks.append(("vm %d" % pid5, "%x" % mm5, "VMA list cycle"))
     checks.append(("rmap --all", None, "every corruption at once"))
+    # one thread: its forward scan (the pages found by a scan of every page
+    # table, the zero page) must give what the threads' scan gives
+    checks.append(("rmap --all --serial", None, "every corruption at once, on one thread"))
 
     # the copy, patched
     path = os.path.join(work, "vmcore.elf")
@@ -312,7 +315,8 @@ def main():
             if d.get("pid") != pid or d.get("comm") != truth_ps.get(pid, "?")[:15]:
                 probs.append("the task is not named: %s %s" % (d.get("pid"), d.get("comm")))
             print("  %s: %d VMAs listed" % (cmd, len(got)))
-        elif cmd == "rmap --all":
+        elif cmd in ("rmap --all", "rmap --all --serial"):
+            scanned[cmd] = [o for o in docs if o.get("scanned")]
             found = {int(o["pfn"], 16): {(m["pid"], int(m["vaddr"], 16)) for m in o.get("mappings", [])}
                      for o in docs if "pfn" in o}
             summ = [o["summary"] for o in docs if "summary" in o]
@@ -328,6 +332,7 @@ def main():
         return probs
 
     failures = 0
+    scanned = {}  # rmap --all [--serial]: the rows of the forward scan
     for cmd, needle, what in checks:
         try:
             p = subprocess.run(["timeout", str(TIMEOUT), vmsift, "-q", "-j", "-e", cmd, path,
@@ -365,6 +370,19 @@ def main():
         else:
             print("ok: %s (%s): exit 4, one line on stderr, %s" % (
                 cmd, what, "an error names the address, the rest goes on" if needle else "the rest goes on"))
+    # The forward scan on several threads puts their hits and errors
+    # together in the order of the task list: the same rows as on one.
+    par, ser = scanned.get("rmap --all"), scanned.get("rmap --all --serial")
+    if par is None or ser is None:
+        pass  # failed above
+    elif not par or par != ser:
+        failures += 1
+        print("FAIL: rmap --all: the %d rows of its forward scan differ from the %d of --serial"
+              % (len(par), len(ser)))
+    else:
+        print("ok: rmap --all: the %d rows of its forward scan (%d mappings, %d with errors) are "
+              "those of --serial" % (len(par), sum(len(o.get("mappings", [])) for o in par),
+                                     sum(1 for o in par if error_text(o))))
     # the intact dump still answers without errors
     for cmd in ("ps", "vm %d" % pid5):
         p = subprocess.run([vmsift, "-q", "-e", cmd, orig.path, vmlinux], capture_output=True,
