@@ -13,8 +13,10 @@
  * A truncated ELF file stays with libkdumpfile for data but translates with
  * those callbacks too, reading page tables through read_phys(), so that a
  * page table page cut off the file is NODATA rather than a page of zeros.
- * Complete ELF files can also be read in place (dump_map(): a read-only
- * mapping of the file, pages released with MADV_DONTNEED).
+ * Complete ELF files are read past libkdumpfile where one PT_LOAD's file
+ * data holds the read (read_phys()): a page or more with pread(2), less
+ * from a read-only mapping of the file; they can also be read in place
+ * (dump_map(): the same mapping, pages released with MADV_DONTNEED).
  * Virtual reads go the same way on both: translate page by page with
  * libaddrxlat (cached per handle), coalesce physically contiguous runs and
  * read those physically.
@@ -86,7 +88,7 @@ struct dump_shared {
 	struct dump_note *notes;
 	size_t nnotes;
 	uint8_t *notes_data;
-	bool elf_direct;     // plain ELF file: read PT_LOAD data with pread(2)
+	bool elf_direct;     // plain ELF file: read PT_LOAD data ourselves (read_phys())
 	addrxlat_sys_t *sys; // our own translation system (NULL if none)
 	bool own_xlat;       // translate with our callbacks (KDC, truncated ELF)
 
