@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -544,29 +545,46 @@ char *di_cache_file(struct vms_debuginfo *di, const char *ext)
 	return path;
 }
 
-static bool cache_load(struct vms_debuginfo *di, const char *path, struct di_index *index)
+/*
+ * The cache files are mapped, not read: read(2) into a fresh buffer cost a
+ * page fault per 4 KiB page of it (the 600 KiB memo of a 6.1 vmlinux: 2.4
+ * ms, against 0.25 ms to map it and touch every line), on every start.
+ */
+void *di_cache_map(const char *path, size_t min, size_t max, size_t *size_ret)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return NULL;
 	struct stat st;
 	void *buf = NULL;
-	bool ok = false;
-	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(struct index_header) &&
-	    st.st_size < (off_t)1 << 32 && (buf = malloc(st.st_size))) {
-		size_t done = 0;
-		while (done < (size_t)st.st_size) {
-			ssize_t r = read(fd, (char *)buf + done, st.st_size - done);
-			if (r <= 0)
-				break;
-			done += r;
-		}
-		ok = done == (size_t)st.st_size && index_adopt(di, buf, done, index);
+	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)min && (uint64_t)st.st_size <= max) {
+		buf = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (buf == MAP_FAILED)
+			buf = NULL;
+		else
+			*size_ret = (size_t)st.st_size;
 	}
 	close(fd);
-	if (!ok)
-		free(buf);
-	return ok;
+	return buf;
+}
+
+void di_cache_unmap(void *buf, size_t size)
+{
+	if (buf)
+		munmap(buf, size);
+}
+
+static bool cache_load(struct vms_debuginfo *di, const char *path, struct di_index *index)
+{
+	size_t size = 0;
+	void *buf = di_cache_map(path, sizeof(struct index_header), ((size_t)1 << 32) - 1, &size);
+	if (!buf)
+		return false;
+	if (!index_adopt(di, buf, size, index)) {
+		di_cache_unmap(buf, size);
+		return false;
+	}
+	return true;
 }
 
 static int mkdir_p(char *dir)
@@ -683,7 +701,10 @@ void di_index_deinit(struct di_index *index)
 	for (int k = 0; index->maps && k < DI_IDX_NR_KINDS; k++)
 		vms_strmap_deinit(&index->maps[k]);
 	free(index->maps);
-	free(index->buf);
+	if (index->from_cache)
+		di_cache_unmap(index->buf, index->size);
+	else
+		free(index->buf);
 	memset(index, 0, sizeof(*index));
 }
 

@@ -50,7 +50,7 @@ struct di_index {
 	size_t strtab_size;
 	const struct di_index_entry *tables[DI_IDX_NR_KINDS];
 	size_t counts[DI_IDX_NR_KINDS];
-	bool from_cache; // loaded from the cache file rather than scanned
+	bool from_cache; // loaded from the cache file rather than scanned: buf is mapped
 	// BTF: names looked up in these maps (values by di_index_value()); the
 	// sorted tables above are made from them only for prefix listings
 	struct vms_strmap *maps;
@@ -128,7 +128,8 @@ struct vms_debuginfo {
 	// persistent memo of lookups and the types they reached (memo.c)
 	bool memo_loaded;
 	bool memo_dirty;          // something to add to the memo file
-	void *memo_buf;           // the loaded file; names in types point into it
+	void *memo_buf;           // the loaded file, mapped; names in types point into it
+	size_t memo_size;
 	struct vms_strmap memo;   // "T:name" / "V:name" / "E:name" -> lookup + 1
 	struct di_memo_lookup_vector memo_lookups;
 	struct di_memo_stamp *memo_stamp; // the index file the memo was checked against
@@ -196,6 +197,12 @@ char *di_cache_file(struct vms_debuginfo *di, const char *ext);
  * renamed into place.  Best effort: a failure leaves no file and is not
  * reported. */
 void di_cache_store(const char *path, const void *buf, size_t size);
+/* Map the cache file @path read-only if its size is in [@min, @max]; NULL if
+ * it cannot be.  A cache file is only ever replaced whole (di_cache_store()
+ * renames a new one into place), so the mapping stays as it was read.
+ * Unmap with di_cache_unmap(@buf, *@size_ret). */
+void *di_cache_map(const char *path, size_t min, size_t max, size_t *size_ret);
+void di_cache_unmap(void *buf, size_t size);
 /* The checksum the cache files carry. */
 uint64_t di_checksum(const void *p, size_t n);
 

@@ -157,32 +157,6 @@ static struct di_memo_lookup *add_lookup(struct vms_debuginfo *di, const char *k
 
 /* ---- loading ---- */
 
-static void *read_file(const char *path, size_t *size_ret)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	void *buf = NULL;
-	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(struct memo_header) &&
-	    st.st_size <= (off_t)MEMO_MAX_SIZE && (buf = malloc(st.st_size))) {
-		size_t done = 0;
-		while (done < (size_t)st.st_size) {
-			ssize_t r = read(fd, (char *)buf + done, st.st_size - done);
-			if (r <= 0)
-				break;
-			done += r;
-		}
-		if (done != (size_t)st.st_size) {
-			free(buf);
-			buf = NULL;
-		}
-		*size_ret = done;
-	}
-	close(fd);
-	return buf;
-}
-
 struct image {
 	const struct memo_type *types;
 	const struct memo_map *maps;
@@ -401,15 +375,16 @@ static void memo_load(struct vms_debuginfo *di)
 		goto out;
 	*di->memo_stamp = stamp;
 	size_t size = 0;
-	void *buf = read_file(path, &size);
+	void *buf = di_cache_map(path, sizeof(struct memo_header), MEMO_MAX_SIZE, &size);
 	struct image img;
 	if (!buf)
 		goto out;
 	if (!image_check(di, buf, size, &stamp, &img)) {
-		free(buf);
+		di_cache_unmap(buf, size);
 		goto out;
 	}
 	di->memo_buf = buf;
+	di->memo_size = size;
 	materialize(di, buf, &img); // out of memory: what is in is consistent
 out:
 	free(idx_path);
@@ -712,6 +687,7 @@ void di_memo_deinit(struct vms_debuginfo *di)
 	di_memo_lookup_vector_deinit(&di->memo_lookups);
 	vms_strmap_deinit(&di->memo);
 	free(di->memo_stamp);
-	free(di->memo_buf);
+	di_cache_unmap(di->memo_buf, di->memo_size);
+	di->memo_buf = NULL;
 	di->memo_loaded = false;
 }
