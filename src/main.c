@@ -296,10 +296,10 @@ static int parse_options(int argc, char **argv, struct main_options *o)
 }
 
 /* Parts of a plain ELF dump are read through a read-only mapping of the
- * file (dump_map(): page tables, BTF).  If the file shrinks while vmsift
- * runs, touching a page past its new end raises SIGBUS: say so in one line
- * and exit as for a dump that cannot be read, instead of dying of the
- * signal. */
+ * file (dump_map(): page tables, BTF; every read under a page).  If the
+ * file shrinks while vmsift runs, touching a page past its new end raises
+ * SIGBUS: say so in one line and exit as for a dump that cannot be read,
+ * instead of dying of the signal. */
 static void on_sigbus(int sig)
 {
 	(void)sig;
