@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* The last member of a state that one thread writes on every item while
  * others write their own copy next to it in an array: keeps the next copy's
@@ -43,6 +45,22 @@ static inline double vms_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Map the pages wholly inside [@p, @p + @n) now, writable, with one system
+ * call (MADV_POPULATE_WRITE, Linux 5.14) instead of a page fault at the
+ * first touch of each: for memory about to be filled at once.  Under
+ * virtualization a fault can cost 10 us.  Nothing on a kernel without it. */
+static inline void vms_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t ps = (uintptr_t)sysconf(_SC_PAGESIZE), lo = ((uintptr_t)p + ps - 1) & ~(ps - 1), hi = ((uintptr_t)p + n) & ~(ps - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 /* qsort() comparator of uint64_t, ascending. */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "debuginfo/internal.h"
 
 void *di_alloc(struct vms_debuginfo *di, size_t size)
@@ -23,6 +24,7 @@ void *di_alloc(struct vms_debuginfo *di, size_t size)
 		b = malloc(sizeof(*b) + cap);
 		if (!b)
 			return NULL;
+		vms_prefault(b, sizeof(*b) + cap);  // types are made by the thousand
 		b->cap = cap;
 		b->used = 0;
 		b->next = di->blocks;

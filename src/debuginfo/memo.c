@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "debuginfo/internal.h"
 
 #define MEMO_MAGIC "VMSMEMO\0"
@@ -345,6 +346,9 @@ static void materialize(struct vms_debuginfo *di, const struct memo_header *h,
 	if (!di_memo_lookup_vector_reserve(&di->memo_lookups, di->memo_lookups.size + h->nlookups) ||
 	    !vms_strmap_reserve(&di->memo, di->memo_lookups.size + h->nlookups))
 		goto out;
+	// both filled at once now: mapped in one go, not a fault a page
+	vms_prefault(di->memo_lookups.data + di->memo_lookups.size, h->nlookups * sizeof(*di->memo_lookups.data));
+	vms_prefault(di->memo.slots, (di->memo.mask + 1) * sizeof(*di->memo.slots));
 	for (uint32_t i = 0; i < h->nlookups; i++) {
 		const struct memo_lookup *ml = &img->lookups[i];
 		struct di_memo_lookup *l = add_lookup(di, img->strtab + ml->key);

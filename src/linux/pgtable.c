@@ -82,6 +82,8 @@ static struct linux_pt_cache *pt_cache(struct linux_vm *vm, uint64_t paddr)
 	struct linux_pt_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	// its slots are hashed: a walk touches every page of them soon
+	vms_prefault(c, sizeof(*c));
 	c->mapped = linux_mem_map(&vm->phys, paddr, PT_ENTRIES * sizeof(uint64_t)) != NULL;
 	c->nslots = c->mapped ? PT_MAP_SLOTS : PT_COPY_SLOTS;
 	if (!c->mapped) {
@@ -253,8 +255,8 @@ static struct vms_error *lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr
 			}
 			tbl = e & f->phys_mask;
 			if (level == 2 && mm) {
-				if (!vm->pmdc)
-					vm->pmdc = calloc(1, sizeof(*vm->pmdc));
+				if (!vm->pmdc && (vm->pmdc = calloc(1, sizeof(*vm->pmdc))))
+					vms_prefault(vm->pmdc, sizeof(*vm->pmdc));
 				if (vm->pmdc) {
 					vm->pmdc->slots[slot].mm = mm;
 					vm->pmdc->slots[slot].range = range;
