@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/util.h"
 #include "base/vector.h"
 
 const char *linux_memmap_unknown_name(unsigned why)
@@ -739,6 +740,7 @@ static void *worker_main(void *arg)
 					pthread_mutex_unlock(&sh->lock);
 					break;
 				}
+				vms_prefault(buf, c->n * size);  // read into whole
 			}
 			// Straight from the dump file when asked and it can, else a
 			// copy (measured no faster here: bench/memmap.sh).
