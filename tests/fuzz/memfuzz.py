@@ -148,7 +148,14 @@ def discover(d, fixture, rng):
     # tasks of the workload
     ps = d.json("ps")["tasks"]
     tasks = {t["pid"]: t for t in ps}
-    task_size = d.value("sizeof(struct task_struct)")
+    # the object as allocated: x86's FPU state at the end of task_struct is
+    # sized at boot (arch_task_struct_size, kernel/fork.c), smaller than
+    # sizeof on 5.10-6.12, where a fill of sizeof bytes ran into the next
+    # task_struct of the slab
+    try:
+        task_size = d.value("arch_task_struct_size")
+    except (RuntimeError, KeyError, ValueError):
+        task_size = d.value("sizeof(struct task_struct)")
     task_fields = [off for off in (offsetof(d, "struct task_struct", m) for m in (
         "tasks.next", "tasks.prev", "mm", "active_mm", "pid", "tgid", "comm", "signal",
         "real_parent", "group_leader", "thread_node.next", "thread_node.prev", "__state",

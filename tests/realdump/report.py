@@ -17,7 +17,8 @@ pauses it; the workload allocates nothing in between (measured exact on
 own meanwhile (seen on 6.1: kworker/0:1H): KernelStack may exceed the
 guest's by one stack per such worker the dump holds (a kworker/ thread
 newer than every task of ps.txt), a stack being the guest's KernelStack
-over its tasks (ps.txt plus the idle tasks of the other CPUs).  The report's own MemFree, PageTables and Hugetlb cross-checks
+over its tasks (ps.txt plus the idle tasks of the other CPUs); so may
+VmallocUsed, the stack being vmalloc'd (CONFIG_VMAP_STACK).  The report's own MemFree, PageTables and Hugetlb cross-checks
 against the census must come out at 0, and the census's free pages must be
 the guest's MemFree.
 
@@ -217,7 +218,10 @@ ps_now = json.loads(cmd("ps").stdout or "{}").get("tasks", [])
 late_workers = [t["pid"] for t in ps_now if t["comm"].startswith("kworker/") and t["pid"] > max(ps_txt)]
 tasks_then = len(ps_txt) + int(FX.env.get("QEMU_SMP", "1")) - 1
 stack_kb = guest["KernelStack"] // tasks_then if guest["KernelStack"] % tasks_then == 0 else 0
-margin = {"KernelStack": (0, len(late_workers) * stack_kb)}  # (below, above) the guest's
+# (below, above) the guest's: a later worker's stack, vmap'd, is vmalloc
+# pages too (CONFIG_VMAP_STACK)
+margin = {"KernelStack": (0, len(late_workers) * stack_kb),
+          "VmallocUsed": (0, len(late_workers) * stack_kb)}
 if late_workers:
     print(f"meminfo: {len(late_workers)} worker(s) started after ps.txt ({late_workers}), "
           f"{stack_kb} kB of stack each")
