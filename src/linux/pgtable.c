@@ -76,6 +76,16 @@ VMS_MUST_CHECK static struct vms_error *read_table(struct linux_vm *vm, uint64_t
 	return err ? vms_error_wrap(err, "page table page 0x%" PRIx64, paddr) : NULL;
 }
 
+/* Entry @i of a table.  A table read in place lies where its PT_LOAD's
+ * data does in the file, which need not be 8-byte aligned (a QEMU dump's
+ * notes come before it): the entry is copied, not loaded as a uint64_t. */
+static inline uint64_t entry_at(const uint64_t *t, size_t i)
+{
+	uint64_t e;
+	memcpy(&e, (const char *)t + i * sizeof(e), sizeof(e));
+	return e;
+}
+
 /* The cache, made on first use: mapped if the first table is. */
 static struct linux_pt_cache *pt_cache(struct linux_vm *vm, uint64_t paddr)
 {
@@ -247,7 +257,7 @@ static struct vms_error *lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr
 		if ((err = table(vm, tbl, &t)))
 			return err;
 		unsigned idx = (vaddr >> linux_pt_level_shift(f, level)) & ((1u << f->entries_shift) - 1);
-		uint64_t e = t[idx];
+		uint64_t e = entry_at(t, idx);
 		if (!is_leaf(f, level, e)) {
 			if (!(e & f->present)) {
 				*ret = r;  // nothing mapped here
@@ -301,7 +311,7 @@ struct vms_error *linux_pgtable_lookup_cursor(struct linux_vm *vm, struct linux_
 	const uint64_t *e = cursor_entry(vm, cur, mm, vaddr);
 	if (e) {
 		struct linux_pt_entry r = {0};
-		leaf(vm, 1, cur->tbl, (unsigned)(e - cur->ptes), *e, vaddr, &r);
+		leaf(vm, 1, cur->tbl, (unsigned)(e - cur->ptes), entry_at(e, 0), vaddr, &r);
 		*ret = r;
 		return NULL;
 	}
@@ -355,7 +365,7 @@ VMS_MUST_CHECK static struct vms_error *walk_ptes_filtered(struct pt_walk *w, ui
 	uint64_t mask = f->phys_mask & ~(span - 1);
 	struct linux_pt_filter *filter = w->filter;
 	for (unsigned i = 0; i < nent; i++) {
-		uint64_t e = tp[i];
+		uint64_t e = entry_at(tp, i);
 		if (!e || !leaf_present(f, e))
 			continue;
 		uint64_t va = base + (uint64_t)i * span;
