@@ -1017,9 +1017,10 @@ struct vms_error *dump_vmcoreinfo_number(const struct vms_dump *d, const char *k
 VMS_MUST_CHECK static struct vms_error *check_held(struct vms_dump *d, uint64_t addr, size_t len);
 static const uint8_t *file_map(struct dump_shared *sh);
 
-/* The PT_LOAD whose file data holds all of physical [addr, addr + len), or
- * NULL.  Most reads fall in the segment of the last one. */
-static const struct elf_load *load_of(struct vms_dump *d, uint64_t addr, size_t len)
+/* The file offset of physical [addr, addr + len) if one PT_LOAD's file
+ * data holds it all, within the file.  Most reads fall in the segment of
+ * the last one, which is tried first. */
+static bool phys_file_offset(struct vms_dump *d, uint64_t addr, size_t len, uint64_t *off)
 {
 	const struct dump_shared *sh = d->sh;
 	for (size_t k = 0; k <= sh->nloads; k++) {
@@ -1029,10 +1030,11 @@ static const struct elf_load *load_of(struct vms_dump *d, uint64_t addr, size_t 
 		const struct elf_load *l = &sh->loads[i];
 		if (addr - l->paddr < l->filesz && len <= l->filesz - (addr - l->paddr)) {
 			d->last_load = i;
-			return l;
+			*off = l->offset + (addr - l->paddr);
+			return *off + len <= sh->fsize;
 		}
 	}
-	return NULL;
+	return false;
 }
 
 VMS_MUST_CHECK static struct vms_error *read_phys(struct vms_dump *d, uint64_t addr, void *buf, size_t len)
@@ -1048,26 +1050,26 @@ VMS_MUST_CHECK static struct vms_error *read_phys(struct vms_dump *d, uint64_t a
 	// Reads held in one PT_LOAD's file data come straight from the file;
 	// anything else (memsz beyond filesz, across segments) goes through
 	// libkdumpfile.
-	const struct elf_load *l = d->sh->elf_direct ? load_of(d, addr, len) : NULL;
-	if (l && len >= 4096) {
+	uint64_t off;
+	bool direct = d->sh->elf_direct && phys_file_offset(d, addr, len, &off);
+	if (direct && len >= 4096) {
 		// A page or more: pread(2), one copy, and no mapping of the
 		// file that would count in our RSS as a walk sweeps it.
 		// Through libkdumpfile a page is copied twice, and each of its
 		// cache buffers costs a page fault when first filled: a forward
 		// page-table scan of a 3 GiB process spent a third of its time
 		// there.
-		int64_t n = kdc_pread_full(d->sh->fd, buf, len, l->offset + (addr - l->paddr));
+		int64_t n = kdc_pread_full(d->sh->fd, buf, len, off);
 		if (n == (int64_t)len)
 			return NULL;
-	} else if (l) {
+	} else if (direct) {
 		// Less (a task_struct's field, a tree node): from the file's
 		// mapping.  Its first touch faults in the 64 KiB around it,
 		// where libkdumpfile made a pread(2) for each 4 KiB page: ps on
 		// the 4 GiB bench dump took 5.0 ms that way, 2.6 ms so.  The
 		// pages mapped are the page cache's, clean and shared.
 		const uint8_t *m = file_map(d->sh);
-		uint64_t off = l->offset + (addr - l->paddr);
-		if (m && off + len <= d->sh->fsize) {
+		if (m) {
 			memcpy(buf, m + off, len);
 			return NULL;
 		}
@@ -1198,19 +1200,6 @@ static const uint8_t *file_map(struct dump_shared *sh)
 	return m == MAP_FAILED ? NULL : m;
 }
 
-/* The file offset of physical [addr, addr + len) if one PT_LOAD holds it all. */
-static bool phys_file_offset(const struct dump_shared *sh, uint64_t addr, size_t len,
-			     uint64_t *off)
-{
-	for (size_t i = 0; i < sh->nloads; i++) {
-		const struct elf_load *l = &sh->loads[i];
-		if (addr - l->paddr < l->filesz && len <= l->filesz - (addr - l->paddr)) {
-			*off = l->offset + (addr - l->paddr);
-			return *off + len <= sh->fsize;
-		}
-	}
-	return false;
-}
 
 const void *dump_map(struct vms_dump *d, enum dump_space s, uint64_t addr, size_t len)
 {
@@ -1237,7 +1226,7 @@ const void *dump_map(struct vms_dump *d, enum dump_space s, uint64_t addr, size_
 		return NULL;
 	}
 	uint64_t off;
-	if (!phys_file_offset(sh, paddr, len, &off))
+	if (!phys_file_offset(d, paddr, len, &off))
 		return NULL;
 	const uint8_t *m = file_map(sh);
 	return m ? m + off : NULL;
