@@ -370,6 +370,16 @@ static inline char *put_dec(char *p, uint64_t v)
 	return p + n;
 }
 
+/* @v in decimal, a '-' first when negative (21 bytes at most). */
+static inline char *put_int(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return put_dec(p, -(uint64_t)v);
+	}
+	return put_dec(p, (uint64_t)v);
+}
+
 static inline char *put_mem(char *p, const char *s, size_t n)
 {
 	memcpy(p, s, n);
@@ -395,13 +405,7 @@ void rec_put_int(struct strbuf *out, int64_t v)
 	char *p = room(out, 21);
 	if (!p)
 		return;
-	if (v < 0) {
-		*p++ = '-';
-		p = put_dec(p, -(uint64_t)v);
-	} else {
-		p = put_dec(p, (uint64_t)v);
-	}
-	commit(out, p);
+	commit(out, put_int(p, v));
 }
 
 void rec_put_item(struct strbuf *out, const char *s, char sep)
@@ -599,11 +603,7 @@ static inline __attribute__((always_inline)) char *json_field(char *p, const cha
 	case REC_UINT:
 		return put_dec(p, v->u);
 	case REC_INT:
-		if (v->i < 0) {
-			*p++ = '-';
-			return put_dec(p, -(uint64_t)v->i);
-		}
-		return put_dec(p, (uint64_t)v->i);
+		return put_int(p, v->i);
 	case REC_BOOL:
 		return v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
 	case REC_STR:
@@ -832,7 +832,7 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 	     const char *post, size_t npost, bool *first)
 {
 	uint64_t set = r->set & mask;
-	if (set & ~r->plannable & mask)
+	if (set & ~r->plannable)
 		return false;
 	uint64_t strs = set & r->strs;
 	if (set & (r->nul | r->arena) || (strs & r->num))
@@ -874,12 +874,7 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 			p = put_dec(p, v->u);
 			break;
 		case REC_INT:
-			if (v->i < 0) {
-				*p++ = '-';
-				p = put_dec(p, -(uint64_t)v->i);
-			} else {
-				p = put_dec(p, (uint64_t)v->i);
-			}
+			p = put_int(p, v->i);
 			break;
 		case REC_BOOL:
 			p = v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
