@@ -118,7 +118,10 @@ def discover(d, fixture, rng):
     targets = {k: [] for k in ("page", "task", "maple", "anonvma", "pgtable")}
 
     def vrange(vaddr, length):
-        # split at page boundaries: each page translated on its own
+        # split at page boundaries: each page translated on its own (a
+        # process each: an object's size, not a region's)
+        if not 0 < length <= 1 << 20:
+            raise ValueError("object of %d bytes at 0x%x: not an object's size" % (length, vaddr))
         out = []
         while length:
             n = min(length, 4096 - (vaddr & 4095))
@@ -151,11 +154,16 @@ def discover(d, fixture, rng):
     # the object as allocated: x86's FPU state at the end of task_struct is
     # sized at boot (arch_task_struct_size, kernel/fork.c), smaller than
     # sizeof on 5.10-6.12, where a fill of sizeof bytes ran into the next
-    # task_struct of the slab
+    # task_struct of the slab.  It is an int; read through a cast, as BTF
+    # (per-CPU variables only) leaves the symbol typeless, and `p` of a
+    # typeless symbol is its address.  A size no task_struct has is not used.
+    task_size = d.value("sizeof(struct task_struct)")
     try:
-        task_size = d.value("arch_task_struct_size")
+        arch_size = d.value("*(int *)&arch_task_struct_size")
+        if 1024 <= arch_size <= 4 * task_size:
+            task_size = arch_size
     except (RuntimeError, KeyError, ValueError):
-        task_size = d.value("sizeof(struct task_struct)")
+        pass
     task_fields = [off for off in (offsetof(d, "struct task_struct", m) for m in (
         "tasks.next", "tasks.prev", "mm", "active_mm", "pid", "tgid", "comm", "signal",
         "real_parent", "group_leader", "thread_node.next", "thread_node.prev", "__state",
