@@ -807,6 +807,7 @@ static struct rec_plan *plan_make(const struct rec_row *r, uint64_t set)
 		st->field = (uint8_t)f;
 		st->type = fd->type;
 		st->last = NULL;
+		st->enc_len = 0;
 		if (fd->type == REC_STR)
 			pl->strs[pl->nstrs++] = (unsigned char)(pl->n - 1);
 		// a number, or the last string again (another adds its bound)
@@ -866,10 +867,22 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 		p += st->lit_len - skip;
 		skip = 0;
 		switch (st->type) {
-		case REC_HEX:
-			p = put_hex16(p, v->u);
-			*p++ = '"';
+		case REC_HEX: {
+			// an address repeats from item to item: the same page
+			// at the same place in processes forked from one
+			if (v->u == st->last_u && st->enc_len) {
+				memcpy(p, st->enc, 24);
+				p += st->enc_len;
+				break;
+			}
+			char *q = put_hex16(p, v->u);
+			*q++ = '"';
+			memcpy(st->enc, p, 24);
+			st->enc_len = (uint8_t)(q - p);
+			st->last_u = v->u;
+			p = q;
 			break;
+		}
 		case REC_UINT:
 			p = put_dec(p, v->u);
 			break;

@@ -143,8 +143,9 @@ struct rec_plan_step {
 	uint8_t lit_len;
 	uint8_t field;
 	uint8_t type;     // enum rec_type
-	uint8_t enc_len;  // a static string: the last one written, encoded
-	const char *last; // (NULL: none)
+	uint8_t enc_len;  // a static string or a hex number: the last one
+	const char *last; // written, encoded (enc_len 0, last NULL: none)
+	uint64_t last_u;
 	char enc[32];
 };
 struct rec_plan {

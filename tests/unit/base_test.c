@@ -326,6 +326,23 @@ static void test_record_planned(void **state)
 		"{\"pid\":101,\"vaddr\":\"0x7fffffffe001\"}]}\n"
 		"{\"pfn\":\"0x2802\",\"kind\":\"anon\",\"count\":2,\"maps\":[{\"pid\":100,\"vaddr\":\"0x7fffffffe000\"},"
 		"{\"pid\":101,\"vaddr\":\"0x7fffffffe001\"},{\"pid\":-1,\"vaddr\":\"0x7fffffffe002\"}]}\n");
+	// an address again (its encoding kept), another, the first again, and
+	// zero, the shortest
+	strbuf_reset(&out);
+	rec_row_reset(&r);
+	rec_hex(&r, P_PFN, 0x10);
+	rec_open(&w, &r, P_MAPS);
+	static const uint64_t again[] = { 0x7f0000001000, 0x7f0000001000, 0x1000, 0x7f0000001000, 0 };
+	for (size_t i = 0; i < VMS_ARRAY_SIZE(again); i++) {
+		rec_int(&m, M_PID, (int64_t)i);
+		rec_hex(&m, M_VADDR, again[i]);
+		rec_write(&w, &m);
+	}
+	rec_close(&w);
+	assert_string_equal(out.buf,
+		"{\"pfn\":\"0x10\",\"maps\":[{\"pid\":0,\"vaddr\":\"0x7f0000001000\"},"
+		"{\"pid\":1,\"vaddr\":\"0x7f0000001000\"},{\"pid\":2,\"vaddr\":\"0x1000\"},"
+		"{\"pid\":3,\"vaddr\":\"0x7f0000001000\"},{\"pid\":4,\"vaddr\":\"0x0\"}]}\n");
 	// no field before the list, an empty list, fields after it (the
 	// long key), a static name with escapes, every number's extremes
 	strbuf_reset(&out);
