@@ -282,9 +282,10 @@ def main():
                  [hex(a) for a, _ in sorted(set(got) - set(maps))][:5]))
         nvma += len(got)
         nproc += 1
-    # nothing at all only when the dump lacks every process's tree (checked
-    # by cut_short) or every mm
-    check(nvma > 0 or len(vm) < len(pids) and (not vm or ncut == nproc),
+    # nothing at all only when the dump lacks every process's tree (each
+    # cut checked by cut_short against what the dump really lacks), or
+    # every mm (then no tree was walked)
+    check(nvma > 0 or (nproc > 0 and ncut == nproc) or (len(vm) < len(pids) and not vm),
           "VMA trees: nothing compared (%d processes)" % nproc)
     print("tree -t %s: %d VMAs of %d processes = maps" % (which, nvma, nproc))
 
