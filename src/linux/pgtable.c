@@ -364,18 +364,35 @@ VMS_MUST_CHECK static struct vms_error *walk_ptes_filtered(struct pt_walk *w, ui
 	uint64_t span = UINT64_C(1) << shift;
 	uint64_t mask = f->phys_mask & ~(span - 1);
 	struct linux_pt_filter *filter = w->filter;
-	for (unsigned i = 0; i < nent; i++) {
+	// What the loop needs, in locals: the count it keeps goes through a
+	// pointer the compiler must assume may point into the format, which
+	// had it load the format's fields again on every entry.
+	const uint64_t present = f->present, present_any = f->present | f->protnone;
+	const bool invert = f->invert_nonpresent;
+	const unsigned page_shift = vm->page_shift;
+	const uint64_t *bits = filter->bits;
+	const uint64_t bmask = filter->mask;
+	// the entries whose span meets [start, end)
+	unsigned lo = 0, hi = nent;
+	if (w->start > base)
+		lo = w->start - base >= (uint64_t)nent << shift ? nent : (unsigned)((w->start - base) >> shift);
+	if (w->end <= base)
+		hi = 0;
+	else if (w->end - base < (uint64_t)nent << shift)
+		hi = (unsigned)((w->end - base + span - 1) >> shift);
+	uint64_t seen = 0;
+	for (unsigned i = lo; i < hi; i++) {
 		uint64_t e = entry_at(tp, i);
-		if (!e || !leaf_present(f, e))
+		if (!(e & present_any))
 			continue;
+		seen++;
+		uint64_t paddr = (invert && !(e & present) ? ~e : e) & mask;
+		uint64_t pfn = paddr >> page_shift;
+		if (!vms_bit_test(bits, pfn & bmask))
+			continue;
+		filter->seen += seen;
+		seen = 0;
 		uint64_t va = base + (uint64_t)i * span;
-		if (va + span <= w->start || va >= w->end)
-			continue;
-		filter->seen++;
-		uint64_t paddr = entry_phys(f, e, mask);
-		uint64_t pfn = paddr >> vm->page_shift;
-		if (!vms_bit_test(filter->bits, pfn & filter->mask))
-			continue;
 		struct linux_pt_entry r = {.level = 1, .entry = e, .entry_paddr = tbl + 8 * i,
 					   .present = true, .size = span, .paddr = paddr, .pfn = pfn};
 		struct vms_error *err = w->fn(w->arg, va, &r);
@@ -384,6 +401,7 @@ VMS_MUST_CHECK static struct vms_error *walk_ptes_filtered(struct pt_walk *w, ui
 		if (err)
 			return err;
 	}
+	filter->seen += seen;
 	return NULL;
 }
 
