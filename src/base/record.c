@@ -1323,6 +1323,83 @@ void rec_write(struct rec_writer *w, const struct rec_row *r)
 	}
 }
 
+/* The fields of @set by their order, @r's values set from @vals. */
+static void items_fill(struct rec_row *r, uint64_t set, const union rec_slot *vals)
+{
+	for (uint64_t m = set; m; m &= m - 1)
+		r->v[__builtin_ctzll(m)] = *vals++;
+}
+
+void rec_write_items(struct rec_writer *w, struct rec_row *r, const union rec_slot *vals, size_t n)
+{
+	const uint64_t set = r->set;
+	const unsigned k = (unsigned)__builtin_popcountll(set);
+	struct rec_plan *pl = NULL;
+	// the plan's way: JSON items of an open list, numbers and booleans
+	// (no string, null or slow field: nothing a plan leaves to the
+	// general way), and at least one of them
+	if (w->mode == REC_JSON && w->depth && w->depth <= REC_MAX_DEPTH && set &&
+	    !(set & (~r->plannable | r->strs | r->nul | r->arena)))
+		pl = plan_of(r, set);
+	if (!pl) {
+		for (size_t i = 0; i < n; i++) {
+			items_fill(r, set, vals + i * k);
+			rec_write(w, r);
+		}
+		return;
+	}
+	struct strbuf *out = w->out;
+	bool *first = &w->open[w->depth - 1].first;
+	const size_t need = pl->bound + 8;
+	for (size_t i = 0; i < n; i++) {
+		const union rec_slot *v = vals + i * k;
+		char *p = room(out, need);
+		if (!p)
+			return;  // the strbuf is marked failed
+		if (!*first)
+			*p++ = ',';
+		*first = false;
+		*p++ = '{';
+		for (unsigned j = 0; j < pl->n; j++, v++) {
+			struct rec_plan_step *st = &pl->steps[j];
+			size_t skip = j == 0;  // no comma before the first field
+			if (st->lit_len <= 17)
+				memcpy(p, st->lit + skip, 16);
+			else
+				memcpy(p, st->lit + skip, 40);
+			p += st->lit_len - skip;
+			switch (st->type) {
+			case REC_HEX:
+				if (v->u == st->last_u && st->enc_len) {
+					memcpy(p, st->enc, 24);
+					p += st->enc_len;
+				} else {
+					char *q = put_hex16(p, v->u);
+					*q++ = '"';
+					memcpy(st->enc, p, 24);
+					st->enc_len = (uint8_t)(q - p);
+					st->last_u = v->u;
+					p = q;
+				}
+				break;
+			case REC_UINT:
+				p = put_dec(p, v->u);
+				break;
+			case REC_INT:
+				p = put_int(p, v->i);
+				break;
+			default:  // REC_BOOL
+				p = v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
+				break;
+			}
+		}
+		*p++ = '}';
+		commit(out, p);
+	}
+	if (n)
+		items_fill(r, set, vals + (n - 1) * k);
+}
+
 void rec_open(struct rec_writer *w, const struct rec_row *r, unsigned f)
 {
 	const struct rec_schema *s = r->schema;

@@ -357,6 +357,15 @@ unsigned rec_writer_project(struct rec_writer *w, const struct rec_schema *s, co
 
 /* Write @r as a whole record (an item of the open list, if any). */
 void rec_write(struct rec_writer *w, const struct rec_row *r);
+
+/* Write @n items of the open list, all of one shape: the fields set in @r
+ * (filled once; their values are ignored), numbers or booleans only, the
+ * values of item i at @vals[i * k .. i * k + k - 1], k the number of fields
+ * set, in field order.  Output as from @n rec_write() of @r with those
+ * values; in JSON the items go by @r's plan with no per-item checks, the
+ * hot path of a long list (rmap --all's mappings).  @r's values are left
+ * as the last item's. */
+void rec_write_items(struct rec_writer *w, struct rec_row *r, const union rec_slot *vals, size_t n);
 /* Write @r up to its REC_LIST field @f, whose items follow.  @r must stay
  * untouched until rec_close(). */
 void rec_open(struct rec_writer *w, const struct rec_row *r, unsigned f);

@@ -255,6 +255,8 @@ struct all_ctx {
 	// hits are most often in the same mms, in the same order
 	uint64_t owner_mm[16];
 	const struct linux_mm_owners *owner[16];
+	// the mapping items waiting to be written: pid, vaddr
+	union rec_slot items[2 * 64];
 };
 
 /* Count @r and write its row (@vm: for the tasks of its mms). */
@@ -308,18 +310,27 @@ static void all_row(struct all_ctx *a, struct linux_vm *vm, const struct linux_r
 		rec_str(row, AF_ERROR, error);
 	rec_open(&a->w, row, AF_MAPPINGS);
 	// One item per (process, confirmed mapping); an mm without a task
-	// gives one with pid -1.
+	// gives one with pid -1.  Items go out in runs (rec_write_items()).
+	enum { RUN = sizeof(a->items) / sizeof(a->items[0]) / 2 };
+	rec_int(&a->map, AM_PID, 0);
+	rec_hex(&a->map, AM_VADDR, 0);
+	size_t n = 0;
 	for (size_t i = 0; i < r->nr_hits; i++) {
 		const struct linux_rmap_hit *h = &r->hits[i];
 		if (!h->confirmed)
 			continue;
 		const struct linux_mm_owners *o = i < KEEP ? owners[i] : linux_mm_owners(vm, h->mm);
 		for (size_t j = 0; j < (o->nr ? o->nr : 1); j++) {
-			rec_int(&a->map, AM_PID, o->nr ? o->procs[j]->tgid : -1);
-			rec_hex(&a->map, AM_VADDR, h->vaddr);
-			rec_write(&a->w, &a->map);
+			if (n == RUN) {
+				rec_write_items(&a->w, &a->map, a->items, n);
+				n = 0;
+			}
+			a->items[2 * n].i = o->nr ? o->procs[j]->tgid : -1;
+			a->items[2 * n + 1].u = h->vaddr;
+			n++;
 		}
 	}
+	rec_write_items(&a->w, &a->map, a->items, n);
 	rec_close(&a->w);
 }
 

@@ -297,6 +297,97 @@ static const struct rec_field m_fields[M_NR] = {
 };
 static const struct rec_schema m_schema = { m_fields, M_NR, NULL, 0, false, NULL, NULL };
 
+/* Items written as a run (rec_write_items()) must read as the same items
+ * written one by one: in each mode, for a shape the plan writes (every
+ * numeric type, the long key, addresses that repeat) and for one it leaves
+ * to the general way (a static name set), with items before the run and a
+ * run of none. */
+static char *items_out(enum rec_mode mode, bool run, bool with_name)
+{
+	static const int64_t pids[] = { 1, -1, INT64_MIN, INT64_MAX, 0, 42 };
+	static const uint64_t addrs[] = { 0x7f0000001000, 0x7f0000001000, 0, UINT64_MAX, 0x1000, 0x1000 };
+	enum { N = VMS_ARRAY_SIZE(pids) };
+	struct strbuf out = STRBUF_INIT;
+	struct rec_writer w;
+	struct rec_row r, it;
+	rec_row_init(&r, &p_schema);
+	rec_row_init(&it, &p_schema);
+	rec_writer_init(&w, mode, &out);
+	// round 0: an item, a run of none; 1: an item, a run; 2: a run, an item
+	for (int round = 0; round < 3; round++) {
+		rec_row_reset(&r);
+		rec_hex(&r, P_PFN, 0x99);
+		rec_open(&w, &r, P_MAPS);
+		rec_row_reset(&it);
+		rec_uint(&it, P_COUNT, 7);
+		if (round < 2)
+			rec_write(&w, &it);
+		rec_row_reset(&it);
+		rec_hex(&it, P_PFN, 0);
+		if (with_name)
+			rec_str(&it, P_KIND, "anon");
+		rec_uint(&it, P_COUNT, 0);
+		rec_int(&it, P_DELTA, 0);
+		rec_bool(&it, P_OK, false);
+		rec_uint(&it, P_TAIL, 0);
+		const unsigned k = with_name ? 6 : 5;  // pfn, [kind,] count, delta, ok, tail
+		union rec_slot vals[N * 6];
+		for (unsigned i = 0; i < N; i++) {
+			union rec_slot *v = &vals[i * k];
+			(v++)->u = addrs[i];
+			if (with_name)
+				(v++)->s = i & 2 ? "file" : "anon";
+			(v++)->u = (uint64_t)pids[i] * 3;
+			(v++)->i = pids[i];
+			(v++)->u = i & 1;
+			v->u = UINT64_MAX - i;
+		}
+		if (run) {
+			rec_write_items(&w, &it, vals, round ? N : 0);
+		} else {
+			for (unsigned i = 0; i < (round ? N : 0); i++) {
+				const union rec_slot *v = &vals[i * k];
+				rec_hex(&it, P_PFN, (v++)->u);
+				if (with_name)
+					rec_str(&it, P_KIND, (v++)->s);
+				rec_uint(&it, P_COUNT, (v++)->u);
+				rec_int(&it, P_DELTA, (v++)->i);
+				rec_bool(&it, P_OK, (v++)->u);
+				rec_uint(&it, P_TAIL, v->u);
+				rec_write(&w, &it);
+			}
+		}
+		if (round == 2) {
+			rec_row_reset(&it);
+			rec_uint(&it, P_COUNT, 8);
+			rec_write(&w, &it);
+		}
+		rec_close(&w);
+	}
+	rec_row_deinit(&it);
+	rec_row_deinit(&r);
+	assert_false(strbuf_failed(&out));
+	return strbuf_detach(&out);
+}
+
+static void test_record_items(void **state)
+{
+	(void)state;
+	for (int mode = REC_TEXT; mode <= REC_BLOCK; mode++)
+		for (int name = 0; name < 2; name++) {
+			char *one = items_out((enum rec_mode)mode, false, name);
+			char *run = items_out((enum rec_mode)mode, true, name);
+			assert_string_equal(run, one);
+			free(one);
+			free(run);
+		}
+	char *run = items_out(REC_JSON, true, false);
+	assert_non_null(strstr(run, "[{\"count\":7},{\"pfn\":\"0x7f0000001000\",\"count\":3,\"delta\":1,"
+				    "\"ok\":false,\"a_rather_long_key_of_28_bytes\":18446744073709551615},"));
+	assert_non_null(strstr(run, "{\"pfn\":\"0xffffffffffffffff\",\"count\":"));
+	free(run);
+}
+
 static void test_record_planned(void **state)
 {
 	static const char quoted[] = "q\"t";  // a static name that needs escapes
@@ -393,13 +484,14 @@ static void test_record_planned(void **state)
 		rec_str(&r, P_KIND, "anon");
 		rec_write(&w, &r);
 	}
-	const char *want_round = "{\"pfn\":\"0x1\",\"count\":null}\n"
-				 "{\"pfn\":\"0x2\",\"maps\":[{\"pid\":5,\"vaddr\":\"0x6\"}],\"note\":\"n%d\"}\n"
-				 "{\"kind\":9}\n"
-				 "{\"kind\":\"anon\"}\n";
+#define WANT_ROUND "{\"pfn\":\"0x1\",\"count\":null}\n" \
+		   "{\"pfn\":\"0x2\",\"maps\":[{\"pid\":5,\"vaddr\":\"0x6\"}],\"note\":\"n%d\"}\n" \
+		   "{\"kind\":9}\n" \
+		   "{\"kind\":\"anon\"}\n"
 	char want[512];
-	int n = snprintf(want, sizeof(want), want_round, 0);
-	snprintf(want + n, sizeof(want) - (size_t)n, want_round, 1);
+	int n = snprintf(want, sizeof(want), WANT_ROUND, 0);
+	snprintf(want + n, sizeof(want) - (size_t)n, WANT_ROUND, 1);
+#undef WANT_ROUND
 	assert_string_equal(out.buf, want);
 	rec_row_deinit(&m);
 	rec_row_deinit(&r);
@@ -540,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_record_json),
 		cmocka_unit_test(test_record_planned),
+		cmocka_unit_test(test_record_items),
 		cmocka_unit_test(test_record_strs_encoded),
 		cmocka_unit_test(test_record_text),
 		cmocka_unit_test(test_record_sink),
