@@ -18,3 +18,8 @@ tests-need-cmocka:
 	@echo "error: cmocka was not found when configure ran, so the unit tests cannot be built:" \
 		"install libcmocka-dev and run configure again" >&2; exit 1
 endif
+
+# the house rules: no dead API, no error-returning function without
+# VMS_MUST_CHECK (after the build: it reads the objects' symbol tables)
+TESTS += tests/api-rules.sh
+EXTRA_DIST += tests/api-rules.sh tests/api_rules.py tests/api-rules.allow

@@ -27,8 +27,9 @@ void vms_strmap_deinit(struct vms_strmap *m)
 	vms_strmap_init(m);
 }
 
-uint64_t *vms_strmap_find_hashed(const struct vms_strmap *m, const char *key,
-				 uint64_t hash)
+/* As vms_strmap_find() with a precomputed vms_hash_string(@key). */
+static uint64_t *vms_strmap_find_hashed(const struct vms_strmap *m, const char *key,
+					uint64_t hash)
 {
 	if (!m->slots)
 		return NULL;

@@ -39,9 +39,6 @@ void vms_strmap_deinit(struct vms_strmap *m);
  * stays valid until the next insertion.
  */
 uint64_t *vms_strmap_find(const struct vms_strmap *m, const char *key);
-/* As vms_strmap_find() with a precomputed vms_hash_string(@key). */
-uint64_t *vms_strmap_find_hashed(const struct vms_strmap *m, const char *key,
-				 uint64_t hash);
 /* Make room for @n keys without growing again.  Returns false if out of
  * memory (the map is unchanged). */
 bool vms_strmap_reserve(struct vms_strmap *m, size_t n);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void rec_put_json_str(struct strbuf *out, const char *s);
+
 /* ---- rows ---- */
 
 void rec_row_init(struct rec_row *r, const struct rec_schema *s)
@@ -419,7 +421,8 @@ void rec_put_item(struct strbuf *out, const char *s, char sep)
 	commit(out, put_mem(p, s, n));
 }
 
-void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width)
+/* @s in @width (> 0 right-aligned, < 0 left-aligned). */
+static void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width)
 {
 	size_t w = width < 0 ? (size_t)-width : (size_t)width;
 	size_t pad = w > len ? w - len : 0;
@@ -449,7 +452,9 @@ static inline bool json_special(unsigned char c)
 	return json_escape[c];
 }
 
-void rec_put_json_str(struct strbuf *out, const char *s)
+/* Append @s as a JSON string literal, quotes included (bytes that are not
+ * printable ASCII become \u00XX, as json_quote()). */
+static void rec_put_json_str(struct strbuf *out, const char *s)
 {
 	size_t n = 0;
 	while (s[n] && !json_special((unsigned char)s[n]))

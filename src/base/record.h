@@ -250,16 +250,6 @@ static inline void rec_null(struct rec_row *r, unsigned f)
 	r->set |= UINT64_C(1) << f;
 	r->nul |= UINT64_C(1) << f;
 }
-/* Remove field @f from the row. */
-static inline void rec_unset(struct rec_row *r, unsigned f)
-{
-	uint64_t m = ~(UINT64_C(1) << f);
-	r->set &= m;
-	r->nul &= m;
-	r->num &= m;
-	r->arena &= m;
-	r->enc &= m;
-}
 static inline bool rec_has(const struct rec_row *r, unsigned f)
 {
 	return (r->set >> f) & 1;
@@ -308,11 +298,6 @@ static inline const char *rec_get_s(const struct rec_row *r, unsigned f)
 	if (r->arena & bit)
 		return r->scratch.buf + r->v[f].off;
 	return r->v[f].s;
-}
-/* Does REC_STR field @f hold a string (not a number, not null)? */
-static inline bool rec_is_str(const struct rec_row *r, unsigned f)
-{
-	return ((r->set & ~r->nul & ~r->num) >> f) & 1;
 }
 size_t rec_strs_count(const struct rec_row *r, unsigned f);
 /* The encoded list of REC_STRS field @f, NULL if it was not given so. */
@@ -388,11 +373,6 @@ void rec_put_uint(struct strbuf *out, uint64_t v);
 void rec_put_int(struct strbuf *out, int64_t v);
 /* @s after the separator @sep (none when 0). */
 void rec_put_item(struct strbuf *out, const char *s, char sep);
-/* @s in @width (> 0 right-aligned, < 0 left-aligned). */
-void rec_put_pad(struct strbuf *out, const char *s, size_t len, int width);
-/* Append @s as a JSON string literal, quotes included (bytes that are not
- * printable ASCII become \u00XX, as json_quote()). */
-void rec_put_json_str(struct strbuf *out, const char *s);
 
 /*
  * The buffered output of a command: bytes gather in @buf and go to @fp in

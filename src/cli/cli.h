@@ -109,8 +109,6 @@ void cli_emit_record(struct cli_ctx *ctx, struct vms_value *v, cli_text_fn *text
 /* Emit preformatted text (ignored in JSON mode). */
 void cli_emit_text(struct cli_ctx *ctx, const char *s);
 
-/* The running command's output buffer (ready for appending). */
-struct strbuf *cli_out(struct cli_ctx *ctx);
 /* A record writer into the command's output: JSON (one record per line at
  * the top level) with --json, else the schema's text. */
 void cli_writer(struct cli_ctx *ctx, struct rec_writer *w);
@@ -146,10 +144,6 @@ VMS_MUST_CHECK struct vms_error *cli_parse_u64(struct cli_ctx *ctx, const char *
 VMS_MUST_CHECK struct vms_error *cli_split(const char *line, int *argc_ret, char ***argv_ret, const char **rest_ret);
 void cli_free_argv(int argc, char **argv);
 
-/* Run one command line (may carry `| shell` or `> file`).  Errors are
- * printed to stderr as "vmsift: CMD: message" (or a JSON error object in
- * JSON mode) and reflected in the return: VMS_EXIT_*. */
-int cli_run_line(struct cli_ctx *ctx, const char *line);
 /* Run a script: lines, with `;` separating commands; `#` comments.
  * Returns the worst exit status. */
 int cli_run_script(struct cli_ctx *ctx, const char *text);
@@ -172,7 +166,7 @@ void cli_partial(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((forma
 
 /* kmem ADDR... (cmd_kmem.c): what each address is.  `whatis ADDR` is an
  * alias, so the whatis command hands an address to it. */
-struct vms_error *cli_kmem_addresses(struct cli_ctx *ctx, int argc, char **argv);
+VMS_MUST_CHECK struct vms_error *cli_kmem_addresses(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Format an error for the user. */
 void cli_print_error(struct cli_ctx *ctx, const char *cmd, const struct vms_error *err);

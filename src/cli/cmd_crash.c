@@ -101,7 +101,7 @@ static void bt_text(struct cli_ctx *ctx, const struct vms_value *v, struct strbu
 		strbuf_addstr(out, "    (running in user mode)\n");
 }
 
-static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, bool stream, bool source)
+VMS_MUST_CHECK static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, bool stream, bool source)
 {
 	struct linux_bt bt;
 	struct vms_error *err;
@@ -126,7 +126,7 @@ static struct vms_error *bt_one(struct cli_ctx *ctx, uint64_t task, int cpu, boo
 	return NULL;
 }
 
-static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_bt(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool all = false, active = false, source = false;
 	const char *spec = NULL;
@@ -228,7 +228,7 @@ static void mod_text(struct cli_ctx *ctx, const struct vms_value *v, struct strb
 		    taint ? taint->s : "", users ? users->s : "-");
 }
 
-static struct vms_error *cmd_mod(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_mod(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc > 2)
 		return vms_error_create(VMS_ERR_INVALID, "usage: mod [NAME]");

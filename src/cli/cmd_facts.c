@@ -51,7 +51,7 @@ static void fact_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		strbuf_addf(out, "  %s\n", u->array.items[i]->s);
 }
 
-static struct vms_error *cmd_facts(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_facts(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool only_missing = false, with_notes = false;
 	for (int i = 1; i < argc; i++) {

@@ -71,7 +71,7 @@ static void memcg_text(struct cli_ctx *ctx, const struct vms_value *v, struct st
 			strbuf_addf(out, "    %s %" PRIu64 "\n", st->object.pairs[i].key, st->object.pairs[i].value->u);
 }
 
-static struct vms_error *cmd_memcg(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_memcg(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool no_pages = false, all = false;
 	const char *only = NULL;

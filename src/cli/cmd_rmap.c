@@ -393,7 +393,7 @@ static void all_worker_free(void *arg, void *ws)
 	free(w);
 }
 
-static struct vms_error *all_worker_page(void *ws, struct linux_rmap *wrm, const struct linux_rmap_result *r)
+VMS_MUST_CHECK static struct vms_error *all_worker_page(void *ws, struct linux_rmap *wrm, const struct linux_rmap_result *r)
 {
 	struct all_worker *w = ws;
 	all_row(&w->a, wrm->vm, r);
@@ -438,7 +438,7 @@ static void *all_worker_chunk_done(void *ws)
 	return out;
 }
 
-static struct vms_error *all_worker_deliver(void *arg, void *o, bool discard)
+VMS_MUST_CHECK static struct vms_error *all_worker_deliver(void *arg, void *o, bool discard)
 {
 	struct all_ctx *a = arg;
 	struct strbuf *out = o;

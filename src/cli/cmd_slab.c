@@ -193,7 +193,7 @@ static void proc_text(struct cli_ctx *ctx, const struct vms_value *v, struct str
 		    get_u(v, "num_slabs"), 0u);
 }
 
-static struct vms_error *cmd_slabinfo(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_slabinfo(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct slabinfo_opts o = { 0 };
 	for (int i = 1; i < argc; i++) {
@@ -322,8 +322,8 @@ static void object_text(struct cli_ctx *ctx, const struct vms_value *v, struct s
 		    value_get(v, "where")->s);
 }
 
-static struct vms_error *on_object(void *arg, const struct linux_slab_cache *c, const struct linux_slab_slab *s,
-				   uint64_t addr, unsigned state)
+VMS_MUST_CHECK static struct vms_error *on_object(void *arg, const struct linux_slab_cache *c, const struct linux_slab_slab *s,
+						  uint64_t addr, unsigned state)
 {
 	(void)c;
 	struct slab_run *r = arg;
@@ -358,7 +358,7 @@ static void on_problem(void *arg, const struct vms_error *err)
 	r->ctx->partial = true;
 }
 
-static struct vms_error *cmd_slab(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_slab(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct slab_run r = { .ctx = ctx, .only = -1 };
 	const char *name = NULL;

@@ -35,7 +35,7 @@ static const char *kind_name(unsigned k)
 	return k == LINUX_VMALLOC_VM_MAP_RAM ? "vm_map_ram" : k == LINUX_VMALLOC_UNPURGED ? "unpurged" : "area";
 }
 
-static struct vms_error *cmd_vmalloc(struct cli_ctx *ctx, int argc, char **argv)
+VMS_MUST_CHECK static struct vms_error *cmd_vmalloc(struct cli_ctx *ctx, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)

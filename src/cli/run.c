@@ -56,7 +56,8 @@ const struct plugin_host_ops cli_plugin_host = {
 	.emit_record = host_emit_record,
 };
 
-struct strbuf *cli_out(struct cli_ctx *ctx)
+/* The running command's output buffer (ready for appending). */
+static struct strbuf *cli_out(struct cli_ctx *ctx)
 {
 	if (!ctx->sink.flush_at)
 		rec_sink_init(&ctx->sink, ctx->out);
@@ -466,7 +467,10 @@ static int run_command(struct cli_ctx *ctx, int argc, char **argv)
 	return status;
 }
 
-int cli_run_line(struct cli_ctx *ctx, const char *line)
+/* Run one command line (may carry `| shell` or `> file`).  Errors are
+ * printed to stderr as "vmsift: CMD: message" (or a JSON error object in
+ * JSON mode) and reflected in the return: VMS_EXIT_*. */
+static int cli_run_line(struct cli_ctx *ctx, const char *line)
 {
 	int argc;
 	char **argv;

@@ -45,7 +45,7 @@ static const char *btf_name(const struct btf *btf, uint32_t off)
 	return s;
 }
 
-static struct vms_error *bad_id(struct vms_debuginfo *di, uint64_t id)
+VMS_MUST_CHECK static struct vms_error *bad_id(struct vms_debuginfo *di, uint64_t id)
 {
 	return vms_error_create(VMS_ERR_FORMAT, "BTF of %s refers to type %" PRIu64
 				" beyond its %u types", di->path, id, btf__type_cnt(di->btf));
@@ -61,8 +61,8 @@ static struct vms_type *new_type(struct vms_debuginfo *di, enum vms_type_kind ki
 	return t;
 }
 
-static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t id, int depth,
-				 struct vms_type **ret);
+VMS_MUST_CHECK static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t id, int depth,
+						struct vms_type **ret);
 
 /* The integer type an enum of @size bytes is compatible with, named as gcc
  * names it in DWARF. */
@@ -83,8 +83,8 @@ static struct vms_type *enum_int_type(struct vms_debuginfo *di, uint64_t size, b
 	return c;
 }
 
-static struct vms_error *build_enum(struct vms_debuginfo *di, const struct btf_type *bt,
-				    struct vms_type *t)
+VMS_MUST_CHECK static struct vms_error *build_enum(struct vms_debuginfo *di, const struct btf_type *bt,
+						   struct vms_type *t)
 {
 	size_t n = btf_vlen(bt);
 	bool is_signed = btf_kflag(bt);
@@ -123,8 +123,8 @@ static struct vms_error *build_enum(struct vms_debuginfo *di, const struct btf_t
 	return NULL;
 }
 
-static struct vms_error *build_function(struct vms_debuginfo *di, const struct btf_type *bt,
-					struct vms_type *t, int depth)
+VMS_MUST_CHECK static struct vms_error *build_function(struct vms_debuginfo *di, const struct btf_type *bt,
+						       struct vms_type *t, int depth)
 {
 	struct vms_error *err = type_at(di, bt->type, depth + 1, &t->target);
 	if (err)
@@ -153,8 +153,8 @@ static struct vms_error *build_function(struct vms_debuginfo *di, const struct b
 
 /* A forward declaration: the indexed definition of the same tag, else an
  * incomplete type. */
-static struct vms_error *build_fwd(struct vms_debuginfo *di, const struct btf_type *bt,
-				   uint64_t id, int depth, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *build_fwd(struct vms_debuginfo *di, const struct btf_type *bt,
+						  uint64_t id, int depth, struct vms_type **ret)
 {
 	bool is_union = btf_kflag(bt);
 	const char *tag = btf_name(di->btf, bt->name_off);
@@ -175,13 +175,13 @@ static struct vms_error *build_fwd(struct vms_debuginfo *di, const struct btf_ty
 	return NULL;
 }
 
-static struct vms_error *cache(struct vms_debuginfo *di, uint64_t id, struct vms_type *t)
+VMS_MUST_CHECK static struct vms_error *cache(struct vms_debuginfo *di, uint64_t id, struct vms_type *t)
 {
 	return vms_u64map_set(&di->types, id, t) ? NULL : &vms_enomem;
 }
 
-static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t id, int depth,
-				 struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *type_at(struct vms_debuginfo *di, uint64_t id, int depth,
+						struct vms_type **ret)
 {
 	if (id == 0) {
 		*ret = di->void_type;
@@ -467,7 +467,7 @@ static int keep_libbpf_message(enum libbpf_print_level level, const char *fmt, v
  * overwritten blob is named for what it is before libbpf sees it (it only
  * says EINVAL).  Native byte order only; libbpf checks a swapped one.
  */
-static struct vms_error *check_header(const void *data, size_t size, const char *origin)
+VMS_MUST_CHECK static struct vms_error *check_header(const void *data, size_t size, const char *origin)
 {
 	struct btf_header h;
 	memcpy(&h, data, sizeof(h));

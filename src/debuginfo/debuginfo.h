@@ -117,15 +117,15 @@ VMS_MUST_CHECK struct vms_error *debuginfo_symbol_at(struct vms_debuginfo *di, u
 /* The first symbol (not absolute, not a debugging symbol) that starts
  * above @addr: where kallsyms ends the symbol containing @addr (the size
  * %pS prints).  VMS_ERR_LOOKUP when there is none. */
-struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr,
-					 struct vms_symbol *ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_symbol_after(struct vms_debuginfo *di, uint64_t addr,
+							struct vms_symbol *ret);
 size_t debuginfo_symbol_count(struct vms_debuginfo *di);
 
 /* The nearest text symbol (T, t, W, w) at or below @addr, as kallsyms
  * resolves a code address: a label inside a function (such as
  * entry_SYSCALL_64_after_hwframe) wins over the function that contains
  * it.  VMS_ERR_LOOKUP when there is none close by. */
-struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_t addr, struct vms_symbol *ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_text_symbol_before(struct vms_debuginfo *di, uint64_t addr, struct vms_symbol *ret);
 
 /*
  * The @i-th symbol in name order (for completion), or NULL if @i is out of
@@ -146,8 +146,8 @@ const struct vms_symbol *debuginfo_symbol_by_index(struct vms_debuginfo *di, siz
  * bad magic number", "... is corrupt (libbpf: ...)").  This is the entry
  * point for fuzzing BTF parsing on raw bytes.
  */
-struct vms_error *debuginfo_open_btf(const void *data, size_t size, const char *origin,
-				     struct vms_debuginfo **ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_open_btf(const void *data, size_t size, const char *origin,
+						    struct vms_debuginfo **ret);
 
 /*
  * Open the BTF of a kernel image file @path: an ELF vmlinux (with or without
@@ -158,7 +158,7 @@ struct vms_error *debuginfo_open_btf(const void *data, size_t size, const char *
  * VMS_ERR_FORMAT ("... has no .BTF section", ...), VMS_ERR_UNSUPPORTED (a
  * compression this build cannot read).
  */
-struct vms_error *debuginfo_open_btf_image(const char *path, struct vms_debuginfo **ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_open_btf_image(const char *path, struct vms_debuginfo **ret);
 
 /* Whether @di reads BTF rather than DWARF. */
 bool debuginfo_is_btf(const struct vms_debuginfo *di);
@@ -216,8 +216,8 @@ struct debuginfo_kallsyms {
  * owns *@ret.  Errors: VMS_ERR_FORMAT ("kallsyms table is corrupt: ... at
  * symbol N").  An entry point for fuzzing.
  */
-struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
-					    struct debuginfo_symbols *ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
+							   struct debuginfo_symbols *ret);
 
 /*
  * Parse System.map text (lines "ADDRESS TYPE NAME", as nm -n prints them)
@@ -226,21 +226,21 @@ struct vms_error *debuginfo_kallsyms_decode(const struct debuginfo_kallsyms *ks,
  * is Debian's placeholder that points to the -dbg package.  An entry point
  * for fuzzing.
  */
-struct vms_error *debuginfo_sysmap_parse(const char *text, size_t len,
-					 struct debuginfo_symbols *ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_sysmap_parse(const char *text, size_t len,
+							struct debuginfo_symbols *ret);
 
 /* Make @s (taken over, left empty) the symbol table of @di, replacing any
  * other.  Errors: VMS_ERR_NOMEM. */
-struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debuginfo_symbols *s);
+VMS_MUST_CHECK struct vms_error *debuginfo_set_symbols(struct vms_debuginfo *di, struct debuginfo_symbols *s);
 
 /*
  * The anonymous struct (BTF only) whose members are named exactly
  * @members[0..@n) in order, for variables of a type without a name (e.g.
  * tk_core).  Errors: VMS_ERR_LOOKUP, VMS_ERR_UNSUPPORTED (not BTF).
  */
-struct vms_error *debuginfo_find_anonymous_struct(struct vms_debuginfo *di,
-						  const char *const *members, size_t n,
-						  struct vms_type **ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_find_anonymous_struct(struct vms_debuginfo *di,
+								 const char *const *members, size_t n,
+								 struct vms_type **ret);
 /*
  * Does the body of function @fn name @what: as one of its own local
  * variables or parameters (not those of functions inlined into it), as a
@@ -458,7 +458,7 @@ struct vms_cfi_row {
  * .debug_frame, no entry for @pc), VMS_ERR_UNSUPPORTED (the CFA is an
  * expression).
  */
-struct vms_error *debuginfo_cfi_row(struct vms_debuginfo *di, uint64_t pc, struct vms_cfi_row *ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_cfi_row(struct vms_debuginfo *di, uint64_t pc, struct vms_cfi_row *ret);
 
 /* One level of the source position of an address. */
 struct vms_source_frame {
@@ -475,8 +475,8 @@ struct vms_source_frame {
  * into @ret; *@nr_ret how many.  Errors: VMS_ERR_LOOKUP (no DWARF, no
  * compilation unit holds @pc).
  */
-struct vms_error *debuginfo_source_at(struct vms_debuginfo *di, uint64_t pc, struct vms_source_frame *ret,
-				      size_t max, size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_source_at(struct vms_debuginfo *di, uint64_t pc, struct vms_source_frame *ret,
+						     size_t max, size_t *nr_ret);
 
 /* ---- a kernel module's debug info (modfile.c) ---- */
 
@@ -495,11 +495,11 @@ typedef bool vms_section_addr_fn(void *arg, const char *name, uint64_t *ret);
  * VMS_ERR_MISMATCH (no section of the file was loaded).  Close with
  * debuginfo_module_close().
  */
-struct vms_error *debuginfo_module_open(const char *path, const char *name, vms_section_addr_fn *fn, void *arg,
-					struct vms_moddebug **ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_module_open(const char *path, const char *name, vms_section_addr_fn *fn, void *arg,
+						       struct vms_moddebug **ret);
 void debuginfo_module_close(struct vms_moddebug *m);
 /* As debuginfo_source_at(), for a loaded address of the module. */
-struct vms_error *debuginfo_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
-					     size_t max, size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+							    size_t max, size_t *nr_ret);
 
 #endif

@@ -261,9 +261,11 @@ static unsigned scan_threads(void)
 	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-VMS_MUST_CHECK struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
-						    struct vms_strmap maps[DI_IDX_NR_KINDS],
-						    struct di_index *index)
+/* Build the index image of name maps (one per kind, values made by
+ * di_index_value()) into @index (not yet adopted).  The maps are not freed. */
+VMS_MUST_CHECK static struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
+							   struct vms_strmap maps[DI_IDX_NR_KINDS],
+							   struct di_index *index)
 {
 	struct vms_error *err = NULL;
 	struct name_value *sorted[DI_IDX_NR_KINDS] = {NULL};
@@ -498,7 +500,8 @@ void di_index_seal(struct vms_debuginfo *di, void *buf, size_t size)
 	h->checksum = di_checksum((const char *)buf + sizeof(*h), size - sizeof(*h));
 }
 
-char *di_cache_dir(void)
+/* Directory of the on-disk index cache as a malloc'd string, or NULL. */
+static char *di_cache_dir(void)
 {
 	char *dir = NULL;
 	const char *env = getenv("VMSIFT_CACHE");

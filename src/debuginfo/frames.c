@@ -15,7 +15,7 @@
 
 /* ---- call frame information ---- */
 
-static struct vms_error *cfi_of(struct vms_debuginfo *di, Dwarf_CFI **ret)
+VMS_MUST_CHECK static struct vms_error *cfi_of(struct vms_debuginfo *di, Dwarf_CFI **ret)
 {
 	if (!di->dwarf)
 		return vms_error_create(VMS_ERR_LOOKUP, "%s has no DWARF", di->path);

@@ -50,14 +50,14 @@ static bool grow(struct growbuf *b, size_t need)
 	return true;
 }
 
-static struct vms_error *codec_error(const char *path, const char *codec, const char *what)
+VMS_MUST_CHECK static struct vms_error *codec_error(const char *path, const char *codec, const char *what)
 {
 	return vms_error_create(VMS_ERR_FORMAT, "cannot decompress the %s payload of '%s': %s",
 				codec, path, what);
 }
 
-static struct vms_error *gunzip(const char *path, const unsigned char *in, size_t n,
-				struct growbuf *out)
+VMS_MUST_CHECK static struct vms_error *gunzip(const char *path, const unsigned char *in, size_t n,
+					       struct growbuf *out)
 {
 	z_stream zs = {0};
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
@@ -81,8 +81,8 @@ static struct vms_error *gunzip(const char *path, const unsigned char *in, size_
 	return rc == Z_STREAM_END ? NULL : codec_error(path, "gzip", zs.msg ? zs.msg : "bad data");
 }
 
-static struct vms_error *unxz(const char *path, const unsigned char *in, size_t n,
-			      struct growbuf *out)
+VMS_MUST_CHECK static struct vms_error *unxz(const char *path, const unsigned char *in, size_t n,
+					     struct growbuf *out)
 {
 	lzma_stream ls = LZMA_STREAM_INIT;
 	if (lzma_stream_decoder(&ls, UINT64_MAX, 0) != LZMA_OK)
@@ -105,8 +105,8 @@ static struct vms_error *unxz(const char *path, const unsigned char *in, size_t 
 	return rc == LZMA_STREAM_END ? NULL : codec_error(path, "xz", "bad data");
 }
 
-static struct vms_error *unzstd(const char *path, const unsigned char *in, size_t n,
-				struct growbuf *out)
+VMS_MUST_CHECK static struct vms_error *unzstd(const char *path, const unsigned char *in, size_t n,
+					       struct growbuf *out)
 {
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	if (!ds)
@@ -138,8 +138,8 @@ static struct vms_error *unzstd(const char *path, const unsigned char *in, size_
 /* lz4's legacy frame, as the kernel's lz4 payloads use: the magic, then
  * blocks of (u32 compressed size, data) each decompressing to at most 8 MiB;
  * it ends where the input does (the kernel appends the u32 output size). */
-static struct vms_error *unlz4(const char *path, const unsigned char *in, size_t n,
-			       struct growbuf *out)
+VMS_MUST_CHECK static struct vms_error *unlz4(const char *path, const unsigned char *in, size_t n,
+					      struct growbuf *out)
 {
 	size_t pos = 4;
 	while (n - pos >= 4) {
@@ -166,8 +166,8 @@ static struct vms_error *unlz4(const char *path, const unsigned char *in, size_t
 }
 
 /* Decompress the payload of bzImage @img into *@ret. */
-static struct vms_error *bzimage_payload(const char *path, const unsigned char *img, size_t size,
-					 struct growbuf *ret)
+VMS_MUST_CHECK static struct vms_error *bzimage_payload(const char *path, const unsigned char *img, size_t size,
+							struct growbuf *ret)
 {
 	uint16_t version;
 	uint32_t off, len;
@@ -200,7 +200,7 @@ static struct vms_error *bzimage_payload(const char *path, const unsigned char *
 				path, p[0], p[1], p[2], p[3]);
 }
 
-static struct vms_error *read_all(int fd, const char *path, size_t size, unsigned char **ret)
+VMS_MUST_CHECK static struct vms_error *read_all(int fd, const char *path, size_t size, unsigned char **ret)
 {
 	unsigned char *buf = malloc(size ? size : 1);
 	if (!buf)
@@ -224,7 +224,7 @@ static struct vms_error *read_all(int fd, const char *path, size_t size, unsigne
 }
 
 /* The .BTF section of @elf (borrowed data), or an error. */
-static struct vms_error *elf_btf(Elf *elf, const char *path, Elf_Data **ret)
+VMS_MUST_CHECK static struct vms_error *elf_btf(Elf *elf, const char *path, Elf_Data **ret)
 {
 	size_t shstrndx;
 	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
@@ -252,8 +252,8 @@ static struct vms_error *elf_btf(Elf *elf, const char *path, Elf_Data **ret)
 
 /* Open the BTF of the ELF image @elf (memory @raw of @raw_size) and keep the
  * image in the handle: @fd (or -1) and @buf (or NULL) are taken over. */
-static struct vms_error *open_elf(const char *path, Elf *elf, int fd, unsigned char *buf,
-				  struct vms_debuginfo **ret)
+VMS_MUST_CHECK static struct vms_error *open_elf(const char *path, Elf *elf, int fd, unsigned char *buf,
+						 struct vms_debuginfo **ret)
 {
 	struct vms_error *err;
 	Elf_Data *d = NULL;

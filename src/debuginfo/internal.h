@@ -172,11 +172,6 @@ static inline uint64_t di_index_value(uint64_t off, uint32_t flags)
 /* Whether name map value @nv should replace @old (0 = none): the higher
  * priority flags, then the lower offset. */
 bool di_index_value_better(uint64_t nv, uint64_t old);
-/* Build the index image of name maps (one per kind, values made by
- * di_index_value()) into @index (not yet adopted).  The maps are not freed. */
-VMS_MUST_CHECK struct vms_error *di_index_from_maps(struct vms_debuginfo *di,
-				     struct vms_strmap maps[DI_IDX_NR_KINDS],
-				     struct di_index *index);
 
 /* Load the DWARF name index (from the cache, else by scanning) if not loaded
  * yet; for BTF, build it from the BTF types (never cached). */
@@ -188,8 +183,6 @@ const struct di_index_entry *di_index_find(struct di_index *index,
 /* Free the index's memory. */
 void di_index_deinit(struct di_index *index);
 
-/* Directory of the on-disk index cache as a malloc'd string, or NULL. */
-char *di_cache_dir(void);
 /* Path of @di's cache file with extension @ext ("idx", "memo") as a malloc'd
  * string, or NULL. */
 char *di_cache_file(struct vms_debuginfo *di, const char *ext);
@@ -247,12 +240,6 @@ void di_memo_record_sym(struct vms_debuginfo *di, enum di_memo_kind kind, const 
  * debuginfo_destroy() before the types go away. */
 void di_memo_deinit(struct vms_debuginfo *di);
 
-/* Read the value of enumerator DIE @die, sign-extending per @is_signed.
- * Returns false if it has no usable DW_AT_const_value. */
-bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret);
-/* Whether the enumeration type DIE @die has a signed underlying type. */
-bool di_enum_die_signed(Dwarf_Die *die);
-
 /* Create an error from the current libdw error, prefixed by @what. */
 VMS_MUST_CHECK struct vms_error *di_dwarf_error(const char *what);
 
@@ -262,15 +249,15 @@ void di_types_deinit(struct vms_debuginfo *di);
 /* ---- BTF (btf.c) ---- */
 
 /* Build the name maps of @di's BTF into @index->maps. */
-struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *index);
+VMS_MUST_CHECK struct vms_error *di_btf_index_build(struct vms_debuginfo *di, struct di_index *index);
 /* The type of BTF type id @id. */
-struct vms_error *di_btf_type(struct vms_debuginfo *di, uint64_t id, struct vms_type **ret);
+VMS_MUST_CHECK struct vms_error *di_btf_type(struct vms_debuginfo *di, uint64_t id, struct vms_type **ret);
 /* Load the members of BTF struct/union @t. */
-struct vms_error *di_btf_members(struct vms_type *t);
+VMS_MUST_CHECK struct vms_error *di_btf_members(struct vms_type *t);
 /* A BTF variable (per-CPU variables only, in kernel BTF): its type, and its
  * address from the installed symbols. */
-struct vms_error *di_btf_variable(struct vms_debuginfo *di, uint64_t id, const char *name,
-				  struct vms_type **type_ret, uint64_t *addr_ret);
+VMS_MUST_CHECK struct vms_error *di_btf_variable(struct vms_debuginfo *di, uint64_t id, const char *name,
+						 struct vms_type **type_ret, uint64_t *addr_ret);
 /* Free the BTF of @di. */
 void di_btf_deinit(struct vms_debuginfo *di);
 
@@ -285,7 +272,7 @@ size_t di_elf_build_id(Elf *elf, uint8_t *buf, size_t bufsize);
 
 /* The source position of @pc in the compilation unit @cu (frames.c):
  * debuginfo_source_at() for an already found unit, also for modules. */
-struct vms_error *debuginfo_source_in_cu(Dwarf_Die *cu, uint64_t pc, struct vms_source_frame *ret, size_t max,
-					 size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *debuginfo_source_in_cu(Dwarf_Die *cu, uint64_t pc, struct vms_source_frame *ret, size_t max,
+							size_t *nr_ret);
 
 #endif

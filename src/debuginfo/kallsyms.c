@@ -58,7 +58,7 @@ static void infer_sizes(struct debuginfo_symbols *s)
 	}
 }
 
-static struct vms_error *bad(const char *what, size_t i)
+VMS_MUST_CHECK static struct vms_error *bad(const char *what, size_t i)
 {
 	return vms_error_create(VMS_ERR_FORMAT, "kallsyms table is corrupt: %s at symbol %zu",
 				what, i);
@@ -89,8 +89,8 @@ static void load_tokens(const struct debuginfo_kallsyms *ks, struct tokens *t)
 	}
 }
 
-static struct vms_error *symbol_address(const struct debuginfo_kallsyms *ks, size_t i,
-					uint64_t *ret, bool *absolute)
+VMS_MUST_CHECK static struct vms_error *symbol_address(const struct debuginfo_kallsyms *ks, size_t i,
+						       uint64_t *ret, bool *absolute)
 {
 	int32_t off;
 	*absolute = false;

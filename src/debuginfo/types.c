@@ -50,7 +50,9 @@ static bool udata_attr(Dwarf_Die *die, unsigned name, uint64_t *ret)
 	return true;
 }
 
-bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret)
+/* Read the value of enumerator DIE @die, sign-extending per @is_signed.
+ * Returns false if it has no usable DW_AT_const_value. */
+static bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret)
 {
 	Dwarf_Attribute attr;
 	if (!dwarf_attr(die, DW_AT_const_value, &attr))
@@ -86,7 +88,8 @@ bool di_enumerator_value(Dwarf_Die *die, bool is_signed, int64_t *ret)
 	}
 }
 
-bool di_enum_die_signed(Dwarf_Die *die)
+/* Whether the enumeration type DIE @die has a signed underlying type. */
+static bool di_enum_die_signed(Dwarf_Die *die)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Die t = *die;

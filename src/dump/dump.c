@@ -911,8 +911,8 @@ static uint32_t le32(const uint8_t *p)
 /* Split @len bytes of note records at @buf (kept by the caller) into
  * sh->notes.  A record that runs past the end is an error naming its
  * offset; the notes before it stay. */
-static struct vms_error *notes_parse(struct dump_shared *sh, uint8_t *buf, size_t len,
-				     uint64_t file_off)
+VMS_MUST_CHECK static struct vms_error *notes_parse(struct dump_shared *sh, uint8_t *buf, size_t len,
+						    uint64_t file_off)
 {
 	size_t pos = 0;
 	while (pos + 12 <= len) {
@@ -943,7 +943,7 @@ static struct vms_error *notes_parse(struct dump_shared *sh, uint8_t *buf, size_
 	return NULL;
 }
 
-static struct vms_error *notes_load(struct dump_shared *sh)
+VMS_MUST_CHECK static struct vms_error *notes_load(struct dump_shared *sh)
 {
 	uint64_t total = 0;
 	struct elf_span kdc_span = {0, 0};

@@ -70,7 +70,7 @@ enum {
 };
 
 /* dump_open() with @flags (DUMP_OPEN_*). */
-struct vms_error *dump_open_flags(const char *path, unsigned flags, struct vms_dump **ret);
+VMS_MUST_CHECK struct vms_error *dump_open_flags(const char *path, unsigned flags, struct vms_dump **ret);
 
 /*
  * Create an independent handle on the same dump for use by another thread.
@@ -152,7 +152,7 @@ struct dump_note {
  * notes before it are still returned), VMS_ERR_NODATA (the notes lie past
  * the end of a truncated file), VMS_ERR_OS, VMS_ERR_NOMEM.
  */
-struct vms_error *dump_notes(struct vms_dump *d, const struct dump_note **ret, size_t *count);
+VMS_MUST_CHECK struct vms_error *dump_notes(struct vms_dump *d, const struct dump_note **ret, size_t *count);
 
 /*
  * Read @len bytes at @addr in address space @s into @buf.  All or nothing:

@@ -70,10 +70,10 @@ static void shdr_get(const struct ehdr *h, const uint8_t *p, struct shdr *sh)
 	sh->size = FIELD(h, p, Elf64_Shdr, Elf32_Shdr, sh_size);
 }
 
-static struct vms_error *corrupt(const struct ehdr *h, const char *fmt, ...)
+VMS_MUST_CHECK static struct vms_error *corrupt(const struct ehdr *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static struct vms_error *corrupt(const struct ehdr *h, const char *fmt, ...)
+VMS_MUST_CHECK static struct vms_error *corrupt(const struct ehdr *h, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -94,8 +94,8 @@ static bool in_file(const struct ehdr *h, uint64_t off, uint64_t len)
  * headers).  The table must lie within the file: checked before anything is
  * allocated.
  */
-static struct vms_error *read_table(const struct ehdr *h, const char *what, uint64_t off,
-				    uint64_t n, uint64_t entsize, uint8_t **ret)
+VMS_MUST_CHECK static struct vms_error *read_table(const struct ehdr *h, const char *what, uint64_t off,
+						   uint64_t n, uint64_t entsize, uint8_t **ret)
 {
 	if (n > h->fsize / entsize || !in_file(h, off, n * entsize))
 		return vms_error_create(VMS_ERR_FORMAT,
@@ -123,7 +123,7 @@ static struct vms_error *read_table(const struct ehdr *h, const char *what, uint
 	return NULL;
 }
 
-static struct vms_error *parse_ehdr(struct ehdr *h, const uint8_t *head, size_t headlen)
+VMS_MUST_CHECK static struct vms_error *parse_ehdr(struct ehdr *h, const uint8_t *head, size_t headlen)
 {
 	h->is64 = head[EI_CLASS] == ELFCLASS64;
 	h->le = head[EI_DATA] == ELFDATA2LSB;
@@ -160,7 +160,7 @@ static struct vms_error *parse_ehdr(struct ehdr *h, const uint8_t *head, size_t 
  * of size 0 and crash, found by fuzzing).  Checks every section whose contents libkdumpfile
  * reads whole (the name table, Xen notes) or walks (Xen page maps).
  */
-static struct vms_error *check_sections(struct ehdr *h)
+VMS_MUST_CHECK static struct vms_error *check_sections(struct ehdr *h)
 {
 	// (libkdumpfile reads e_shnum headers even at e_shoff 0)
 	if (!h->shoff && !h->shnum)
@@ -241,7 +241,7 @@ out:
 	return err;
 }
 
-static struct vms_error *check_phdr(const struct ehdr *h, uint64_t i, const struct phdr *p)
+VMS_MUST_CHECK static struct vms_error *check_phdr(const struct ehdr *h, uint64_t i, const struct phdr *p)
 {
 	if (p->type == PT_NOTE) {
 		if (p->offset + p->filesz < p->offset || p->filesz > ELFHDR_META_MAX)
@@ -290,7 +290,7 @@ static bool page_size_ok(const char *v, const char *end)
 	return n >= 512 && n <= (UINT64_C(1) << 30) && !(n & (n - 1));
 }
 
-static struct vms_error *check_vmcoreinfo(const struct ehdr *h, const char *text, size_t len)
+VMS_MUST_CHECK static struct vms_error *check_vmcoreinfo(const struct ehdr *h, const char *text, size_t len)
 {
 	unsigned line = 0;
 	for (const char *p = text, *end = text + len; p < end;) {
@@ -322,7 +322,7 @@ static struct vms_error *check_vmcoreinfo(const struct ehdr *h, const char *text
 
 /* Walk the notes of one PT_NOTE segment as libkdumpfile's do_notes() does
  * and check the VMCOREINFO ones. */
-static struct vms_error *check_notes(const struct ehdr *h, const uint8_t *b, size_t size)
+VMS_MUST_CHECK static struct vms_error *check_notes(const struct ehdr *h, const uint8_t *b, size_t size)
 {
 	while (size >= 12) {
 		uint32_t namesz = (uint32_t)get(h, b, 4), descsz = (uint32_t)get(h, b + 4, 4);
@@ -350,7 +350,7 @@ static struct vms_error *check_notes(const struct ehdr *h, const uint8_t *b, siz
  * before): libkdumpfile's file cache reads whole pages and fills what lies
  * past the end of the file with zeros (fcache.c), so a note cut off by the
  * end of the file is checked as if those zeros were there. */
-static struct vms_error *read_notes(const struct ehdr *h, const struct phdr *p)
+VMS_MUST_CHECK static struct vms_error *read_notes(const struct ehdr *h, const struct phdr *p)
 {
 	if (!p->filesz)
 		return NULL;

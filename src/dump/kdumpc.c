@@ -439,12 +439,14 @@ void kdc_destroy(struct kdc *k)
 	free(k);
 }
 
-bool kdc_page_held(const struct kdc *k, uint64_t pfn)
+/* Whether the dump holds page @pfn (2nd bitmap). */
+static bool kdc_page_held(const struct kdc *k, uint64_t pfn)
 {
 	return pfn < k->max_mapnr && (k->bitmap2[pfn >> 3] >> (pfn & 7) & 1);
 }
 
-bool kdc_page_ram(const struct kdc *k, uint64_t pfn)
+/* Whether @pfn is RAM (1st bitmap). */
+static bool kdc_page_ram(const struct kdc *k, uint64_t pfn)
 {
 	return pfn < k->max_mapnr && (k->bitmap1[pfn >> 3] >> (pfn & 7) & 1);
 }

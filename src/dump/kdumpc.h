@@ -68,11 +68,6 @@ VMS_MUST_CHECK struct vms_error *kdc_open(int fd, uint64_t fsize, bool flattened
 			   struct kdc **ret);
 void kdc_destroy(struct kdc *k);
 
-/* Whether the dump holds page @pfn (2nd bitmap). */
-bool kdc_page_held(const struct kdc *k, uint64_t pfn);
-/* Whether @pfn is RAM (1st bitmap). */
-bool kdc_page_ram(const struct kdc *k, uint64_t pfn);
-
 /* Of the pages the 2nd bitmap says are dumped, how many have their
  * descriptor or their data beyond the end of the file (truncated dumps). */
 uint64_t kdc_pages_cut(const struct kdc *k);

@@ -34,7 +34,7 @@ struct linux_pt_format {
 /* The page-table format of @prog's kernel; @l5 says whether 5-level paging
  * is on.  Fails with VMS_ERR_UNSUPPORTED for an architecture vmsift does
  * not know. */
-struct vms_error *linux_arch_pt_format(struct vms_program *prog, bool l5, struct linux_pt_format *ret);
+VMS_MUST_CHECK struct vms_error *linux_arch_pt_format(struct vms_program *prog, bool l5, struct linux_pt_format *ret);
 
 /* Bits of a page-table level (1 = PTE) and its span in bytes. */
 static inline unsigned linux_pt_level_shift(const struct linux_pt_format *f, int level)
@@ -64,8 +64,6 @@ struct linux_regs {
 
 /* "RIP", "RSP", ... as crash and the kernel's __show_regs() print them. */
 const char *linux_reg_name(enum linux_reg r);
-/* The register pt_regs member @name ("ip", "r15", "orig_ax") stands for. */
-int linux_reg_by_pt_regs_name(const char *name);
 
 /* The segment selector in a saved CS or SS word (the low 16 bits; FRED
  * kernels keep more in the word). */
@@ -77,8 +75,8 @@ bool linux_regs_user_mode(const struct linux_regs *regs);
 /* The ELF NT_PRSTATUS note of the architecture (struct elf_prstatus of the
  * ELF ABI): its size, and its registers and pr_pid decoded.  Fails with
  * VMS_ERR_CORRUPT when @size is too small. */
-struct vms_error *linux_arch_prstatus(const void *desc, size_t size, struct linux_regs *regs_ret,
-				      int32_t *pid_ret);
+VMS_MUST_CHECK struct vms_error *linux_arch_prstatus(const void *desc, size_t size, struct linux_regs *regs_ret,
+						     int32_t *pid_ret);
 /* The ELF note type NT_PRSTATUS (1 in every ELF ABI). */
 #define LINUX_NT_PRSTATUS 1
 

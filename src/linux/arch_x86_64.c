@@ -51,22 +51,10 @@ static const char *const reg_names[LINUX_NR_REGS] = {
 	"R15", "R14", "R13", "R12", "RBP", "RBX", "R11", "R10", "R9", "R8", "RAX", "RCX",
 	"RDX", "RSI", "RDI", "ORIG_RAX", "RIP", "CS", "RFLAGS", "RSP", "SS", "FS_BASE", "GS_BASE",
 };
-static const char *const pt_regs_names[LINUX_NR_PT_REGS] = {
-	"r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx",
-	"dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss",
-};
 
 const char *linux_reg_name(enum linux_reg r)
 {
 	return (unsigned)r < LINUX_NR_REGS ? reg_names[r] : "?";
-}
-
-int linux_reg_by_pt_regs_name(const char *name)
-{
-	for (int i = 0; i < LINUX_NR_PT_REGS; i++)
-		if (strcmp(pt_regs_names[i], name) == 0)
-			return i;
-	return -1;
 }
 
 #define X86_SEGMENT_RPL_MASK 0x3  // arch/x86/include/asm/segment.h

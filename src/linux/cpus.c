@@ -50,7 +50,7 @@ void linux_crash_data_destroy(struct linux_crash_data *c)
 }
 
 /* Read the CPU count, per-CPU offsets and the online mask once. */
-static struct vms_error *cpus_load(struct vms_program *prog, struct linux_crash_data *c)
+VMS_MUST_CHECK static struct vms_error *cpus_load(struct vms_program *prog, struct linux_crash_data *c)
 {
 	uint64_t n = 1;
 	struct vms_error *err = kf_var_read_uint(prog, KF_NR_CPU_IDS, NULL, &n);
@@ -104,7 +104,7 @@ static struct vms_error *cpus_load(struct vms_program *prog, struct linux_crash_
 	return NULL;
 }
 
-static struct vms_error *cpus(struct vms_program *prog, struct linux_crash_data **ret)
+VMS_MUST_CHECK static struct vms_error *cpus(struct vms_program *prog, struct linux_crash_data **ret)
 {
 	struct linux_crash_data *c;
 	struct vms_error *err = linux_crash_data_get(prog, &c);
@@ -182,8 +182,8 @@ struct vms_error *linux_percpu_var(struct vms_program *prog, enum kf_id var, uns
 	return linux_percpu_ptr(prog, addr, cpu, ret);
 }
 
-static struct vms_error *rq_task(struct vms_program *prog, unsigned cpu, enum kf_id member,
-				 uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *rq_task(struct vms_program *prog, unsigned cpu, enum kf_id member,
+						uint64_t *ret)
 {
 	uint64_t rq, off = 0;
 	struct vms_error *err = linux_percpu_var(prog, KF_RUNQUEUES, cpu, &rq);
@@ -199,11 +199,6 @@ static struct vms_error *rq_task(struct vms_program *prog, unsigned cpu, enum kf
 struct vms_error *linux_cpu_curr(struct vms_program *prog, unsigned cpu, uint64_t *ret)
 {
 	return rq_task(prog, cpu, KF_RQ_CURR, ret);
-}
-
-struct vms_error *linux_cpu_idle(struct vms_program *prog, unsigned cpu, uint64_t *ret)
-{
-	return rq_task(prog, cpu, KF_RQ_IDLE, ret);
 }
 
 int linux_task_running_cpu(struct vms_program *prog, uint64_t task)

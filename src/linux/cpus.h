@@ -23,23 +23,22 @@
 #include "linux/vmctx.h"  // LINUX_MAX_CPUS
 
 /* nr_cpu_ids: the number of CPU numbers in use (1 without CONFIG_SMP). */
-struct vms_error *linux_nr_cpus(struct vms_program *prog, unsigned *ret);
+VMS_MUST_CHECK struct vms_error *linux_nr_cpus(struct vms_program *prog, unsigned *ret);
 /* Does CPU @cpu exist (__cpu_present_mask)?  True when the mask is unknown. */
 bool linux_cpu_present(struct vms_program *prog, unsigned cpu);
 
 /* The address of CPU @cpu's copy of static per-CPU variable fact @var. */
-struct vms_error *linux_percpu_var(struct vms_program *prog, enum kf_id var, unsigned cpu,
-				   uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_percpu_var(struct vms_program *prog, enum kf_id var, unsigned cpu,
+						  uint64_t *ret);
 /* The address of CPU @cpu's copy of a dynamic per-CPU pointer @ptr (the
  * value of a `__percpu *` variable). */
-struct vms_error *linux_percpu_ptr(struct vms_program *prog, uint64_t ptr, unsigned cpu,
-				   uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_percpu_ptr(struct vms_program *prog, uint64_t ptr, unsigned cpu,
+						  uint64_t *ret);
 /* The per-CPU offset of CPU @cpu (__per_cpu_offset[cpu]). */
-struct vms_error *linux_percpu_offset(struct vms_program *prog, unsigned cpu, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_percpu_offset(struct vms_program *prog, unsigned cpu, uint64_t *ret);
 
-/* The task CPU @cpu runs (its runqueue's curr), and its idle task. */
-struct vms_error *linux_cpu_curr(struct vms_program *prog, unsigned cpu, uint64_t *ret);
-struct vms_error *linux_cpu_idle(struct vms_program *prog, unsigned cpu, uint64_t *ret);
+/* The task CPU @cpu runs (its runqueue's curr). */
+VMS_MUST_CHECK struct vms_error *linux_cpu_curr(struct vms_program *prog, unsigned cpu, uint64_t *ret);
 
 /* The CPU whose runqueue runs @task, or -1 (not running, or unknown). */
 int linux_task_running_cpu(struct vms_program *prog, uint64_t task);

@@ -350,7 +350,7 @@ static bool panic_entry(const char *fn)
 	return strcmp(fn, "panic") == 0 || strcmp(fn, "vpanic") == 0 || strcmp(fn, "nmi_panic") == 0;
 }
 
-size_t linux_crash_signature_start(const struct linux_bt *bt)
+static size_t linux_crash_signature_start(const struct linux_bt *bt)
 {
 	size_t after_panic = 0;
 	for (size_t i = 0; i < bt->nr; i++) {

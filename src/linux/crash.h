@@ -36,11 +36,11 @@ struct vms_value *linux_bt_value_source(struct vms_program *prog, const struct l
 
 /* The task a `bt` argument names: a PID (decimal) or a task_struct
  * address (hex with 0x).  VMS_ERR_LOOKUP when no task has that PID. */
-struct vms_error *linux_bt_find_task(struct vms_program *prog, const char *spec, uint64_t *task_ret);
+VMS_MUST_CHECK struct vms_error *linux_bt_find_task(struct vms_program *prog, const char *spec, uint64_t *task_ret);
 
 /* The task that panicked (the current task of panic_cpu).  VMS_ERR_LOOKUP
  * when the kernel did not panic. */
-struct vms_error *linux_panic_task(struct vms_program *prog, uint64_t *task_ret, int *cpu_ret);
+VMS_MUST_CHECK struct vms_error *linux_panic_task(struct vms_program *prog, uint64_t *task_ret, int *cpu_ret);
 
 /* Add the panic context to `sys`'s value @obj: panic_cpu, task, reason,
  * message, oops, registers source, taint. */
@@ -50,7 +50,7 @@ void linux_crash_sysinfo(struct vms_program *prog, struct vms_value *obj);
  * task, backtrace, registers, modules in the trace, taint, signature.
  * *ret is NULL when the kernel did not panic.  Partial data comes with
  * an "unavailable" list. */
-struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value **ret);
+VMS_MUST_CHECK struct vms_error *linux_crash_section(struct vms_program *prog, struct vms_value **ret);
 
 /* Is @fn a generic frame that the signature skips? */
 bool linux_crash_generic_frame(const char *fn);
@@ -58,7 +58,6 @@ bool linux_crash_generic_frame(const char *fn);
  * start: the innermost exception frame taken in kernel mode, else the
  * frame after the outermost panic(). */
 struct linux_bt;
-size_t linux_crash_signature_start(const struct linux_bt *bt);
 /* The reason with its variable parts taken out ("CPU#N stuck for Ns!"). */
 char *linux_crash_normalize_reason(const char *reason);
 /* The signature of @reason and the function names @frames (top first):

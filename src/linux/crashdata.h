@@ -45,9 +45,9 @@ struct linux_crash_data {
 };
 
 /* The crash data of @prog, created on first use. */
-struct vms_error *linux_crash_data_get(struct vms_program *prog, struct linux_crash_data **ret);
+VMS_MUST_CHECK struct vms_error *linux_crash_data_get(struct vms_program *prog, struct linux_crash_data **ret);
 /* A new error with the code, address and message of @err (NULL gives NULL). */
-struct vms_error *crash_err_copy(const struct vms_error *err);
+VMS_MUST_CHECK struct vms_error *crash_err_copy(const struct vms_error *err);
 
 /* Destructors of each module's part (called by linux_crash_data_destroy()). */
 void linux_modules_free(struct linux_crash_data *c);

@@ -293,7 +293,7 @@ static const struct kf_slot *resolve(struct vms_program *prog, enum kf_id id)
 	return s;
 }
 
-static struct vms_error *missing(struct vms_program *prog, enum kf_id id)
+VMS_MUST_CHECK static struct vms_error *missing(struct vms_program *prog, enum kf_id id)
 {
 	const struct kf_def *d = &defs[id];
 	char names[256];
@@ -337,7 +337,7 @@ bool kf_has(struct vms_program *prog, enum kf_id id)
 }
 
 /* The slot of fact @id, or the error that says it is missing. */
-static struct vms_error *need(struct vms_program *prog, enum kf_id id, const struct kf_slot **ret)
+VMS_MUST_CHECK static struct vms_error *need(struct vms_program *prog, enum kf_id id, const struct kf_slot **ret)
 {
 	const struct kf_slot *s = resolve(prog, id);
 	if (!s)
@@ -378,7 +378,8 @@ struct vms_type *kf_type(struct vms_program *prog, enum kf_id id)
 	return s && s->found ? s->type : NULL;
 }
 
-int kf_alt(struct vms_program *prog, enum kf_id id)
+/* Which of the alternative names resolved (0 = the first), -1 if none. */
+static int kf_alt(struct vms_program *prog, enum kf_id id)
 {
 	const struct kf_slot *s = resolve(prog, id);
 	return s && s->found ? s->alt : -1;
@@ -472,12 +473,6 @@ int64_t kf_const_or(struct vms_program *prog, enum kf_id id, int64_t dflt)
 {
 	const struct kf_slot *s = resolve(prog, id);
 	return s && s->found ? s->value : dflt;
-}
-
-enum kf_source kf_const_source(struct vms_program *prog, enum kf_id id)
-{
-	const struct kf_slot *s = resolve(prog, id);
-	return s ? (enum kf_source)s->source : KF_SRC_NONE;
 }
 
 /* ---- probes ---- */

@@ -65,8 +65,6 @@ uint64_t kf_size(struct vms_program *prog, enum kf_id id);
 VMS_MUST_CHECK struct vms_error *kf_need_size(struct vms_program *prog, enum kf_id id, uint64_t *ret);
 /* The type of a type, member or variable fact, or NULL. */
 struct vms_type *kf_type(struct vms_program *prog, enum kf_id id);
-/* Which of the alternative names resolved (0 = the first), -1 if none. */
-int kf_alt(struct vms_program *prog, enum kf_id id);
 /* The name that resolved, or the whole "a|b" spelling if none did. */
 const char *kf_name(struct vms_program *prog, enum kf_id id);
 /* Bit size and bit offset of a bitfield member fact (0 when not a bitfield). */
@@ -90,8 +88,6 @@ VMS_MUST_CHECK struct vms_error *kf_var_read_uint(struct vms_program *prog, enum
 VMS_MUST_CHECK struct vms_error *kf_const(struct vms_program *prog, enum kf_id id, int64_t *ret);
 /* The value of @id, or @dflt when it is absent or unresolved. */
 int64_t kf_const_or(struct vms_program *prog, enum kf_id id, int64_t dflt);
-/* Where constant @id came from. */
-enum kf_source kf_const_source(struct vms_program *prog, enum kf_id id);
 
 /* ---- behaviour probes ---- */
 

@@ -69,16 +69,6 @@ void linux_kmem_destroy(struct linux_kmem *k)
 	free(k);
 }
 
-struct linux_kmem_base *linux_kmem_base_of(struct linux_kmem *k)
-{
-	return &k->b;
-}
-
-const struct linux_slab_info *linux_kmem_slab_info(struct linux_kmem *k)
-{
-	return k->si;
-}
-
 static void note(struct linux_kmem_what *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(struct linux_kmem_what *w, const char *fmt, ...)
 {

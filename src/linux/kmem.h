@@ -25,9 +25,8 @@
 
 struct linux_kmem;
 
-struct vms_error *linux_kmem_create(struct vms_program *prog, struct linux_kmem **ret);
+VMS_MUST_CHECK struct vms_error *linux_kmem_create(struct vms_program *prog, struct linux_kmem **ret);
 void linux_kmem_destroy(struct linux_kmem *k);
-struct linux_kmem_base *linux_kmem_base_of(struct linux_kmem *k);
 
 struct linux_kmem_what {
 	uint64_t addr;
@@ -69,10 +68,7 @@ struct linux_kmem_what {
 
 /* Describe @addr.  Fails only on setup errors; what cannot be read about
  * the address becomes a note (the answer is then partial). */
-struct vms_error *linux_kmem_what(struct linux_kmem *k, uint64_t addr, struct linux_kmem_what *ret);
+VMS_MUST_CHECK struct vms_error *linux_kmem_what(struct linux_kmem *k, uint64_t addr, struct linux_kmem_what *ret);
 void linux_kmem_what_deinit(struct linux_kmem_what *w);
-
-/* The slab caches and vmalloc areas @k read (NULL until needed). */
-const struct linux_slab_info *linux_kmem_slab_info(struct linux_kmem *k);
 
 #endif

@@ -42,7 +42,7 @@ struct linux_kmem_base {
  * container layouts cannot be probed; the per-CPU offsets that cannot be
  * read leave nr_cpus 0 (the callers then see no per-CPU data).  Free with
  * linux_kmem_base_deinit(). */
-struct vms_error *linux_kmem_base_init(struct vms_program *prog, struct linux_kmem_base *ret);
+VMS_MUST_CHECK struct vms_error *linux_kmem_base_init(struct vms_program *prog, struct linux_kmem_base *ret);
 void linux_kmem_base_deinit(struct linux_kmem_base *b);
 
 /* The direct-map address of PFN @pfn. */
@@ -53,14 +53,14 @@ static inline uint64_t linux_kmem_pfn_addr(const struct linux_kmem_base *b, uint
 
 /* The PFN of the struct page at @page: vmemmap arithmetic, else the
  * memory model's (linux_page_to_pfn()). */
-struct vms_error *linux_kmem_page_pfn(const struct linux_kmem_base *b, uint64_t page, uint64_t *ret);
+VMS_MUST_CHECK struct vms_error *linux_kmem_page_pfn(const struct linux_kmem_base *b, uint64_t page, uint64_t *ret);
 
 /* Is @addr in the direct map?  Then *pfn_ret is its PFN. */
 bool linux_kmem_direct_pfn(const struct linux_kmem_base *b, uint64_t addr, uint64_t *pfn_ret);
 
 /* Read kernel memory at @addr: the direct map as the physical memory it
  * maps (no page-table walk), anything else through program_read(). */
-struct vms_error *linux_kmem_read(const struct linux_kmem_base *b, uint64_t addr, void *buf, size_t len);
+VMS_MUST_CHECK struct vms_error *linux_kmem_read(const struct linux_kmem_base *b, uint64_t addr, void *buf, size_t len);
 
 /* The name of the region of the kernel's address space @addr lies in:
  * "direct map", "vmalloc", "vmemmap", "kernel image", "modules",

@@ -18,7 +18,7 @@
  * mem_map census counted, UINT64_MAX if unknown.  @top: entries per list.
  * Parts that cannot be read are listed under "unavailable" (the section is
  * then partial); fails only on setup errors. */
-struct vms_error *linux_kmem_report(struct vms_program *prog, uint64_t census_slab_pages, unsigned top,
-				    struct vms_value **ret);
+VMS_MUST_CHECK struct vms_error *linux_kmem_report(struct vms_program *prog, uint64_t census_slab_pages, unsigned top,
+						   struct vms_value **ret);
 
 #endif

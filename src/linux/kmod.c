@@ -70,7 +70,7 @@ static void add_mem(struct linux_kmod *k, uint64_t base, uint64_t size, const ch
 }
 
 /* 5.10-6.3: core_layout and init_layout, each text | rodata | ro_after_init | data. */
-static struct vms_error *read_layout(struct vms_program *prog, uint64_t at, struct linux_kmod *k, bool init)
+VMS_MUST_CHECK static struct vms_error *read_layout(struct vms_program *prog, uint64_t at, struct linux_kmod *k, bool init)
 {
 	uint64_t base;
 	uint32_t size, text, ro, roai = 0;
@@ -100,7 +100,7 @@ static struct vms_error *read_layout(struct vms_program *prog, uint64_t at, stru
 	return NULL;
 }
 
-static struct vms_error *on_module(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_module(void *arg, uint64_t node)
 {
 	struct mod_walk *w = arg;
 	struct vms_program *prog = w->b->prog;
@@ -203,8 +203,10 @@ static bool mapping_symbol(const char *s)
 	return (s[0] == '.' && s[1] == 'L') || (s[0] == 'L' && s[1] == '0') || s[0] == '$';
 }
 
-struct vms_error *linux_kmod_symbol(struct linux_kmem_base *b, const struct linux_kmod *mod, uint64_t addr,
-				    char **name_ret, uint64_t *offset_ret, uint64_t *size_ret)
+/* The symbol @addr names in module @mod: *name_ret malloc'd, offset and
+ * size as kallsyms computes them.  VMS_ERR_LOOKUP when none. */
+VMS_MUST_CHECK static struct vms_error *linux_kmod_symbol(struct linux_kmem_base *b, const struct linux_kmod *mod, uint64_t addr,
+							  char **name_ret, uint64_t *offset_ret, uint64_t *size_ret)
 {
 	struct vms_program *prog = b->prog;
 	if (!mod->kallsyms)
@@ -282,7 +284,7 @@ void linux_kmem_symbolize(struct linux_kmem_base *b, const struct linux_kmods *m
 	const struct linux_kmod *mod = linux_kmod_at(mods, addr, NULL);
 	if (mod) {
 		char *name;
-		uint64_t off, size;
+		uint64_t off = 0, size = 0;
 		struct vms_error *err = linux_kmod_symbol(b, mod, addr, &name, &off, &size);
 		if (!err) {
 			snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", name, off, size, mod->name);

@@ -35,16 +35,11 @@ struct linux_kmods {
 
 /* Read the module list.  Without CONFIG_MODULES or its facts: no module and
  * an error note.  Free with linux_kmods_destroy(). */
-struct vms_error *linux_kmods_read(struct linux_kmem_base *b, struct linux_kmods **ret);
+VMS_MUST_CHECK struct vms_error *linux_kmods_read(struct linux_kmem_base *b, struct linux_kmods **ret);
 void linux_kmods_destroy(struct linux_kmods *m);
 
 /* The module whose memory holds @addr (and which part), or NULL. */
 const struct linux_kmod *linux_kmod_at(const struct linux_kmods *m, uint64_t addr, unsigned *mem_ret);
-
-/* The symbol @addr names in module @mod: *name_ret malloc'd, offset and
- * size as kallsyms computes them.  VMS_ERR_LOOKUP when none. */
-struct vms_error *linux_kmod_symbol(struct linux_kmem_base *b, const struct linux_kmod *mod, uint64_t addr,
-				    char **name_ret, uint64_t *offset_ret, uint64_t *size_ret);
 
 /* "%pS" of @addr: "name+0xoff/0xsize", with " [module]" for a module
  * address, or "0x..." when no symbol names it.  Writes at most @len bytes. */

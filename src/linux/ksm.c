@@ -5,8 +5,9 @@
 
 #include "linux/list.h"
 
-struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
-					     struct linux_stable_node *ret)
+/* Read a stable node.  VMS_ERR_UNSUPPORTED without KSM debug info. */
+VMS_MUST_CHECK static struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
+								   struct linux_stable_node *ret)
 {
 	const struct linux_vm_layout *l = &vm->l;
 	if (!l->has_ksm)
@@ -46,7 +47,7 @@ VMS_MUST_CHECK static struct vms_error *item_cb(void *arg, uint64_t node)
 struct vms_error *linux_ksm_for_each_rmap_item(struct linux_vm *vm, uint64_t node,
 					       linux_ksm_item_fn *fn, void *arg)
 {
-	struct linux_stable_node sn;
+	struct linux_stable_node sn = {0};
 	struct vms_error *err = linux_ksm_stable_node_read(vm, node, &sn);
 	if (err)
 		return err;

@@ -23,10 +23,6 @@ struct linux_rmap_item {
 	uint64_t addr, anon_vma, mm, address;  // address without the flag bits
 };
 
-/* Read a stable node.  VMS_ERR_UNSUPPORTED without KSM debug info. */
-VMS_MUST_CHECK struct vms_error *linux_ksm_stable_node_read(struct linux_vm *vm, uint64_t addr,
-					     struct linux_stable_node *ret);
-
 typedef struct vms_error *linux_ksm_item_fn(void *arg, const struct linux_rmap_item *item);
 
 /* Call @fn for each rmap_item of the (non-chain) stable node at @node. */

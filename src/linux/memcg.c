@@ -132,7 +132,7 @@ static uint64_t unit_of(const char *name, uint64_t page_size)
 }
 
 /* memory_stats[]: the kernel's own list of memory.stat's keys. */
-static struct vms_error *read_items(struct mc *c)
+VMS_MUST_CHECK static struct vms_error *read_items(struct mc *c)
 {
 	struct vms_program *prog = c->prog;
 	uint64_t addr, esz;
@@ -187,7 +187,7 @@ static struct vms_error *read_items(struct mc *c)
 	return NULL;
 }
 
-static struct vms_error *probe(struct mc *c)
+VMS_MUST_CHECK static struct vms_error *probe(struct mc *c)
 {
 	struct vms_program *prog = c->prog;
 	if (!kf_has(prog, KF_MEM_CGROUP) || !kf_has(prog, KF_ROOT_MEM_CGROUP))
@@ -267,7 +267,7 @@ struct counters {
 	int64_t *local;    // this cgroup's unflushed deltas: pending + per-CPU (state - prev)
 };
 
-static struct vms_error *read_counters(struct mc *c, uint64_t memcg, struct counters *k)
+VMS_MUST_CHECK static struct vms_error *read_counters(struct mc *c, uint64_t memcg, struct counters *k)
 {
 	struct vms_program *prog = c->prog;
 	size_t n = c->nr_state;
@@ -365,9 +365,9 @@ struct tree_walk {
 	unsigned depth;
 };
 
-static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t parent, unsigned depth);
+VMS_MUST_CHECK static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t parent, unsigned depth);
 
-static struct vms_error *on_child(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_child(void *arg, uint64_t node)
 {
 	struct tree_walk *w = arg;
 	uint64_t memcg = node - (uint64_t)w->c->css_sibling - (uint64_t)w->c->css;
@@ -379,7 +379,7 @@ static struct vms_error *on_child(void *arg, uint64_t node)
 	return err;
 }
 
-static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t parent, unsigned depth)
+VMS_MUST_CHECK static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t parent, unsigned depth)
 {
 	struct mc *c = w->c;
 	struct linux_memcg_info *mi = c->mi;
@@ -460,7 +460,7 @@ static struct vms_error *visit(struct tree_walk *w, uint64_t memcg, size_t paren
 /* memory.stat of every cgroup: its state plus every unflushed delta of its
  * subtree (what mem_cgroup_flush_stats() would add), clamped at 0 as
  * memcg_page_state() does, times the unit. */
-static struct vms_error *compute_stats(struct mc *c, struct tree_walk *w)
+VMS_MUST_CHECK static struct vms_error *compute_stats(struct mc *c, struct tree_walk *w)
 {
 	struct linux_memcg_info *mi = c->mi;
 	size_t n = c->nr_state;
@@ -571,14 +571,6 @@ bool linux_memcg_stat(const struct linux_memcg *cg, const char *name, uint64_t *
 			return true;
 		}
 	return false;
-}
-
-const struct linux_memcg *linux_memcg_find(const struct linux_memcg_info *mi, uint64_t memcg)
-{
-	for (size_t i = 0; i < mi->nr; i++)
-		if (mi->cgroups[i].memcg == memcg)
-			return &mi->cgroups[i];
-	return NULL;
 }
 
 /* ---- pages by memcg_data ---- */

@@ -57,18 +57,15 @@ struct linux_memcg_info {
 /* Read every memory cgroup with its memory.stat and memory.current.
  * VMS_ERR_UNSUPPORTED without CONFIG_MEMCG; unreadable cgroups and broken
  * lists are per-item errors.  Free with linux_memcg_info_destroy(). */
-struct vms_error *linux_memcg_read(struct linux_kmem_base *b, struct linux_memcg_info **ret);
+VMS_MUST_CHECK struct vms_error *linux_memcg_read(struct linux_kmem_base *b, struct linux_memcg_info **ret);
 void linux_memcg_info_destroy(struct linux_memcg_info *mi);
 
 /* Count the pages of the memory map by the cgroup their memcg_data names
  * (kernel pages through their obj_cgroup). */
-struct vms_error *linux_memcg_count_pages(struct linux_kmem_base *b, const struct linux_memmap *m,
-					  struct linux_memcg_info *mi, unsigned nthreads);
+VMS_MUST_CHECK struct vms_error *linux_memcg_count_pages(struct linux_kmem_base *b, const struct linux_memmap *m,
+							 struct linux_memcg_info *mi, unsigned nthreads);
 
 /* A memory.stat value of @cg, or false when the kernel has no such key. */
 bool linux_memcg_stat(const struct linux_memcg *cg, const char *name, uint64_t *ret);
-
-/* The cgroup whose mem_cgroup is @memcg, or NULL. */
-const struct linux_memcg *linux_memcg_find(const struct linux_memcg_info *mi, uint64_t memcg);
 
 #endif

@@ -77,9 +77,13 @@ struct vms_error *linux_sparse_geometry(unsigned page_shift, uint64_t section_bi
 	return NULL;
 }
 
-struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
-					   uint64_t nr, uint64_t section_mem_map,
-					   uint64_t subsection_map)
+/* Add section @nr with mem_section word @section_mem_map and subsection map
+ * @subsection_map (all ones where the kernel has no usage/subsections) to
+ * @m: its valid subsections become ranges.  A section without
+ * SECTION_HAS_MEM_MAP adds nothing.  Fails only on ENOMEM. */
+VMS_MUST_CHECK static struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
+								 uint64_t nr, uint64_t section_mem_map,
+								 uint64_t subsection_map)
 {
 	if (!(section_mem_map >> g->has_map_bit & 1))
 		return NULL;

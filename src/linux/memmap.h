@@ -114,14 +114,6 @@ VMS_MUST_CHECK struct vms_error *linux_sparse_geometry(unsigned page_shift, uint
 					int64_t has_map_bit, int64_t online_bit, unsigned subsec_shift,
 					struct linux_sparse_geom *ret);
 
-/* Add section @nr with mem_section word @section_mem_map and subsection map
- * @subsection_map (all ones where the kernel has no usage/subsections) to
- * @m: its valid subsections become ranges.  A section without
- * SECTION_HAS_MEM_MAP adds nothing.  Fails only on ENOMEM. */
-VMS_MUST_CHECK struct vms_error *linux_memmap_add_section(struct linux_memmap *m, const struct linux_sparse_geom *g,
-					   uint64_t nr, uint64_t section_mem_map,
-					   uint64_t subsection_map);
-
 /* Add PFNs [start, end) at @map_base (FLATMEM: mem_map - ARCH_PFN_OFFSET;
  * a guessed vmemmap), or, with @unreadable = 1 + reason, PFNs that cannot
  * be known.  Ranges must be added in PFN order. */

@@ -42,7 +42,7 @@ void linux_modules_free(struct linux_crash_data *c)
 	vms_error_destroy(c->mods_err);
 }
 
-static struct vms_error *read_uint(struct vms_program *prog, uint64_t addr, uint64_t size, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *read_uint(struct vms_program *prog, uint64_t addr, uint64_t size, uint64_t *ret)
 {
 	uint64_t v = 0;
 	if (size == 0 || size > 8)
@@ -55,7 +55,7 @@ static struct vms_error *read_uint(struct vms_program *prog, uint64_t addr, uint
 }
 
 /* Member fact @id of the object at @obj, an unsigned integer of its own size. */
-static struct vms_error *member_uint(struct vms_program *prog, uint64_t obj, enum kf_id id, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *member_uint(struct vms_program *prog, uint64_t obj, enum kf_id id, uint64_t *ret)
 {
 	uint64_t off;
 	struct vms_error *err = kf_need_off(prog, id, &off);
@@ -75,7 +75,7 @@ static void add_range(struct linux_module *m, uint64_t base, uint64_t size)
 
 /* Base, size and memory ranges: mod->mem[] (6.4+) or the core and init
  * layouts. */
-static struct vms_error *module_layout(struct vms_program *prog, struct linux_module *m)
+VMS_MUST_CHECK static struct vms_error *module_layout(struct vms_program *prog, struct linux_module *m)
 {
 	struct vms_error *err;
 	uint64_t base, size;
@@ -125,7 +125,7 @@ struct users {
 	unsigned n;
 };
 
-static struct vms_error *user_fn(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *user_fn(void *arg, uint64_t node)
 {
 	struct users *u = arg;
 	uint64_t src;
@@ -158,8 +158,8 @@ static const char *state_name(struct vms_program *prog, int64_t state)
 	return "?";
 }
 
-static struct vms_error *module_read(struct vms_program *prog, const struct linux_walk_layout *wl,
-				     uint64_t addr, struct linux_module *m)
+VMS_MUST_CHECK static struct vms_error *module_read(struct vms_program *prog, const struct linux_walk_layout *wl,
+						    uint64_t addr, struct linux_module *m)
 {
 	struct vms_error *err;
 	m->addr = addr;
@@ -223,7 +223,7 @@ struct walk {
 	struct vms_error *first;
 };
 
-static struct vms_error *module_fn(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *module_fn(void *arg, uint64_t node)
 {
 	struct walk *w = arg;
 	struct linux_crash_data *c = w->c;
@@ -253,7 +253,7 @@ static struct vms_error *module_fn(void *arg, uint64_t node)
 	return NULL;
 }
 
-static struct vms_error *modules_load(struct vms_program *prog, struct linux_crash_data *c)
+VMS_MUST_CHECK static struct vms_error *modules_load(struct vms_program *prog, struct linux_crash_data *c)
 {
 	uint64_t head;
 	struct vms_error *err = kf_var(prog, KF_MODULES, &head, NULL);
@@ -327,7 +327,7 @@ static uint64_t le(const uint8_t *p, uint64_t size)
 	return v;
 }
 
-static struct vms_error *symbols_load(struct vms_program *prog, struct linux_module *m)
+VMS_MUST_CHECK static struct vms_error *symbols_load(struct vms_program *prog, struct linux_module *m)
 {
 	struct vms_error *err;
 	uint64_t ks, symtab, num, strtab, typetab = 0;
@@ -419,8 +419,10 @@ static struct vms_error *symbols_load(struct vms_program *prog, struct linux_mod
 	return NULL;
 }
 
-struct vms_error *linux_module_symbols(struct vms_program *prog, const struct linux_module *mod,
-				       const struct linux_modsym **ret, size_t *nr_ret)
+/* The symbols of @mod (read on first call).  Errors: the symbol table
+ * cannot be read (VMS_ERR_NODATA ...). */
+VMS_MUST_CHECK static struct vms_error *linux_module_symbols(struct vms_program *prog, const struct linux_module *mod,
+							     const struct linux_modsym **ret, size_t *nr_ret)
 {
 	struct linux_module *m = (struct linux_module *)mod;  // the cache is ours
 	if (!m->syms_done) {
@@ -548,8 +550,8 @@ static bool section_lookup(void *arg, const char *name, uint64_t *ret)
 /* The sections the module recorded: mod->sect_attrs->grp.bin_attrs, each a
  * bin_attribute named for its section, with the address beside it
  * (module_sect_attr.address) or in its private pointer (7.x). */
-static struct vms_error *module_sections(struct vms_program *prog, const struct linux_module *m,
-					 struct sections *ret)
+VMS_MUST_CHECK static struct vms_error *module_sections(struct vms_program *prog, const struct linux_module *m,
+							struct sections *ret)
 {
 	uint64_t sa, arr;
 	struct vms_error *err;
@@ -632,7 +634,7 @@ static char *find_ko(const char *dir, const char *name, int depth, unsigned *bud
 	return found;
 }
 
-static struct vms_error *debug_load(struct vms_program *prog, struct linux_module *m)
+VMS_MUST_CHECK static struct vms_error *debug_load(struct vms_program *prog, struct linux_module *m)
 {
 	const char *rel = program_osrelease(prog);
 	size_t n;

@@ -65,16 +65,11 @@ struct linux_module {
  * modules read so far are returned along with the error (*nr_ret set).
  * VMS_ERR_LOOKUP when the kernel has no modules (CONFIG_MODULES=n).
  */
-struct vms_error *linux_modules(struct vms_program *prog, const struct linux_module **ret,
-				size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *linux_modules(struct vms_program *prog, const struct linux_module **ret,
+					       size_t *nr_ret);
 
 /* The module whose memory holds @addr, or NULL. */
 const struct linux_module *linux_module_at(struct vms_program *prog, uint64_t addr);
-
-/* The symbols of @mod (read on first call).  Errors: the symbol table
- * cannot be read (VMS_ERR_NODATA ...). */
-struct vms_error *linux_module_symbols(struct vms_program *prog, const struct linux_module *mod,
-				       const struct linux_modsym **ret, size_t *nr_ret);
 
 /* What an address is: the vmlinux or module symbol that holds it. */
 struct linux_symbol {
@@ -91,26 +86,26 @@ struct linux_symbol {
  * vmlinux symbol is given only for an address inside it or, for symbols
  * without a size, in the kernel image.  Fails with VMS_ERR_LOOKUP when no
  * symbol holds @addr. */
-struct vms_error *linux_symbolize(struct vms_program *prog, uint64_t addr, struct linux_symbol *ret);
+VMS_MUST_CHECK struct vms_error *linux_symbolize(struct vms_program *prog, uint64_t addr, struct linux_symbol *ret);
 
 /* The debug info of @mod: its .ko with DWARF, found under the program's
  * debug roots (ROOT/lib/modules/RELEASE/.../NAME.ko, '-' and '_' alike),
  * relocated to the section addresses the module recorded
  * (mod->sect_attrs).  Opened on first call.  VMS_ERR_LOOKUP when no file
  * is found.  *path_ret (may be NULL) is the file used; borrowed. */
-struct vms_error *linux_module_debug(struct vms_program *prog, const struct linux_module *mod,
-				     struct vms_moddebug **ret, const char **path_ret);
+VMS_MUST_CHECK struct vms_error *linux_module_debug(struct vms_program *prog, const struct linux_module *mod,
+						    struct vms_moddebug **ret, const char **path_ret);
 
 /* A module symbol by name ("name", or "module:name" for one module's). */
-struct vms_error *linux_module_lookup(struct vms_program *prog, const char *name, struct linux_symbol *ret);
+VMS_MUST_CHECK struct vms_error *linux_module_lookup(struct vms_program *prog, const char *name, struct linux_symbol *ret);
 
 /* The taint letters of the TAINT_* bits in @mask, from the kernel's own
  * taint_flags[] table, into @buf ("POE"); "" for none.  With @all_flags,
  * as print_tainted() does, a letter for every flag (c_false where clear). */
-struct vms_error *linux_taint_string(struct vms_program *prog, uint64_t mask, bool all_flags,
-				     char *buf, size_t size);
+VMS_MUST_CHECK struct vms_error *linux_taint_string(struct vms_program *prog, uint64_t mask, bool all_flags,
+						    char *buf, size_t size);
 /* The names of the set flags (7.x tables carry them: "OOT_MODULE"), comma
  * separated, or "" when the table has none. */
-struct vms_error *linux_taint_names(struct vms_program *prog, uint64_t mask, char *buf, size_t size);
+VMS_MUST_CHECK struct vms_error *linux_taint_names(struct vms_program *prog, uint64_t mask, char *buf, size_t size);
 
 #endif

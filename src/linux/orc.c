@@ -209,8 +209,10 @@ void linux_orc_table_deinit(struct linux_orc_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-struct vms_error *linux_ptregs_read(const struct linux_mem *mem, const struct linux_ptregs_layout *pl,
-				    uint64_t addr, bool partial, struct linux_regs *ret)
+/* Read a struct pt_regs at @addr into @ret; with @partial only the hardware
+ * frame (ip, cs, flags, sp, ss). */
+VMS_MUST_CHECK static struct vms_error *linux_ptregs_read(const struct linux_mem *mem, const struct linux_ptregs_layout *pl,
+							  uint64_t addr, bool partial, struct linux_regs *ret)
 {
 	struct linux_regs r = {0};
 	struct vms_error *err;

@@ -63,8 +63,8 @@ struct linux_orc_table {
 
 /* Probe the layouts from the kernel facts.  VMS_ERR_LOOKUP naming the fact
  * when the kernel has no ORC (CONFIG_UNWINDER_ORC=n) or no pt_regs. */
-struct vms_error *linux_orc_layout_probe(struct vms_program *prog, struct linux_orc_layout *ret);
-struct vms_error *linux_ptregs_layout_probe(struct vms_program *prog, struct linux_ptregs_layout *ret);
+VMS_MUST_CHECK struct vms_error *linux_orc_layout_probe(struct vms_program *prog, struct linux_orc_layout *ret);
+VMS_MUST_CHECK struct vms_error *linux_ptregs_layout_probe(struct vms_program *prog, struct linux_ptregs_layout *ret);
 
 /* Decode the raw entry at @raw. */
 void linux_orc_decode(const struct linux_orc_layout *l, const uint8_t *raw, struct linux_orc *ret);
@@ -79,9 +79,9 @@ ssize_t linux_orc_search(const struct linux_orc_table *t, uint64_t ip);
  * Errors: read errors wrapped with what was read; VMS_ERR_CORRUPT for an
  * unsorted or oversized table.
  */
-struct vms_error *linux_orc_table_read(const struct linux_mem *mem, const struct linux_orc_layout *l,
-				       uint64_t ip_table, uint64_t entries, uint64_t n_ips,
-				       struct linux_orc_table *ret);
+VMS_MUST_CHECK struct vms_error *linux_orc_table_read(const struct linux_mem *mem, const struct linux_orc_layout *l,
+						      uint64_t ip_table, uint64_t entries, uint64_t n_ips,
+						      struct linux_orc_table *ret);
 void linux_orc_table_deinit(struct linux_orc_table *t);
 
 /* The state of an unwind between two frames. */
@@ -111,14 +111,9 @@ enum linux_orc_step {
  * naming the IP; VMS_ERR_NODATA/FAULT for a stack word that cannot be read,
  * naming its address.
  */
-struct vms_error *linux_orc_step(const struct linux_orc_layout *l, const struct linux_ptregs_layout *pl,
-				 const struct linux_orc *orc, const struct linux_mem *mem,
-				 struct linux_unwind_state *st, enum linux_orc_step *ret);
-
-/* Read a struct pt_regs at @addr into @ret; with @partial only the hardware
- * frame (ip, cs, flags, sp, ss). */
-struct vms_error *linux_ptregs_read(const struct linux_mem *mem, const struct linux_ptregs_layout *pl,
-				    uint64_t addr, bool partial, struct linux_regs *ret);
+VMS_MUST_CHECK struct vms_error *linux_orc_step(const struct linux_orc_layout *l, const struct linux_ptregs_layout *pl,
+						const struct linux_orc *orc, const struct linux_mem *mem,
+						struct linux_unwind_state *st, enum linux_orc_step *ret);
 
 /* The frame-pointer guess the kernel uses where no ORC entry exists
  * (orc_fp_entry: CFA at BP + 16, BP saved at CFA - 16). */

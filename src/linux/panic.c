@@ -34,8 +34,8 @@ void linux_panic_free(struct linux_crash_data *c)
 
 /* CPU @cpu's crash_notes: an NT_PRSTATUS named "CORE" once crash_save_cpu()
  * ran, zeros before.  Returns false (no error) for an empty buffer. */
-static struct vms_error *crash_note(struct vms_program *prog, uint64_t notes, unsigned cpu,
-				    struct linux_cpu_regs *ret, bool *found)
+VMS_MUST_CHECK static struct vms_error *crash_note(struct vms_program *prog, uint64_t notes, unsigned cpu,
+						   struct linux_cpu_regs *ret, bool *found)
 {
 	*found = false;
 	uint64_t at;
@@ -247,7 +247,7 @@ static void read_task(struct vms_program *prog, struct linux_panic *p)
 	}
 }
 
-static struct vms_error *panic_load(struct vms_program *prog, struct linux_panic *p)
+VMS_MUST_CHECK static struct vms_error *panic_load(struct vms_program *prog, struct linux_panic *p)
 {
 	p->cpu = -1;
 	struct vms_error *err = linux_nr_cpus(prog, &p->nr_cpus);

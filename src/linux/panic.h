@@ -55,10 +55,10 @@ struct linux_panic {
 /* The panic context of @prog, read once (borrowed). Fails only when the
  * CPUs cannot be read at all; a missing part is NULL/-1 with its error
  * kept in the struct. */
-struct vms_error *linux_panic_get(struct vms_program *prog, const struct linux_panic **ret);
+VMS_MUST_CHECK struct vms_error *linux_panic_get(struct vms_program *prog, const struct linux_panic **ret);
 
 /* The registers of CPU @cpu at the time of the dump, or VMS_ERR_NODATA
  * saying why there are none. */
-struct vms_error *linux_cpu_regs(struct vms_program *prog, unsigned cpu, const struct linux_cpu_regs **ret);
+VMS_MUST_CHECK struct vms_error *linux_cpu_regs(struct vms_program *prog, unsigned cpu, const struct linux_cpu_regs **ret);
 
 #endif

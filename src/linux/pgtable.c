@@ -156,7 +156,8 @@ VMS_MUST_CHECK static struct vms_error *table(struct linux_vm *vm, uint64_t padd
 	return NULL;
 }
 
-struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *ret)
+/* Physical address of @mm's top-level table (mm->pgd translated). */
+VMS_MUST_CHECK static struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *ret)
 {
 	void *cached = vms_u64map_get(&vm->pgd_phys, mm);
 	if (cached) {
@@ -236,8 +237,8 @@ void linux_pgtable_prefetch(struct linux_vm *vm, uint64_t mm, uint64_t vaddr)
 
 /* The lookup, filling @cur (if given) when the leaf is a PTE in a table
  * that stays where it is (mapped mode). */
-static struct vms_error *lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr, struct linux_pt_entry *ret,
-				struct linux_pt_cursor *cur)
+VMS_MUST_CHECK static struct vms_error *lookup(struct linux_vm *vm, uint64_t mm, uint64_t vaddr, struct linux_pt_entry *ret,
+					       struct linux_pt_cursor *cur)
 {
 	uint64_t tbl;
 	struct vms_error *err;

@@ -22,9 +22,6 @@ struct linux_pt_entry {
 	uint64_t size;              // bytes mapped by the leaf (4 KiB, 2 MiB, 1 GiB)
 };
 
-/* Physical address of @mm's top-level table (mm->pgd translated). */
-VMS_MUST_CHECK struct vms_error *linux_mm_pgd_phys(struct linux_vm *vm, uint64_t mm, uint64_t *ret);
-
 /*
  * Start loading what linux_pgtable_lookup(@vm, @mm, @vaddr) will read, if
  * its PTE table is at hand in @vm's caches (else nothing): a caller with

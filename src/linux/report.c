@@ -25,7 +25,8 @@
 
 #define MAX_ANON_VMAS (1u << 20)
 
-const char *report_cat_name(unsigned cat)
+/* "free", "anon", "file", "slab", "pagetable", "kernel", "reserved", "unknown". */
+static const char *report_cat_name(unsigned cat)
 {
 	static const char *const names[REPORT_CAT_NR] = {
 		"free", "anon", "file", "slab", "pagetable", "kernel", "reserved", "unknown",
@@ -549,7 +550,7 @@ static void rmap_worker_free(void *arg, void *ws)
 	free(w);
 }
 
-static struct vms_error *rmap_worker_page(void *ws, struct linux_rmap *wrm, const struct linux_rmap_result *r)
+VMS_MUST_CHECK static struct vms_error *rmap_worker_page(void *ws, struct linux_rmap *wrm, const struct linux_rmap_result *r)
 {
 	(void)wrm;
 	struct rmap_worker *w = ws;
@@ -806,7 +807,7 @@ VMS_MUST_CHECK static struct vms_error *sec_census(struct rctx *rc, struct vms_v
 
 /* ---- kernel memory (linux/kmemreport.c) ---- */
 
-static struct vms_error *sec_kmem(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_kmem(struct rctx *rc, struct vms_value **ret)
 {
 	struct linux_pagestat *st;
 	uint64_t census_slab = UINT64_MAX;
@@ -1151,7 +1152,7 @@ VMS_MUST_CHECK static struct vms_error *sec_physmap(struct rctx *rc, struct vms_
 
 /* ---- crash (linux/crash.c) ---- */
 
-static struct vms_error *sec_crash(struct rctx *rc, struct vms_value **ret)
+VMS_MUST_CHECK static struct vms_error *sec_crash(struct rctx *rc, struct vms_value **ret)
 {
 	struct vms_value *v = NULL;
 	struct vms_error *err = linux_crash_section(rc->prog, &v);

@@ -27,8 +27,6 @@ enum report_cat {
 	REPORT_CAT_PGTABLE, REPORT_CAT_KERNEL, REPORT_CAT_RESERVED, REPORT_CAT_UNKNOWN,
 	REPORT_CAT_NR,
 };
-/* "free", "anon", "file", "slab", "pagetable", "kernel", "reserved", "unknown". */
-const char *report_cat_name(unsigned cat);
 
 struct report_options {
 	unsigned log_tail;     // kernel log records in the report (0: 40)

@@ -397,7 +397,9 @@ VMS_MUST_CHECK static struct vms_error *head_index(struct linux_rmap *rm, const 
 
 /* ---- forward scan: pages without a reverse map ---- */
 
-bool linux_rmap_needs_scan(const struct linux_page_info *pi)
+/* Does @pi need the forward scan: mapped (or the zero page) but without an
+ * anon_vma, address_space or KSM node to follow? */
+static bool linux_rmap_needs_scan(const struct linux_page_info *pi)
 {
 	if (pi->bits & LINUX_PAGE_ZERO)
 		return true;
@@ -463,7 +465,7 @@ static void scan_hit(struct linux_rmap_result *r, const struct linux_vma *vma, u
 
 /* Too many leaves, or cancelled: the scan's fatal error (checked on every
  * leaf passed on and after every VMA). */
-static struct vms_error *scan_check(struct scan *s)
+VMS_MUST_CHECK static struct vms_error *scan_check(struct scan *s)
 {
 	if (s->fatal)
 		return s->fatal;
@@ -856,8 +858,9 @@ static void result_reuse(struct linux_rmap_result *r)
 VMS_MUST_CHECK static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
 						  struct linux_rmap_result *r, bool reuse);
 
-struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
-				  struct linux_rmap_result *r)
+/* As linux_rmap_pfn() for an already decoded page. */
+VMS_MUST_CHECK static struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+							struct linux_rmap_result *r)
 {
 	if (linux_rmap_needs_scan(pi)) {
 		scan_prepare(r, pi);
@@ -868,8 +871,8 @@ struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page
 	return rmap_page(rm, pi, r, false);
 }
 
-static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
-				   struct linux_rmap_result *r, bool reuse)
+VMS_MUST_CHECK static struct vms_error *rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
+						  struct linux_rmap_result *r, bool reuse)
 {
 	// the last page, for walk_next(): only if nothing else used @r since
 	struct linux_rmap_last last = rm->last;

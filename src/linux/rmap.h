@@ -92,16 +92,8 @@ VMS_MUST_CHECK struct vms_error *linux_rmap_pfn(struct linux_rmap *rm, uint64_t 
  * cannot be decoded or the scan is cancelled. */
 VMS_MUST_CHECK struct vms_error *linux_rmap_scan(struct linux_rmap *rm, uint64_t pfn, struct linux_rmap_result *ret);
 
-/* Does @pi need the forward scan: mapped (or the zero page) but without an
- * anon_vma, address_space or KSM node to follow? */
-bool linux_rmap_needs_scan(const struct linux_page_info *pi);
-
 /* At most this many page-table leaves are visited by one scan. */
 #define LINUX_RMAP_SCAN_MAX_LEAVES (1ULL << 26)
-
-/* As linux_rmap_pfn() for an already decoded page. */
-VMS_MUST_CHECK struct vms_error *linux_rmap_page(struct linux_rmap *rm, const struct linux_page_info *pi,
-				  struct linux_rmap_result *ret);
 
 void linux_rmap_result_deinit(struct linux_rmap_result *r);
 

@@ -97,7 +97,7 @@ static uint64_t field(uint64_t v, unsigned shift, unsigned bits)
 	return bits >= 64 ? v : v & ((UINT64_C(1) << bits) - 1);
 }
 
-static struct vms_error *need(struct vms_program *prog, enum kf_id id, int64_t *ret)
+VMS_MUST_CHECK static struct vms_error *need(struct vms_program *prog, enum kf_id id, int64_t *ret)
 {
 	uint64_t v;
 	struct vms_error *err = kf_need_off(prog, id, &v);
@@ -117,7 +117,7 @@ static void bitfield(struct vms_program *prog, enum kf_id id, enum kf_id word, u
 		*bits = (unsigned)(8 * kf_size(prog, id));
 }
 
-static struct vms_error *sl_probe(struct linux_kmem_base *b, struct sl *l)
+VMS_MUST_CHECK static struct vms_error *sl_probe(struct linux_kmem_base *b, struct sl *l)
 {
 	struct vms_program *prog = b->prog;
 	memset(l, 0, sizeof(*l));
@@ -247,7 +247,7 @@ static void slab_counters(const struct sl *l, const uint8_t *s, uint32_t *inuse,
 	*frozen = field(w, l->frozen_shift, 1) != 0;
 }
 
-static struct vms_error *read_slab(const struct sl *l, uint64_t slab, uint8_t *buf)
+VMS_MUST_CHECK static struct vms_error *read_slab(const struct sl *l, uint64_t slab, uint8_t *buf)
 {
 	struct vms_error *err = program_read(l->prog, slab, buf, l->slab_size);
 	return err ? vms_error_wrap(err, "reading the slab at 0x%" PRIx64, slab) : NULL;
@@ -261,7 +261,7 @@ struct partial_walk {
 	struct vms_error *err;  // a slab that could not be read
 };
 
-static struct vms_error *on_partial(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_partial(void *arg, uint64_t node)
 {
 	struct partial_walk *pw = arg;
 	uint8_t s[4096];
@@ -305,8 +305,8 @@ static bool sampling(const struct sl *cl)
  * sampled form (count_partial_free_approx(): the first and last
  * MAX_PARTIAL_TO_SCAN/2 slabs, scaled to nr_partial, at most
  * total_objects). */
-static struct vms_error *count_partial(const struct sl *l, struct linux_slab_cache *c,
-				       struct linux_slab_node *n, uint64_t head)
+VMS_MUST_CHECK static struct vms_error *count_partial(const struct sl *l, struct linux_slab_cache *c,
+						      struct linux_slab_node *n, uint64_t head)
 {
 	struct partial_walk pw = { .l = l };
 	bool sample = l->max_partial_scan && n->nr_partial > l->max_partial_scan && sampling(l);
@@ -337,7 +337,7 @@ struct sheaf_list {
 	uint64_t sheaves, objects;
 };
 
-static struct vms_error *on_sheaf(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_sheaf(void *arg, uint64_t node)
 {
 	struct sheaf_list *sw = arg;
 	uint32_t size;
@@ -389,15 +389,15 @@ static void read_node(const struct sl *l, struct linux_slab_cache *c, unsigned n
 }
 
 /* Mark the objects of a freelist (below). */
-static struct vms_error *mark_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
-				       uint32_t objects, uint64_t head, const uint8_t *bytes, uint64_t mem,
-				       uint64_t len, uint64_t *bits, uint64_t *count);
+VMS_MUST_CHECK static struct vms_error *mark_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
+						      uint32_t objects, uint64_t head, const uint8_t *bytes, uint64_t mem,
+						      uint64_t len, uint64_t *bits, uint64_t *count);
 
 /* Objects on the freelist whose first (decoded) object is @head, inside
  * the slab of @objects slots from @first: the count, or an error naming
  * the object whose free pointer is bad. */
-static struct vms_error *count_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
-					uint32_t objects, uint64_t head, uint64_t *ret)
+VMS_MUST_CHECK static struct vms_error *count_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
+						       uint32_t objects, uint64_t head, uint64_t *ret)
 {
 	uint64_t bits[MAX_SLAB_OBJECTS / 64];
 	if (objects > MAX_SLAB_OBJECTS)
@@ -531,7 +531,7 @@ static void slab_pages(struct linux_slab_cache *c)
 	c->pages_exact = true;
 }
 
-static struct vms_error *read_cache(const struct sl *l, uint64_t addr, struct linux_slab_cache *c)
+VMS_MUST_CHECK static struct vms_error *read_cache(const struct sl *l, uint64_t addr, struct linux_slab_cache *c)
 {
 	struct linux_kmem_base *b = l->b;
 	uint8_t *h = malloc(l->kc_head);
@@ -658,7 +658,7 @@ struct addr_vec {
 	uint64_t sub;
 };
 
-static struct vms_error *collect(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *collect(void *arg, uint64_t node)
 {
 	struct addr_vec *a = arg;
 	if (a->n == a->cap) {
@@ -684,7 +684,7 @@ struct sysfs_walk {
 	uint64_t entries;
 };
 
-static struct vms_error *on_sysfs_entry(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_sysfs_entry(void *arg, uint64_t node)
 {
 	struct sysfs_walk *w = arg;
 	if (++w->entries > MAX_SYSFS_ENTRIES)
@@ -717,7 +717,7 @@ static struct vms_error *on_sysfs_entry(void *arg, uint64_t node)
 	return NULL;
 }
 
-static struct vms_error *read_aliases(const struct sl *l, struct linux_slab_info *si)
+VMS_MUST_CHECK static struct vms_error *read_aliases(const struct sl *l, struct linux_slab_info *si)
 {
 	struct vms_program *prog = l->prog;
 	uint64_t kset, kobj_off, sd;
@@ -908,8 +908,8 @@ static int by_pfn(const void *a, const void *b)
 
 /* Every slab head page of the memory map (of the cache at @cache, when not
  * 0), in PFN order. */
-static struct vms_error *find_slabs(const struct sl *l, const struct linux_memmap *m, unsigned nthreads,
-				    uint64_t cache, struct slab_head **ret, size_t *nr_ret, uint64_t *unknown)
+VMS_MUST_CHECK static struct vms_error *find_slabs(const struct sl *l, const struct linux_memmap *m, unsigned nthreads,
+						   uint64_t cache, struct slab_head **ret, size_t *nr_ret, uint64_t *unknown)
 {
 	struct linux_memmap_walk w = { .nthreads = nthreads, .page = find_on_page, .page_run = find_on_run };
 	// The slabs of one cache: only the struct pages whose slab_cache
@@ -1024,7 +1024,7 @@ struct barn_walk {
 	struct walk_ctx *w;
 };
 
-static struct vms_error *on_barn_sheaf(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_barn_sheaf(void *arg, uint64_t node)
 {
 	struct walk_ctx *w = arg;
 	sheaf_objects(w, node - (uint64_t)w->l->sheaf_barn_list, LINUX_SLAB_CACHED);
@@ -1036,7 +1036,7 @@ struct where_walk {
 	unsigned where;
 };
 
-static struct vms_error *on_where(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_where(void *arg, uint64_t node)
 {
 	struct where_walk *ww = arg;
 	uint64_t slab = node - (uint64_t)ww->w->l->s_list;
@@ -1154,9 +1154,9 @@ static void walk_ctx_deinit(struct walk_ctx *w)
  * memory from @mem, @len bytes) or, outside it, from the dump.  A pointer
  * that is no object of the slab, or a loop, ends the walk with an error
  * naming the object whose free pointer it is (what was marked stays). */
-static struct vms_error *mark_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
-				       uint32_t objects, uint64_t head, const uint8_t *bytes, uint64_t mem,
-				       uint64_t len, uint64_t *bits, uint64_t *count)
+VMS_MUST_CHECK static struct vms_error *mark_freelist(const struct sl *l, const struct linux_slab_cache *c, uint64_t first,
+						      uint32_t objects, uint64_t head, const uint8_t *bytes, uint64_t mem,
+						      uint64_t len, uint64_t *bits, uint64_t *count)
 {
 	uint64_t p = head, n = 0, prev = 0, stored = 0;
 	while (p) {
@@ -1239,8 +1239,8 @@ static bool slab_of(struct walk_ctx *w, const struct slab_head *sh, struct linux
 	return true;
 }
 
-static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_slab *s, uint64_t freelist,
-				       uint8_t **buf, size_t *bufsize, linux_slab_object_fn *fn, void *arg)
+VMS_MUST_CHECK static struct vms_error *walk_one_slab(struct walk_ctx *w, struct linux_slab_slab *s, uint64_t freelist,
+						      uint8_t **buf, size_t *bufsize, linux_slab_object_fn *fn, void *arg)
 {
 	const struct sl *l = w->l;
 	const struct linux_slab_cache *c = w->c;
@@ -1394,8 +1394,8 @@ struct want {
 	unsigned state;
 };
 
-static struct vms_error *on_want(void *arg, const struct linux_slab_cache *c, const struct linux_slab_slab *s,
-				 uint64_t addr, unsigned state)
+VMS_MUST_CHECK static struct vms_error *on_want(void *arg, const struct linux_slab_cache *c, const struct linux_slab_slab *s,
+						uint64_t addr, unsigned state)
 {
 	(void)c;
 	(void)s;

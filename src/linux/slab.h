@@ -93,18 +93,12 @@ struct linux_slab_info {
  * what was read and its errors; a broken slab_caches list keeps the caches
  * before the break (list_error).  Fails only when nothing can be read (no
  * SLUB facts, slab_caches unreadable).  Free with linux_slab_info_destroy(). */
-struct vms_error *linux_slab_info(struct linux_kmem_base *b, bool aliases, struct linux_slab_info **ret);
+VMS_MUST_CHECK struct vms_error *linux_slab_info(struct linux_kmem_base *b, bool aliases, struct linux_slab_info **ret);
 void linux_slab_info_destroy(struct linux_slab_info *si);
 
 /* The cache named @name (or whose alias or sysfs name it is), or at
  * address @name given as a number; borrowed from @si. */
 const struct linux_slab_cache *linux_slab_find(const struct linux_slab_info *si, const char *name);
-
-/* Does the cache have per-item errors? */
-static inline bool linux_slab_cache_partial(const struct linux_slab_cache *c)
-{
-	return c->nr_errors != 0;
-}
 
 enum linux_slab_state {
 	LINUX_SLAB_ALLOCATED,
@@ -165,10 +159,10 @@ struct linux_slab_walk_stats {
  * Fails on setup errors or cancellation; per-item problems go to @pfn and
  * stats->problems.
  */
-struct vms_error *linux_slab_walk(struct linux_kmem_base *b, const struct linux_memmap *m,
-				  const struct linux_slab_cache *c, linux_slab_object_fn *fn,
-				  linux_slab_problem_fn *pfn, void *arg, unsigned nthreads,
-				  struct linux_slab_walk_stats *stats);
+VMS_MUST_CHECK struct vms_error *linux_slab_walk(struct linux_kmem_base *b, const struct linux_memmap *m,
+						 const struct linux_slab_cache *c, linux_slab_object_fn *fn,
+						 linux_slab_problem_fn *pfn, void *arg, unsigned nthreads,
+						 struct linux_slab_walk_stats *stats);
 
 /* What an address inside a slab is. */
 struct linux_slab_hit {
@@ -184,9 +178,9 @@ struct linux_slab_hit {
 /* Is the slab page at @head_page (the head's struct page) holding @addr
  * one of @si's caches?  Fills @ret; VMS_ERR_LOOKUP when its slab_cache is
  * none of them. */
-struct vms_error *linux_slab_lookup(struct linux_kmem_base *b, const struct linux_slab_info *si,
-				    uint64_t head_page, uint64_t head_pfn, uint64_t addr,
-				    struct linux_slab_hit *ret);
+VMS_MUST_CHECK struct vms_error *linux_slab_lookup(struct linux_kmem_base *b, const struct linux_slab_info *si,
+						   uint64_t head_page, uint64_t head_pfn, uint64_t addr,
+						   struct linux_slab_hit *ret);
 void linux_slab_hit_deinit(struct linux_slab_hit *h);
 
 #endif

@@ -9,7 +9,8 @@
 
 #include "linux/list.h"
 
-struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret)
+/* Read one task_struct. */
+VMS_MUST_CHECK static struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret)
 {
 	const struct linux_vm_layout *l = &vm->l;
 	struct linux_task t = {.addr = addr};

@@ -24,9 +24,6 @@ struct linux_task {
 	bool kthread;
 };
 
-/* Read one task_struct. */
-VMS_MUST_CHECK struct vms_error *linux_task_read(struct linux_vm *vm, uint64_t addr, struct linux_task *ret);
-
 /*
  * The task table: every thread of every process, leaders first within each
  * group, in init_task.tasks order (pid 0, the idle task of CPU 0, first).

@@ -22,8 +22,8 @@ void linux_orc_free(struct linux_crash_data *c)
 	vms_error_destroy(c->orc_err);
 }
 
-static struct vms_error *vmlinux_orc_load(struct vms_program *prog, const struct linux_orc_layout *ol,
-					  struct linux_orc_table **ret)
+VMS_MUST_CHECK static struct vms_error *vmlinux_orc_load(struct vms_program *prog, const struct linux_orc_layout *ol,
+							 struct linux_orc_table **ret)
 {
 	uint64_t ip_start, ip_stop, start, stop;
 	struct vms_error *err;
@@ -49,8 +49,8 @@ static struct vms_error *vmlinux_orc_load(struct vms_program *prog, const struct
 	return NULL;
 }
 
-static struct vms_error *module_orc(struct vms_program *prog, const struct linux_orc_layout *ol,
-				    const struct linux_module *mod, const struct linux_orc_table **ret)
+VMS_MUST_CHECK static struct vms_error *module_orc(struct vms_program *prog, const struct linux_orc_layout *ol,
+						   const struct linux_module *mod, const struct linux_orc_table **ret)
 {
 	struct linux_module *m = (struct linux_module *)mod;  // module.c's cache, ours to fill
 	if (!m->orc_done) {
@@ -92,7 +92,7 @@ static bool vmlinux_text(const struct uw *u, uint64_t ip)
 	return (ip >= u->stext && ip < u->etext) || (ip >= u->sinittext && ip < u->einittext);
 }
 
-static struct vms_error *orc_find(struct uw *u, uint64_t ip, struct linux_orc *ret, bool *found)
+VMS_MUST_CHECK static struct vms_error *orc_find(struct uw *u, uint64_t ip, struct linux_orc *ret, bool *found)
 {
 	*found = false;
 	const struct linux_orc_table *t = NULL;
@@ -116,7 +116,7 @@ static struct vms_error *orc_find(struct uw *u, uint64_t ip, struct linux_orc *r
 	return NULL;
 }
 
-static struct vms_error *uw_init(struct vms_program *prog, struct linux_bt *bt, struct uw *u)
+VMS_MUST_CHECK static struct vms_error *uw_init(struct vms_program *prog, struct linux_bt *bt, struct uw *u)
 {
 	memset(u, 0, sizeof(*u));
 	u->prog = prog;
@@ -152,7 +152,8 @@ static struct vms_error *uw_init(struct vms_program *prog, struct linux_bt *bt, 
 
 /* ---- stacks ---- */
 
-struct vms_error *linux_thread_size(struct vms_program *prog, uint64_t *ret)
+/* THREAD_SIZE (the size of a task stack). */
+VMS_MUST_CHECK static struct vms_error *linux_thread_size(struct vms_program *prog, uint64_t *ret)
 {
 	uint64_t a, b;
 	struct vms_error *err;
@@ -170,11 +171,17 @@ static void add_stack(struct linux_stack_range *r, size_t *n, const char *name, 
 		r[(*n)++] = (struct linux_stack_range){name, start, end};
 }
 
-struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu, uint64_t sp,
-			       struct linux_stack_range *ret, size_t *nr_ret, struct vms_error **why_ret)
+/* The stacks of @task and of CPU @cpu (-1: the task's only).  When the
+ * task's stack pointer cannot be read (a filtered dump without the page of
+ * its task_struct) and @sp, a stack pointer of the task from registers, is
+ * on none of the CPU's stacks, the task stack is the THREAD_SIZE block
+ * holding @sp (task stacks are THREAD_SIZE-aligned: THREAD_ALIGN in
+ * kernel/fork.c's alloc_thread_stack_node()); *@why_ret then says why. */
+VMS_MUST_CHECK static struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu, uint64_t sp,
+						     struct linux_stack_range *ret, size_t *nr_ret, struct vms_error **why_ret)
 {
 	size_t n = 0;
-	uint64_t ts, stack = 0, off;
+	uint64_t ts = 0, stack = 0, off;
 	struct vms_error *err;
 	*why_ret = NULL;
 	if ((err = linux_thread_size(prog, &ts)) || (err = kf_need_off(prog, KF_TASK_STACK, &off)))
@@ -278,7 +285,7 @@ static bool dwarf_reg(const struct linux_unwind_state *st, int dw, uint64_t *ret
  * code that ORC leaves undefined (objtool's STACK_FRAME_NON_STANDARD, as
  * __crash_kexec(), whose crash_setup_regs() is where kdump's registers of
  * the panicking CPU come from). */
-static struct vms_error *cfi_step(struct uw *u, struct linux_unwind_state *st, uint64_t lookup)
+VMS_MUST_CHECK static struct vms_error *cfi_step(struct uw *u, struct linux_unwind_state *st, uint64_t lookup)
 {
 	struct vms_cfi_row row;
 	struct vms_error *err = program_cfi_row(u->prog, lookup, &row);
@@ -340,7 +347,7 @@ static void symbolize(struct vms_program *prog, struct linux_bt_frame *f)
 	f->sym = s;
 }
 
-static struct vms_error *stack_error(const struct linux_bt *bt, uint64_t sp, uint64_t ip)
+VMS_MUST_CHECK static struct vms_error *stack_error(const struct linux_bt *bt, uint64_t sp, uint64_t ip)
 {
 	char where[256] = "";
 	size_t len = 0;

@@ -71,24 +71,12 @@ struct linux_bt {
  * running task, no ORC); a trace that stops early is returned with
  * ->end_error.  On success release *@ret with linux_bt_deinit().
  */
-struct vms_error *linux_bt_task(struct vms_program *prog, uint64_t task, struct linux_bt *ret);
+VMS_MUST_CHECK struct vms_error *linux_bt_task(struct vms_program *prog, uint64_t task, struct linux_bt *ret);
 
 /* The backtrace from @regs, in the context of @task on CPU @cpu (-1: none). */
-struct vms_error *linux_bt_regs(struct vms_program *prog, uint64_t task, int cpu,
-				const struct linux_regs *regs, const char *source, struct linux_bt *ret);
+VMS_MUST_CHECK struct vms_error *linux_bt_regs(struct vms_program *prog, uint64_t task, int cpu,
+					       const struct linux_regs *regs, const char *source, struct linux_bt *ret);
 
 void linux_bt_deinit(struct linux_bt *bt);
-
-/* The stacks of @task and of CPU @cpu (-1: the task's only).  When the
- * task's stack pointer cannot be read (a filtered dump without the page of
- * its task_struct) and @sp, a stack pointer of the task from registers, is
- * on none of the CPU's stacks, the task stack is the THREAD_SIZE block
- * holding @sp (task stacks are THREAD_SIZE-aligned: THREAD_ALIGN in
- * kernel/fork.c's alloc_thread_stack_node()); *@why_ret then says why. */
-struct vms_error *linux_stacks(struct vms_program *prog, uint64_t task, int cpu, uint64_t sp,
-			       struct linux_stack_range *ret, size_t *nr_ret, struct vms_error **why_ret);
-
-/* THREAD_SIZE (the size of a task stack). */
-struct vms_error *linux_thread_size(struct vms_program *prog, uint64_t *ret);
 
 #endif

@@ -67,7 +67,7 @@ static uint64_t rd(const uint8_t *p, unsigned size)
 }
 
 /* The node counts of an area's pages (show_numa_info()). */
-static struct vms_error *node_pages(struct vl *l, struct linux_vmalloc_area *a)
+VMS_MUST_CHECK static struct vms_error *node_pages(struct vl *l, struct linux_vmalloc_area *a)
 {
 	struct linux_kmem_base *b = l->b;
 	if (!a->nr_pages || !a->pages)
@@ -123,7 +123,7 @@ static struct linux_vmalloc_area *new_area(struct vl *l)
 	return a;
 }
 
-static struct vms_error *add_area(struct vl *l, uint64_t va)
+VMS_MUST_CHECK static struct vms_error *add_area(struct vl *l, uint64_t va)
 {
 	struct vms_program *prog = l->b->prog;
 	if (l->vi->nr >= MAX_AREAS)
@@ -191,7 +191,7 @@ struct list_walk {
 	uint64_t sub;
 };
 
-static struct vms_error *on_area(void *arg, uint64_t node)
+VMS_MUST_CHECK static struct vms_error *on_area(void *arg, uint64_t node)
 {
 	struct list_walk *w = arg;
 	struct vms_error *err = add_area(w->l, node - w->sub);
@@ -230,7 +230,7 @@ static void walk_llist(struct vl *l, uint64_t first)
 	}
 }
 
-static struct vms_error *need(struct vms_program *prog, enum kf_id id, int64_t *ret)
+VMS_MUST_CHECK static struct vms_error *need(struct vms_program *prog, enum kf_id id, int64_t *ret)
 {
 	uint64_t v;
 	struct vms_error *err = kf_need_off(prog, id, &v);

@@ -50,8 +50,8 @@ struct linux_vmalloc_info {
  * each page's flags on NUMA kernels).  Unreadable areas and broken lists are
  * per-item errors (the answer is partial).  Free with
  * linux_vmalloc_info_destroy(). */
-struct vms_error *linux_vmalloc_read(struct linux_kmem_base *b, const struct linux_kmods *mods, bool node_counts,
-				     struct linux_vmalloc_info **ret);
+VMS_MUST_CHECK struct vms_error *linux_vmalloc_read(struct linux_kmem_base *b, const struct linux_kmods *mods, bool node_counts,
+						    struct linux_vmalloc_info **ret);
 void linux_vmalloc_info_destroy(struct linux_vmalloc_info *vi);
 
 /* The area holding @addr (the busy one first), or NULL. */

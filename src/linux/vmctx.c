@@ -22,7 +22,7 @@ struct linux_vm_layouts {
 /* The kernel's own task state letters: task_state_array[] (fs/proc/array.c),
  * an array of "R (running)"-style strings in the order of the TASK_REPORT
  * bits, with "I (idle)" last. */
-static struct vms_error *probe_task_states(struct vms_program *prog, struct linux_vm_layout *l)
+VMS_MUST_CHECK static struct vms_error *probe_task_states(struct vms_program *prog, struct linux_vm_layout *l)
 {
 	int64_t noload, unint, exiting, kthread;
 	struct vms_error *err;

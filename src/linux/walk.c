@@ -21,7 +21,7 @@ struct linux_mem linux_mem_program(struct vms_program *prog)
 	return (struct linux_mem){.read = program_mem_read, .arg = prog};
 }
 
-static struct vms_error *program_phys_read(void *arg, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *program_phys_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	return program_read_phys(arg, addr, buf, len);
 }

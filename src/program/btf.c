@@ -48,14 +48,14 @@ static bool vmci_hex(struct vms_program *prog, const char *key, uint64_t *ret)
 }
 
 /* The dump's kernel virtual memory, as a program_read_fn. */
-static struct vms_error *dump_kvirt(void *arg, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *dump_kvirt(void *arg, uint64_t addr, void *buf, size_t len)
 {
 	struct vms_program *prog = arg;
 	return dump_read(prog->dump, DUMP_KVIRT, addr, buf, len);
 }
 
-static struct vms_error *read_kvirt(program_read_fn *read, void *arg, const char *what,
-				    uint64_t addr, size_t len, uint8_t **ret)
+VMS_MUST_CHECK static struct vms_error *read_kvirt(program_read_fn *read, void *arg, const char *what,
+						   uint64_t addr, size_t len, uint8_t **ret)
 {
 	uint8_t *buf = malloc(len ? len : 1);
 	if (!buf)
@@ -82,7 +82,7 @@ struct names_buf {
 	bool exact; // a chunk could not be read
 };
 
-static struct vms_error *names_ensure(struct names_buf *nb, size_t need)
+VMS_MUST_CHECK static struct vms_error *names_ensure(struct names_buf *nb, size_t need)
 {
 	while (nb->have < need) {
 		size_t want = nb->exact ? need - nb->have : NAMES_CHUNK;
@@ -111,8 +111,8 @@ static struct vms_error *names_ensure(struct names_buf *nb, size_t need)
 	return NULL;
 }
 
-static struct vms_error *read_names(program_read_fn *read, void *arg, uint64_t addr,
-				    uint64_t num, uint8_t **ret, size_t *size_ret)
+VMS_MUST_CHECK static struct vms_error *read_names(program_read_fn *read, void *arg, uint64_t addr,
+						   uint64_t num, uint8_t **ret, size_t *size_ret)
 {
 	struct names_buf nb = {.read = read, .arg = arg, .addr = addr};
 	size_t pos = 0;
@@ -210,7 +210,7 @@ struct vms_error *program_kallsyms_read(const struct program_kallsyms_at *at,
 }
 
 /* Decode the kallsyms tables the dump's VMCOREINFO points to. */
-static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct debuginfo_symbols *ret)
+VMS_MUST_CHECK static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct debuginfo_symbols *ret)
 {
 	struct program_kallsyms_at at = {0};
 	if (!vmci_hex(prog, "SYMBOL(kallsyms_names)", &at.names) ||
@@ -234,7 +234,7 @@ static struct vms_error *kallsyms_from_dump(struct vms_program *prog, struct deb
 	return program_kallsyms_read(&at, prog->kaslr_offset, dump_kvirt, prog, ret);
 }
 
-static struct vms_error *read_file(const char *path, size_t max, char **ret, size_t *size_ret)
+VMS_MUST_CHECK static struct vms_error *read_file(const char *path, size_t max, char **ret, size_t *size_ret)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -266,7 +266,7 @@ static struct vms_error *read_file(const char *path, size_t max, char **ret, siz
 	return NULL;
 }
 
-static struct vms_error *sysmap_load(const char *path, struct debuginfo_symbols *ret)
+VMS_MUST_CHECK static struct vms_error *sysmap_load(const char *path, struct debuginfo_symbols *ret)
 {
 	char *text;
 	size_t len;
@@ -329,8 +329,8 @@ static char *sysmap_locate(struct vms_program *prog)
 /* Every SYMBOL(x)=ADDR of VMCOREINFO that symbol table @s has must be at
  * ADDR once relocated (one pass over @s; a name several symbols share needs
  * one of them there). */
-static struct vms_error *check_symbols(struct vms_program *prog,
-				       const struct debuginfo_symbols *s, const char *what)
+VMS_MUST_CHECK static struct vms_error *check_symbols(struct vms_program *prog,
+						      const struct debuginfo_symbols *s, const char *what)
 {
 	struct vmci_sym {
 		char name[128];
@@ -415,7 +415,7 @@ static struct vms_error *check_symbols(struct vms_program *prog,
 
 /* Every SIZE(x) and OFFSET(x.y) of VMCOREINFO whose type the BTF has must
  * agree with it.  x is a struct tag or a typedef name. */
-static struct vms_error *check_types(struct vms_program *prog)
+VMS_MUST_CHECK static struct vms_error *check_types(struct vms_program *prog)
 {
 	const char *text = dump_vmcoreinfo(prog->dump);
 	size_t checked = 0;
@@ -479,7 +479,7 @@ static struct vms_error *check_types(struct vms_program *prog)
 }
 
 /* An image's banner must be the dump's (what the DWARF mode checks too). */
-static struct vms_error *check_image(struct vms_program *prog, struct vms_debuginfo *di)
+VMS_MUST_CHECK static struct vms_error *check_image(struct vms_program *prog, struct vms_debuginfo *di)
 {
 	struct vms_symbol sym;
 	struct vms_error *err = debuginfo_symbol(di, "linux_banner", &sym);
@@ -526,9 +526,9 @@ static bool symbols_find(const struct debuginfo_symbols *s, const char *name,
 	return false;
 }
 
-static struct vms_error *btf_from_dump(struct vms_program *prog,
-				       const struct debuginfo_symbols *syms,
-				       struct vms_debuginfo **ret)
+VMS_MUST_CHECK static struct vms_error *btf_from_dump(struct vms_program *prog,
+						      const struct debuginfo_symbols *syms,
+						      struct vms_debuginfo **ret)
 {
 	struct vms_symbol start, stop;
 	struct vms_error *err;

@@ -173,13 +173,13 @@ void program_btf_globals_destroy(struct program_btf_globals *g)
 	free(g);
 }
 
-static struct vms_error *spelled_type(struct vms_program *prog, const struct global_decl *d,
-				      const char *type, uint64_t room, struct vms_type **ret);
+VMS_MUST_CHECK static struct vms_error *spelled_type(struct vms_program *prog, const struct global_decl *d,
+						     const char *type, uint64_t room, struct vms_type **ret);
 
 /* The declared type of @d whose symbol has @room bytes up to the next one
  * (0: unknown): the first alternative that fits. */
-static struct vms_error *decl_type(struct vms_program *prog, const struct global_decl *d,
-				   uint64_t room, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *decl_type(struct vms_program *prog, const struct global_decl *d,
+						  uint64_t room, struct vms_type **ret)
 {
 	const char *p = d->type;
 	struct vms_error *err = NULL;
@@ -197,8 +197,8 @@ static struct vms_error *decl_type(struct vms_program *prog, const struct global
 	}
 }
 
-static struct vms_error *spelled_type(struct vms_program *prog, const struct global_decl *d,
-				      const char *type, uint64_t room, struct vms_type **ret)
+VMS_MUST_CHECK static struct vms_error *spelled_type(struct vms_program *prog, const struct global_decl *d,
+						     const char *type, uint64_t room, struct vms_type **ret)
 {
 	struct vms_error *err;
 	if (!*type && d->members) {
@@ -239,8 +239,8 @@ static struct vms_error *spelled_type(struct vms_program *prog, const struct glo
 	return debuginfo_find_type(prog->di, spelled, ret);
 }
 
-static struct vms_error *check_decl(struct vms_program *prog, const struct global_decl *d,
-				    struct vms_type **type_ret, uint64_t *addr_ret)
+VMS_MUST_CHECK static struct vms_error *check_decl(struct vms_program *prog, const struct global_decl *d,
+						   struct vms_type **type_ret, uint64_t *addr_ret)
 {
 	struct vms_symbol sym;
 	struct vms_error *err = debuginfo_symbol(prog->di, d->name, &sym);

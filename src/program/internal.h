@@ -55,11 +55,11 @@ void program_warn(struct vms_program *prog, const char *fmt, ...)
  * against the dump's VMCOREINFO, and the global variable table against the
  * BTF.  @force turns a mismatch into a warning.
  */
-struct vms_error *program_open_btf(struct vms_program *prog, const char *file, bool force);
+VMS_MUST_CHECK struct vms_error *program_open_btf(struct vms_program *prog, const char *file, bool force);
 
 /* The declared global variables of BTF mode (btf_globals.c): resolve and
  * check every entry against the BTF (at open); look one up; free. */
-struct vms_error *program_btf_globals_load(struct vms_program *prog);
+VMS_MUST_CHECK struct vms_error *program_btf_globals_load(struct vms_program *prog);
 /* Returns false if @name is not in the table (then ask the BTF itself). */
 bool program_btf_global(struct vms_program *prog, const char *name, struct vms_type **type_ret,
 			uint64_t *addr_ret, struct vms_error **err_ret);

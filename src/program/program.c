@@ -126,7 +126,7 @@ VMS_MUST_CHECK static struct vms_error *program_check_match(struct vms_program *
 }
 
 /* Find the vmlinux with DWARF of the dump by its release and build-id. */
-static struct vms_error *locate_vmlinux(struct vms_program *prog)
+VMS_MUST_CHECK static struct vms_error *locate_vmlinux(struct vms_program *prog)
 {
 	if (!prog->osrelease)
 		return vms_error_create(VMS_ERR_LOOKUP, "%s: no OSRELEASE in the dump to find its "
@@ -170,7 +170,7 @@ static bool is_kernel_image(const char *path)
 /* A program over a kernel image alone: its types, symbols and the
  * initialized data of its sections, read at link-time addresses.  What only
  * a running kernel has (allocated memory, VMCOREINFO) is not there. */
-static struct vms_error *open_image(struct vms_program *prog, const char *path)
+VMS_MUST_CHECK static struct vms_error *open_image(struct vms_program *prog, const char *path)
 {
 	prog->image_only = true;
 	prog->vmlinux_path = strdup(path);
@@ -375,16 +375,15 @@ const char *program_dump_compression(const struct vms_program *prog)
 {
 	return prog->dump ? dump_compression(prog->dump) : NULL;
 }
-bool program_is_live(const struct vms_program *prog) { return prog->dump && dump_is_live(prog->dump); }
 bool program_is_image_only(const struct vms_program *prog) { return prog->image_only; }
 
-static struct vms_error *no_dump(void)
+VMS_MUST_CHECK static struct vms_error *no_dump(void)
 {
 	return vms_error_create(VMS_ERR_UNSUPPORTED, "no dump: only a kernel image is open");
 }
 
 /* Kernel virtual memory: the dump's, or the image's initialized data. */
-static struct vms_error *kread(struct vms_program *prog, uint64_t addr, void *buf, size_t len)
+VMS_MUST_CHECK static struct vms_error *kread(struct vms_program *prog, uint64_t addr, void *buf, size_t len)
 {
 	if (prog->dump)
 		return dump_read(prog->dump, DUMP_KVIRT, addr, buf, len);
@@ -396,11 +395,6 @@ const char *program_warning(const struct vms_program *prog, size_t i) { return p
 const char *program_vmcoreinfo(const struct vms_program *prog, const char *key)
 {
 	return prog->dump ? dump_vmcoreinfo_value(prog->dump, key) : NULL;
-}
-
-const char *program_vmcoreinfo_text(const struct vms_program *prog)
-{
-	return prog->dump ? dump_vmcoreinfo(prog->dump) : NULL;
 }
 
 struct vms_error *program_dump_stats(struct vms_program *prog, struct program_dump_stats *ret)
@@ -667,16 +661,6 @@ struct vms_error *program_member_offset(struct vms_program *prog, const char *ty
 	return NULL;
 }
 
-struct vms_error *program_member_type(struct vms_program *prog, const char *type_name,
-				      const char *member, struct vms_type **ret)
-{
-	struct vms_type *t;
-	struct vms_error *err = debuginfo_find_type(prog->di, type_name, &t);
-	if (err)
-		return err;
-	return vms_type_member_find(t, member, ret, NULL, NULL);
-}
-
 bool program_has_member(struct vms_program *prog, const char *type_name, const char *member)
 {
 	uint64_t off;
@@ -715,17 +699,6 @@ struct vms_error *program_names_with_prefix(struct vms_program *prog, const char
 					    void *arg)
 {
 	return debuginfo_names_with_prefix(prog->di, prefix, kinds, fn, arg);
-}
-
-int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_t dflt)
-{
-	int64_t v;
-	struct vms_error *err = program_enumerator(prog, name, &v);
-	if (err) {
-		vms_error_destroy(err);
-		return dflt;
-	}
-	return v;
 }
 
 struct vms_error *program_function_mentions(struct vms_program *prog, const char *fn,

@@ -75,7 +75,6 @@ unsigned program_page_shift(const struct vms_program *prog);
 const char *program_arch(const struct vms_program *prog);
 const char *program_dump_format(const struct vms_program *prog);
 const char *program_dump_compression(const struct vms_program *prog);
-bool program_is_live(const struct vms_program *prog);
 /* Opened on a kernel image alone (program_open() of a vmlinux): types,
  * symbols and the image's initialized data; no dump. */
 bool program_is_image_only(const struct vms_program *prog);
@@ -108,8 +107,8 @@ struct program_note {
 	const void *desc;
 	size_t size;
 };
-struct vms_error *program_notes(struct vms_program *prog, const struct program_note **ret,
-				size_t *count);
+VMS_MUST_CHECK struct vms_error *program_notes(struct vms_program *prog, const struct program_note **ret,
+					       size_t *count);
 
 /* Memory.  Kernel virtual reads translate through the kernel page tables.
  * A page the dump does not hold fails with VMS_ERR_NODATA naming the
@@ -148,11 +147,11 @@ VMS_MUST_CHECK struct vms_error *program_symbol_at(struct vms_program *prog, uin
 				    struct program_symbol *ret, uint64_t *offset_ret);
 /* The first symbol starting above @addr (see debuginfo_symbol_after()):
  * with program_symbol_at() it gives a symbol's extent as kallsyms sees it. */
-struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, struct program_symbol *ret);
+VMS_MUST_CHECK struct vms_error *program_symbol_after(struct vms_program *prog, uint64_t addr, struct program_symbol *ret);
 /* The nearest text symbol at or below @addr, as kallsyms resolves code
  * addresses (see debuginfo_text_symbol_before()). */
-struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
-					     struct program_symbol *ret, uint64_t *offset_ret);
+VMS_MUST_CHECK struct vms_error *program_text_symbol_before(struct vms_program *prog, uint64_t addr,
+							    struct program_symbol *ret, uint64_t *offset_ret);
 size_t program_symbol_count(struct vms_program *prog);
 const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
 
@@ -160,20 +159,20 @@ const char *program_symbol_name(struct vms_program *prog, size_t i);  // sorted
  * functions) of a kernel address, relocated by the KASLR offset; see
  * debuginfo_cfi_row() and debuginfo_source_at().  Addresses of modules
  * are not in the vmlinux: VMS_ERR_LOOKUP. */
-struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret);
-struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
-				    size_t max, size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *program_cfi_row(struct vms_program *prog, uint64_t pc, struct vms_cfi_row *ret);
+VMS_MUST_CHECK struct vms_error *program_source_at(struct vms_program *prog, uint64_t pc, struct vms_source_frame *ret,
+						   size_t max, size_t *nr_ret);
 
 /* Module debug info.  The roots searched for a module's .ko with DWARF, in
  * order: the options' debug_dirs, then /usr/lib/debug (each as
  * ROOT/lib/modules/RELEASE/...).  Borrowed. */
 const char *const *program_debug_dirs(const struct vms_program *prog, size_t *n);
 /* See debuginfo_module_open() and friends. */
-struct vms_error *program_module_debug_open(const char *path, const char *name, vms_section_addr_fn *fn,
-					    void *arg, struct vms_moddebug **ret);
+VMS_MUST_CHECK struct vms_error *program_module_debug_open(const char *path, const char *name, vms_section_addr_fn *fn,
+							   void *arg, struct vms_moddebug **ret);
 void program_module_debug_close(struct vms_moddebug *m);
-struct vms_error *program_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
-					   size_t max, size_t *nr_ret);
+VMS_MUST_CHECK struct vms_error *program_module_source_at(struct vms_moddebug *m, uint64_t pc, struct vms_source_frame *ret,
+							  size_t max, size_t *nr_ret);
 
 /* Types and variables from DWARF. */
 VMS_MUST_CHECK struct vms_error *program_find_type(struct vms_program *prog, const char *name, struct vms_type **ret);
@@ -181,17 +180,11 @@ VMS_MUST_CHECK struct vms_error *program_find_type(struct vms_program *prog, con
 VMS_MUST_CHECK struct vms_error *program_variable(struct vms_program *prog, const char *name,
 				   struct vms_type **type_ret, uint64_t *addr_ret);
 VMS_MUST_CHECK struct vms_error *program_enumerator(struct vms_program *prog, const char *name, int64_t *value_ret);
-/* The enumerator's value, or @dflt when this kernel has no such enumerator
- * (for probes of names that come and go between versions). */
-int64_t program_enumerator_or(struct vms_program *prog, const char *name, int64_t dflt);
 struct vms_type *program_void_type(struct vms_program *prog);
 VMS_MUST_CHECK struct vms_error *program_pointer_type(struct vms_program *prog, struct vms_type *target, struct vms_type **ret);
 /* Byte offset of @member (a path like "lru.next") in type @type_name. */
 VMS_MUST_CHECK struct vms_error *program_member_offset(struct vms_program *prog, const char *type_name,
 					const char *member, uint64_t *ret);
-/* The type of @member (a path) in type @type_name. */
-VMS_MUST_CHECK struct vms_error *program_member_type(struct vms_program *prog, const char *type_name,
-				      const char *member, struct vms_type **ret);
 /* Does @type_name have @member?  False also when the type is unknown. */
 bool program_has_member(struct vms_program *prog, const char *type_name, const char *member);
 /* Size of @type_name in bytes. */
