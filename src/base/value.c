@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vector.h"
+
 struct vms_value value_nomem = { .kind = VMS_VALUE_NULL, .failed = true };
 
 bool value_failed(const struct vms_value *v)
@@ -144,16 +146,10 @@ struct vms_value *value_push(struct vms_value *a, struct vms_value *item)
 		value_destroy(item);
 		return &value_nomem;
 	}
-	if (a->array.len == a->array.cap) {
-		size_t cap = a->array.cap ? 2 * a->array.cap : 8;
-		struct vms_value **n = realloc(a->array.items, cap * sizeof(*n));
-		if (!n) {
-			value_destroy(item);
-			a->failed = true;
-			return &value_nomem;
-		}
-		a->array.items = n;
-		a->array.cap = cap;
+	if (!vms_array_reserve(a->array.items, a->array.cap, a->array.len + 1)) {
+		value_destroy(item);
+		a->failed = true;
+		return &value_nomem;
 	}
 	a->array.items[a->array.len++] = item;
 	return item;
@@ -175,15 +171,9 @@ struct vms_value *value_set(struct vms_value *o, const char *key, struct vms_val
 	char *k = strdup(key);
 	if (!k)
 		goto fail;
-	if (o->object.len == o->object.cap) {
-		size_t cap = o->object.cap ? 2 * o->object.cap : 8;
-		struct vms_value_pair *n = realloc(o->object.pairs, cap * sizeof(*n));
-		if (!n) {
-			free(k);
-			goto fail;
-		}
-		o->object.pairs = n;
-		o->object.cap = cap;
+	if (!vms_array_reserve(o->object.pairs, o->object.cap, o->object.len + 1)) {
+		free(k);
+		goto fail;
 	}
 	o->object.pairs[o->object.len].key = k;
 	o->object.pairs[o->object.len].value = v;

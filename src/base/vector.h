@@ -19,6 +19,9 @@
  *                                               (may be NULL); empty again
  *   void   name_shrink(struct name *v);         capacity = size (best effort)
  *
+ * vms_array_reserve(data, cap, need) grows an array kept in a struct's own
+ * fields the same way.
+ *
  * `data` and `size` are read freely (for loops, v->data[i]); change them
  * only through the functions.  VMS_VECTOR_INIT is a static initializer.
  *
@@ -59,6 +62,17 @@ static inline bool vms_vector_grow(void **data, size_t *cap, size_t need, size_t
 	*cap = n;
 	return true;
 }
+
+/* An array kept in a struct's own fields (a pointer @data, a count, a size_t
+ * capacity @cap), grown as a vector grows: room for @need entries, or false
+ * (nothing changed).  For arrays whose fields other code reads by name. */
+#define vms_array_reserve(data, cap, need)                                              \
+	__extension__({                                                                  \
+		void *d_ = (data);                                                       \
+		bool ok_ = vms_vector_grow(&d_, &(cap), (need), sizeof(*(data)));        \
+		(data) = d_;                                                             \
+		ok_;                                                                     \
+	})
 
 #define VMS_DEFINE_VECTOR(name, type)                                                    \
 	struct name {                                                                    \

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/kernel.h"
+#include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/vmctx.h"
 
@@ -39,14 +40,8 @@ const char *linux_kernel_intern(struct linux_kernel *k, const char *s)
 	for (size_t i = 0; i < k->nr_strings; i++)
 		if (strcmp(k->strings[i], s) == 0)
 			return k->strings[i];
-	if (k->nr_strings == k->cap_strings) {
-		size_t cap = k->cap_strings ? 2 * k->cap_strings : 32;
-		char **n = realloc(k->strings, cap * sizeof(*n));
-		if (!n)
-			return "?";
-		k->strings = n;
-		k->cap_strings = cap;
-	}
+	if (!vms_array_reserve(k->strings, k->cap_strings, k->nr_strings + 1))
+		return "?";
 	char *d = strdup(s);
 	if (!d)
 		return "?";

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
 
@@ -105,14 +106,8 @@ VMS_MUST_CHECK static struct vms_error *on_module(void *arg, uint64_t node)
 	struct mod_walk *w = arg;
 	struct vms_program *prog = w->b->prog;
 	struct linux_kmods *m = w->m;
-	if (m->nr == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 64;
-		struct linux_kmod *v = realloc(m->mods, cap * sizeof(*v));
-		if (!v)
-			return &vms_enomem;
-		m->mods = v;
-		w->cap = cap;
-	}
+	if (!vms_array_reserve(m->mods, w->cap, m->nr + 1))
+		return &vms_enomem;
 	struct linux_kmod *k = &m->mods[m->nr];
 	memset(k, 0, sizeof(*k));
 	k->addr = node - w->list_off;

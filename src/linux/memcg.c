@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/hashmap.h"
+#include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
 
@@ -51,10 +52,8 @@ static void add_error(struct linux_memcg_info *mi, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	char **n = realloc(mi->errors, (mi->nr_errors + 1) * sizeof(*n));
-	if (!n)
+	if (!vms_array_reserve(mi->errors, mi->cap_errors, mi->nr_errors + 1))
 		return;
-	mi->errors = n;
 	if ((mi->errors[mi->nr_errors] = strdup(buf)))
 		mi->nr_errors++;
 }
@@ -64,10 +63,8 @@ static size_t add_name(struct linux_memcg_info *mi, const char *name)
 	for (size_t i = 0; i < mi->nr_names; i++)
 		if (strcmp(mi->names[i], name) == 0)
 			return i;
-	char **n = realloc(mi->names, (mi->nr_names + 1) * sizeof(*n));
-	if (!n)
+	if (!vms_array_reserve(mi->names, mi->cap_names, mi->nr_names + 1))
 		return SIZE_MAX;
-	mi->names = n;
 	if (!(mi->names[mi->nr_names] = strdup(name)))
 		return SIZE_MAX;
 	return mi->nr_names++;
@@ -359,7 +356,7 @@ static char *kn_path(struct mc *c, uint64_t kn)
 struct tree_walk {
 	struct mc *c;
 	struct node *nodes;
-	size_t nr, cap;
+	size_t nr, cap, cap_cgroups;
 	struct vms_u64map seen;
 	size_t parent;
 	unsigned depth;
@@ -391,18 +388,9 @@ VMS_MUST_CHECK static struct vms_error *visit(struct tree_walk *w, uint64_t memc
 	if (w->nr >= MAX_CGROUPS)
 		return vms_error_create(VMS_ERR_CORRUPT, "more than %u memory cgroups", MAX_CGROUPS);
 	vms_u64map_set(&w->seen, memcg, (void *)1);
-	if (w->nr == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 32;
-		struct node *n = realloc(w->nodes, cap * sizeof(*n));
-		struct linux_memcg *g = realloc(mi->cgroups, cap * sizeof(*g));
-		if (n)
-			w->nodes = n;
-		if (g)
-			mi->cgroups = g;
-		if (!n || !g)
-			return &vms_enomem;
-		w->cap = cap;
-	}
+	if (!vms_array_reserve(w->nodes, w->cap, w->nr + 1) ||
+	    !vms_array_reserve(mi->cgroups, w->cap_cgroups, w->nr + 1))
+		return &vms_enomem;
 	size_t me = w->nr++;
 	mi->nr = w->nr;
 	struct node *nd = &w->nodes[me];
@@ -602,15 +590,9 @@ static void count_page(void *arg, const struct linux_page_info *pi, uint64_t npa
 	if (v) {
 		i = (uintptr_t)v - 1;
 	} else {
-		if (w->n == w->cap) {
-			size_t cap = w->cap ? 2 * w->cap : 64;
-			void *nc = realloc(w->counts, cap * sizeof(*w->counts));
-			if (!nc) {
-				w->oom = true;
-				return;
-			}
-			w->counts = nc;
-			w->cap = cap;
+		if (!vms_array_reserve(w->counts, w->cap, w->n + 1)) {
+			w->oom = true;
+			return;
 		}
 		i = w->n++;
 		memset(&w->counts[i], 0, sizeof(w->counts[i]));

@@ -45,13 +45,13 @@ struct linux_memcg_info {
 	struct linux_memcg *cgroups;   // depth first, parents before children
 	size_t nr;
 	char **names;                  // memory.stat keys, shared by every cgroup
-	size_t nr_names;
+	size_t nr_names, cap_names;
 	bool pages_counted;            // linux_memcg_count_pages() ran
 	uint64_t pages_slab_objcg;     // slab pages with per-object charges (no one cgroup)
 	uint64_t pages_unknown_memcg;  // memcg_data naming no cgroup of the tree
 	uint64_t unknown[LINUX_UNKNOWN_NR];
 	char **errors;
-	size_t nr_errors;
+	size_t nr_errors, cap_errors;
 };
 
 /* Read every memory cgroup with its memory.stat and memory.current.

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/strbuf.h"
+#include "base/vector.h"
 #include "linux/crashdata.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
@@ -227,14 +228,8 @@ VMS_MUST_CHECK static struct vms_error *module_fn(void *arg, uint64_t node)
 {
 	struct walk *w = arg;
 	struct linux_crash_data *c = w->c;
-	if (c->nmods == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 32;
-		struct linux_module *n = realloc(c->mods, cap * sizeof(*n));
-		if (!n)
-			return &vms_enomem;
-		c->mods = n;
-		w->cap = cap;
-	}
+	if (!vms_array_reserve(c->mods, w->cap, c->nmods + 1))
+		return &vms_enomem;
 	struct linux_module *m = &c->mods[c->nmods];
 	memset(m, 0, sizeof(*m));
 	struct vms_error *err = module_read(w->prog, w->wl, node - (uint64_t)kf_off(w->prog, KF_MOD_LIST), m);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "base/vector.h"
 #include "linux/kfacts.h"
 
 VMS_MUST_CHECK static struct vms_error *var_addr(struct vms_program *prog, enum kf_id id, uint64_t *ret)
@@ -54,14 +55,8 @@ static int cmp_seq(const void *a, const void *b)
 VMS_MUST_CHECK static struct vms_error *push_record(struct linux_log *log, size_t *cap,
 				     const struct linux_log_record *r, const char *text, size_t len)
 {
-	if (log->nr == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		struct linux_log_record *n = realloc(log->recs, ncap * sizeof(*n));
-		if (!n)
-			return &vms_enomem;
-		log->recs = n;
-		*cap = ncap;
-	}
+	if (!vms_array_reserve(log->recs, *cap, log->nr + 1))
+		return &vms_enomem;
 	char *t = malloc(len + 1);
 	if (!t)
 		return &vms_enomem;

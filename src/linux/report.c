@@ -279,15 +279,7 @@ static void walk_page(void *arg, const struct linux_page_info *pi)
 	if (anon_vma_page(pi) && ws->nr_anon_vmas < MAX_ANON_VMAS) {
 		uint64_t av = pi->mapping_obj;
 		if (!ws->nr_anon_vmas || ws->anon_vmas[ws->nr_anon_vmas - 1] != av) {
-			if (ws->nr_anon_vmas == ws->cap_anon_vmas) {
-				size_t cap = ws->cap_anon_vmas ? 2 * ws->cap_anon_vmas : 256;
-				uint64_t *n = realloc(ws->anon_vmas, cap * sizeof(*n));
-				if (n) {
-					ws->anon_vmas = n;
-					ws->cap_anon_vmas = cap;
-				}
-			}
-			if (ws->nr_anon_vmas < ws->cap_anon_vmas)
+			if (vms_array_reserve(ws->anon_vmas, ws->cap_anon_vmas, ws->nr_anon_vmas + 1))
 				ws->anon_vmas[ws->nr_anon_vmas++] = av;
 		}
 	}
@@ -465,14 +457,8 @@ VMS_MUST_CHECK static struct vms_error *get_walk(struct rctx *rc, struct walk_st
 		for (size_t t = 0; t < ws->nr_top; t++)
 			top_add(all->top, &all->nr_top, all->max_top, &ws->top[t]);
 		for (size_t k = 0; k < ws->nr_anon_vmas && all->nr_anon_vmas < MAX_ANON_VMAS; k++) {
-			if (all->nr_anon_vmas == all->cap_anon_vmas) {
-				size_t cap = all->cap_anon_vmas ? 2 * all->cap_anon_vmas : 256;
-				uint64_t *nv = realloc(all->anon_vmas, cap * sizeof(*nv));
-				if (!nv)
-					break;
-				all->anon_vmas = nv;
-				all->cap_anon_vmas = cap;
-			}
+			if (!vms_array_reserve(all->anon_vmas, all->cap_anon_vmas, all->nr_anon_vmas + 1))
+				break;
 			all->anon_vmas[all->nr_anon_vmas++] = ws->anon_vmas[k];
 		}
 		walk_state_free(ws);

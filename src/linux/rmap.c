@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "base/vector.h"
 #include "linux/anon_vma.h"
 #include "linux/ksm.h"
 #include "linux/task.h"
 
 /* The VMAs of one anon_vma or address_space, cached for rmap --all. */
 struct rmap_vmas {
-	size_t nr, cap;
+	size_t nr, cap, cap_via;
 	struct linux_vma *vmas;
 	uint64_t *via;
 	char *error;  // the walk stopped early
@@ -79,11 +80,8 @@ void linux_rmap_result_deinit(struct linux_rmap_result *r)
 
 static void add_error(struct linux_rmap_result *r, struct vms_error *err)
 {
-	char **n = realloc(r->errors, (r->nr_errors + 1) * sizeof(*n));
-	if (n) {
-		r->errors = n;
+	if (vms_array_reserve(r->errors, r->cap_errors, r->nr_errors + 1))
 		r->errors[r->nr_errors++] = strdup(err->message ? err->message : "error");
-	}
 	vms_error_destroy(err);
 }
 
@@ -92,14 +90,8 @@ static void add_error(struct linux_rmap_result *r, struct vms_error *err)
 static struct linux_rmap_hit *append_hit(struct linux_rmap_result *r, const struct linux_vma *vma,
 					 uint64_t vaddr)
 {
-	if (r->nr_hits == r->cap_hits) {
-		size_t cap = r->cap_hits ? 2 * r->cap_hits : 8;
-		struct linux_rmap_hit *n = realloc(r->hits, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		r->hits = n;
-		r->cap_hits = cap;
-	}
+	if (!vms_array_reserve(r->hits, r->cap_hits, r->nr_hits + 1))
+		return NULL;
 	struct linux_rmap_hit *h = &r->hits[r->nr_hits++];
 	// field by field: a memset() of the whole hit was a microcoded
 	// "rep stos", a tenth of rmap --all on the bench dump
@@ -199,18 +191,8 @@ struct collect {
 
 VMS_MUST_CHECK static struct vms_error *cache_add(struct rmap_vmas *c, const struct linux_vma *v, uint64_t via)
 {
-	if (c->nr == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 8;
-		struct linux_vma *nv = realloc(c->vmas, cap * sizeof(*nv));
-		if (!nv)
-			return &vms_enomem;
-		c->vmas = nv;
-		uint64_t *nw = realloc(c->via, cap * sizeof(*nw));
-		if (!nw)
-			return &vms_enomem;
-		c->via = nw;
-		c->cap = cap;
-	}
+	if (!vms_array_reserve(c->vmas, c->cap, c->nr + 1) || !vms_array_reserve(c->via, c->cap_via, c->nr + 1))
+		return &vms_enomem;
 	c->vmas[c->nr] = *v;
 	c->via[c->nr++] = via;
 	return NULL;
@@ -517,14 +499,8 @@ VMS_MUST_CHECK static struct vms_error *scan_vma(void *arg, const struct linux_v
 {
 	struct scan *s = arg;
 	s->vma = v;
-	if (s->nr_done == s->cap_done) {
-		size_t cap = s->cap_done ? 2 * s->cap_done : 64;
-		uint64_t(*n)[2] = realloc(s->done, cap * sizeof(*n));
-		if (n) {
-			s->done = n;
-			s->cap_done = cap;
-		}
-	}
+	// without room the range is not kept: the scan outside the VMAs walks it again
+	(void)vms_array_reserve(s->done, s->cap_done, s->nr_done + 1);
 	if (s->nr_done < s->cap_done && (!s->nr_done || s->done[s->nr_done - 1][1] <= v->start)) {
 		s->done[s->nr_done][0] = v->start;
 		s->done[s->nr_done++][1] = v->end;
@@ -685,10 +661,8 @@ static void pscan_move(struct linux_rmap_result *dst, struct linux_rmap_result *
 		dst->confirmed += h->confirmed;
 	}
 	for (size_t k = rg[2]; k < rg[3]; k++) {
-		char **n = realloc(dst->errors, (dst->nr_errors + 1) * sizeof(*n));
-		if (!n)
+		if (!vms_array_reserve(dst->errors, dst->cap_errors, dst->nr_errors + 1))
 			continue;
-		dst->errors = n;
 		dst->errors[dst->nr_errors++] = src->errors[k];
 		src->errors[k] = NULL;
 	}
@@ -1068,14 +1042,8 @@ static bool wanted(unsigned kinds, const struct linux_page_info *pi)
 
 static void page_vec_push(struct page_vec *v, const struct linux_page_info *pi)
 {
-	if (v->nr == v->cap) {
-		size_t cap = v->cap ? 2 * v->cap : 256;
-		struct linux_page_info *n = realloc(v->pages, cap * sizeof(*n));
-		if (!n)
-			return;
-		v->pages = n;
-		v->cap = cap;
-	}
+	if (!vms_array_reserve(v->pages, v->cap, v->nr + 1))
+		return;
 	v->pages[v->nr++] = *pi;
 }
 

@@ -48,7 +48,7 @@ struct linux_rmap_result {
 	struct linux_rmap_hit *hits;
 	size_t nr_hits, cap_hits;
 	char **errors;                 // errors that cut a part of the walk short
-	size_t nr_errors;
+	size_t nr_errors, cap_errors;
 	const char *note;              // e.g. why a page has no reverse map (static)
 	bool scanned;                  // found by the forward page-table scan
 	bool no_mapcount;              // the kernel keeps no mapcount (zero page)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/hashmap.h"
+#include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
 #include "linux/rbtree.h"
@@ -212,10 +213,8 @@ static void add_error(struct linux_slab_cache *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	char **n = realloc(c->errors, (c->nr_errors + 1) * sizeof(*n));
-	if (!n)
+	if (!vms_array_reserve(c->errors, c->cap_errors, c->nr_errors + 1))
 		return;
-	c->errors = n;
 	c->errors[c->nr_errors] = strdup(buf);
 	if (c->errors[c->nr_errors])
 		c->nr_errors++;
@@ -223,10 +222,8 @@ static void add_error(struct linux_slab_cache *c, const char *fmt, ...)
 
 static void add_alias(struct linux_slab_cache *c, const char *name)
 {
-	char **n = realloc(c->aliases, (c->nr_aliases + 1) * sizeof(*n));
-	if (!n)
+	if (!vms_array_reserve(c->aliases, c->cap_aliases, c->nr_aliases + 1))
 		return;
-	c->aliases = n;
 	c->aliases[c->nr_aliases] = strdup(name);
 	if (c->aliases[c->nr_aliases])
 		c->nr_aliases++;
@@ -661,14 +658,8 @@ struct addr_vec {
 VMS_MUST_CHECK static struct vms_error *collect(void *arg, uint64_t node)
 {
 	struct addr_vec *a = arg;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 256;
-		uint64_t *v = realloc(a->v, cap * sizeof(*v));
-		if (!v)
-			return &vms_enomem;
-		a->v = v;
-		a->cap = cap;
-	}
+	if (!vms_array_reserve(a->v, a->cap, a->n + 1))
+		return &vms_enomem;
 	a->v[a->n++] = node - a->sub;
 	return NULL;
 }
@@ -870,15 +861,9 @@ static void find_on_page(void *arg, const struct linux_page_info *pi)
 	struct find_worker *w = arg;
 	if (pi->use != LINUX_USE_SLAB || (pi->bits & LINUX_PAGE_TAIL))
 		return;
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 1024;
-		struct slab_head *v = realloc(w->v, cap * sizeof(*v));
-		if (!v) {
-			w->oom = true;
-			return;
-		}
-		w->v = v;
-		w->cap = cap;
+	if (!vms_array_reserve(w->v, w->cap, w->n + 1)) {
+		w->oom = true;
+		return;
 	}
 	struct slab_head *h = &w->v[w->n++];
 	h->pfn = pi->pfn;

@@ -74,9 +74,9 @@ struct linux_slab_cache {
 	uint64_t cpu_slabs;               // CPU slabs + CPU partial slabs
 	uint64_t cached_objects;          // 7.x: objects in sheaves (main, spare, barns)
 	char **aliases;                   // other names of this cache (merged caches)
-	size_t nr_aliases;
+	size_t nr_aliases, cap_aliases;
 	char **errors;                    // per-item problems: the answer is partial
-	size_t nr_errors;
+	size_t nr_errors, cap_errors;
 };
 
 struct linux_slab_info {

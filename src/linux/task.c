@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "linux/task.h"
 
+#include "base/vector.h"
 #include "linux/kfacts.h"
 
 #include <inttypes.h>
@@ -56,14 +57,8 @@ struct collect {
 
 VMS_MUST_CHECK static struct vms_error *add_task(struct collect *c, uint64_t addr)
 {
-	if (c->nr == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
-		struct linux_task *n = realloc(c->tasks, cap * sizeof(*n));
-		if (!n)
-			return &vms_enomem;
-		c->tasks = n;
-		c->cap = cap;
-	}
+	if (!vms_array_reserve(c->tasks, c->cap, c->nr + 1))
+		return &vms_enomem;
 	struct vms_error *err = linux_task_read(c->vm, addr, &c->tasks[c->nr]);
 	if (!err)
 		c->nr++;
@@ -301,10 +296,8 @@ static void build_owners(struct linux_vm *vm)
 			dup |= o->procs[j]->tgid == p->tgid;
 		if (dup)
 			continue;
-		const struct linux_task **n = realloc(o->procs, (o->nr + 1) * sizeof(*n));
-		if (!n)
+		if (!vms_array_reserve(o->procs, o->cap, o->nr + 1))
 			continue;
-		o->procs = n;
 		o->procs[o->nr++] = p;
 	}
 }

@@ -48,7 +48,7 @@ const char *linux_task_state_name(const struct linux_vm *vm, const struct linux_
  * threads have ->mm == @mm, or, for an exiting task whose ->mm is already
  * gone, ->active_mm == @mm.  Empty when no task uses it (an orphaned mm). */
 struct linux_mm_owners {
-	size_t nr;
+	size_t nr, cap;
 	const struct linux_task **procs;  // leaders (or the first thread seen)
 };
 const struct linux_mm_owners *linux_mm_owners(struct linux_vm *vm, uint64_t mm);

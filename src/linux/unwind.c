@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vector.h"
 #include "linux/cpus.h"
 #include "linux/crashdata.h"
 #include "linux/kfacts.h"
@@ -319,14 +320,8 @@ VMS_MUST_CHECK static struct vms_error *cfi_step(struct uw *u, struct linux_unwi
 
 static struct linux_bt_frame *push(struct linux_bt *bt, size_t *cap)
 {
-	if (bt->nr == *cap) {
-		size_t c = *cap ? 2 * *cap : 32;
-		struct linux_bt_frame *n = realloc(bt->frames, c * sizeof(*n));
-		if (!n)
-			return NULL;
-		bt->frames = n;
-		*cap = c;
-	}
+	if (!vms_array_reserve(bt->frames, *cap, bt->nr + 1))
+		return NULL;
 	struct linux_bt_frame *f = &bt->frames[bt->nr++];
 	memset(f, 0, sizeof(*f));
 	return f;

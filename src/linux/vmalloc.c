@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
 #include "linux/page.h"
@@ -51,10 +52,8 @@ static void list_error(struct linux_vmalloc_info *vi, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	char **n = realloc(vi->errors, (vi->nr_errors + 1) * sizeof(*n));
-	if (!n)
+	if (!vms_array_reserve(vi->errors, vi->cap_errors, vi->nr_errors + 1))
 		return;
-	vi->errors = n;
 	if ((vi->errors[vi->nr_errors] = strdup(buf)))
 		vi->nr_errors++;
 }
@@ -110,14 +109,8 @@ VMS_MUST_CHECK static struct vms_error *node_pages(struct vl *l, struct linux_vm
 static struct linux_vmalloc_area *new_area(struct vl *l)
 {
 	struct linux_vmalloc_info *vi = l->vi;
-	if (vi->nr == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		struct linux_vmalloc_area *v = realloc(vi->areas, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		vi->areas = v;
-		l->cap = cap;
-	}
+	if (!vms_array_reserve(vi->areas, l->cap, vi->nr + 1))
+		return NULL;
 	struct linux_vmalloc_area *a = &vi->areas[vi->nr++];
 	memset(a, 0, sizeof(*a));
 	return a;

@@ -42,7 +42,7 @@ struct linux_vmalloc_info {
 	size_t nr;
 	bool numa;                 // /proc/vmallocinfo prints N<node>= counts
 	char **errors;             // lists that could not be walked to their end
-	size_t nr_errors;
+	size_t nr_errors, cap_errors;
 	uint64_t vmalloc_pages;    // pages of VM_ALLOC areas (meminfo's VmallocUsed)
 };
 

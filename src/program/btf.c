@@ -27,6 +27,7 @@
 #include "base/cleanup.h"
 #include "base/hashmap.h"
 #include "base/strbuf.h"
+#include "base/vector.h"
 #include "program/internal.h"
 
 #define MAX_KALLSYMS_BYTES ((size_t)64 << 20)
@@ -351,14 +352,9 @@ VMS_MUST_CHECK static struct vms_error *check_symbols(struct vms_program *prog,
 		int consumed = 0;
 		if (len < sizeof(name) + 32 && sscanf(p, "SYMBOL(%127[^)])=%llx%n", name, &addr,
 						      &consumed) == 2 && (size_t)consumed == len) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				struct vmci_sym *w = realloc(want, cap * sizeof(*want));
-				if (!w) {
-					err = &vms_enomem;
-					break;
-				}
-				want = w;
+			if (!vms_array_reserve(want, cap, n + 1)) {
+				err = &vms_enomem;
+				break;
 			}
 			memset(&want[n], 0, sizeof(want[n]));
 			strcpy(want[n].name, name);
