@@ -2,9 +2,12 @@
 #include "base/error.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/vector.h"
 
 struct vms_error vms_enomem = {
 	.code = VMS_ERR_NOMEM,
@@ -143,4 +146,17 @@ const char *vms_error_code_name(enum vms_error_code code)
 	if ((unsigned)code < VMS_ERR_NR_CODES && names[code])
 		return names[code];
 	return "error";
+}
+
+void vms_msgs_add(char ***msgs, size_t *nr, size_t *cap, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (!vms_array_reserve(*msgs, *cap, *nr + 1))
+		return;
+	if (((*msgs)[*nr] = strdup(buf)))
+		(*nr)++;
 }

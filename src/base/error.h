@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* On every function that returns a struct vms_error *: a caller that drops
@@ -87,5 +88,11 @@ static inline void vms_error_cleanup(struct vms_error **errp)
 	vms_error_destroy(*errp);
 }
 #define _cleanup_error_ __attribute__((cleanup(vms_error_cleanup)))
+
+/* Append a message formatted from @fmt (cut at 511 bytes) to the list
+ * *@msgs of *@nr messages and capacity *@cap: the problems a walk met and
+ * went on past.  Dropped when memory runs out. */
+void vms_msgs_add(char ***msgs, size_t *nr, size_t *cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

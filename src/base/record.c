@@ -825,6 +825,35 @@ static struct rec_plan *plan_make(const struct rec_row *r, uint64_t set)
 _Static_assert(sizeof(((struct rec_field *)0)->json_key) + 4 <= sizeof(((struct rec_plan_step *)0)->lit),
 	       "a plan's literal holds a comma, a key and \"0x");
 
+/* The value of plan step @st, a number or a boolean, at @p (room for 32
+ * bytes); returns the end. */
+static inline __attribute__((always_inline)) char *step_number(char *p, struct rec_plan_step *st,
+							       const union rec_slot *v)
+{
+	switch (st->type) {
+	case REC_HEX: {
+		// an address repeats from item to item: the same page at the
+		// same place in processes forked from one
+		if (v->u == st->last_u && st->enc_len) {
+			memcpy(p, st->enc, 24);
+			return p + st->enc_len;
+		}
+		char *q = put_hex16(p, v->u);
+		*q++ = '"';
+		memcpy(st->enc, p, 24);
+		st->enc_len = (uint8_t)(q - p);
+		st->last_u = v->u;
+		return q;
+	}
+	case REC_UINT:
+		return put_dec(p, v->u);
+	case REC_INT:
+		return put_int(p, v->i);
+	default:  // REC_BOOL
+		return v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
+	}
+}
+
 /*
  * Write the set fields of @r among @mask by their plan, with @pre before
  * them and @post after (16 and 48 bytes copied whole; a comma that begins
@@ -872,30 +901,11 @@ json_planned(struct strbuf *out, const struct rec_row *r, uint64_t mask, const c
 		p += st->lit_len - skip;
 		skip = 0;
 		switch (st->type) {
-		case REC_HEX: {
-			// an address repeats from item to item: the same page
-			// at the same place in processes forked from one
-			if (v->u == st->last_u && st->enc_len) {
-				memcpy(p, st->enc, 24);
-				p += st->enc_len;
-				break;
-			}
-			char *q = put_hex16(p, v->u);
-			*q++ = '"';
-			memcpy(st->enc, p, 24);
-			st->enc_len = (uint8_t)(q - p);
-			st->last_u = v->u;
-			p = q;
-			break;
-		}
+		case REC_HEX:
 		case REC_UINT:
-			p = put_dec(p, v->u);
-			break;
 		case REC_INT:
-			p = put_int(p, v->i);
-			break;
 		case REC_BOOL:
-			p = v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
+			p = step_number(p, st, v);
 			break;
 		case REC_STR: {
 			// the names of a static string field are few and
@@ -1373,30 +1383,7 @@ void rec_write_items(struct rec_writer *w, struct rec_row *r, const union rec_sl
 			else
 				memcpy(p, st->lit + skip, 40);
 			p += st->lit_len - skip;
-			switch (st->type) {
-			case REC_HEX:
-				if (v->u == st->last_u && st->enc_len) {
-					memcpy(p, st->enc, 24);
-					p += st->enc_len;
-				} else {
-					char *q = put_hex16(p, v->u);
-					*q++ = '"';
-					memcpy(st->enc, p, 24);
-					st->enc_len = (uint8_t)(q - p);
-					st->last_u = v->u;
-					p = q;
-				}
-				break;
-			case REC_UINT:
-				p = put_dec(p, v->u);
-				break;
-			case REC_INT:
-				p = put_int(p, v->i);
-				break;
-			default:  // REC_BOOL
-				p = v->u ? put_mem(p, "true", 4) : put_mem(p, "false", 5);
-				break;
-			}
+			p = step_number(p, st, v);
 		}
 		*p++ = '}';
 		commit(out, p);

@@ -44,19 +44,7 @@ struct mc {
 	bool have_slab;
 };
 
-static void add_error(struct linux_memcg_info *mi, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_error(struct linux_memcg_info *mi, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (!vms_array_reserve(mi->errors, mi->cap_errors, mi->nr_errors + 1))
-		return;
-	if ((mi->errors[mi->nr_errors] = strdup(buf)))
-		mi->nr_errors++;
-}
+#define add_error(mi, ...) vms_msgs_add(&(mi)->errors, &(mi)->nr_errors, &(mi)->cap_errors, __VA_ARGS__)
 
 static size_t add_name(struct linux_memcg_info *mi, const char *name)
 {

@@ -205,20 +205,7 @@ VMS_MUST_CHECK static struct vms_error *sl_probe(struct linux_kmem_base *b, stru
 
 /* ---- small helpers ---- */
 
-static void add_error(struct linux_slab_cache *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_error(struct linux_slab_cache *c, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (!vms_array_reserve(c->errors, c->cap_errors, c->nr_errors + 1))
-		return;
-	c->errors[c->nr_errors] = strdup(buf);
-	if (c->errors[c->nr_errors])
-		c->nr_errors++;
-}
+#define add_error(c, ...) vms_msgs_add(&(c)->errors, &(c)->nr_errors, &(c)->cap_errors, __VA_ARGS__)
 
 static void add_alias(struct linux_slab_cache *c, const char *name)
 {

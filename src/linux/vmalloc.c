@@ -44,19 +44,7 @@ void linux_vmalloc_info_destroy(struct linux_vmalloc_info *vi)
 	free(vi);
 }
 
-static void list_error(struct linux_vmalloc_info *vi, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void list_error(struct linux_vmalloc_info *vi, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (!vms_array_reserve(vi->errors, vi->cap_errors, vi->nr_errors + 1))
-		return;
-	if ((vi->errors[vi->nr_errors] = strdup(buf)))
-		vi->nr_errors++;
-}
+#define list_error(vi, ...) vms_msgs_add(&(vi)->errors, &(vi)->nr_errors, &(vi)->cap_errors, __VA_ARGS__)
 
 static uint64_t rd(const uint8_t *p, unsigned size)
 {
