@@ -591,9 +591,8 @@ static void kdf_force_phys_base(struct vms_dump *d)
 {
 	uint64_t pb;
 	if (vmcoreinfo_num(d->sh, "NUMBER(phys_base)", &pb)) {
-		kdump_status st = kdump_set_address_attr(d->kctx, "addrxlat.force.phys_base", pb);
-		if (getenv("VMS_DUMP_DEBUG"))
-			fprintf(stderr, "force phys_base: %s\n", st ? kdump_get_err(d->kctx) : "ok");
+		// best effort: on failure the header's value stays
+		(void)kdump_set_address_attr(d->kctx, "addrxlat.force.phys_base", pb);
 	}
 	kdump_clear_err(d->kctx);
 }
