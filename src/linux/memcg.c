@@ -552,6 +552,7 @@ bool linux_memcg_stat(const struct linux_memcg *cg, const char *name, uint64_t *
 /* ---- pages by memcg_data ---- */
 
 struct count_worker {
+	char cacheline_head_[64];  // padded on both sides: see cmd_pages.c
 	struct vms_u64map map;  // memcg_data -> index into counts + 1
 	struct {
 		uint64_t data;
@@ -561,6 +562,7 @@ struct count_worker {
 	uint64_t objcgs_pages;  // slab pages with an obj_cgroups vector
 	uint64_t mask, objcgs;
 	bool oom;
+	char cacheline_pad_[64];
 };
 
 static void count_page(void *arg, const struct linux_page_info *pi, uint64_t npages)

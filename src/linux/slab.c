@@ -837,10 +837,12 @@ struct slab_head {
 };
 
 struct find_worker {
+	char cacheline_head_[64];  // padded on both sides: see cmd_pages.c
 	const struct sl *l;
 	struct slab_head *v;
 	size_t n, cap;
 	bool oom;
+	char cacheline_pad_[64];
 };
 
 static void find_on_page(void *arg, const struct linux_page_info *pi)
