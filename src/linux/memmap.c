@@ -36,14 +36,8 @@ struct vms_error *linux_memmap_add_range(struct linux_memmap *m, uint64_t start,
 			return NULL;
 		}
 	}
-	if (m->nr_ranges == m->cap_ranges) {
-		size_t n = m->cap_ranges ? m->cap_ranges * 2 : 64;
-		struct linux_memmap_range *r = realloc(m->ranges, n * sizeof(*r));
-		if (!r)
-			return &vms_enomem;
-		m->ranges = r;
-		m->cap_ranges = n;
-	}
+	if (!vms_array_reserve(m->ranges, m->cap_ranges, m->nr_ranges + 1))
+		return &vms_enomem;
 	m->ranges[m->nr_ranges++] = (struct linux_memmap_range){ start, end, map_base, online, unreadable };
 	return NULL;
 }
@@ -315,10 +309,8 @@ VMS_MUST_CHECK static struct vms_error *probe_zones(struct vms_program *prog, st
 			if ((err = program_read_u64(prog, zaddr + off_start, &start)) ||
 			    (err = program_read_u64(prog, zaddr + off_spanned, &spanned)))
 				return vms_error_wrap(err, "reading zone %" PRIu64 " of node %" PRIu64, z, n);
-			struct linux_zone_span *zs = realloc(m->zones, (m->nr_zones + 1) * sizeof(*zs));
-			if (!zs)
+			if (!vms_array_reserve(m->zones, m->cap_zones, m->nr_zones + 1))
 				return &vms_enomem;
-			m->zones = zs;
 			m->zones[m->nr_zones++] = (struct linux_zone_span){ (uint16_t)n, (uint8_t)z, start, spanned };
 		}
 	}
@@ -393,7 +385,7 @@ struct vms_error *linux_memmap_create(struct vms_program *prog, struct linux_mem
 	if (zerr) {
 		free(m->zones);
 		m->zones = NULL;
-		m->nr_zones = 0;
+		m->nr_zones = m->cap_zones = 0;
 		m->zones_err = strdup(zerr->message);
 		vms_error_destroy(zerr);
 	}

@@ -66,7 +66,7 @@ struct linux_memmap {
 	// (linux_memmap_zone_check()).  NULL when they could not be read
 	// (zones_err says why).
 	struct linux_zone_span *zones;
-	size_t nr_zones;
+	size_t nr_zones, cap_zones;
 	char *zones_err;
 	// One line on what could not be probed (mem_section unreadable...),
 	// or NULL; every answer built on this map repeats it.  Owned.
