@@ -300,14 +300,11 @@ struct pages_run {
 	struct chunk_out *free;
 };
 
-/* Each worker writes its row on every page.  The states are allocated one
- * after another and padded on both sides, so that no worker's row shares
- * a cache line with another thread's data, wherever the allocator puts the
- * array: without the head pad, `pages -j` took 141-149 ms instead of
- * 117-123 on the 4 GiB bench dump whenever the heap's layout put something
- * another thread writes just before it. */
+/* Each worker writes its row on every page: padded on both sides
+ * (without the head pad, `pages -j` took 141-149 ms instead of 117-123 on
+ * the 4 GiB bench dump on some heap layouts). */
 struct pages_worker {
-	char cacheline_head_[64];
+	VMS_CACHELINE_HEAD;
 	struct pages_run *pr;
 	struct rec_row row;
 	struct rec_writer w;

@@ -348,7 +348,7 @@ VMS_MUST_CHECK static struct vms_error *all_cb(void *arg, const struct linux_rma
 struct all_worker {
 	// the workers' states are allocated one after another, and each
 	// thread writes its own on every page: no cache line shared
-	char cacheline_head_[64];
+	VMS_CACHELINE_HEAD;
 	struct all_ctx a;
 	struct strbuf out;
 	VMS_CACHELINE_PAD;

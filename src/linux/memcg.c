@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/hashmap.h"
+#include "base/util.h"
 #include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
@@ -552,7 +553,7 @@ bool linux_memcg_stat(const struct linux_memcg *cg, const char *name, uint64_t *
 /* ---- pages by memcg_data ---- */
 
 struct count_worker {
-	char cacheline_head_[64];  // padded on both sides: see cmd_pages.c
+	VMS_CACHELINE_HEAD;
 	struct vms_u64map map;  // memcg_data -> index into counts + 1
 	struct {
 		uint64_t data;
@@ -562,7 +563,7 @@ struct count_worker {
 	uint64_t objcgs_pages;  // slab pages with an obj_cgroups vector
 	uint64_t mask, objcgs;
 	bool oom;
-	char cacheline_pad_[64];
+	VMS_CACHELINE_PAD;
 };
 
 static void count_page(void *arg, const struct linux_page_info *pi, uint64_t npages)

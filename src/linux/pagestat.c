@@ -83,7 +83,7 @@ static inline bool tally_key_eq(const struct tally_key *a, const struct tally_ke
 }
 
 struct worker_state {
-	char cacheline_head_[64];  // and a pad at the end: see cmd_pages.c
+	VMS_CACHELINE_HEAD;
 	const struct linux_memmap *m;
 	struct linux_pagestat st;
 	struct counter combos;

@@ -992,7 +992,7 @@ static void vec_pool_put(struct vec_pool *p, struct page_vec *v)
 }
 
 struct all_state {
-	char cacheline_head_[64];  // and a pad at the end: see cmd_pages.c
+	VMS_CACHELINE_HEAD;
 	struct vec_pool *pool;
 	unsigned kinds;
 	struct page_vec cur;

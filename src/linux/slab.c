@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/hashmap.h"
+#include "base/util.h"
 #include "base/vector.h"
 #include "linux/kfacts.h"
 #include "linux/list.h"
@@ -837,12 +838,12 @@ struct slab_head {
 };
 
 struct find_worker {
-	char cacheline_head_[64];  // padded on both sides: see cmd_pages.c
+	VMS_CACHELINE_HEAD;
 	const struct sl *l;
 	struct slab_head *v;
 	size_t n, cap;
 	bool oom;
-	char cacheline_pad_[64];
+	VMS_CACHELINE_PAD;
 };
 
 static void find_on_page(void *arg, const struct linux_page_info *pi)
